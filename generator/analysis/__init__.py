@@ -1,0 +1,51 @@
+"""Analysis: pure functions over a snapshot's candles. No I/O here."""
+
+from __future__ import annotations
+
+from generator.analysis.change import change_24h
+from generator.analysis.fvg import fair_value_gaps
+from generator.analysis.levels import support_resistance
+from generator.analysis.models import Analysis
+from generator.analysis.rsi import latest_rsi
+from generator.analysis.swings import fibonacci, window_of
+from generator.analysis.models import RSIResult
+from generator.snapshot import TIMEFRAMES, MarketSnapshot
+
+__all__ = ["Analysis", "analyze", "pick_timeframe"]
+
+
+def pick_timeframe(snapshot: MarketSnapshot, preferred: str) -> str:
+    """The preferred timeframe when present, else the longest one the snapshot has."""
+    if preferred in snapshot.candles:
+        return preferred
+    return max(snapshot.candles, key=lambda tf: TIMEFRAMES[tf])
+
+
+def analyze(
+    snapshot: MarketSnapshot,
+    timeframe: str = "1d",
+    rsi_period: int = 14,
+    fib_lookback: int = 90,
+    level_lookback: int = 120,
+    swing_strength: int = 3,
+    level_tolerance_pct: float = 1.0,
+    fvg_min_size_pct: float = 0.0,
+) -> Analysis:
+    """Run every analysis on the snapshot; levels, Fibonacci and gaps use ``timeframe``."""
+    tf = pick_timeframe(snapshot, timeframe)
+    series = snapshot.candles[tf]
+    rsi = {}
+    for name, s in snapshot.candles.items():
+        value = latest_rsi(s.closes, rsi_period)
+        if value is not None:
+            rsi[name] = RSIResult(period=rsi_period, value=value, window=window_of(s.candles, name))
+    finest = min(snapshot.candles.values(), key=lambda s: TIMEFRAMES[s.timeframe])
+    change = change_24h(finest) or change_24h(series)
+    return Analysis(
+        timeframe=tf,
+        rsi=rsi,
+        fib=fibonacci(series.candles, tf, fib_lookback),
+        levels=support_resistance(series.candles, tf, level_lookback, swing_strength, level_tolerance_pct),
+        fvg=fair_value_gaps(series.candles, tf, level_lookback, fvg_min_size_pct),
+        change_24h=change,
+    )

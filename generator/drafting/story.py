@@ -1,0 +1,172 @@
+"""The qualitative reading of the facts: direction, bands, scope and scenario levels.
+
+Templates take their mood words from here, so "rallied", "oversold" or
+"extreme fear" appear only when the data says so. No numbers are made here:
+levels are referred to by fact key.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from generator.analysis.models import Analysis
+from generator.facts import FactSet, fear_greed_band, rsi_band
+from generator.snapshot import MarketSnapshot
+
+ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ether", "SOL": "Solana", "XRP": "XRP", "BNB": "BNB", "DOGE": "Dogecoin"}
+TIMEFRAME_WORDS = {
+    "1m": "1-minute", "5m": "5-minute", "15m": "15-minute", "30m": "30-minute",
+    "1h": "hourly", "4h": "4-hour", "1d": "daily", "1w": "weekly",
+}
+FLAT_PCT = 0.5  # a 24h change smaller than this is "little changed"
+SHARP_PCT = 8.0  # and one at least this large is a sharp move
+LOPSIDED_SHARE = 60.0  # percent of liquidations on one side to call it one-sided
+
+# Level facts in order of preference when two sit at the same price.
+LEVEL_KEYS = (
+    "levels.broken", "levels.fib_0_236", "levels.fib_0_382", "levels.fib_0_5", "levels.fib_0_618",
+    "levels.fib_0_786", "levels.fvg_low", "levels.fvg_high", "levels.support", "levels.resistance",
+    "levels.fib_move_low", "levels.fib_move_high",
+)
+_SAME_LEVEL_PCT = 0.5
+# How the article names each level (the number itself always comes from the fact).
+LEVEL_NAMES = {
+    "levels.broken": "the broken level",
+    "levels.fib_0_236": "the 0.236 Fibonacci retracement",
+    "levels.fib_0_382": "the 0.382 Fibonacci retracement",
+    "levels.fib_0_5": "the 0.5 Fibonacci retracement",
+    "levels.fib_0_618": "the 0.618 Fibonacci retracement",
+    "levels.fib_0_786": "the 0.786 Fibonacci retracement",
+    "levels.fvg_low": "the lower edge of the fair value gap",
+    "levels.fvg_high": "the upper edge of the fair value gap",
+    "levels.support": "the nearest swing support",
+    "levels.resistance": "the nearest swing resistance",
+    "levels.fib_move_low": "the low of the move",
+    "levels.fib_move_high": "the high of the move",
+}
+
+
+class Scenario(BaseModel):
+    """A trigger level and the level it would open the way to (fact keys)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    trigger: str
+    target: str | None
+
+
+class Story(BaseModel):
+    """What the facts say, in words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    asset: str
+    asset_name: str
+    quote: str
+    timeframe: str
+    timeframe_word: str
+    direction: Literal["up", "down", "flat"] | None
+    sharp: bool
+    rsi_key: str | None
+    rsi_band: Literal["oversold", "overbought", "neutral"] | None
+    fear_greed_label: str | None
+    liquidation_side: Literal["longs", "shorts", "balanced"] | None
+    liquidation_scope: str | None
+    aggregated_liquidations: bool
+    broke: Literal["support", "resistance"] | None
+    funding_sign: Literal["positive", "negative", "zero"] | None
+    fvg_direction: Literal["bullish", "bearish"] | None
+    fvg_position: Literal["above", "below", "around"] | None
+    fib_direction: Literal["up", "down"] | None
+    fib_above: list[str]  # fib level keys above the price, nearest first
+    fib_below: list[str]  # fib level keys below the price, nearest first
+    bullish: Scenario | None
+    bearish: Scenario | None
+
+
+def venues_text(venues: list[str]) -> str:
+    if len(venues) == 1:
+        return venues[0]
+    return ", ".join(venues[:-1]) + " and " + venues[-1]
+
+
+def _levels(facts: FactSet, price: float) -> tuple[list[str], list[str]]:
+    """Distinct level keys above and below the price, nearest first."""
+    chosen: list[str] = []
+    for key in LEVEL_KEYS:
+        fact = facts.get(key)
+        if fact is None or not isinstance(fact.value, float | int):
+            continue
+        if all(abs(fact.value - facts[k].value) > facts[k].value * _SAME_LEVEL_PCT / 100 for k in chosen):  # type: ignore[operator]
+            chosen.append(key)
+    above = sorted((k for k in chosen if facts[k].value > price), key=lambda k: facts[k].value)  # type: ignore[arg-type, operator]
+    below = sorted((k for k in chosen if facts[k].value < price), key=lambda k: -facts[k].value)  # type: ignore[arg-type, operator]
+    return above, below
+
+
+def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> Story:
+    """Turn facts into the words and choices the templates need."""
+    price = snapshot.price.current
+    change = facts.get("price.change_24h_pct")
+    direction = None
+    sharp = False
+    if change is not None:
+        pct = float(change.value)
+        direction = "flat" if abs(pct) < FLAT_PCT else ("up" if pct > 0 else "down")
+        sharp = abs(pct) >= SHARP_PCT
+
+    rsi_key = f"technicals.rsi_{analysis.timeframe}"
+    if rsi_key not in facts:
+        rsi_key = next((f.key for f in facts if f.key.startswith("technicals.rsi_") and f.key != "technicals.rsi_period"), None)
+
+    liq = snapshot.liquidations
+    side = None
+    share = facts.get("liquidations.long_share_24h_pct")
+    if share is not None:
+        v = float(share.value)
+        side = "longs" if v >= LOPSIDED_SHARE else ("shorts" if v <= 100 - LOPSIDED_SHARE else "balanced")
+
+    funding = snapshot.funding
+    fsign = None if funding is None else ("positive" if funding.rate > 0 else "negative" if funding.rate < 0 else "zero")
+
+    gap = analysis.fvg.gaps[0] if analysis.fvg and analysis.fvg.gaps else None
+    fvg_position = None
+    if gap is not None:
+        fvg_position = "above" if gap.low > price else "below" if gap.high < price else "around"
+
+    above, below = _levels(facts, price)
+    fib_above = [k for k in above if k.startswith("levels.fib_0")]
+    fib_below = [k for k in below if k.startswith("levels.fib_0")]
+    bullish = Scenario(trigger=above[0], target=above[1] if len(above) > 1 else None) if above else None
+    bearish = Scenario(trigger=below[0], target=below[1] if len(below) > 1 else None) if below else None
+
+    fg = snapshot.fear_greed
+    return Story(
+        asset=snapshot.asset,
+        asset_name=snapshot.asset_name or ASSET_NAMES.get(snapshot.asset, snapshot.asset),
+        quote=snapshot.quote,
+        timeframe=analysis.timeframe,
+        timeframe_word=TIMEFRAME_WORDS[analysis.timeframe],
+        direction=direction,
+        sharp=sharp,
+        rsi_key=rsi_key,
+        rsi_band=rsi_band(float(facts[rsi_key].value)) if rsi_key else None,
+        fear_greed_label=(fg.classification or fear_greed_band(fg.value)) if fg else None,
+        liquidation_side=side,
+        liquidation_scope=None if liq is None else (
+            "across major exchanges" if liq.scope.aggregated and len(liq.scope.venues) > 3
+            else f"on {venues_text(liq.scope.venues)}"
+        ),
+        aggregated_liquidations=bool(liq and liq.scope.aggregated),
+        broke=analysis.levels.broken.kind if analysis.levels and analysis.levels.broken else None,
+        funding_sign=fsign,
+        fvg_direction=gap.direction if gap else None,
+        fvg_position=fvg_position,
+        fib_direction=analysis.fib.move.direction if analysis.fib else None,
+        fib_above=fib_above,
+        fib_below=fib_below,
+        bullish=bullish,
+        bearish=bearish,
+    )

@@ -1,0 +1,172 @@
+"""The template stage: renders every section of the article from templates/ with jinja2.
+
+Templates receive facts (F), the story (S) and words; a template that tries to
+print a raw number fails, so every number in an article is a fact's display text.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
+from pydantic import BaseModel, ConfigDict
+
+from generator.analysis import Analysis
+from generator.drafting.phrasing import Phrasing
+from generator.drafting.story import LEVEL_NAMES, TIMEFRAME_WORDS, Story, read_story
+from generator.errors import ConfigError
+from generator.facts import Fact, FactSet, source_fact_key
+from generator.paths import bundled_dir
+from generator.snapshot import MarketSnapshot
+
+SECTIONS = (
+    "headline", "lead", "price_action", "market_structure", "metrics",
+    "why_it_matters", "scenarios", "outlook", "disclaimer", "automation", "sources",
+)
+# Sections a language model may rewrite; the rest are data or legal text and stay template-only.
+PROSE_SECTIONS = ("headline", "lead", "price_action", "market_structure", "why_it_matters", "scenarios", "outlook")
+
+
+# How provider ids are named in an article's source list.
+PROVIDER_NAMES = {
+    "binance": "Binance", "binance_futures": "Binance USD-M Futures", "bittrex": "Bittrex", "bybit": "Bybit",
+    "coinbase": "Coinbase Exchange", "coingecko": "CoinGecko", "coinglass": "CoinGlass", "kraken": "Kraken",
+    "okx": "OKX", "alternative_me": "Alternative.me",
+}
+
+
+def _source_label(what: str) -> str:
+    tf, _, rest = what.partition(" ")
+    if rest == "candles" and tf in TIMEFRAME_WORDS:
+        return f"{TIMEFRAME_WORDS[tf].capitalize()} candles"
+    return what[0].upper() + what[1:]
+
+
+class Section(BaseModel):
+    """One rendered section and where its text came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    markdown: str
+    origin: str = "template"  # template | llm | repaired | fallback
+    note: str | None = None
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Fact):
+        return value.display
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        raise TemplateError(f"template printed the raw number {value!r}; print a fact instead")
+    return value
+
+
+def make_environment(templates_dir: Path | None) -> Environment:
+    loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
+    loaders.append(FileSystemLoader(str(bundled_dir("templates"))))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # Markdown output; HTML is sanitised after conversion
+    )
+
+
+def reflow(text: str) -> str:
+    """Join a paragraph's template lines into one; keep tables, headings and list items apart."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for raw in block.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            starts_new = line.startswith(("|", "#", "- ", "---")) or not lines or lines[-1].startswith(("|", "#"))
+            if starts_new:
+                lines.append(line)
+            else:
+                lines[-1] = f"{lines[-1]} {line}"
+        if lines:
+            # A block tag that trimmed a newline can glue two sentences: "territory.Funding".
+            blocks.append("\n".join(re.sub(r"([.;!?])([A-Z])", r"\1 \2", re.sub(r" {2,}", " ", ln)) for ln in lines))
+    return "\n\n".join(blocks)
+
+
+class TemplateContext(BaseModel):
+    """What a section template can see."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    F: FactSet
+    S: Story
+    dateline: str
+    publication: str
+    venue_funding: str | None
+    venue_oi: str | None
+    sources: list[dict[str, Any]]
+    llm_used: bool = False
+    checked: bool = False
+
+
+def build_context(
+    snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, dateline: str | None, publication: str
+) -> TemplateContext:
+    sources = [
+        {
+            "what": _source_label(what),
+            "provider": PROVIDER_NAMES.get(prov.provider, prov.provider),
+            "illustrative": prov.provider == "illustrative",
+            "url": prov.url,
+            "fact": source_fact_key(what),
+        }
+        for what, prov in snapshot.sources()
+    ]
+    return TemplateContext(
+        F=facts,
+        S=read_story(snapshot, analysis, facts),
+        dateline=f"{dateline.strip()}, " if dateline else "",
+        publication=publication,
+        venue_funding=snapshot.funding.venue if snapshot.funding else None,
+        venue_oi=snapshot.open_interest.venue if snapshot.open_interest else None,
+        sources=sources,
+    )
+
+
+def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str) -> str:
+    phrasing = Phrasing(seed)
+    story = ctx.S
+
+    def level_name(key: str) -> str:
+        if key == "levels.broken":
+            return "the broken support" if story.broke == "support" else "the cleared resistance"
+        return LEVEL_NAMES[key]
+
+    try:
+        template = env.get_template(f"sections/{name}.md.j2")
+        text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name)
+    except TemplateError as err:
+        raise ConfigError(f"template sections/{name}.md.j2 failed: {err}") from None
+    return reflow(text)
+
+
+def render_sections(
+    env: Environment, ctx: TemplateContext, seed: str, names: tuple[str, ...] = SECTIONS
+) -> list[Section]:
+    return [Section(name=n, markdown=render_section(env, n, ctx, seed)) for n in names]
+
+
+def assemble(env: Environment, sections: list[Section]) -> str:
+    """The article body (no front matter) from rendered sections, empty ones dropped."""
+    by_name = {s.name: s.markdown for s in sections}
+    try:
+        text = env.get_template("article.md.j2").render(sections=by_name)
+    except TemplateError as err:
+        raise ConfigError(f"template article.md.j2 failed: {err}") from None
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

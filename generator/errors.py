@@ -1,0 +1,67 @@
+"""The errors marketnews raises on purpose.
+
+Every error here carries a message meant for the person at the terminal and an
+exit code. The CLI prints ``marketnews: error: <message>`` and exits with the
+code; library callers catch :class:`MarketnewsError` and decide themselves.
+Anything that is not a ``MarketnewsError`` is a bug and may show a traceback.
+"""
+
+from __future__ import annotations
+
+
+class MarketnewsError(Exception):
+    """Base class. Caller: show ``str(err)`` and exit with ``err.exit_code``."""
+
+    exit_code: int = 1
+
+
+class InputError(MarketnewsError):
+    """A file or value the user gave is unreadable or invalid. Caller: fix the input."""
+
+    exit_code = 2
+
+
+class ConfigError(MarketnewsError):
+    """Settings (marketnews.toml or MARKETNEWS_* variables) are invalid. Caller: fix the setting named."""
+
+    exit_code = 2
+
+
+class OutputError(MarketnewsError):
+    """Results could not be written (permissions, disk). Nothing partial was left. Caller: pick another --out."""
+
+    exit_code = 2
+
+
+class DataUnavailable(MarketnewsError):
+    """A metric the article cannot do without (price, candles) could not be fetched. Caller: retry later or use another provider."""
+
+    exit_code = 4
+
+
+class ProviderError(MarketnewsError):
+    """One provider failed for one metric. Sources catch it and fall back; it rarely reaches the CLI."""
+
+    exit_code = 4
+
+
+class LLMError(MarketnewsError):
+    """The language model could not give a usable answer. Drafting catches it and keeps the template text."""
+
+    exit_code = 5
+
+
+class ConflictError(MarketnewsError):
+    """Someone else changed the draft first (stale version). Caller: reload and redo the action."""
+
+    exit_code = 6
+
+
+class NotAllowed(MarketnewsError):
+    """The action is refused by a rule (e.g. approving a draft that fails the fact-check). Caller: fix the draft first."""
+
+    exit_code = 3
+
+
+EXIT_OK = 0
+EXIT_BLOCKED = 3

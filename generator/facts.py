@@ -1,0 +1,327 @@
+"""Facts: the one vocabulary templates, the LLM stage and the fact-check share.
+
+A fact has a stable key (``liquidations.total_1h_usd``), a value, a unit, a
+label and its canonical display text. All number formatting in marketnews
+happens in this module: anything else that prints a number asks a fact for it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from generator.analysis.models import Analysis
+from generator.snapshot import MarketSnapshot, Provenance
+
+Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime"]
+
+# Bands shared by the templates (mood words) and the fact-check (which checks those words).
+RSI_OVERSOLD = 30.0
+RSI_OVERBOUGHT = 70.0
+# alternative.me's published classification bands, inclusive upper bounds.
+FEAR_GREED_BANDS: tuple[tuple[int, str], ...] = (
+    (25, "Extreme Fear"),
+    (46, "Fear"),
+    (54, "Neutral"),
+    (75, "Greed"),
+    (100, "Extreme Greed"),
+)
+FIB_RATIO_TEXT = {0.236: "0.236", 0.382: "0.382", 0.5: "0.5", 0.618: "0.618", 0.786: "0.786"}
+
+_SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
+
+
+# --- formatting -----------------------------------------------------------
+
+
+def format_usd(value: float) -> str:
+    """'$60,704', '$142.35', '$0.5123', '$431 million', '$2.51 billion' (3 significant digits from a million)."""
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for scale, word in _SCALES:
+        if v >= scale * 0.9995:
+            scaled = _round_sig(v / scale, 3)
+            if scaled >= 1000 and word != "trillion":
+                continue  # 999.96 million rounds up into the next scale
+            return f"{sign}${_trim(scaled, 3)} {word}"
+    if v >= 1000:
+        return f"{sign}${v:,.0f}"
+    if v >= 1:
+        return f"{sign}${v:,.2f}"
+    if v == 0:
+        return "$0"
+    return f"{sign}${_round_sig(v, 4):.{_decimals_for_sig(v, 4)}f}"
+
+
+def format_percent(value: float, decimals: int = 2) -> str:
+    """'16.43%', '-0.0375%'; never '-0.00%'."""
+    text = f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = f"{0:.{decimals}f}"
+    return f"{text}%"
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """'22', '1,250', '0.5'."""
+    text = f"{value:,.{decimals}f}"
+    return "0" if float(text.replace(",", "")) == 0 and decimals == 0 else text
+
+
+def format_index(value: float) -> str:
+    """'9/100'."""
+    return f"{round(value)}/100"
+
+
+def format_ratio(value: float) -> str:
+    """'0.618', '0.5'."""
+    return FIB_RATIO_TEXT.get(value, f"{value:g}")
+
+
+def format_date(value: date | datetime) -> str:
+    """'February 6, 2018'."""
+    return f"{value:%B} {value.day}, {value.year}"
+
+
+def format_datetime(value: datetime) -> str:
+    """'February 6, 2018, 00:00 UTC' (always shown in UTC)."""
+    from datetime import timezone
+
+    utc = value.astimezone(timezone.utc)
+    return f"{format_date(utc)}, {utc:%H:%M} UTC"
+
+
+def _round_sig(value: float, digits: int) -> float:
+    if value == 0:
+        return 0.0
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _decimals_for_sig(value: float, digits: int) -> int:
+    return max(0, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _trim(value: float, digits: int) -> str:
+    """Up to ``digits`` significant digits without trailing zeros: 6.9, 73, 2.51."""
+    decimals = _decimals_for_sig(value, digits)
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def money_precision(display: str) -> float:
+    """Half a unit in the last place shown, in dollars ('$431 million' -> 500,000)."""
+    body = display.lstrip("-$")
+    scale = 1.0
+    for factor, word in _SCALES:
+        if body.endswith(word):
+            body, scale = body[: -len(word)].strip(), factor
+    decimals = len(body.split(".")[1]) if "." in body else 0
+    return 0.5 * 10**-decimals * scale
+
+
+# --- the facts ------------------------------------------------------------
+
+
+class Fact(BaseModel):
+    """One number (or date) an article may state, with how to say it and where it came from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    value: float | str  # str for dates (ISO 8601)
+    unit: Unit
+    label: str
+    display: str
+    display_abs: str  # the display text of |value|, for use beside a direction word
+    context: str | None = None
+    provider: str | None = None
+    as_of: datetime | None = None
+
+    def __str__(self) -> str:
+        return self.display
+
+
+class FactSet(BaseModel):
+    """The facts of one article, in a stable order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    facts: dict[str, Fact]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.facts
+
+    def __getitem__(self, key: str) -> Fact:
+        return self.facts[key]
+
+    def __iter__(self) -> Iterator[Fact]:  # type: ignore[override]
+        return iter(self.facts.values())
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def get(self, key: str) -> Fact | None:
+        return self.facts.get(key)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.facts: dict[str, Fact] = {}
+
+    def add(
+        self,
+        key: str,
+        value: float | None,
+        unit: Unit,
+        label: str,
+        source: Provenance | None,
+        context: str | None = None,
+        decimals: int | None = None,
+        formatter: Callable[[float], str] | None = None,
+    ) -> None:
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return  # missing data: no fact, so no sentence
+        fmt = formatter or _formatter(unit, decimals)
+        display, display_abs = fmt(value), fmt(abs(value))
+        self.facts[key] = Fact(
+            key=key,
+            value=value,
+            unit=unit,
+            label=label,
+            display=display,
+            display_abs=display_abs,
+            context=context,
+            provider=source.provider if source else None,
+            as_of=source.as_of if source else None,
+        )
+
+    def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False) -> None:
+        text = format_datetime(when) if with_time else format_date(when)
+        self.facts[key] = Fact(
+            key=key,
+            value=when.isoformat(),
+            unit="datetime" if with_time else "date",
+            label=label,
+            display=text,
+            display_abs=text,
+            provider=source.provider if source else None,
+            as_of=source.as_of if source else None,
+        )
+
+
+def _formatter(unit: Unit, decimals: int | None) -> Callable[[float], str]:
+    match unit:
+        case "usd":
+            return format_usd
+        case "percent":
+            return lambda v: format_percent(v, 2 if decimals is None else decimals)
+        case "index":
+            return format_index
+        case "ratio":
+            return format_ratio
+        case _:
+            return lambda v: format_number(v, decimals or 0)
+
+
+def fear_greed_band(value: float) -> str:
+    """alternative.me's classification for an index value."""
+    return next(label for upper, label in FEAR_GREED_BANDS if value <= upper)
+
+
+def rsi_band(value: float) -> Literal["oversold", "overbought", "neutral"]:
+    if value < RSI_OVERSOLD:
+        return "oversold"
+    if value > RSI_OVERBOUGHT:
+        return "overbought"
+    return "neutral"
+
+
+def source_fact_key(what: str) -> str:
+    """'sources.fear_and_greed_index.as_of' for the source list entry 'Fear & Greed Index'."""
+    return f"sources.{what.replace(' ', '_').replace('&', 'and').lower()}.as_of"
+
+
+def fib_key(ratio: float) -> str:
+    """'levels.fib_0_618' for 0.618."""
+    return "levels.fib_" + format_ratio(ratio).replace(".", "_")
+
+
+def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
+    """Every fact the snapshot and its analysis support; missing data gives no fact."""
+    b = _Builder()
+    asset = snapshot.asset
+    p = snapshot.price
+    b.add_date("article.date", snapshot.as_of, "Article date", None)
+    b.add_date("article.as_of", snapshot.as_of, "Data as of", None, with_time=True)
+    b.add("price.current", p.current, "usd", f"{asset} price", p.source)
+    change = p.change_24h_pct
+    change_source: Provenance | None = p.source
+    if change is None and analysis.change_24h is not None:
+        change = analysis.change_24h.pct
+        change_source = snapshot.candles[analysis.change_24h.window.timeframe].source
+    b.add("price.change_24h_pct", change, "percent", "24h change", change_source)
+    b.add("price.high_24h", p.high_24h, "usd", "24h high", p.source)
+    b.add("price.low_24h", p.low_24h, "usd", "24h low", p.source)
+
+    if (liq := snapshot.liquidations) is not None:
+        for window, words in (("1h", "1-hour"), ("24h", "24-hour")):
+            b.add(f"liquidations.total_{window}_usd", getattr(liq, f"total_{window}_usd"), "usd",
+                  f"{words} liquidations", liq.source)
+            b.add(f"liquidations.long_{window}_usd", getattr(liq, f"long_{window}_usd"), "usd",
+                  f"{words} long liquidations", liq.source)
+            b.add(f"liquidations.short_{window}_usd", getattr(liq, f"short_{window}_usd"), "usd",
+                  f"{words} short liquidations", liq.source)
+            share = liq.long_share(window)  # type: ignore[arg-type]
+            b.add(f"liquidations.long_share_{window}_pct", share * 100 if share is not None else None, "percent",
+                  f"Long share of {words} liquidations", liq.source, decimals=0)
+
+    if (fund := snapshot.funding) is not None:
+        b.add("funding.rate_pct", fund.rate * 100, "percent", f"Funding rate ({fund.venue})", fund.source,
+              context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=4)
+        b.add("funding.interval_hours", fund.interval_hours, "count", "Funding interval (hours)", fund.source)
+    if (oi := snapshot.open_interest) is not None:
+        b.add("open_interest.usd", oi.usd, "usd", f"Open interest ({oi.venue})", oi.source)
+    if (fg := snapshot.fear_greed) is not None:
+        b.add("sentiment.fear_greed", fg.value, "index", "Crypto Fear & Greed Index", fg.source,
+              context=fg.classification)
+
+    for tf, rsi in analysis.rsi.items():
+        series_src = snapshot.candles[tf].source
+        # RSI is an index too, but written as a plain number ('22'), not '22/100'.
+        b.add(f"technicals.rsi_{tf}", rsi.value, "index", f"RSI ({tf})", series_src, context=rsi_band(rsi.value),
+              formatter=format_number)
+    b.add("technicals.rsi_period", float(next(iter(analysis.rsi.values())).period) if analysis.rsi else None,
+          "count", "RSI period (candles)", None)
+
+    src = snapshot.candles[analysis.timeframe].source
+    b.add("price.last_close", snapshot.candles[analysis.timeframe].candles[-1].close, "usd",
+          f"Latest {analysis.timeframe} close", src)
+    if (fib := analysis.fib) is not None:
+        move = fib.move
+        b.add("levels.fib_move_low", move.low, "usd", "Low of the move", src)
+        b.add("levels.fib_move_high", move.high, "usd", "High of the move", src)
+        b.add_date("levels.fib_move_low_date", move.low_time, "Date of the move's low", src)
+        b.add_date("levels.fib_move_high_date", move.high_time, "Date of the move's high", src)
+        for lv in fib.levels:
+            b.add(fib_key(lv.ratio), lv.price, "usd", f"{format_ratio(lv.ratio)} Fibonacci retracement", src,
+                  context=f"{format_ratio(lv.ratio)} retracement of the {move.direction} move")
+    if (lv := analysis.levels) is not None:
+        if lv.broken is not None:
+            b.add("levels.broken", lv.broken.level, "usd", f"Broken {lv.broken.kind}", src)
+            b.add_date("levels.broken_date", lv.broken.level_time, f"Date of the broken {lv.broken.kind}", src)
+        if lv.nearest_support is not None:
+            b.add("levels.support", lv.nearest_support.price, "usd", "Nearest support", src)
+        if lv.nearest_resistance is not None:
+            b.add("levels.resistance", lv.nearest_resistance.price, "usd", "Nearest resistance", src)
+    if analysis.fvg is not None and analysis.fvg.gaps:
+        gap = analysis.fvg.gaps[0]  # the newest unfilled gap: the imbalance the latest move left behind
+        b.add("levels.fvg_low", gap.low, "usd", f"Lower bound of the {gap.direction} fair value gap", src)
+        b.add("levels.fvg_high", gap.high, "usd", f"Upper bound of the {gap.direction} fair value gap", src)
+        b.add_date("levels.fvg_date", gap.time, "Date of the fair value gap", src)
+
+    for what, prov in snapshot.sources():
+        b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)
+    return FactSet(facts=b.facts)

@@ -1,0 +1,100 @@
+"""generate: snapshot -> analysis -> facts -> draft -> check -> files. The library call behind the CLI."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from generator import __version__
+from generator.analysis import Analysis, analyze
+from generator.drafting import Draft, draft_article
+from generator.drafting.template import make_environment
+from generator.facts import FactSet, build_facts
+from generator.html import article_page
+from generator.output import write_article_dir
+from generator.settings import Settings
+from generator.snapshot import MarketSnapshot
+
+NOT_CHECKED: dict[str, Any] = {"status": "not checked", "summary": None, "mentions": []}
+
+
+class GenerateResult(BaseModel):
+    """What generate wrote and whether the article may be published."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: Path
+    status: str  # draft | blocked | unchecked
+    title: str
+    files: list[str]
+    factcheck: dict[str, Any] | None
+
+
+def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
+    return analyze(
+        snapshot,
+        timeframe=settings.analysis_timeframe,
+        rsi_period=settings.rsi_period,
+        fib_lookback=settings.fib_lookback,
+        level_lookback=settings.level_lookback,
+        swing_strength=settings.swing_strength,
+        level_tolerance_pct=settings.level_tolerance_pct,
+        fvg_min_size_pct=settings.fvg_min_size_pct,
+    )
+
+
+def article_dir(out: Path, snapshot: MarketSnapshot, kind: str) -> Path:
+    """output/<date>/<asset>-<kind>/ (date of as_of, UTC)."""
+    return out / f"{snapshot.as_of:%Y-%m-%d}" / f"{snapshot.asset.lower()}-{kind}"
+
+
+def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str, check: dict[str, Any]) -> str:
+    meta = {
+        "title": draft.title,
+        "date": snapshot.as_of.isoformat().replace("+00:00", "Z"),
+        "asset": snapshot.asset,
+        "quote": snapshot.quote,
+        "kind": kind,
+        "status": status,
+        "factcheck": check.get("summary") or {"status": check["status"]},
+        "sections": {s.name: s.origin for s in draft.sections},
+        "generator": f"marketnews {__version__}",
+    }
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
+
+
+def snapshot_with_analysis(snapshot: MarketSnapshot, analysis: Analysis) -> str:
+    data = json.loads(snapshot.model_dump_json())
+    data["analysis"] = json.loads(analysis.model_dump_json())
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def generate(
+    snapshot: MarketSnapshot,
+    settings: Settings,
+    kind: str = "daily",
+    out: Path | None = None,
+    extra_files: dict[str, bytes] | None = None,
+) -> GenerateResult:
+    """Draft the article for ``snapshot`` and write its files atomically."""
+    analysis = run_analysis(snapshot, settings)
+    facts: FactSet = build_facts(snapshot, analysis)
+    draft = draft_article(snapshot, analysis, facts, settings, kind)
+    check = NOT_CHECKED
+    status = "unchecked"
+    article_md = front_matter(draft, snapshot, kind, status, check) + draft.body
+    env = make_environment(settings.templates_dir)
+    files: dict[str, bytes] = {
+        "article.md": article_md.encode(),
+        "article.html": article_page(env, draft.title, draft.body).encode(),
+        "snapshot.json": snapshot_with_analysis(snapshot, analysis).encode(),
+        "factcheck.json": (json.dumps(check, indent=2) + "\n").encode(),
+        **(extra_files or {}),
+    }
+    dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
+    return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files), factcheck=check)

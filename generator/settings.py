@@ -1,0 +1,116 @@
+"""Settings: one model read from ``marketnews.toml`` and ``MARKETNEWS_*`` environment variables.
+
+Precedence, highest first: values passed in code, environment variables,
+the TOML file, the defaults below. Every field is documented in
+docs/configuration.md (a test fails when one is not).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from generator.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "marketnews.toml"
+
+
+class Settings(BaseSettings):
+    """All of marketnews' configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="MARKETNEWS_", extra="forbid", validate_default=True)
+
+    # Output and presentation
+    output_dir: Path = Field(default=Path("output"), description="Where generate writes output/<date>/<asset>-<kind>/.")
+    templates_dir: Path | None = Field(
+        default=None, description="A folder of templates that take precedence over the bundled ones."
+    )
+    prompts_dir: Path | None = Field(
+        default=None, description="A folder of LLM prompts that take precedence over the bundled ones."
+    )
+    dateline: str | None = Field(default=None, description="City for the article's dateline, e.g. 'LONDON'.")
+    publication: str = Field(default="marketnews", description="Publication name used in the disclaimer.")
+    log_level: str = Field(default="WARNING", description="Python logging level for messages on stderr.")
+
+    # Analysis
+    analysis_timeframe: str = Field(
+        default="1d", description="Timeframe for levels, Fibonacci and fair value gaps (longest available if absent)."
+    )
+    rsi_period: int = Field(default=14, ge=2, description="RSI look-back in candles (Wilder smoothing).")
+    fib_lookback: int = Field(default=90, ge=3, description="Candles searched for the latest major move.")
+    level_lookback: int = Field(default=120, ge=10, description="Candles searched for swing levels and gaps.")
+    swing_strength: int = Field(default=3, ge=1, description="Candles on each side a swing point must exceed.")
+    level_tolerance_pct: float = Field(
+        default=1.0, ge=0, description="Swing levels closer than this percent are merged into one."
+    )
+    fvg_min_size_pct: float = Field(
+        default=0.0, ge=0, description="Ignore fair value gaps smaller than this percent of price."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = _config_path()
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+
+# The --config path of the current load_settings call; pydantic-settings gives sources no other way in.
+_explicit_config: ContextVar[Path | None] = ContextVar("_explicit_config", default=None)
+
+
+def _config_path() -> Path | None:
+    explicit = _explicit_config.get()
+    if explicit is not None:
+        return explicit
+    env = os.environ.get("MARKETNEWS_CONFIG")
+    if env:
+        return Path(env)
+    default = Path(DEFAULT_CONFIG_FILE)
+    return default if default.is_file() else None
+
+
+def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
+    """Build Settings, raising ConfigError with the offending setting named."""
+    token = _explicit_config.set(config)
+    try:
+        path = _config_path()
+        if path is not None:
+            _check_toml(path)
+        return Settings(**overrides)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        msg = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "extra_forbidden":
+            msg = "unknown setting (see docs/configuration.md)"
+        raise ConfigError(f"invalid setting {where}: {msg}") from None
+    finally:
+        _explicit_config.reset(token)
+
+
+def _check_toml(path: Path) -> None:
+    """Give a readable error for a missing or malformed config file before pydantic-settings reads it."""
+    try:
+        with path.open("rb") as fh:
+            tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"config file {path} is not valid TOML: {err}") from None
+    except OSError as err:
+        raise ConfigError(f"cannot read config file {path}: {err}") from None
