@@ -63,5 +63,19 @@ class NotAllowed(MarketnewsError):
     exit_code = 3
 
 
+class PublishError(MarketnewsError):
+    """A publishing target refused or failed (bad credentials, no permission, server error). The article
+    stays as it was. Caller: fix what the message names (credentials, URL, permissions) or retry later."""
+
+    exit_code = 7
+
+
+class AlreadyRunning(MarketnewsError):
+    """Another scheduled run holds the schedule lock. Caller: wait for it to finish; do not remove the lock
+    file while that process lives (the lock is released when it exits, even after a crash)."""
+
+    exit_code = 8
+
+
 EXIT_OK = 0
 EXIT_BLOCKED = 3

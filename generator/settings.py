@@ -11,12 +11,13 @@ import os
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from generator.errors import ConfigError
+from generator.scheduling.jobs import Job, JobName
 
 DEFAULT_CONFIG_FILE = "marketnews.toml"
 
@@ -51,6 +52,39 @@ class Settings(BaseSettings):
     )
     fvg_min_size_pct: float = Field(
         default=0.0, ge=0, description="Ignore fair value gaps smaller than this percent of price."
+    )
+
+    # Charts
+    chart: bool = Field(default=False, description="Draw chart.png for each article (needs marketnews[chart]).")
+    chart_candles: int = Field(default=90, ge=10, le=1000, description="Candles shown on the chart.")
+
+    # Publishing (shared by the targets)
+    publish_categories: list[str] = Field(default=["Markets"], description="Categories every article is filed under.")
+    publish_tags: list[str] = Field(default_factory=list, description="Tags added to the asset's own tags.")
+    publish_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a publishing target.")
+    publish_retries: int = Field(default=3, ge=0, le=10, description="Retries with backoff on 429 and 5xx answers.")
+
+    # Static site
+    static_site_dir: Path = Field(default=Path("site"), description="Folder the static site is written to.")
+    static_site_url: str | None = Field(default=None, description="Public base URL of the static site (for feeds).")
+    static_site_feed_items: int = Field(default=20, ge=1, description="Newest articles listed in the feeds.")
+
+    # WordPress
+    wordpress_url: str | None = Field(default=None, description="Site URL, e.g. https://news.example.com.")
+    wordpress_user: str | None = Field(default=None, description="WordPress user the application password belongs to.")
+    wordpress_app_password: SecretStr | None = Field(default=None, description="Application password (Users > Profile).")
+    wordpress_status: Literal["draft", "pending", "publish", "private"] = Field(
+        default="draft", description="Status new posts get on WordPress."
+    )
+
+    # Webhook
+    webhook_url: str | None = Field(default=None, description="URL that receives a signed JSON POST per article.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Shared secret for the HMAC-SHA256 signature.")
+
+    # Scheduler
+    jobs: dict[JobName, Job] = Field(default_factory=dict, description="Scheduled jobs, [jobs.NAME] tables.")
+    schedule_state_file: Path = Field(
+        default=Path("state/schedule.json"), description="Run-state file; its lock file sits beside it."
     )
 
     @classmethod
