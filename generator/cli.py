@@ -24,10 +24,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings import kept lazy for start-up time
+def _settings(args: argparse.Namespace, **overrides: object):  # noqa: ANN202 - Settings import kept lazy
     from generator.settings import load_settings
 
-    return load_settings(args.config)
+    return load_settings(args.config, **overrides)
 
 
 def _print_json(data: object) -> None:
@@ -41,7 +41,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.pipeline import generate
     from generator.snapshot import load_snapshot
 
-    settings = _settings(args)
+    settings = _settings(args, **({} if args.chart is None else {"chart": args.chart}))
     snapshot = load_snapshot(args.snapshot)
     result = generate(snapshot, settings, kind=args.kind, out=args.out)
     if args.json:
@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: setting output_dir)")
     gen.add_argument("--kind", default="daily", choices=("daily", "alert"), help="article kind (default: daily)")
     gen.add_argument("--json", action="store_true", help="print a machine-readable summary")
+    gen.add_argument("--chart", action=argparse.BooleanOptionalAction, default=None,
+                     help="draw chart.png and embed it in the article (default: setting chart; needs matplotlib)")
     gen.set_defaults(func=cmd_generate)
 
     schema = sub.add_parser("schema", help="print a JSON Schema", description="Print the JSON Schema of a model.")

@@ -74,6 +74,16 @@ def snapshot_with_analysis(snapshot: MarketSnapshot, analysis: Analysis) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def with_chart(draft: Draft, snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, settings: Settings,
+               files: dict[str, bytes]) -> Draft:
+    """Render chart.png into ``files`` and return the draft with the chart embedded after the lead."""
+    from generator.chart import CHART_FILE, embed_chart, render_chart  # matplotlib only when asked for
+
+    image = render_chart(snapshot, analysis, facts, settings.chart_candles)
+    files[CHART_FILE] = image.png
+    return draft.model_copy(update={"body": embed_chart(draft.body, image.alt, CHART_FILE)})
+
+
 def generate(
     snapshot: MarketSnapshot,
     settings: Settings,
@@ -85,6 +95,9 @@ def generate(
     analysis = run_analysis(snapshot, settings)
     facts: FactSet = build_facts(snapshot, analysis)
     draft = draft_article(snapshot, analysis, facts, settings, kind)
+    extra = dict(extra_files or {})
+    if settings.chart:
+        draft = with_chart(draft, snapshot, analysis, facts, settings, extra)
     check = NOT_CHECKED
     status = "unchecked"
     article_md = front_matter(draft, snapshot, kind, status, check) + draft.body
@@ -94,7 +107,7 @@ def generate(
         "article.html": article_page(env, draft.title, draft.body).encode(),
         "snapshot.json": snapshot_with_analysis(snapshot, analysis).encode(),
         "factcheck.json": (json.dumps(check, indent=2) + "\n").encode(),
-        **(extra_files or {}),
+        **extra,
     }
     dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
     return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files), factcheck=check)
