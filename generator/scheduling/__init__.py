@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.scheduling.jobs import PUBLISH_TARGETS, Job, JobName, latest_slot, next_slot
-from generator.scheduling.scheduler import DueRun, RunRecord, Runner, Scheduler, due_run
+from generator.scheduling.scheduler import DueRun, Runner, RunRecord, Scheduler, due_run
 
 __all__ = [
     "DueRun", "Job", "JobName", "PUBLISH_TARGETS", "RunRecord", "Runner", "Scheduler", "due_run", "latest_slot",

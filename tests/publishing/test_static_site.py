@@ -11,11 +11,11 @@ import feedparser
 import pytest
 
 from generator.errors import ConfigError
-from generator.publishing import PublishableArticle, configured_targets, make_target
+from generator.publishing import TARGETS, PublishableArticle, configured_targets, make_target
 from generator.publishing.static_site import StaticSite
 from generator.scheduling.jobs import PUBLISH_TARGETS
-from generator.publishing import TARGETS
 from generator.settings import Settings
+from tests.conftest import ROOT
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "site"
 BASE = "https://news.example.com/"
@@ -29,7 +29,7 @@ def site(root: Path, when: datetime = PUBLISHED_AT, items: int = 20) -> StaticSi
 
 def text_files(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.suffix in {
-        ".html", ".md", ".xml", ".json", ".css"}}
+        ".html", ".md", ".xml", ".json"}}
 
 
 def test_site_matches_golden(tmp_path: Path, example_article: PublishableArticle,
@@ -44,6 +44,7 @@ def test_site_matches_golden(tmp_path: Path, example_article: PublishableArticle
             (GOLDEN / name).write_text(text)
     assert produced == text_files(GOLDEN), "site differs from tests/golden/site; UPDATE_GOLDEN=1 and review the diff"
     assert (tmp_path / example_article.slug / "chart.png").read_bytes() == example_article.chart_path.read_bytes()
+    assert (tmp_path / "style.css").read_text() == (ROOT / "templates" / "site" / "style.css").read_text()
 
 
 def test_feeds_parse_back_and_validate(tmp_path: Path, example_article: PublishableArticle,
