@@ -25,9 +25,31 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _settings(args: argparse.Namespace, **overrides: object):  # noqa: ANN202 - Settings import kept lazy
+    from generator.errors import ConfigError
     from generator.settings import load_settings
 
-    return load_settings(args.config, **overrides)
+    settings = load_settings(args.config, **overrides)
+    try:
+        logging.getLogger().setLevel(settings.log_level.upper())
+    except ValueError:
+        raise ConfigError(f"invalid setting log_level: unknown level {settings.log_level!r}") from None
+    return settings
+
+
+def _fetch(args: argparse.Namespace, settings):  # noqa: ANN001, ANN202 - lazy imports: no HTTP stack for --snapshot
+    """Live fetch of --asset or replay of --replay, with the progress display; prints the fetch notes."""
+    from generator.sources import fetch_live, fetch_replay
+    from generator.sources.progress import progress_for
+    from generator.sources.summary import fetch_notes
+
+    with progress_for() as progress:
+        if getattr(args, "replay", None) is not None:
+            result = fetch_replay(args.replay, progress)
+        else:
+            result = fetch_live(args.asset, settings, progress)
+    for line in fetch_notes(result.snapshot):
+        sys.stderr.write(f"{PROG}: {line}\n")
+    return result
 
 
 def _print_json(data: object) -> None:
@@ -42,13 +64,45 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.snapshot import load_snapshot
 
     settings = _settings(args, **({} if args.chart is None else {"chart": args.chart}))
-    snapshot = load_snapshot(args.snapshot)
-    result = generate(snapshot, settings, kind=args.kind, out=args.out)
+    extra: dict[str, bytes] = {}
+    if args.snapshot is not None:
+        snapshot = load_snapshot(args.snapshot)
+    else:
+        fetched = _fetch(args, settings)
+        snapshot, extra = fetched.snapshot, {"sources.yaml": fetched.recording}
+    result = generate(snapshot, settings, kind=args.kind, out=args.out, extra_files=extra)
     if args.json:
-        _print_json(result.model_dump(mode="json"))
+        _print_json({**result.model_dump(mode="json"), "missing": snapshot.missing,
+                     "disagreements": [d.model_dump(mode="json") for d in snapshot.disagreements]})
     else:
         print(f"wrote {result.path} ({result.status}): {result.title}")
     return EXIT_BLOCKED if result.status == "blocked" else EXIT_OK
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from generator.snapshot import dump_snapshot
+
+    settings = _settings(args)
+    fetched = _fetch(args, settings)
+    text = dump_snapshot(fetched.snapshot)
+    if args.record is not None:
+        _write(args.record, fetched.recording)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        _write(args.out, text.encode())
+        print(f"wrote {args.out}" + (f" and {args.record}" if args.record else ""))
+    return EXIT_OK
+
+
+def _write(path: Path, data: bytes) -> None:
+    from generator.errors import OutputError
+    from generator.output import write_atomic
+
+    try:
+        write_atomic(path, data)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -69,16 +123,26 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
-    gen = sub.add_parser("generate", help="draft an article from a snapshot and write its files",
-                         description="Draft an article from a market snapshot and write article.md, article.html, "
-                                     "snapshot.json and factcheck.json to OUT/<date>/<asset>-<kind>/.")
-    gen.add_argument("--snapshot", type=Path, required=True, metavar="FILE", help="snapshot JSON file")
+    gen = sub.add_parser("generate", help="draft an article from live data, a recording or a snapshot",
+                         description="Draft an article and write article.md, article.html, snapshot.json and "
+                                     "factcheck.json (and sources.yaml for live data) to OUT/<date>/<asset>-<kind>/.")
+    source = gen.add_mutually_exclusive_group(required=True)
+    source.add_argument("--asset", metavar="ASSET", help="fetch live data for ASSET (e.g. BTC) and record it")
+    source.add_argument("--replay", type=Path, metavar="FILE", help="rebuild from a recording (sources.yaml)")
+    source.add_argument("--snapshot", type=Path, metavar="FILE", help="snapshot JSON file")
     gen.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: setting output_dir)")
     gen.add_argument("--kind", default="daily", choices=("daily", "alert"), help="article kind (default: daily)")
     gen.add_argument("--json", action="store_true", help="print a machine-readable summary")
     gen.add_argument("--chart", action=argparse.BooleanOptionalAction, default=None,
                      help="draw chart.png and embed it in the article (default: setting chart; needs matplotlib)")
     gen.set_defaults(func=cmd_generate)
+
+    fetch = sub.add_parser("fetch", help="fetch live data into a snapshot file without drafting",
+                           description="Fetch ASSET from the configured providers and write the snapshot JSON.")
+    fetch.add_argument("--asset", required=True, metavar="ASSET", help="asset to fetch, e.g. BTC")
+    fetch.add_argument("--out", type=Path, metavar="FILE", help="snapshot file to write (default: print it)")
+    fetch.add_argument("--record", type=Path, metavar="FILE", help="also write the recording (sources.yaml) here")
+    fetch.set_defaults(func=cmd_fetch)
 
     schema = sub.add_parser("schema", help="print a JSON Schema", description="Print the JSON Schema of a model.")
     schema.add_argument("model", choices=("snapshot",), help="which model")

@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from generator.errors import ConfigError
@@ -86,6 +86,61 @@ class Settings(BaseSettings):
     schedule_state_file: Path = Field(
         default=Path("state/schedule.json"), description="Run-state file; its lock file sits beside it."
     )
+
+    # Live data: provider base URLs (mirrors, proxies, tests). generator/sources reads them as <provider>_url.
+    binance_url: str = Field(default="https://data-api.binance.vision", description="Binance spot public data.")
+    coinbase_url: str = Field(default="https://api.exchange.coinbase.com", description="Coinbase Exchange REST API.")
+    kraken_url: str = Field(default="https://api.kraken.com", description="Kraken REST API.")
+    coingecko_url: str = Field(default="https://api.coingecko.com/api/v3", description="CoinGecko API (price cross-check).")
+    binance_futures_url: str = Field(default="https://fapi.binance.com", description="Binance USD-M futures API.")
+    bybit_url: str = Field(default="https://api.bybit.com", description="Bybit v5 API.")
+    coinglass_url: str = Field(default="https://open-api-v4.coinglass.com", description="CoinGlass API v4.")
+    okx_url: str = Field(default="https://www.okx.com", description="OKX v5 API.")
+    alternative_me_url: str = Field(default="https://api.alternative.me", description="alternative.me Fear & Greed API.")
+
+    # Live data: keys (never logged, never recorded)
+    coinglass_api_key: SecretStr | None = Field(
+        default=None, description="CoinGlass API key; when set, liquidations come from CoinGlass (all major exchanges)."
+    )
+    coingecko_api_key: SecretStr | None = Field(default=None, description="CoinGecko demo API key (optional).")
+
+    # Live data: fetching
+    http_timeout_seconds: float = Field(default=10.0, gt=0, description="Connect and read timeout of each request.")
+    http_retries: int = Field(default=2, ge=0, le=10, description="Retries of a request after a 429, 5xx or timeout.")
+    http_backoff_seconds: float = Field(
+        default=0.5, ge=0, description="Backoff factor between retries (urllib3: factor * 2^(retry - 1))."
+    )
+    http_max_retry_wait_seconds: float = Field(
+        default=30.0, ge=0, description="Longest Retry-After this run waits; a longer one falls back at once."
+    )
+    max_age_minutes: float = Field(
+        default=30.0, gt=0, description="Reject prices, funding, open interest and liquidations older than this."
+    )
+    fear_greed_max_age_hours: float = Field(default=36.0, gt=0, description="Reject a Fear & Greed value older than this.")
+    price_tolerance_pct: float = Field(
+        default=0.5, ge=0, description="Record a disagreement when the cross-check price differs by more than this."
+    )
+    candle_timeframes: list[str] = Field(default=["1d", "4h"], min_length=1, description="Candle timeframes to fetch.")
+    candle_count: int = Field(default=200, ge=20, le=1000, description="Closed candles to fetch per timeframe.")
+    okx_max_pages: int = Field(
+        default=20, ge=1, le=200, description="Pages of 100 OKX liquidation orders to read to cover 24 hours."
+    )
+    symbols: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Extra or replacement symbols per provider: {provider: {asset: symbol}}."
+    )
+    provider_order: dict[str, list[str]] = Field(
+        default_factory=dict, description="Replacement fallback order per metric: {metric: [provider, ...]}."
+    )
+
+    @field_validator("candle_timeframes")
+    @classmethod
+    def _known_timeframes(cls, value: list[str]) -> list[str]:
+        from generator.snapshot import TIMEFRAMES
+
+        unknown = [tf for tf in value if tf not in TIMEFRAMES]
+        if unknown:
+            raise ValueError(f"unknown timeframe {unknown[0]!r}; expected some of {', '.join(TIMEFRAMES)}")
+        return list(dict.fromkeys(value))
 
     @classmethod
     def settings_customise_sources(

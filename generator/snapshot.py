@@ -127,33 +127,43 @@ class LiquidationScope(_Model):
 
 
 class Liquidations(_Model):
-    """Forced closures of leveraged futures positions, in USD."""
+    """Forced closures of leveraged futures positions, in USD.
+
+    The 24h figures may be absent when the provider could not cover the whole
+    window (OKX's public feed pages through recent orders only); ``missing``
+    of the snapshot then says why. They are never extrapolated from the 1h ones.
+    """
 
     total_1h_usd: float = Field(ge=0)
     long_1h_usd: float = Field(ge=0)
     short_1h_usd: float = Field(ge=0)
-    total_24h_usd: float = Field(ge=0)
-    long_24h_usd: float = Field(ge=0)
-    short_24h_usd: float = Field(ge=0)
+    total_24h_usd: float | None = Field(default=None, ge=0)
+    long_24h_usd: float | None = Field(default=None, ge=0)
+    short_24h_usd: float | None = Field(default=None, ge=0)
     scope: LiquidationScope
     source: Provenance
 
     @model_validator(mode="after")
     def _parts(self) -> Liquidations:
+        day = (self.total_24h_usd, self.long_24h_usd, self.short_24h_usd)
+        if any(v is None for v in day) and any(v is not None for v in day):
+            raise ValueError("24h liquidations need total, long and short together (or none of them)")
         for window in ("1h", "24h"):
             total = getattr(self, f"total_{window}_usd")
+            if total is None:
+                continue
             parts = getattr(self, f"long_{window}_usd") + getattr(self, f"short_{window}_usd")
             if not math.isclose(parts, total, rel_tol=_PARTS_TOLERANCE, abs_tol=1.0):
                 raise ValueError(
                     f"{window} long + short ({parts:.0f}) does not add up to the total ({total:.0f}): "
                     "long/short shares would fall outside 0..1"
                 )
-        if self.total_1h_usd > self.total_24h_usd * (1 + _PARTS_TOLERANCE):
+        if self.total_24h_usd is not None and self.total_1h_usd > self.total_24h_usd * (1 + _PARTS_TOLERANCE):
             raise ValueError("1h liquidations exceed the 24h total")
         return self
 
     def long_share(self, window: Literal["1h", "24h"]) -> float | None:
-        """Share of the window's total that were long positions (0..1), None when the total is zero."""
+        """Share of the window's total that were long positions (0..1), None when the total is zero or absent."""
         total = getattr(self, f"total_{window}_usd")
         return getattr(self, f"long_{window}_usd") / total if total else None
 

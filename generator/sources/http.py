@@ -1,0 +1,198 @@
+"""The HTTP layer every provider shares: sessions, timeouts, retries, JSON and one-line errors.
+
+Retries are urllib3's ``Retry`` (429 and 5xx, timeouts and dropped
+connections, exponential backoff, ``Retry-After`` honoured). One change: a
+``Retry-After`` longer than the run is willing to wait gives up at once, so
+the next provider for the metric is asked instead of stalling the article.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlencode
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.util.retry import Retry
+
+from generator import __version__
+from generator.errors import ProviderError
+
+USER_AGENT = f"marketnews/{__version__} (automated market-news desk; python-requests)"
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+STATUS_WORDS = {
+    429: "rate limited",
+    451: "not available from this location",
+    403: "forbidden",
+    401: "unauthorised (check the API key)",
+    404: "not found",
+}
+
+
+class HttpOptions(BaseModel):
+    """Timeouts and retry policy of one run."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timeout_seconds: float = Field(default=10.0, gt=0)
+    retries: int = Field(default=2, ge=0)
+    backoff_seconds: float = Field(default=0.5, ge=0)
+    max_retry_wait_seconds: float = Field(default=30.0, ge=0)
+
+
+class CappedRetry(Retry):
+    """urllib3 Retry that gives up instead of sleeping through a Retry-After longer than ``max_wait``."""
+
+    def __init__(self, *args: Any, max_wait: float = 30.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_wait = max_wait
+
+    def new(self, **kw: Any) -> CappedRetry:
+        kw.setdefault("max_wait", self.max_wait)
+        return super().new(**kw)  # type: ignore[return-value]
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def, override]
+        if response is not None and self.respect_retry_after_header:
+            try:
+                wait = self.get_retry_after(response)
+            except Exception:  # an unparsable Retry-After: fall back to plain backoff
+                wait = None
+            if wait is not None and wait > self.max_wait:
+                # With raise_on_status=False urlopen hands the 429/503 back to us instead of raising.
+                raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {wait:.0f} s exceeds {self.max_wait:.0f} s"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def retry_policy(options: HttpOptions) -> CappedRetry:
+    return CappedRetry(
+        total=options.retries,
+        connect=options.retries,
+        read=options.retries,
+        status=options.retries,
+        other=0,
+        allowed_methods=frozenset({"GET"}),
+        status_forcelist=RETRY_STATUSES,
+        backoff_factor=options.backoff_seconds,
+        respect_retry_after_header=True,
+        raise_on_status=False,
+        max_wait=options.max_retry_wait_seconds,
+    )
+
+
+def live_adapter(options: HttpOptions) -> HTTPAdapter:
+    # pool_maxsize: several metrics of one provider are fetched at the same time.
+    return HTTPAdapter(max_retries=retry_policy(options), pool_connections=4, pool_maxsize=16)
+
+
+def make_session(adapter: HTTPAdapter, headers: dict[str, str] | None = None) -> requests.Session:
+    """A Session for one provider: our User-Agent, JSON accepted, ``adapter`` for http and https."""
+    session = requests.Session()
+    session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})})
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A parsed JSON response: the data, the URL asked (no secrets in it) and the server's Date."""
+
+    data: Any
+    url: str
+    date: datetime | None
+
+
+class Client:
+    """One provider's HTTP client for one run.
+
+    ``get_json`` turns every failure into a one-line ProviderError. Identical
+    requests within a run are made once and shared (several metrics need the
+    same endpoint, e.g. the mark price for funding and open interest).
+    """
+
+    def __init__(self, provider: str, base_url: str, session: requests.Session, options: HttpOptions) -> None:
+        self.provider = provider
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.options = options
+        self._lock = threading.Lock()
+        self._memo: dict[str, Future[Reply]] = {}
+
+    def url(self, path: str, params: dict[str, Any] | None = None) -> str:
+        query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
+        return f"{self.base_url}{path}" + (f"?{query}" if query else "")
+
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Reply:
+        url = self.url(path, params)
+        with self._lock:
+            future = self._memo.get(url)
+            owner = future is None
+            if owner:
+                future = self._memo[url] = Future()
+        assert future is not None
+        if owner:
+            try:
+                future.set_result(self._get(url))
+            except ProviderError as err:
+                future.set_exception(err)
+        return future.result()
+
+    def _get(self, url: str) -> Reply:
+        timeout = self.options.timeout_seconds
+        try:
+            response = self.session.get(url, timeout=(timeout, timeout))
+        except requests.Timeout:
+            raise ProviderError(f"timed out after {timeout:g} s") from None
+        except requests.RetryError as err:
+            raise ProviderError(f"gave up retrying: {_reason_of(err)}") from None
+        except requests.ConnectionError as err:
+            raise ProviderError(f"could not connect: {_reason_of(err)}") from None
+        except requests.RequestException as err:
+            raise ProviderError(f"request failed: {type(err).__name__}") from None
+        if response.status_code >= 400:
+            raise ProviderError(_status_message(response))
+        if not response.content.strip():
+            raise ProviderError("empty response body")
+        try:
+            data = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            raise ProviderError("malformed JSON in the response") from None
+        return Reply(data=data, url=url, date=parse_http_date(response.headers.get("Date")))
+
+
+def _status_message(response: requests.Response) -> str:
+    code = response.status_code
+    words = STATUS_WORDS.get(code) or response.reason or "error"
+    text = f"HTTP {code} ({words})"
+    if code in (429, 503) and response.headers.get("Retry-After"):
+        text += f"; Retry-After {response.headers['Retry-After'].strip()[:40]}"
+    return text
+
+
+def _reason_of(err: Exception) -> str:
+    """The innermost urllib3 reason, without the pool's host/port noise."""
+    reason: Any = err.args[0] if err.args else err
+    while isinstance(reason, MaxRetryError) and reason.reason is not None:
+        reason = reason.reason
+    text = str(reason.args[0]) if isinstance(reason, Exception) and reason.args else str(reason)
+    if ": " in text and text.startswith("<"):
+        text = text.split(": ", 1)[1]  # '<urllib3.connection.HTTPConnection object at 0x..>: Failed to ...'
+    return text[:160]
+
+
+def parse_http_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -1,0 +1,98 @@
+"""The fetch plan: everything that decides what a fetch asks and how it judges the answers.
+
+A live run builds the plan from settings and the clock; the plan is stored in
+the recording, and a replay takes it from there. So a replay asks the same
+URLs, judges staleness against the same "now" and falls back in the same
+order, whatever the replaying machine's settings or clock say.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from generator.errors import ConfigError, InputError
+from generator.settings import Settings
+from generator.sources.http import HttpOptions
+from generator.sources.registry import DEFAULT_ORDER, PROVIDERS, chain_metric
+
+
+class ProviderPlan(BaseModel):
+    """One provider as this run uses it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str
+    symbol: str | None  # None: the provider has no symbol for the asset, so it is skipped
+    keyed: bool = False  # a required API key was configured (the key itself is never stored)
+
+
+class FetchPlan(BaseModel):
+    """What one fetch asks, in which order, and by which rules it accepts the answers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    asset: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
+    now: AwareDatetime
+    timeframes: list[str]
+    candle_count: int
+    max_age_minutes: float
+    fear_greed_max_age_hours: float
+    price_tolerance_pct: float
+    okx_max_pages: int
+    chains: dict[str, list[str]]  # metric ("price", "candles.1d", ...) -> provider ids, first choice first
+    providers: dict[str, ProviderPlan]
+    http: HttpOptions
+
+
+def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> FetchPlan:
+    """The plan of a live fetch of ``asset`` at ``now`` (default: the clock, to the second)."""
+    asset = asset.strip().upper()
+    if not re.fullmatch(r"[A-Z0-9]{2,12}", asset):
+        raise InputError(f"invalid asset {asset!r}: give a ticker such as BTC, ETH or SOL")
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    unknown = [p for p in settings.symbols if p not in PROVIDERS]
+    if unknown:
+        raise ConfigError(f"invalid setting symbols: unknown provider {unknown[0]!r} (known: {', '.join(PROVIDERS)})")
+    providers: dict[str, ProviderPlan] = {}
+    for pid, module in PROVIDERS.items():
+        info = module.INFO
+        symbols = {**info.symbols, **settings.symbols.get(pid, {})}
+        keyed = bool(info.needs_key and getattr(settings, info.needs_key) is not None)
+        providers[pid] = ProviderPlan(base_url=getattr(settings, f"{pid}_url"), symbol=symbols.get(asset, symbols.get("*")), keyed=keyed)
+    chains = {}
+    for metric in ["price", *(f"candles.{tf}" for tf in settings.candle_timeframes), "price_check", "funding",
+                   "open_interest", "liquidations", "fear_greed"]:
+        base = chain_metric(metric)
+        order = settings.provider_order.get(base, DEFAULT_ORDER[base])
+        for pid in order:
+            if pid not in PROVIDERS or base not in PROVIDERS[pid].INFO.metrics:
+                able = [p for p, m in PROVIDERS.items() if base in m.INFO.metrics]
+                raise ConfigError(f"invalid setting provider_order.{base}: {pid!r} does not give {base} "
+                                  f"(providers that do: {', '.join(able)})")
+        # A keyed provider without its key is left out of the plan, not tried and failed.
+        chains[metric] = [p for p in order if not PROVIDERS[p].INFO.needs_key or providers[p].keyed]
+    unknown_metric = [m for m in settings.provider_order if m not in DEFAULT_ORDER]
+    if unknown_metric:
+        raise ConfigError(f"invalid setting provider_order: unknown metric {unknown_metric[0]!r} "
+                          f"(known: {', '.join(DEFAULT_ORDER)})")
+    return FetchPlan(
+        asset=asset,
+        now=moment,
+        timeframes=list(settings.candle_timeframes),
+        candle_count=settings.candle_count,
+        max_age_minutes=settings.max_age_minutes,
+        fear_greed_max_age_hours=settings.fear_greed_max_age_hours,
+        price_tolerance_pct=settings.price_tolerance_pct,
+        okx_max_pages=settings.okx_max_pages,
+        chains=chains,
+        providers=providers,
+        http=HttpOptions(
+            timeout_seconds=settings.http_timeout_seconds,
+            retries=settings.http_retries,
+            backoff_seconds=settings.http_backoff_seconds,
+            max_retry_wait_seconds=settings.http_max_retry_wait_seconds,
+        ),
+    )

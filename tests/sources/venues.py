@@ -1,0 +1,482 @@
+"""Local replicas of the providers' public APIs, on 127.0.0.1, for tests, the benchmark and the bundled replay.
+
+Each provider is served under its own path prefix (``http://127.0.0.1:PORT/binance``
+is Binance's base URL, ...) and answers in the provider's documented response
+format (see each generator/sources module's docstring for the fields). The
+data: the daily candles are real (Bittrex BTC-USDT, finta test data, LGPL-3.0,
+see tests/fixtures/NOTICE); the 4h candles are illustrative (each real day cut
+into six bars that visit its open, high, low and close); tickers follow the
+real candles; funding, open interest, liquidations and the Fear & Greed value
+are illustrative. Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
+or absurd data) and latencies can be injected per provider and endpoint.
+
+Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too.
+"""
+
+from __future__ import annotations
+
+import csv
+import email.utils
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+NOW = datetime(2018, 2, 6, 0, 5, tzinfo=timezone.utc)
+PROVIDERS = ("binance", "coinbase", "kraken", "coingecko", "binance_futures", "bybit", "coinglass", "okx",
+             "alternative_me")
+DAY, H4 = timedelta(days=1), timedelta(hours=4)
+# One kind of fault per name; each endpoint knows how to be stale, absurd or empty in its own format.
+STATUS_FAULTS = {"429": 429, "500": 500, "502": 502, "503": 503, "451": 451}
+
+
+@dataclass
+class Bar:
+    time: datetime
+    open: float
+    high: float
+    low: float
+    close: float
+    volume: float
+
+
+@dataclass
+class Fault:
+    kind: str  # timeout | 429 | 500 | 502 | 503 | 451 | malformed | empty | stale | absurd
+    times: int | None = None  # how many requests it hits; None: all
+    retry_after: str | None = "0"
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    date: datetime | None = None  # the Date header; default: the venue's clock
+
+
+def daily_bars(until: datetime) -> list[Bar]:
+    """Real Bittrex BTC-USDT daily candles from 2017-01-01 that closed by ``until``."""
+    out = []
+    with (FIXTURES / "finta_bittrex_btc-usdt_1d.csv").open(newline="") as fh:
+        for row in csv.DictReader(fh):
+            day = datetime.strptime(row["date"], "%Y-%m-%d").replace(tzinfo=timezone.utc)
+            if day < datetime(2017, 1, 1, tzinfo=timezone.utc) or day + DAY > until:
+                continue
+            out.append(Bar(day, float(row["open"]), float(row["high"]), float(row["low"]), float(row["close"]),
+                           float(row["volume"])))
+    return out
+
+
+def four_hour_bars(days: list[Bar]) -> list[Bar]:
+    """Illustrative 4h bars: each day as six bars through open, high, low, close (order by the day's direction)."""
+    out = []
+    for d in days:
+        first, second = (d.high, d.low) if d.close < d.open else (d.low, d.high)
+        points = [d.open, (d.open + first) / 2, first, (first + second) / 2, second, (second + d.close) / 2, d.close]
+        for i in range(6):
+            o, c = points[i], points[i + 1]
+            out.append(Bar(d.time + i * H4, o, max(o, c), min(o, c), c, d.volume / 6))
+    return out
+
+
+class Venues:
+    """The replica servers: start(), base_url(provider), fault(...), latency(...), stop()."""
+
+    def __init__(self, now: datetime = NOW, seed: int = 7) -> None:
+        self.now = now
+        self.days = daily_bars(now)
+        self.h4 = four_hour_bars(self.days)
+        last = self.days[-1]
+        # The still-open candles the exchanges include: flat at the last close so far.
+        self.open_day = Bar(last.time + DAY, last.close, last.close, last.close, last.close, 1.0)
+        self.open_h4 = Bar(self.h4[-1].time + H4, last.close, last.close, last.close, last.close, 1.0)
+        self.price = last.close
+        self.orders = self._liquidation_orders(random.Random(seed))
+        self.faults: dict[tuple[str, str], Fault] = {}
+        self.latencies: dict[str, float] = {}
+        self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self.routes: dict[tuple[str, str], Callable[[dict[str, str], str], Answer]] = {
+            ("binance", "/api/v3/ticker/24hr"): self.binance_ticker,
+            ("binance", "/api/v3/klines"): self.binance_klines,
+            ("coinbase", "/products/{id}/ticker"): self.coinbase_ticker,
+            ("coinbase", "/products/{id}/stats"): self.coinbase_stats,
+            ("coinbase", "/products/{id}/candles"): self.coinbase_candles,
+            ("kraken", "/0/public/Ticker"): self.kraken_ticker,
+            ("kraken", "/0/public/OHLC"): self.kraken_ohlc,
+            ("coingecko", "/simple/price"): self.coingecko_price,
+            ("binance_futures", "/fapi/v1/premiumIndex"): self.binance_premium_index,
+            ("binance_futures", "/fapi/v1/openInterest"): self.binance_open_interest,
+            ("binance_futures", "/fapi/v1/fundingInfo"): self.binance_funding_info,
+            ("bybit", "/v5/market/tickers"): self.bybit_tickers,
+            ("coinglass", "/api/futures/liquidation/exchange-list"): self.coinglass_exchange_list,
+            ("okx", "/api/v5/public/instruments"): self.okx_instruments,
+            ("okx", "/api/v5/public/liquidation-orders"): self.okx_liquidation_orders,
+            ("alternative_me", "/fng/"): self.fear_greed,
+        }
+
+    # --- server ------------------------------------------------------------------
+
+    def start(self) -> Venues:
+        venues = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                venues._handle(self)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def __enter__(self) -> Venues:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None
+        return self._server.server_address[1]
+
+    def base_url(self, provider: str) -> str:
+        return f"http://127.0.0.1:{self.port}/{provider}"
+
+    def settings(self) -> dict[str, str]:
+        """``<provider>_url`` settings pointing every provider here."""
+        return {f"{p}_url": self.base_url(p) for p in PROVIDERS}
+
+    def fault(self, provider: str, endpoint: str, kind: str, times: int | None = None,
+              retry_after: str | None = "0") -> None:
+        """Make ``endpoint`` of ``provider`` (a route path, or '*' for all) answer with a fault."""
+        self.faults[(provider, endpoint)] = Fault(kind, times, retry_after)
+
+    def latency(self, provider: str, seconds: float) -> None:
+        self.latencies[provider] = seconds
+
+    def hits(self, provider: str, endpoint: str | None = None) -> int:
+        return sum(1 for p, e, _ in self.requests if p == provider and (endpoint is None or e == endpoint))
+
+    # --- dispatch ----------------------------------------------------------------
+
+    def _route(self, path: str) -> tuple[str, str, Callable[[dict[str, str], str], Answer]] | None:
+        provider, _, rest = path.lstrip("/").partition("/")
+        rest = "/" + rest
+        for (p, pattern), handler in self.routes.items():
+            if p != provider:
+                continue
+            if "{id}" in pattern:
+                head, tail = pattern.split("{id}")
+                if rest.startswith(head) and rest.endswith(tail) and "/" not in rest[len(head):-len(tail)]:
+                    return provider, pattern, handler
+            elif rest == pattern:
+                return provider, pattern, handler
+        return None
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parts = urlsplit(request.path)
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        found = self._route(parts.path)
+        if found is None:
+            return self._send(request, Answer(404, {"error": "not found"}))
+        provider, endpoint, handler = found
+        with self._lock:
+            self.requests.append((provider, endpoint, query))
+            fault = self.faults.get((provider, endpoint)) or self.faults.get((provider, "*"))
+            if fault is not None and fault.times is not None:
+                if fault.times <= 0:
+                    fault = None
+                else:
+                    fault.times -= 1
+        delay = self.latencies.get(provider, 0.0)
+        if delay:
+            self._stop.wait(delay)
+        mode = "normal"
+        if fault is not None:
+            if fault.kind == "timeout":
+                self._stop.wait(5.0)  # longer than any test's timeout; the client gives up first
+                mode = "normal"
+            elif fault.kind in STATUS_FAULTS:
+                headers = {"Retry-After": fault.retry_after} if fault.kind == "429" and fault.retry_after else {}
+                body = ({"code": 0, "msg": "Service unavailable from a restricted location according to 'b. "
+                         "Eligibility' in https://www.binance.com/en/terms."} if fault.kind == "451"
+                        else {"code": -1, "msg": f"fault {fault.kind}"})
+                return self._send(request, Answer(STATUS_FAULTS[fault.kind], body, headers))
+            elif fault.kind == "malformed":
+                return self._send(request, Answer(200, b'{"data": [{"value": "4'))
+            else:
+                mode = fault.kind  # empty | stale | absurd: the endpoint's own version of it
+        try:
+            answer = handler(query, mode)
+        except Exception as err:  # a replica bug should show as a 500, not hang the client
+            answer = Answer(500, {"error": repr(err)})
+        self._send(request, answer)
+
+    def _send(self, request: BaseHTTPRequestHandler, answer: Answer) -> None:
+        body = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
+        try:
+            request.send_response_only(answer.status)
+            request.send_header("Date", email.utils.format_datetime(answer.date or self.now, usegmt=True))
+            request.send_header("Content-Type", "application/json")
+            request.send_header("Content-Length", str(len(body)))
+            for k, v in answer.headers.items():
+                request.send_header(k, v)
+            request.end_headers()
+            request.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test)
+
+    # --- shared numbers ------------------------------------------------------------
+
+    def _ticker(self, mode: str) -> dict[str, float]:
+        last, prev = self.days[-1], self.days[-2]
+        price = self.price
+        change = (last.close - prev.close) / prev.close * 100
+        if mode == "absurd":
+            change = 450.0  # beyond any believable 24h move
+        return {"price": price, "open": prev.close, "high": last.high, "low": last.low, "volume": last.volume,
+                "change": change}
+
+    def _stale(self, mode: str) -> datetime:
+        """The moment an answer describes: now, or three days ago for a stale one."""
+        return self.now - timedelta(days=3) if mode == "stale" else self.now
+
+    def _bars(self, timeframe: str, mode: str) -> tuple[list[Bar], Bar]:
+        bars, open_bar = (self.days, self.open_day) if timeframe == "1d" else (self.h4, self.open_h4)
+        if mode == "stale":
+            cut = 3 if timeframe == "1d" else 18  # three days missing at the end
+            bars, open_bar = bars[:-cut], bars[-cut]
+        if mode == "absurd":
+            last = bars[-1]
+            bars = bars[:-1] + [Bar(last.time, last.open, last.low * 0.5, last.high * 2, last.close, last.volume)]
+        return bars, open_bar
+
+    # --- Binance spot ----------------------------------------------------------------
+
+    def binance_ticker(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {})
+        t = self._ticker(mode)
+        price = 0.0 if mode == "absurd" else t["price"]
+        ms = int(self._stale(mode).timestamp() * 1000)
+        return Answer(200, {
+            "symbol": q.get("symbol"), "priceChange": f"{t['price'] - t['open']:.8f}",
+            "priceChangePercent": f"{t['change']:.3f}", "weightedAvgPrice": f"{t['price']:.8f}",
+            "prevClosePrice": f"{t['open']:.8f}", "lastPrice": f"{price:.8f}", "lastQty": "0.01000000",
+            "bidPrice": f"{t['price'] - 0.01:.8f}", "bidQty": "1.00000000", "askPrice": f"{t['price']:.8f}",
+            "askQty": "1.00000000", "openPrice": f"{t['open']:.8f}", "highPrice": f"{t['high']:.8f}",
+            "lowPrice": f"{t['low']:.8f}", "volume": f"{t['volume']:.8f}", "quoteVolume": f"{t['volume'] * t['price']:.8f}",
+            "openTime": ms - 86_400_000, "closeTime": ms, "firstId": 1, "lastId": 100000, "count": 100000,
+        })
+
+    def binance_klines(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, [])
+        bars, open_bar = self._bars(q.get("interval", "1d"), mode)
+        step = DAY if q.get("interval") == "1d" else H4
+        rows = [[int(b.time.timestamp() * 1000), f"{b.open:.8f}", f"{b.high:.8f}", f"{b.low:.8f}", f"{b.close:.8f}",
+                 f"{b.volume:.8f}", int((b.time + step).timestamp() * 1000) - 1, f"{b.volume * b.close:.8f}", 100,
+                 f"{b.volume / 2:.8f}", f"{b.volume * b.close / 2:.8f}", "0"] for b in [*bars, open_bar]]
+        return Answer(200, rows[-int(q.get("limit", 500)):])
+
+    # --- Coinbase --------------------------------------------------------------------
+
+    def coinbase_ticker(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {})
+        t = self._ticker(mode)
+        price = -1.0 if mode == "absurd" else t["price"]
+        return Answer(200, {"ask": f"{t['price'] + 0.01:.2f}", "bid": f"{t['price']:.2f}", "volume": f"{t['volume']:.8f}",
+                            "trade_id": 86326522, "price": f"{price:.2f}", "size": "0.00500000",
+                            "time": self._stale(mode).strftime("%Y-%m-%dT%H:%M:%S.%fZ")})
+
+    def coinbase_stats(self, q: dict[str, str], mode: str) -> Answer:
+        t = self._ticker(mode)
+        return Answer(200, {"open": f"{t['open']:.2f}", "high": f"{t['high']:.2f}", "low": f"{t['low']:.2f}",
+                            "last": f"{t['price']:.2f}", "volume": f"{t['volume']:.8f}", "volume_30day": "1000000.0"})
+
+    def coinbase_candles(self, q: dict[str, str], mode: str) -> Answer:
+        granularity = int(q.get("granularity", "0"))
+        if granularity not in (60, 300, 900, 3600, 21600, 86400):
+            return Answer(400, {"message": "Unsupported granularity"})
+        if mode == "empty":
+            return Answer(200, [])
+        bars, open_bar = self._bars("1d", mode)
+        start = datetime.fromisoformat(q["start"].replace("Z", "+00:00"))
+        rows = [[int(b.time.timestamp()), b.low, b.high, b.open, b.close, b.volume]
+                for b in [*bars, open_bar] if b.time >= start - DAY]
+        return Answer(200, rows[::-1][:300])
+
+    # --- Kraken ----------------------------------------------------------------------
+
+    def kraken_ticker(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"error": [], "result": {}})
+        t = self._ticker(mode)
+        price = 0.0 if mode == "absurd" else t["price"]
+        pair = {"c": [f"{price:.1f}", "0.01"], "a": [f"{t['price'] + 0.1:.1f}", "1", "1.000"],
+                "b": [f"{t['price']:.1f}", "1", "1.000"], "v": [f"{t['volume'] / 4:.8f}", f"{t['volume']:.8f}"],
+                "p": [f"{t['price']:.1f}", f"{t['price']:.1f}"], "t": [100, 4000],
+                "l": [f"{t['low']:.1f}", f"{t['low']:.1f}"], "h": [f"{t['high']:.1f}", f"{t['high']:.1f}"],
+                "o": f"{t['price']:.1f}"}
+        return Answer(200, {"error": [], "result": {"XXBTZUSD": pair}}, date=self._stale(mode))
+
+    def kraken_ohlc(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"error": [], "result": {"XXBTZUSD": [], "last": 0}})
+        timeframe = {"1440": "1d", "240": "4h"}.get(q.get("interval", ""))
+        if timeframe is None:
+            return Answer(200, {"error": ["EGeneral:Invalid arguments"]})
+        bars, open_bar = self._bars(timeframe, mode)
+        since = int(q.get("since", "0"))
+        rows = [[int(b.time.timestamp()), f"{b.open:.1f}", f"{b.high:.1f}", f"{b.low:.1f}", f"{b.close:.1f}",
+                 f"{b.close:.1f}", f"{b.volume:.8f}", 100] for b in [*bars, open_bar] if b.time.timestamp() > since]
+        return Answer(200, {"error": [], "result": {"XXBTZUSD": rows[-720:], "last": rows[-1][0] if rows else 0}})
+
+    # --- CoinGecko -------------------------------------------------------------------
+
+    def coingecko_price(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {})
+        t = self._ticker(mode)
+        return Answer(200, {q.get("ids", "bitcoin"): {
+            "usd": 0 if mode == "absurd" else round(t["price"] * 1.001, 2),  # an independent index: a little off
+            "usd_24h_change": t["change"], "last_updated_at": int(self._stale(mode).timestamp()) - 30}})
+
+    # --- Binance USD-M futures -------------------------------------------------------------
+
+    def binance_premium_index(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {})
+        ms = int(self._stale(mode).timestamp() * 1000)
+        return Answer(200, {"symbol": q.get("symbol"), "markPrice": f"{self.price * 1.0004:.8f}",
+                            "indexPrice": f"{self.price:.8f}", "estimatedSettlePrice": f"{self.price:.8f}",
+                            "lastFundingRate": "0.75000000" if mode == "absurd" else "-0.00031200",
+                            "interestRate": "0.00010000", "nextFundingTime": ms + 8 * 3_600_000 - 300_000,
+                            "time": ms})
+
+    def binance_open_interest(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {})
+        return Answer(200, {"openInterest": "-5.000" if mode == "absurd" else "81234.567",
+                            "symbol": q.get("symbol"), "time": int(self._stale(mode).timestamp() * 1000)})
+
+    def binance_funding_info(self, q: dict[str, str], mode: str) -> Answer:
+        return Answer(200, [{"symbol": "BLZUSDT", "adjustedFundingRateCap": "0.03000000",
+                             "adjustedFundingRateFloor": "-0.03000000", "fundingIntervalHours": 4,
+                             "disclaimer": False}])
+
+    # --- Bybit -----------------------------------------------------------------------
+
+    def bybit_tickers(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"retCode": 0, "retMsg": "OK", "result": {"category": q.get("category"), "list": []},
+                                "retExtInfo": {}, "time": int(self.now.timestamp() * 1000)})
+        t = self._ticker(mode)
+        row: dict[str, Any] = {"symbol": q.get("symbol"), "lastPrice": f"{t['price']:.2f}",
+                               "prevPrice24h": f"{t['open']:.2f}", "price24hPcnt": f"{t['change'] / 100:.4f}",
+                               "highPrice24h": f"{t['high']:.2f}", "lowPrice24h": f"{t['low']:.2f}",
+                               "turnover24h": f"{t['volume'] * t['price']:.4f}", "volume24h": f"{t['volume']:.4f}"}
+        if q.get("category") == "linear":
+            row |= {"indexPrice": f"{t['price']:.2f}", "markPrice": f"{t['price']:.2f}",
+                    "fundingRate": "0.75" if mode == "absurd" else "-0.00025", "openInterest": "52011.125",
+                    "openInterestValue": f"{52011.125 * t['price']:.2f}", "nextFundingTime": "1517904000000",
+                    "fundingIntervalHour": "8"}
+        else:
+            row["usdIndexPrice"] = f"{t['price']:.2f}"
+        return Answer(200, {"retCode": 0, "retMsg": "OK", "result": {"category": q.get("category"), "list": [row]},
+                            "retExtInfo": {}, "time": int(self._stale(mode).timestamp() * 1000)})
+
+    # --- CoinGlass ---------------------------------------------------------------------
+
+    def coinglass_exchange_list(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"code": "0", "msg": "success", "data": []})
+        scale = 1.0 if q.get("range") == "24h" else 0.117
+        if mode == "absurd" and q.get("range") == "1h":
+            scale = 3.0  # the 1h total above the 24h one
+        shares = {"Binance": 0.41, "OKX": 0.22, "Bybit": 0.19, "Bitget": 0.1, "HTX": 0.08}
+        total = 412_000_000 * scale
+        rows = [{"exchange": "All", "liquidation_usd": total, "longLiquidation_usd": total * 0.82,
+                 "shortLiquidation_usd": total * 0.18}]
+        rows += [{"exchange": ex, "liquidation_usd": total * s, "longLiquidation_usd": total * s * 0.82,
+                  "shortLiquidation_usd": total * s * 0.18} for ex, s in shares.items()]
+        return Answer(200, {"code": "0", "msg": "success", "data": rows}, date=self._stale(mode))
+
+    # --- OKX -------------------------------------------------------------------------
+
+    def _liquidation_orders(self, rng: random.Random) -> list[dict[str, str]]:
+        """250 illustrative orders over the last 23 hours, newest first (OKX's order)."""
+        orders = []
+        for i in range(250):
+            ts = self.now - timedelta(seconds=30 + i * 330 + rng.randint(0, 200))
+            pos = "long" if rng.random() < 0.8 else "short"
+            orders.append({"bkLoss": "0", "bkPx": f"{self.price * (0.99 if pos == 'long' else 1.01):.1f}",
+                           "ccy": "", "posSide": pos, "side": "sell" if pos == "long" else "buy",
+                           "sz": str(rng.randint(1, 400)), "ts": str(int(ts.timestamp() * 1000))})
+        return orders
+
+    def okx_instruments(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"code": "0", "msg": "", "data": []})
+        return Answer(200, {"code": "0", "msg": "", "data": [{
+            "instType": "SWAP", "instId": q.get("instId"), "uly": q.get("instId", "").removesuffix("-SWAP"),
+            "instFamily": q.get("instId", "").removesuffix("-SWAP"), "ctVal": "0.01", "ctMult": "1",
+            "ctValCcy": "BTC", "ctType": "linear", "settleCcy": "USDT", "lever": "100", "state": "live"}]})
+
+    def okx_liquidation_orders(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"code": "0", "msg": "", "data": []})
+        orders = self.orders
+        if "after" in q:
+            orders = [o for o in orders if int(o["ts"]) < int(q["after"])]
+        page = orders[: int(q.get("limit", "100"))]
+        if mode == "absurd":
+            page = [{**o, "bkPx": "-5"} for o in page]
+        uly = q.get("uly", "BTC-USDT")
+        return Answer(200, {"code": "0", "msg": "", "data": [{
+            "details": page, "instFamily": uly, "instId": f"{uly}-SWAP", "instType": "SWAP", "totalLoss": "",
+            "uly": uly}]}, date=self._stale(mode))
+
+    # --- alternative.me ------------------------------------------------------------------
+
+    def fear_greed(self, q: dict[str, str], mode: str) -> Answer:
+        if mode == "empty":
+            return Answer(200, {"name": "Fear and Greed Index", "data": [], "metadata": {"error": None}})
+        day = datetime(self.now.year, self.now.month, self.now.day, tzinfo=timezone.utc) - (
+            timedelta(days=3) if mode == "stale" else timedelta(0))
+        return Answer(200, {"name": "Fear and Greed Index", "data": [{
+            "value": "150" if mode == "absurd" else "8", "value_classification": "Extreme Fear",
+            "timestamp": str(int(day.timestamp())), "time_until_update": "86100"}], "metadata": {"error": None}})
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
