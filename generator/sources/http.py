@@ -20,7 +20,13 @@ from urllib.parse import urlencode
 import requests
 from pydantic import BaseModel, ConfigDict, Field
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    MaxRetryError,
+    NewConnectionError,
+    ReadTimeoutError,
+    ResponseError,
+)
 from urllib3.util.retry import Retry
 
 from generator import __version__
@@ -149,14 +155,11 @@ class Client:
         timeout = self.options.timeout_seconds
         try:
             response = self.session.get(url, timeout=(timeout, timeout))
-        except requests.Timeout:
-            raise ProviderError(f"timed out after {timeout:g} s") from None
-        except requests.RetryError as err:
-            raise ProviderError(f"gave up retrying: {_reason_of(err)}") from None
-        except requests.ConnectionError as err:
-            raise ProviderError(f"could not connect: {_reason_of(err)}") from None
         except requests.RequestException as err:
-            raise ProviderError(f"request failed: {type(err).__name__}") from None
+            kind, reason = transport_error(err)
+            words = {"ReadTimeout": f"timed out after {timeout:g} s", "RetryError": f"gave up retrying: {reason}",
+                     "ConnectionError": f"could not connect: {reason}"}
+            raise ProviderError(words.get(kind, f"request failed: {reason}")) from None
         if response.status_code >= 400:
             raise ProviderError(_status_message(response))
         if not response.content.strip():
@@ -177,12 +180,39 @@ def _status_message(response: requests.Response) -> str:
     return text
 
 
-def _reason_of(err: Exception) -> str:
-    """The innermost urllib3 reason, without the pool's host/port noise."""
-    reason: Any = err.args[0] if err.args else err
+def transport_error(err: requests.RequestException) -> tuple[str, str]:
+    """(kind, reason) of a request that got no response: ReadTimeout, RetryError, ConnectionError or another.
+
+    requests reports a read timeout that outlived its retries as a ConnectionError
+    wrapping urllib3's ReadTimeoutError; we call it what it is. The recording
+    stores the same pair, so a replay fails with the same words.
+    """
+    inner = _innermost(err)
+    # NewConnectionError subclasses ConnectTimeoutError in urllib3, but a refused connection is no timeout.
+    timed_out = isinstance(inner, (TimeoutError, ReadTimeoutError, ConnectTimeoutError)) and not isinstance(
+        inner, NewConnectionError)
+    if (isinstance(err, requests.Timeout) and not isinstance(inner, NewConnectionError)) or timed_out:
+        return "ReadTimeout", "timed out"
+    if isinstance(err, requests.exceptions.RetryError):
+        return "RetryError", _reason_of(err)
+    if isinstance(err, requests.ConnectionError):
+        return "ConnectionError", _reason_of(err)
+    return type(err).__name__, _reason_of(err)
+
+
+def _innermost(err: BaseException) -> object:
+    reason: object = err.args[0] if err.args else err
     while isinstance(reason, MaxRetryError) and reason.reason is not None:
         reason = reason.reason
-    text = str(reason.args[0]) if isinstance(reason, Exception) and reason.args else str(reason)
+    return reason
+
+
+def _reason_of(err: Exception) -> str:
+    """The innermost urllib3 reason, without the pool's host/port noise."""
+    reason = _innermost(err)
+    if isinstance(reason, NewConnectionError):
+        return "connection refused" if "refused" in str(reason) else "no connection"
+    text = str(reason.args[-1]) if isinstance(reason, Exception) and reason.args else str(reason)
     if ": " in text and text.startswith("<"):
         text = text.split(": ", 1)[1]  # '<urllib3.connection.HTTPConnection object at 0x..>: Failed to ...'
     return text[:160]

@@ -29,6 +29,7 @@ from vcr.request import Request as VcrRequest
 from vcr.serializers import compat, yamlserializer
 
 from generator.errors import InputError
+from generator.sources.http import transport_error
 
 FORMAT_VERSION = 1  # vcrpy's cassette format version
 SECRET_HEADERS = frozenset({
@@ -78,15 +79,14 @@ class Recording:
         with self._lock:
             self.interactions.append((vcr_request, response))
 
-    def add_error(self, request: requests.PreparedRequest, error: Exception) -> None:
+    def add_error(self, request: requests.PreparedRequest, error: requests.RequestException) -> None:
         """A request that got no response (timeout, refused connection): replay raises the same error."""
+        kind, reason = transport_error(error)
         with self._lock:
-            self.errors.append({
-                "method": request.method or "GET", "uri": public_url(request.url or ""),
-                "error": type(error).__name__, "message": str(error)[:300],
-            })
+            self.errors.append({"method": request.method or "GET", "uri": public_url(request.url or ""),
+                                "error": kind, "message": reason[:300]})
 
-    def to_yaml(self, metadata: dict[str, Any]) -> bytes:
+    def to_yaml(self, metadata: dict[str, Any], comment: str = HEADER_COMMENT) -> bytes:
         """The cassette text; interactions sorted by URL so two recordings of the same data diff cleanly."""
         with self._lock:
             pairs = sorted(self.interactions, key=lambda p: (p[0].uri, p[0].method))
@@ -97,9 +97,9 @@ class Recording:
                 {"request": compat.convert_to_unicode(req._to_dict()), "response": compat.convert_to_unicode(resp)}
                 for req, resp in pairs
             ],
-            "metadata": {**metadata, "transport_errors": errors},
+            "metadata": {**metadata, "marketnews": {**metadata.get("marketnews", {}), "transport_errors": errors}},
         }
-        text = HEADER_COMMENT + yamlserializer.serialize(data)
+        text = comment + yamlserializer.serialize(data)
         for secret in self.secrets:
             text = text.replace(secret, FILTERED)
         return text.encode()
@@ -154,9 +154,9 @@ class Cassette:
         except Exception as err:  # any YAML or shape problem is the user's file, not our bug
             raise InputError(f"{origin} is not a vcrpy cassette ({type(err).__name__})") from None
         metadata = data.get("metadata") if isinstance(data, dict) else None
-        if not isinstance(metadata, dict) or "marketnews" not in metadata:
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("marketnews"), dict):
             raise InputError(f"{origin} was not recorded by marketnews (no 'metadata.marketnews' in it)")
-        errors = metadata.get("transport_errors") or []
+        errors = metadata["marketnews"].get("transport_errors") or []
         return cls(interactions, errors, metadata)
 
 

@@ -16,6 +16,7 @@ Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too
 from __future__ import annotations
 
 import csv
+import functools
 import email.utils
 import json
 import random
@@ -30,7 +31,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOW = datetime(2018, 2, 6, 0, 5, tzinfo=timezone.utc)
+# The moment the replicas describe by default: five minutes after the last real daily close used.
+NOW = datetime(2018, 6, 18, 0, 5, tzinfo=timezone.utc)
 PROVIDERS = ("binance", "coinbase", "kraken", "coingecko", "binance_futures", "bybit", "coinglass", "okx",
              "alternative_me")
 DAY, H4 = timedelta(days=1), timedelta(hours=4)
@@ -63,8 +65,9 @@ class Answer:
     date: datetime | None = None  # the Date header; default: the venue's clock
 
 
+@functools.lru_cache(maxsize=4)
 def daily_bars(until: datetime) -> list[Bar]:
-    """Real Bittrex BTC-USDT daily candles from 2017-01-01 that closed by ``until``."""
+    """Real Bittrex BTC-USDT daily candles from 2017-01-01 that closed by ``until`` (ends 2018-06-17)."""
     out = []
     with (FIXTURES / "finta_bittrex_btc-usdt_1d.csv").open(newline="") as fh:
         for row in csv.DictReader(fh):
@@ -92,18 +95,28 @@ class Venues:
     """The replica servers: start(), base_url(provider), fault(...), latency(...), stop()."""
 
     def __init__(self, now: datetime = NOW, seed: int = 7) -> None:
+        """Replicas at ``now``. For any other moment than NOW the real candles are re-dated by whole days
+        to end the day before ``now`` (for tests that run on the wall clock); their values stay real."""
         self.now = now
-        self.days = daily_bars(now)
-        self.h4 = four_hour_bars(self.days)
+        days = daily_bars(NOW)
+        shift = _day(now) - _day(NOW)
+        self.days = [Bar(b.time + shift, b.open, b.high, b.low, b.close, b.volume) for b in days]
         last = self.days[-1]
+        self.h4 = four_hour_bars(self.days)
+        # Today's 4h bars that have closed by now: flat at the last close (illustrative).
+        t = last.time + DAY
+        while t + H4 <= now:
+            self.h4.append(Bar(t, last.close, last.close, last.close, last.close, 1.0))
+            t += H4
         # The still-open candles the exchanges include: flat at the last close so far.
         self.open_day = Bar(last.time + DAY, last.close, last.close, last.close, last.close, 1.0)
-        self.open_h4 = Bar(self.h4[-1].time + H4, last.close, last.close, last.close, last.close, 1.0)
+        self.open_h4 = Bar(t, last.close, last.close, last.close, last.close, 1.0)
         self.price = last.close
         self.orders = self._liquidation_orders(random.Random(seed))
         self.faults: dict[tuple[str, str], Fault] = {}
         self.latencies: dict[str, float] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        self.headers: list[tuple[str, dict[str, str]]] = []  # (provider, request headers)
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._server: ThreadingHTTPServer | None = None
@@ -142,7 +155,7 @@ class Venues:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 
     def stop(self) -> None:
@@ -177,8 +190,10 @@ class Venues:
     def latency(self, provider: str, seconds: float) -> None:
         self.latencies[provider] = seconds
 
-    def hits(self, provider: str, endpoint: str | None = None) -> int:
-        return sum(1 for p, e, _ in self.requests if p == provider and (endpoint is None or e == endpoint))
+    def hits(self, provider: str, endpoint: str | None = None, **query: str) -> int:
+        """Requests received for ``provider`` (and ``endpoint``, with these query values)."""
+        return sum(1 for p, e, q in self.requests if p == provider and (endpoint is None or e == endpoint)
+                   and all(q.get(k) == v for k, v in query.items()))
 
     # --- dispatch ----------------------------------------------------------------
 
@@ -205,6 +220,7 @@ class Venues:
         provider, endpoint, handler = found
         with self._lock:
             self.requests.append((provider, endpoint, query))
+            self.headers.append((provider, dict(request.headers.items())))
             fault = self.faults.get((provider, endpoint)) or self.faults.get((provider, "*"))
             if fault is not None and fault.times is not None:
                 if fault.times <= 0:
@@ -403,7 +419,7 @@ class Venues:
         if q.get("category") == "linear":
             row |= {"indexPrice": f"{t['price']:.2f}", "markPrice": f"{t['price']:.2f}",
                     "fundingRate": "0.75" if mode == "absurd" else "-0.00025", "openInterest": "52011.125",
-                    "openInterestValue": f"{52011.125 * t['price']:.2f}", "nextFundingTime": "1517904000000",
+                    "openInterestValue": "-1.00" if mode == "absurd" else f"{52011.125 * t['price']:.2f}", "nextFundingTime": "1517904000000",
                     "fundingIntervalHour": "8"}
         else:
             row["usdIndexPrice"] = f"{t['price']:.2f}"
@@ -471,6 +487,10 @@ class Venues:
         return Answer(200, {"name": "Fear and Greed Index", "data": [{
             "value": "150" if mode == "absurd" else "8", "value_classification": "Extreme Fear",
             "timestamp": str(int(day.timestamp())), "time_until_update": "86100"}], "metadata": {"error": None}})
+
+
+def _day(moment: datetime) -> datetime:
+    return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
