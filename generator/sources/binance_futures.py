@@ -27,8 +27,7 @@ DEFAULT_FUNDING_HOURS = 8.0
 
 
 def fetch_funding(client: Client, ctx: FetchContext) -> Fetched:
-    reply = client.get_json("/fapi/v1/premiumIndex", {"symbol": ctx.symbol})
-    info = client.get_json("/fapi/v1/fundingInfo")
+    reply, info = client.get_many(("/fapi/v1/premiumIndex", {"symbol": ctx.symbol}), ("/fapi/v1/fundingInfo", None))
     hours = DEFAULT_FUNDING_HOURS
     if isinstance(info.data, list):
         for row in info.data:
@@ -45,8 +44,8 @@ def fetch_funding(client: Client, ctx: FetchContext) -> Fetched:
 
 
 def fetch_open_interest(client: Client, ctx: FetchContext) -> Fetched:
-    oi = client.get_json("/fapi/v1/openInterest", {"symbol": ctx.symbol})
-    mark = client.get_json("/fapi/v1/premiumIndex", {"symbol": ctx.symbol})
+    oi, mark = client.get_many(("/fapi/v1/openInterest", {"symbol": ctx.symbol}),
+                               ("/fapi/v1/premiumIndex", {"symbol": ctx.symbol}))
     coins = number(field_of(oi.data, "openInterest", "openInterest"), "openInterest")
     mark_price = number(field_of(mark.data, "markPrice", "premiumIndex"), "markPrice")
     as_of = from_ms(field_of(oi.data, "time", "openInterest"), "openInterest time")

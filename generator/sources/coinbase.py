@@ -42,8 +42,7 @@ INFO = ProviderInfo(
 
 
 def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
-    ticker = client.get_json(f"/products/{ctx.symbol}/ticker")
-    stats = client.get_json(f"/products/{ctx.symbol}/stats")
+    ticker, stats = client.get_many((f"/products/{ctx.symbol}/ticker", None), (f"/products/{ctx.symbol}/stats", None))
     price = number(field_of(ticker.data, "price", "ticker"), "ticker price")
     open_24h = number(field_of(stats.data, "open", "stats"), "stats open")
     as_of = from_iso(field_of(ticker.data, "time", "ticker"), "ticker time")

@@ -47,8 +47,7 @@ def _amount(row: dict[str, Any], side: str) -> float:
     raise ProviderError(f"unexpected response shape: no {side} liquidation amount")
 
 
-def _window(client: Client, ctx: FetchContext, window: str) -> tuple[Reply, dict[str, float], list[str]]:
-    reply = client.get_json("/api/futures/liquidation/exchange-list", {"symbol": ctx.symbol, "range": window})
+def _window(reply: Reply, window: str) -> tuple[dict[str, float], list[str]]:
     rows = _rows(reply)
     total = next((r for r in rows if str(r.get("exchange", "")).lower() == "all"), None)
     if total is None:
@@ -56,12 +55,15 @@ def _window(client: Client, ctx: FetchContext, window: str) -> tuple[Reply, dict
     venues = [str(r["exchange"]) for r in rows if r is not total and r.get("exchange")]
     amounts = {"total": number(total.get("liquidation_usd"), "liquidation_usd"),
                "long": _amount(total, "long"), "short": _amount(total, "short")}
-    return reply, amounts, venues
+    return amounts, venues
 
 
 def fetch_liquidations(client: Client, ctx: FetchContext) -> Fetched:
-    hour_reply, hour, _ = _window(client, ctx, "1h")
-    day_reply, day, venues = _window(client, ctx, "24h")
+    path = "/api/futures/liquidation/exchange-list"
+    hour_reply, day_reply = client.get_many((path, {"symbol": ctx.symbol, "range": "1h"}),
+                                            (path, {"symbol": ctx.symbol, "range": "24h"}))
+    hour, _ = _window(hour_reply, "1h")
+    day, venues = _window(day_reply, "24h")
     when = day_reply.date or ctx.now
     return Fetched(build(
         Liquidations, "liquidation exchange list",

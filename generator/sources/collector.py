@@ -79,7 +79,7 @@ class Collector:
         }
 
     def run(self) -> MarketSnapshot:
-        metrics = list(self.plan.chains)
+        metrics = list(dict.fromkeys(["price", *self.plan.chains]))  # price first: the cross-check waits for it
         with ThreadPoolExecutor(max_workers=len(metrics), thread_name_prefix="fetch") as pool:
             futures: dict[str, Future[Outcome]] = {}
             futures["price"] = pool.submit(self._chain, "price")
@@ -95,13 +95,11 @@ class Collector:
 
     # --- chains ---------------------------------------------------------------
 
-    def _chain(self, metric: str, skip: str | None = None) -> Outcome:
+    def _chain(self, metric: str) -> Outcome:
         base = chain_metric(metric)
         timeframe = metric.split(".", 1)[1] if "." in metric else None
         outcome = Outcome(metric)
-        for pid in self.plan.chains[metric]:
-            if pid == skip:
-                continue
+        for pid in self.plan.chains.get(metric, []):
             fetched = self._attempt(metric, base, pid, timeframe, outcome)
             if fetched is not None:
                 outcome.value, outcome.provider, outcome.missing = fetched.value, pid, fetched.missing
@@ -146,7 +144,7 @@ class Collector:
     def _check(self, price: Future[Outcome]) -> Outcome:
         """The cross-check: CoinGecko at once; a price provider only after the primary, and never the primary."""
         outcome = Outcome("price_check")
-        for pid in self.plan.chains["price_check"]:
+        for pid in self.plan.chains.get("price_check", []):
             if "price" in PROVIDERS[pid].INFO.metrics:
                 primary = price.result()
                 if primary.provider is None:

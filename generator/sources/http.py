@@ -11,7 +11,7 @@ from __future__ import annotations
 import email.utils
 import json
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -150,6 +150,14 @@ class Client:
             except ProviderError as err:
                 future.set_exception(err)
         return future.result()
+
+    def get_many(self, *requests_: tuple[str, dict[str, Any] | None]) -> list[Reply]:
+        """Several independent requests at once (a provider needing two endpoints waits for the slower only)."""
+        if len(requests_) == 1:
+            return [self.get_json(*requests_[0])]
+        with ThreadPoolExecutor(max_workers=len(requests_), thread_name_prefix=f"{self.provider}-get") as pool:
+            futures = [pool.submit(self.get_json, path, params) for path, params in requests_]
+            return [f.result() for f in futures]
 
     def _get(self, url: str) -> Reply:
         timeout = self.options.timeout_seconds

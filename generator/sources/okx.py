@@ -48,8 +48,7 @@ def _data(reply: Reply, what: str) -> list[Any]:
     return rows
 
 
-def _contract(client: Client, ctx: FetchContext) -> tuple[float, str]:
-    reply = client.get_json("/api/v5/public/instruments", {"instType": "SWAP", "instId": f"{ctx.symbol}-SWAP"})
+def _contract(reply: Reply, ctx: FetchContext) -> tuple[float, str]:
     rows = _data(reply, "instruments")
     if not rows:
         raise ProviderError(f"empty data: OKX lists no {ctx.symbol}-SWAP")
@@ -59,8 +58,18 @@ def _contract(client: Client, ctx: FetchContext) -> tuple[float, str]:
     return ct_val, str(field_of(rows[0], "ctValCcy", "instrument")).upper()
 
 
+def _page(after: int | None, ctx: FetchContext) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"instType": "SWAP", "uly": ctx.symbol, "state": "filled", "limit": PAGE}
+    if after is not None:
+        params["after"] = after
+    return "/api/v5/public/liquidation-orders", params
+
+
 def fetch_liquidations(client: Client, ctx: FetchContext) -> Fetched:
-    ct_val, ct_ccy = _contract(client, ctx)
+    # The contract value and the first page are independent: ask for both at once.
+    instrument, _ = client.get_many(
+        ("/api/v5/public/instruments", {"instType": "SWAP", "instId": f"{ctx.symbol}-SWAP"}), _page(None, ctx))
+    ct_val, ct_ccy = _contract(instrument, ctx)
     base = ctx.symbol.split("-")[0].upper()
     if ct_ccy != base and ct_ccy not in USD_LIKE:
         raise ProviderError(f"cannot value contracts of {ct_val} {ct_ccy} in USD")
@@ -72,10 +81,7 @@ def fetch_liquidations(client: Client, ctx: FetchContext) -> Fetched:
     pages = 0
     oldest_ms: int | None = None
     while pages < ctx.okx_max_pages:
-        params: dict[str, Any] = {"instType": "SWAP", "uly": ctx.symbol, "state": "filled", "limit": PAGE}
-        if after is not None:
-            params["after"] = after
-        reply = client.get_json("/api/v5/public/liquidation-orders", params)
+        reply = client.get_json(*_page(after, ctx))  # the first page comes from the memo
         first = first or reply
         pages += 1
         details = [d for item in _data(reply, "liquidation orders") if isinstance(item, dict)

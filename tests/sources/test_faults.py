@@ -37,7 +37,7 @@ SCENARIOS: dict[str, tuple[str, str, list[tuple[str, str]], str | None, dict[str
     "alternative_me": ("fear_greed", "/fng/", [], None, {}),
 }
 # Endpoints shared by two metrics: count only the requests of the metric under test.
-ONLY = {"binance-klines": {"interval": "4h"}, "kraken-ohlc": {"interval": "240"}}
+ONLY = {"binance-klines": {"interval": "4h"}, "kraken-ohlc": {"interval": "240"}, "coinglass": {"range": "1h"}}
 FAULTS = ("timeout", "429", "500", "502", "503", "451", "malformed", "empty", "stale", "absurd")
 REASONS = {
     "timeout": "timed out", "429": "HTTP 429", "500": "HTTP 500", "502": "HTTP 502", "503": "HTTP 503",
@@ -80,6 +80,8 @@ def test_fault_falls_back_or_is_missing(venues: Venues, case: str, fault: str) -
     for other, where in before:
         venues.fault(other, where, "451")
     venues.fault(provider, endpoint, fault)
+    if fault == "timeout":
+        overrides = {**overrides, "http_timeout_seconds": 0.25}  # localhost answers in milliseconds otherwise
     snapshot = run(venues, metric, **overrides)
 
     value = value_of(snapshot, metric)

@@ -112,6 +112,7 @@ class Venues:
         self.open_day = Bar(last.time + DAY, last.close, last.close, last.close, last.close, 1.0)
         self.open_h4 = Bar(t, last.close, last.close, last.close, last.close, 1.0)
         self.price = last.close
+        self.index_premium = 1.001  # CoinGecko's aggregate price relative to the exchanges' (a little off)
         self.orders = self._liquidation_orders(random.Random(seed))
         self.faults: dict[tuple[str, str], Fault] = {}
         self.latencies: dict[str, float] = {}
@@ -146,6 +147,9 @@ class Venues:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body in one write, sent at once: no Nagle/delayed-ACK pause to skew latencies.
+            wbufsize = 1 << 16
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 venues._handle(self)
@@ -313,10 +317,11 @@ class Venues:
             return Answer(200, [])
         bars, open_bar = self._bars(q.get("interval", "1d"), mode)
         step = DAY if q.get("interval") == "1d" else H4
+        newest = [*bars, open_bar][-int(q.get("limit", 500)):]
         rows = [[int(b.time.timestamp() * 1000), f"{b.open:.8f}", f"{b.high:.8f}", f"{b.low:.8f}", f"{b.close:.8f}",
                  f"{b.volume:.8f}", int((b.time + step).timestamp() * 1000) - 1, f"{b.volume * b.close:.8f}", 100,
-                 f"{b.volume / 2:.8f}", f"{b.volume * b.close / 2:.8f}", "0"] for b in [*bars, open_bar]]
-        return Answer(200, rows[-int(q.get("limit", 500)):])
+                 f"{b.volume / 2:.8f}", f"{b.volume * b.close / 2:.8f}", "0"] for b in newest]
+        return Answer(200, rows)
 
     # --- Coinbase --------------------------------------------------------------------
 
@@ -379,7 +384,7 @@ class Venues:
             return Answer(200, {})
         t = self._ticker(mode)
         return Answer(200, {q.get("ids", "bitcoin"): {
-            "usd": 0 if mode == "absurd" else round(t["price"] * 1.001, 2),  # an independent index: a little off
+            "usd": 0 if mode == "absurd" else round(t["price"] * self.index_premium, 2),
             "usd_24h_change": t["change"], "last_updated_at": int(self._stale(mode).timestamp()) - 30}})
 
     # --- Binance USD-M futures -------------------------------------------------------------
