@@ -33,6 +33,9 @@ def _settings(args: argparse.Namespace, **overrides: object):  # noqa: ANN202 - 
         logging.getLogger().setLevel(settings.log_level.upper())
     except ValueError:
         raise ConfigError(f"invalid setting log_level: unknown level {settings.log_level!r}") from None
+    # urllib3 warns on every retry in several lines; our own progress lines say what happened instead.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
     return settings
 
 

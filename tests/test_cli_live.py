@@ -73,9 +73,10 @@ def test_generate_live_then_replay_gives_the_same_article(live_venues: Venues, t
         assert (replayed / name).read_bytes() == (folder / name).read_bytes(), name
 
 
-def test_no_price_from_any_provider_exits_4_and_writes_nothing(live_venues: Venues, tmp_path: Path) -> None:
+@pytest.mark.parametrize("fault", ["503", "timeout"])
+def test_no_price_from_any_provider_exits_4_and_writes_nothing(live_venues: Venues, tmp_path: Path, fault: str) -> None:
     for provider in ("binance", "coinbase", "kraken", "bybit"):
-        live_venues.fault(provider, "*", "503")
+        live_venues.fault(provider, "*", fault)
     out = tmp_path / "out"
     proc = run("generate", "--asset", "BTC", "--out", str(out), env=env_for(live_venues))
     assert proc.returncode == 4
