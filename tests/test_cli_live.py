@@ -77,14 +77,16 @@ def test_generate_live_then_replay_gives_the_same_article(live_venues: Venues, t
 def test_no_price_from_any_provider_exits_4_and_writes_nothing(live_venues: Venues, tmp_path: Path, fault: str) -> None:
     for provider in ("binance", "coinbase", "kraken", "bybit"):
         live_venues.fault(provider, "*", fault)
+    # Four providers timing out one after the other: keep each wait short.
+    env = env_for(live_venues, **({"MARKETNEWS_HTTP_RETRIES": "0", "MARKETNEWS_HTTP_TIMEOUT_SECONDS": "0.25"}
+                                  if fault == "timeout" else {}))
     out = tmp_path / "out"
-    proc = run("generate", "--asset", "BTC", "--out", str(out), env=env_for(live_venues))
+    proc = run("generate", "--asset", "BTC", "--out", str(out), env=env)
     assert proc.returncode == 4
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("marketnews: error: no provider could give the BTC price")
     assert "Traceback" not in proc.stderr and not out.exists()
     record = tmp_path / "rec.yaml"
-    proc = run("fetch", "--asset", "BTC", "--out", str(tmp_path / "s.json"), "--record", str(record),
-               env=env_for(live_venues))
+    proc = run("fetch", "--asset", "BTC", "--out", str(tmp_path / "s.json"), "--record", str(record), env=env)
     assert proc.returncode == 4 and not record.exists() and not (tmp_path / "s.json").exists()
 
 
