@@ -17,10 +17,6 @@ from typing import Any
 from generator.errors import ProviderError
 from generator.snapshot import TIMEFRAMES, Candle, Provenance
 
-# The metrics a provider can give. Candles are one metric per timeframe ("candles.1d").
-METRICS = ("price", "candles", "price_check", "funding", "open_interest", "liquidations", "fear_greed")
-
-
 @dataclass(frozen=True)
 class ProviderInfo:
     """A provider's capabilities and limits, as data."""
@@ -48,9 +44,6 @@ class FetchContext:
     now: datetime
     candle_count: int = 200
     okx_max_pages: int = 20
-
-    def with_symbol(self, symbol: str) -> FetchContext:
-        return FetchContext(self.asset, symbol, self.now, self.candle_count, self.okx_max_pages)
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,8 @@ from generator.sources.validation import problem
 log = logging.getLogger("marketnews.sources")
 
 Status = Literal["start", "ok", "failed", "skipped"]
-# Metrics the article cannot do without: without them the fetch stops (exit code 4).
-ESSENTIAL = ("price", "candles")
-GROUPS = {"funding": "funding", "open_interest": "open_interest", "liquidations": "liquidations",
-          "fear_greed": "fear_greed"}
+# Snapshot groups named like their metric; price and candles are assembled on their own (they are essential).
+GROUPS = ("funding", "open_interest", "liquidations", "fear_greed")
 # What a shape error in a provider's answer looks like from Python's side.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 
@@ -182,8 +180,8 @@ class Collector:
             "missing": missing,
             "disagreements": self._disagreements(price, outcomes.get("price_check")),
         }
-        for metric, group in GROUPS.items():
-            o = outcomes.get(metric)
+        for group in GROUPS:
+            o = outcomes.get(group)
             values[group] = _noted(o) if o is not None and o.value is not None else None
         try:
             return MarketSnapshot(**values)

@@ -147,7 +147,7 @@ class Client:
         if owner:
             try:
                 future.set_result(self._get(url))
-            except ProviderError as err:
+            except Exception as err:  # anything, or the threads waiting on this URL would wait forever
                 future.set_exception(err)
         return future.result()
 

@@ -59,7 +59,7 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> F
     providers: dict[str, ProviderPlan] = {}
     for pid, module in PROVIDERS.items():
         info = module.INFO
-        symbols = {**info.symbols, **settings.symbols.get(pid, {})}
+        symbols = {**info.symbols, **{k.upper(): v for k, v in settings.symbols.get(pid, {}).items()}}
         keyed = bool(info.needs_key and getattr(settings, info.needs_key) is not None)
         providers[pid] = ProviderPlan(base_url=getattr(settings, f"{pid}_url"), symbol=symbols.get(asset, symbols.get("*")), keyed=keyed)
     chains = {}

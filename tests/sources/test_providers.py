@@ -258,7 +258,7 @@ def test_symbol_maps(asset: str, expected: dict[str, str]) -> None:
 
 
 def test_users_extend_and_override_symbol_maps() -> None:
-    settings = load_settings(symbols={"binance": {"ADA": "ADAUSDT"}, "kraken": {"BTC": "XBTUSDT"}})
+    settings = load_settings(symbols={"binance": {"ada": "ADAUSDT"}, "kraken": {"BTC": "XBTUSDT"}})
     ada = build_plan(settings, "ADA")
     assert ada.providers["binance"].symbol == "ADAUSDT" and ada.providers["coinbase"].symbol is None
     assert build_plan(settings, "BTC").providers["kraken"].symbol == "XBTUSDT"

@@ -16,12 +16,11 @@ Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too
 from __future__ import annotations
 
 import csv
-import functools
 import email.utils
+import functools
 import json
 import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -496,12 +495,3 @@ class Venues:
 
 def _day(moment: datetime) -> datetime:
     return datetime(moment.year, moment.month, moment.day, tzinfo=timezone.utc)
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float = 2.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
