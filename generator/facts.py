@@ -15,9 +15,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
-from generator.snapshot import MarketSnapshot, Provenance
+from generator.snapshot import TIMEFRAMES, MarketSnapshot, Provenance
 
-Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime"]
+Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime", "hours", "text"]
 
 # Bands shared by the templates (mood words) and the fact-check (which checks those words).
 RSI_OVERSOLD = 30.0
@@ -69,6 +69,16 @@ def format_number(value: float, decimals: int = 0) -> str:
     """'22', '1,250', '0.5'."""
     text = f"{value:,.{decimals}f}"
     return "0" if float(text.replace(",", "")) == 0 and decimals == 0 else text
+
+
+def format_hours(value: float) -> str:
+    """'1 hour', '4 hours', '1 day', '90 days', '1 week' (a duration given in hours)."""
+    for size, word in ((168.0, "week"), (24.0, "day"), (1.0, "hour"), (1 / 60, "minute")):
+        count = value / size
+        if value >= size and abs(count - round(count)) < 1e-9:
+            n = round(count)
+            return f"{n} {word}" + ("s" if n != 1 else "")
+    return f"{value:g} hours"
 
 
 def format_index(value: float) -> str:
@@ -198,6 +208,9 @@ class _Builder:
             as_of=source.as_of if source else None,
         )
 
+    def add_text(self, key: str, value: str, display: str, label: str) -> None:
+        self.facts[key] = Fact(key=key, value=value, unit="text", label=label, display=display, display_abs=display)
+
     def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False) -> None:
         text = format_datetime(when) if with_time else format_date(when)
         self.facts[key] = Fact(
@@ -222,6 +235,8 @@ def _formatter(unit: Unit, decimals: int | None) -> Callable[[float], str]:
             return format_index
         case "ratio":
             return format_ratio
+        case "hours":
+            return format_hours
         case _:
             return lambda v: format_number(v, decimals or 0)
 
@@ -256,6 +271,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     p = snapshot.price
     b.add_date("article.date", snapshot.as_of, "Article date", None)
     b.add_date("article.as_of", snapshot.as_of, "Data as of", None, with_time=True)
+    b.add_text("article.asset", asset, snapshot.asset_name or asset, "Asset")
     b.add("price.current", p.current, "usd", f"{asset} price", p.source)
     change = p.change_24h_pct
     change_source: Provenance | None = p.source
@@ -265,6 +281,10 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     b.add("price.change_24h_pct", change, "percent", "24h change", change_source)
     b.add("price.high_24h", p.high_24h, "usd", "24h high", p.source)
     b.add("price.low_24h", p.low_24h, "usd", "24h low", p.source)
+    b.add("price.volume_24h", p.volume_24h, "count", f"24h volume ({asset})", p.source,
+          formatter=lambda v: format_number(v, 0 if v >= 100 else 2))
+    if change is not None:
+        b.add("windows.change", 24.0, "hours", "Window of the price change", change_source)
 
     if (liq := snapshot.liquidations) is not None:
         for window, words in (("1h", "1-hour"), ("24h", "24-hour")):
@@ -278,10 +298,14 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
             b.add(f"liquidations.long_share_{window}_pct", share * 100 if share is not None else None, "percent",
                   f"Long share of {words} liquidations", liq.source, decimals=0)
 
+        for window, hours in (("1h", 1.0), ("24h", 24.0)):
+            b.add(f"windows.liquidations_{window}", hours, "hours", f"Liquidation window ({window})", liq.source)
+
     if (fund := snapshot.funding) is not None:
         b.add("funding.rate_pct", fund.rate * 100, "percent", f"Funding rate ({fund.venue})", fund.source,
               context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=4)
         b.add("funding.interval_hours", fund.interval_hours, "count", "Funding interval (hours)", fund.source)
+        b.add("windows.funding_interval", fund.interval_hours, "hours", "Funding interval", fund.source)
     if (oi := snapshot.open_interest) is not None:
         b.add("open_interest.usd", oi.usd, "usd", f"Open interest ({oi.venue})", oi.source)
     if (fg := snapshot.fear_greed) is not None:
@@ -296,11 +320,16 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     b.add("technicals.rsi_period", float(next(iter(analysis.rsi.values())).period) if analysis.rsi else None,
           "count", "RSI period (candles)", None)
 
+    for tf, series in snapshot.candles.items():
+        b.add(f"timeframes.{tf}", TIMEFRAMES[tf].total_seconds() / 3600, "hours", f"{tf} candles", series.source)
+    tf_hours = TIMEFRAMES[analysis.timeframe].total_seconds() / 3600
+    b.add("analysis.timeframe", tf_hours, "hours", "Timeframe of the level analysis", None)
     src = snapshot.candles[analysis.timeframe].source
     b.add("price.last_close", snapshot.candles[analysis.timeframe].candles[-1].close, "usd",
           f"Latest {analysis.timeframe} close", src)
     if (fib := analysis.fib) is not None:
         move = fib.move
+        b.add("windows.fib", fib.window.count * tf_hours, "hours", "Look-back of the Fibonacci move", src)
         b.add("levels.fib_move_low", move.low, "usd", "Low of the move", src)
         b.add("levels.fib_move_high", move.high, "usd", "High of the move", src)
         b.add_date("levels.fib_move_low_date", move.low_time, "Date of the move's low", src)
@@ -309,8 +338,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
             b.add(fib_key(lv.ratio), lv.price, "usd", f"{format_ratio(lv.ratio)} Fibonacci retracement", src,
                   context=f"{format_ratio(lv.ratio)} retracement of the {move.direction} move")
     if (lv := analysis.levels) is not None:
+        b.add("windows.levels", lv.window.count * tf_hours, "hours", "Look-back of the swing levels", src)
         if lv.broken is not None:
-            b.add("levels.broken", lv.broken.level, "usd", f"Broken {lv.broken.kind}", src)
+            b.add("levels.broken", lv.broken.level, "usd", f"Broken {lv.broken.kind}", src, context=lv.broken.kind)
             b.add_date("levels.broken_date", lv.broken.level_time, f"Date of the broken {lv.broken.kind}", src)
         if lv.nearest_support is not None:
             b.add("levels.support", lv.nearest_support.price, "usd", "Nearest support", src)

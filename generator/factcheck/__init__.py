@@ -1,0 +1,106 @@
+"""The fact-check: find every number in an article and prove it against the facts.
+
+``check_article(text, facts)`` reads Markdown or plain text (a whole article
+with front matter, or one section), extracts every numeric mention
+(extract.py), binds each to the fact its clause talks about (bind.py), judges
+it (judge.py), checks the qualitative words that state data without a number
+(claims.py) and flags quotations (quotes.py). Pure: no I/O, same input, same report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.facts import FactSet
+from generator.factcheck.bind import Binder, find_cues, index_facts
+from generator.factcheck.claims import CLAIM_CHECKS, direction_claims, side_claims
+from generator.factcheck.extract import Mention, extract_mentions
+from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
+from generator.factcheck.lexicon import HISTORICAL
+from generator.factcheck.markdown import Layout, read_layout
+from generator.factcheck.quotes import find_quotes
+from generator.factcheck.report import CheckReport, MentionResult
+
+__all__ = ["CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
+
+_FIB_NEAR = re.compile(r"\b(?:fib(?:onacci)?|retracements?|golden (?:ratio|pocket)|extensions?)\b", re.I)
+_RSI_NEAR = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
+_FIB_PERCENTS = {23.6, 38.2, 50.0, 61.8, 78.6}
+_NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage")
+
+
+def _is_ratio(m: Mention, layout: Layout) -> bool:
+    if m.kind == "number" and m.value is not None and 0 < m.value < 2 and m.precision < 1:
+        near = layout.masked[max(0, m.start - 40) : m.end + 40]
+        return bool(_FIB_NEAR.search(near))
+    if m.kind == "percent" and m.value in _FIB_PERCENTS:
+        near = layout.masked[m.end : m.end + 30]
+        return bool(_FIB_NEAR.match(near.strip())) or bool(re.match(r"\s*(?:fib|retracement|level)", near, re.I))
+    return False
+
+
+def check_article(text: str, facts: FactSet) -> CheckReport:
+    """Check every number, qualitative claim and quote in ``text`` against ``facts``."""
+    layout = read_layout(text)
+    mentions = extract_mentions(layout)
+    index = index_facts(facts)
+    for m in mentions:
+        if _is_ratio(m, layout):
+            m.kind = "ratio"
+            ratio = round((m.value or 0) / (100 if m.text.rstrip().endswith("%") else 1), 3)
+            m.value = ratio
+            m.tags = {"ratio": f"{ratio:g}", "level": "fib", "metric": "level"}
+    cues = find_cues(layout, index, mentions)
+    binder = Binder(layout, index, mentions, cues)
+    judgements: list[Judgement] = []
+    for i, m in enumerate(mentions):
+        if m.kind == "ratio":
+            j = judge_ratio(m, index)
+        elif m.kind in ("duration", "timeframe"):
+            sent = layout.sentence_at(m.start)
+            j = judge_duration(m, index, bool(_RSI_NEAR.search(layout.masked, sent.start, sent.end)))
+        elif m.kind == "leverage":
+            j = Judgement("unsupported", None, None, "the data has no leverage figures")
+        elif m.kind in ("date", "time", "year"):
+            j = judge_date(m, binder.bind(i))
+        else:
+            j = judge_number(m, binder.bind(i), layout, index)
+        judgements.append(j)
+    _history(layout, mentions, judgements)
+    results = [_result(layout, m.start, m.end, m.kind, _value(m), j) for m, j in zip(mentions, judgements)]
+    facts_of = [j.fact for j in judgements]
+    claims = [c for check in CLAIM_CHECKS for c in check(layout, index)]
+    claims += side_claims(layout, index, mentions, facts_of) + direction_claims(layout, index, mentions)
+    results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
+    results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why))
+                for a, b, why in find_quotes(layout)]
+    results.sort(key=lambda r: (r.start, r.end))
+    return CheckReport.from_results(results)
+
+
+def _history(layout: Layout, mentions: list[Mention], judgements: list[Judgement]) -> None:
+    """Numbers in a sentence about a time the data does not cover (an unbacked date, "historically") are unbacked."""
+    for i, (m, j) in enumerate(zip(mentions, judgements)):
+        if m.kind not in _NUMERIC or j.verdict == "unsupported":
+            continue
+        sent = layout.sentence_at(m.start)
+        other_dates = [k for k, x in enumerate(mentions) if x.kind in ("date", "year") and
+                       sent.start <= x.start < sent.end and judgements[k].verdict != "verified"]
+        if other_dates or HISTORICAL.search(layout.masked, sent.start, sent.end):
+            why = f"refers to {mentions[other_dates[0]].text}, which the data does not cover" if other_dates \
+                else "refers to another period than the snapshot's"
+            judgements[i] = Judgement("unsupported", None, None, why)
+
+
+def _value(m: Mention) -> float | str | None:
+    if m.when is not None:
+        return m.text
+    return m.value
+
+
+def _result(layout: Layout, start: int, end: int, kind: str, value: float | str | None, j: Judgement) -> MentionResult:
+    return MentionResult(
+        text=layout.text[start:end], start=start, end=end, kind=kind, value=value, verdict=j.verdict,  # type: ignore[arg-type]
+        fact=j.fact.key if j.fact else None, expected=j.expected, reason=j.reason,
+        sentence=layout.sentence_text(start),
+    )

@@ -1,0 +1,353 @@
+"""Binding: tie each mention to the fact its clause talks about.
+
+Cues (cues.py) near a mention are weighed by distance: words between them,
+clause barriers (commas, semicolons, "while", "against"...), other numbers in
+between (a cue usually belongs to the nearest number) and, in a table, whether
+the cue is in the row's label. Each candidate fact of a compatible unit scores
+the cue weight its tags agree with minus the weight they contradict; unstated
+slots fall back to the metric's default reading. Value closeness only breaks
+ties between equally supported facts — it never picks a fact on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from generator.facts import Fact, FactSet
+from generator.factcheck.cues import DEFAULTS, SLOT_WEIGHT, Tags, compile_cues, fact_tags
+from generator.factcheck.extract import Mention
+from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
+from generator.factcheck.markdown import Layout
+
+_CUE_RE, _CUE_TAGS = compile_cues()
+_COMMA = re.compile(r"[,(){}\[\]]")
+_STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs\.?|compared (?:with|to)|although|"
+                     r"though|and|as|with|after|before|which|where|when)\b", re.I)
+_ANAPHORA = re.compile(r"^\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
+_DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|since|in|dated|set on|left on|reached on)\s*$", re.I)
+
+# Mention kinds and the units of the facts they may bind to.
+UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
+    "money": ("usd",), "percent": ("percent",), "index": ("index",), "number": ("usd", "index", "count"),
+    "count": ("count",), "coins": ("count",), "date": ("date", "datetime"), "time": ("datetime",),
+    "year": ("date", "datetime"),
+}
+# Facts that pair a level with the date it was set.
+DATE_OF = {
+    "levels.broken": "levels.broken_date", "levels.fib_move_low": "levels.fib_move_low_date",
+    "levels.fib_move_high": "levels.fib_move_high_date", "levels.fvg_low": "levels.fvg_date",
+    "levels.fvg_high": "levels.fvg_date",
+}
+
+
+@dataclass(slots=True)
+class Cue:
+    start: int
+    end: int
+    tags: Tags
+    weight: float
+
+
+@dataclass(slots=True)
+class FactInfo:
+    fact: Fact
+    tags: dict[str, tuple[str, ...]]
+
+    @property
+    def key(self) -> str:
+        return self.fact.key
+
+
+@dataclass(slots=True)
+class Binding:
+    """The fact a mention was tied to (None: nothing backs it) and why."""
+
+    fact: Fact | None
+    reason: str
+    score: float = 0.0
+    alternatives: list[Fact] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FactIndex:
+    """The facts prepared for binding: tags (with position-dependent roles), and the asset's names."""
+
+    facts: FactSet
+    infos: list[FactInfo]
+    by_unit: dict[str, list[FactInfo]]
+    price: float | None
+    asset: str | None
+    asset_names: tuple[str, ...]
+
+
+def index_facts(facts: FactSet) -> FactIndex:
+    price_fact = facts.get("price.current")
+    price = float(price_fact.value) if price_fact is not None else None
+    asset_fact = facts.get("article.asset")
+    asset = str(asset_fact.value) if asset_fact is not None else None
+    names = ASSET_ALIASES.get(asset or "", ())
+    if asset_fact is not None:
+        names = tuple({*names, asset_fact.display.lower(), str(asset_fact.value).lower()})
+    infos: list[FactInfo] = []
+    by_unit: dict[str, list[FactInfo]] = {}
+    for fact in facts:
+        tags = fact_tags(fact.key)
+        if fact.unit in ("usd", "percent", "index", "count", "ratio"):
+            tags["asset"] = ("ours",)
+        if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
+            if fact.key == "levels.broken" and fact.context in ("support", "resistance"):
+                tags["role"] = (fact.context,)
+            elif "role" not in tags:
+                tags["role"] = ("resistance",) if float(fact.value) > price else ("support",)
+        info = FactInfo(fact, tags)
+        infos.append(info)
+        by_unit.setdefault(fact.unit, []).append(info)
+    return FactIndex(facts, infos, by_unit, price, asset, names)
+
+
+def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
+    """Every cue in the text, in order, plus asset names and the tags mentions carry themselves."""
+    masked = layout.masked
+    cues: list[Cue] = []
+    for m in _CUE_RE.finditer(masked):
+        i = int(m.lastgroup[1:])  # type: ignore[index]
+        tags, weight = _CUE_TAGS[i]
+        cues.append(Cue(m.start(), m.end(), tags, weight))
+    low = masked.lower()
+    ours = set(index.asset_names)
+    others = [a for k, aliases in ASSET_ALIASES.items() if k != index.asset for a in aliases] + list(OTHER_MARKETS)
+    for alias in sorted(ours | set(others), key=len, reverse=True):
+        if not alias:
+            continue
+        for m in re.finditer(rf"(?<![\w/$]){re.escape(alias)}(?![\w/])", low):
+            if alias in ours:
+                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": "price"}, 0.35))
+            elif index.asset is not None:
+                cues.append(Cue(m.start(), m.end(), {"asset": "other"}, 1.2))
+    for mention in mentions:
+        if mention.tags:
+            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+class Binder:
+    """Binds the mentions of one article, in order (later mentions may refer back to earlier ones)."""
+
+    def __init__(self, layout: Layout, index: FactIndex, mentions: list[Mention], cues: list[Cue]) -> None:
+        self.layout = layout
+        self.index = index
+        self.mentions = mentions
+        self.cues = cues
+        self._cue_starts = [c.start for c in cues]
+        self._mention_starts = [m.start for m in mentions]
+        self.bound: list[Binding | None] = [None] * len(mentions)
+
+    # --- evidence -----------------------------------------------------------------
+
+    def _cues_in(self, start: int, end: int) -> list[Cue]:
+        return self.cues[bisect_left(self._cue_starts, start) : bisect_left(self._cue_starts, end)]
+
+    def _mentions_between(self, a: int, b: int, skip: set[int]) -> int:
+        lo, hi = bisect_right(self._mention_starts, a), bisect_left(self._mention_starts, b)
+        return sum(1 for i in range(lo, hi) if i not in skip)
+
+    def evidence(self, i: int) -> list[tuple[Tags, float]]:
+        """(tags, weight) of every cue that may speak about mention ``i``."""
+        m = self.mentions[i]
+        layout, masked = self.layout, self.layout.masked
+        si = layout.sentence_index(m.start)
+        sent = layout.sentences[si]
+        skip = {i} | ({m.partner} if m.partner is not None else set())
+        out: list[tuple[Tags, float]] = []
+        cell = sent.cell_of(m.start) if sent.cells else None
+        for cue in self._cues_in(sent.start, sent.end):
+            if cue.start < m.end and m.start < cue.end:
+                if m.kind in ("duration", "timeframe") or cue.tags is m.tags:
+                    out.append((cue.tags, cue.weight))
+                continue
+            if cell is not None:
+                ccell = sent.cell_of(cue.start)
+                if ccell != cell:
+                    w = 0.9 if ccell == 0 else 0.25
+                    out.append((cue.tags, cue.weight * w))
+                    continue
+            a, b = (cue.end, m.start) if cue.end <= m.start else (m.end, cue.start)
+            gap = masked[a:b]
+            w = cue.weight / (1 + _words(gap) / 6)
+            w *= 0.5 ** len(_COMMA.findall(gap)) * 0.4 ** len(_STRONG.findall(gap))
+            w *= 0.45 ** self._mentions_between(a, b, skip)
+            if w > 0.02:
+                out.append((cue.tags, w))
+        if sent.cells:
+            for col, title in enumerate(sent.header):
+                if cell == col and title:
+                    for cm in _CUE_RE.finditer(title):
+                        tags, weight = _CUE_TAGS[int(cm.lastgroup[1:])]  # type: ignore[index]
+                        out.append((tags, weight * 0.3))
+        elif si > 0 and layout.sentences[si - 1].paragraph == sent.paragraph and not layout.sentences[si - 1].cells:
+            prev = layout.sentences[si - 1]
+            for cue in self._cues_in(prev.start, prev.end):
+                out.append((cue.tags, cue.weight * 0.15))
+        # "of that", "of it": the amount refers back to the previous amount.
+        if _ANAPHORA.match(masked[m.end : m.end + 20]):
+            ref = self._previous_bound(i)
+            if ref is not None:
+                tags = {k: v for k, v in fact_tags(ref.key).items() if k in ("metric", "window")}
+                out.append((tags, 1.0))
+        return out
+
+    def _previous_bound(self, i: int) -> Fact | None:
+        for j in range(i - 1, -1, -1):
+            b = self.bound[j]
+            if b is not None and b.fact is not None and self.mentions[j].kind in ("money", "number"):
+                return b.fact
+        return None
+
+    # --- scoring ---------------------------------------------------------------------
+
+    @staticmethod
+    def score(info: FactInfo, evidence: list[tuple[Tags, float]]) -> tuple[float, float]:
+        """(score, positive support) of a fact under the evidence."""
+        total = 0.0
+        positive = 0.0
+        seen: dict[str, float] = {}
+        for tags, w in evidence:
+            for slot, value in tags.items():
+                seen[slot] = seen.get(slot, 0.0) + w
+                have = info.tags.get(slot)
+                if have is None:
+                    continue
+                values = value if isinstance(value, tuple) else (value,)
+                sw = SLOT_WEIGHT.get(slot, 1.0)
+                if any(v in have for v in values):
+                    total += w * sw
+                    if slot != "asset":
+                        positive += w * sw
+                else:
+                    total -= w * sw * 1.5
+        metric = info.tags.get("metric", ("",))[0]
+        for slot, default in DEFAULTS.get(metric, {}).items():
+            have = info.tags.get(slot)
+            if seen.get(slot, 0.0) < 0.2 and have is not None and default not in have:
+                total -= 0.45
+        return total, positive
+
+    def candidates(self, m: Mention) -> list[FactInfo]:
+        units = UNITS_FOR_KIND.get(m.kind, ())
+        if m.kind == "number" and m.scaled:
+            units = ("usd", "count")
+        out = [info for u in units for info in self.index.by_unit.get(u, [])]
+        if m.kind == "number" and not m.scaled and m.value is not None and m.value >= 1000:
+            out = [info for info in out if info.fact.unit == "usd"]
+        return out
+
+    def bind(self, i: int) -> Binding:
+        m = self.mentions[i]
+        cands = self.candidates(m)
+        if not cands:
+            binding = Binding(None, f"no fact of this kind ({m.kind}) in the data")
+            self.bound[i] = binding
+            return binding
+        if m.kind in ("date", "time", "year"):
+            paired = self._paired_date(i)
+            if paired is not None:
+                binding = Binding(paired, "date of the level before it", 1.0)
+                self.bound[i] = binding
+                return binding
+        evidence = self.evidence(i)
+        if m.range_role in ("low", "high"):
+            evidence.append(({"aspect": m.range_role}, 0.6))
+        elif m.range_role == "start":
+            evidence.append(({"aspect": ("open", "high", "low", "close")}, 0.5))
+        scored = [(self.score(info, evidence), info) for info in cands]
+        best = max(s[0] for s, _ in scored)
+        top = [(s, info) for s, info in scored if s[0] >= best - max(0.15, abs(best) * 0.08)]
+        if m.kind in ("date", "time", "year"):
+            binding = self._bind_date(m, scored, top, best)
+        elif best <= 0.05 or max(s[1] for s, _ in top) <= 0.05:
+            binding = Binding(None, self._unsupported_reason(evidence), best)
+        else:
+            top.sort(key=lambda t: _distance(m, t[1].fact))
+            fact = top[0][1].fact
+            binding = Binding(fact, f"bound to {fact.label}", best, [t[1].fact for t in top[1:]])
+        self.bound[i] = binding
+        return binding
+
+    def _bind_date(self, m: Mention, scored, top, best: float) -> Binding:  # type: ignore[no-untyped-def]
+        assert m.when is not None
+        cue_backed = best > 0.3
+        pool = [info for _, info in (top if cue_backed else scored)]
+        matching = [info.fact for info in pool if m.when.matches(_moment(info.fact))]
+        if matching:
+            return Binding(matching[0], f"matches {matching[0].label}", best)
+        if cue_backed:
+            return Binding(pool[0].fact, f"bound to {pool[0].fact.label}", best)
+        return Binding(None, "no date in the data matches", best)
+
+    def _paired_date(self, i: int) -> Fact | None:
+        m = self.mentions[i]
+        for j in range(i - 1, max(-1, i - 3), -1):
+            prev = self.mentions[j]
+            b = self.bound[j]
+            if prev.kind not in ("money", "number") or b is None or b.fact is None:
+                continue
+            if self.layout.sentence_index(prev.start) != self.layout.sentence_index(m.start):
+                return None
+            if _DATE_PAIR.match(self.layout.masked[prev.end : m.start]):
+                key = DATE_OF.get(b.fact.key)
+                return self.index.facts.get(key) if key else None
+            return None
+        return None
+
+    @staticmethod
+    def _unsupported_reason(evidence: list[tuple[Tags, float]]) -> str:
+        metrics: dict[str, float] = {}
+        for tags, w in evidence:
+            for v in (tags.get("metric"),) if isinstance(tags.get("metric"), str) else tags.get("metric") or ():
+                metrics[v] = metrics.get(v, 0.0) + w  # type: ignore[index]
+        other = next((w for tags, w in evidence if tags.get("asset") == "other"), 0.0)
+        if other > 0.3:
+            return "about another asset or market, not this snapshot's"
+        if metrics:
+            top = max(metrics, key=metrics.__getitem__)
+            return f"no fact in the data backs this figure (it reads as {top.replace('_', ' ')})"
+        return "no fact in the data backs this figure"
+
+
+def _distance(m: Mention, fact: Fact) -> float:
+    if m.value is None or not isinstance(fact.value, int | float):
+        return 0.0
+    ref = abs(float(fact.value)) or 1.0
+    value = abs(m.value) if m.kind == "percent" else m.value
+    target = abs(float(fact.value)) if m.kind == "percent" else float(fact.value)
+    return abs(value - target) / ref
+
+
+def _moment(fact: Fact) -> datetime:
+    moment = datetime.fromisoformat(str(fact.value))
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment
+
+
+def fmt_hours(hours: float) -> str:
+    if hours % 24 == 0 and hours >= 24:
+        days = hours / 24
+        return f"{days:g} day" + ("s" if days != 1 else "")
+    if hours < 1:
+        return f"{hours * 60:g} minutes"
+    return f"{hours:g} hour" + ("s" if hours != 1 else "")
+
+
+def isclose(a: float, b: float, tol: float) -> bool:
+    return abs(a - b) <= tol + 1e-9 * max(1.0, abs(a), abs(b))
+
+
+__all__ = ["Binder", "Binding", "FactIndex", "find_cues", "index_facts", "fmt_hours", "isclose", "math"]

@@ -1,0 +1,166 @@
+"""Binding rules as data: which words point at which facts.
+
+A fact is described by tags (slot -> value): ``liquidations.long_1h_usd`` is
+{metric: liquidations, side: long, window: 1h}. A cue is a phrase that gives
+evidence for tag values: "longs" says side=long, "in the past hour" says
+window=1h, "dominance" says metric=dominance — a metric no fact has, so a
+number next to it is unsupported rather than bound to the nearest money fact.
+bind.py weighs the cues around a mention and picks the fact whose tags they
+support best.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+Tags = Mapping[str, str | tuple[str, ...]]
+
+# (pattern, tags, weight). Patterns are case-insensitive unless they start with (?-i).
+CUES: tuple[tuple[str, Tags, float], ...] = (
+    # --- liquidations ---
+    (r"liquidat\w*|rekt|wiped out|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
+     r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
+    (r"longs?\b|long (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
+    (r"shorts?\b|short (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)|bears\b",
+     {"side": "short"}, 0.9),
+    (r"total(?:led|ed|s|ling|ing)?\b|in all\b|combined\b|overall\b|aggregate\b|all told", {"side": "total"}, 0.7),
+    # --- windows and timeframes ---
+    (r"\b(?:1|one)[- ]?(?:hour|hr|h)\b|\bhourly\b|\b(?:past|last|latest|previous|single|an|the|that|one|same)\s+hour\b|"
+     r"\b60[- ]?(?:minutes?|mins?)\b|\bwithin an hour\b", {"window": "1h", "tf": "1h"}, 1.0),
+    (r"\b24[- ]?(?:hours?|hrs?|h)\b|\b(?:past|last|latest|previous|one|single)\s+day\b|(?<![-\w])day'?s?\b|"
+     r"\bdaily\b|\bsession\b|\bintraday\b|\btoday\b|\bovernight\b|\bon the day\b", {"window": "24h", "tf": "1d"}, 0.8),
+    (r"\b(?:4|four)[- ]?(?:hours?|hrs?|h)\b|\bH4\b|\bfour-hourly\b", {"tf": "4h", "window": "4h"}, 1.0),
+    (r"\bweekly\b|\b(?:1|one)[- ]?(?:week|w)\b|\bweek'?s?\b", {"tf": "1w", "window": "1w"}, 0.8),
+    (r"\bmonthly\b|\bmonth'?s?\b|\b30[- ]day\b", {"window": "1mo", "tf": "1mo"}, 0.8),
+    (r"\byear\b|\bannual(?:ly|ized)?\b|\byear-to-date\b|\bYTD\b|\b12[- ]month\b", {"window": "1y"}, 0.8),
+    (r"\b(?:15|fifteen)[- ]?(?:minutes?|mins?|m)\b", {"tf": "15m", "window": "15m"}, 1.0),
+    # --- price ---
+    (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
+     r"\bsits at\b|\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
+    (r"\b(?:fell|dropped|declined|slid|sank|plunged|tumbled|slumped|dipped|rose|climbed|advanced|surged|jumped|"
+     r"rallied|rebounded|recovered|bounced|spiked|hit|reached|touched|tested|retested|ended|closed|settled|"
+     r"opened)\s+(?:back\s+)?(?:to|at|near|around|as low as|as high as)?\b", {"metric": ("price", "change")}, 0.5),
+    (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close"}, 0.8),
+    (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high"}, 0.9),
+    (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low"}, 0.9),
+    (r"\brange\b|\bbetween\b", {"aspect": ("low", "high")}, 0.5),
+    (r"\bcurrent(?:ly)?\b|\bnow\b|\blatest\b|\blast (?:trade|price)\b|\bat press time\b|\bat the time of writing\b",
+     {"aspect": "current"}, 0.6),
+    (r"\bopen(?:ed|ing)?\b", {"aspect": "open"}, 0.6),
+    # --- change ---
+    (r"\bchange\b|\bmove\b|\bgain(?:s|ed)?\b|\bloss(?:es)?\b|\bdown\b|\bup\b|\bhigher\b|\blower\b|\bdrop\b|\bdecline\b|"
+     r"\brise\b|\bfall\b|\brally\b|\bslump\b|\bplunge\b|\bsurge\b|\bperformance\b|\breturn\b", {"metric": "change"}, 0.6),
+    # --- derivatives and sentiment ---
+    (r"\bfunding(?! rounds?)\b|\bfunding rates?\b|\bperp(?:etual)?s?\b(?=.{0,30}\bfunding)", {"metric": "funding"}, 1.0),
+    (r"\binterval\b|\bevery\b|\bper\s+\d+[- ]hour", {"aspect": "interval"}, 0.8),
+    (r"\bopen interest\b|\bOI\b", {"metric": "open_interest"}, 1.0),
+    (r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b|\bgreed index\b|\bfear index\b|\bextreme (?:fear|greed)\b|"
+     r"\((?:extreme )?(?:fear|greed)\)", {"metric": "fear_greed"}, 1.0),
+    (r"\bRSI\b|\brelative strength(?: index)?\b|\bmomentum (?:oscillator|indicator|readings?)\b|\boversold\b|"
+     r"\boverbought\b", {"metric": "rsi"}, 1.0),
+    (r"\bperiods?\b|\blook-?back\b|\bsetting\b|\blength\b", {"aspect": "period"}, 0.8),
+    (r"\bvolume\b|\bturnover\b", {"metric": "volume"}, 1.0),
+    (r"\bshares?\b|\bpercent of\b|\bproportion\b|\baccount(?:ed|s|ing)? for\b|\bmade up\b|\bmaking up\b|"
+     r"\bof (?:it|them|that|those|the total|all)\b|\bmajority\b", {"aspect": "share"}, 0.7),
+    # --- levels ---
+    (r"\bsupports?\b|\bfloor\b|\bdemand (?:zone|area)\b|\bbid\b", {"metric": "level", "role": "support"}, 1.0),
+    (r"\bresistances?\b|\bceiling\b|\bsupply (?:zone|area)\b|\boverhead\b|\bcapp?(?:ed|s)?\b",
+     {"metric": "level", "role": "resistance"}, 1.0),
+    (r"\blevels?\b|\bzone\b|\barea\b|\bmark\b|\bthreshold\b|\bhandle\b|\bpsychological\b|\bpivot\b",
+     {"metric": "level"}, 0.6),
+    (r"\bswing\b", {"metric": "level", "level": "swing"}, 0.8),
+    (r"\bfib(?:onacci)?\b|\bretracements?\b|\bgolden (?:ratio|pocket)\b", {"metric": "level", "level": "fib"}, 1.0),
+    (r"\bfair value gaps?\b|\bFVGs?\b|\bimbalances?\b|\bgap\b", {"metric": "level", "level": "fvg"}, 1.0),
+    (r"\bbr(?:oke|eaks?|eaking|oken)\b|\bbreach(?:ed|es)?\b|\bsliced?\b|\bslicing\b|\blost\b|\bclear(?:ed|s|ing)\b|"
+     r"\breclaim(?:ed|s)?\b|\bbreak(?:down|out)\b|\bflipped\b|\bgave way\b", {"state": "broken"}, 0.8),
+    (r"\bnearest\b|\bnext\b|\bclosest\b|\bimmediate\b|\bfirst\b", {"state": "intact"}, 0.6),
+    (r"\brally\b|\bdecline\b|\bswing (?:high|low)\b|\badvance\b|\bsell-?off\b|\bdowntrend\b|\buptrend\b|\bleg\b|"
+     r"\bimpulse\b|\bof the move\b|\bthe move from\b", {"window": "move"}, 0.7),
+    # --- dates ---
+    (r"\bas of\b|\bdata (?:as of|at)\b|\bupdated\b|\bfetched\b|\bat the time of\b", {"metric": "as_of"}, 1.0),
+    (r"\bleft on\b|\bformed on\b|\bcreated on\b", {"metric": "level", "level": "fvg"}, 0.5),
+    # --- metrics no fact has: a number next to these is unsupported ---
+    (r"\bdominance\b", {"metric": "dominance"}, 1.2),
+    (r"\bmarket cap(?:italization|italisation)?\b|\bvaluation\b", {"metric": "market_cap"}, 1.2),
+    (r"\bETFs?\b|\bETPs?\b|\binflows?\b|\boutflows?\b|\bnet flows?\b|\bAUM\b|\bassets under management\b",
+     {"metric": "etf_flows"}, 1.2),
+    (r"\bmoving averages?\b|\b[ES]?MA\b|\b\d+-(?:day|week|period) (?:[ES]MA|MA|moving)\b|\bMACD\b|\bBollinger\b|"
+     r"\bstochastic\b|\bMFI\b|\bCCI\b|\bIchimoku\b|\bVWAP\b|\bOBV\b|\bADX\b|\bATR\b",
+     {"metric": "other_indicator"}, 1.2),
+    (r"\bmax pain\b|\boptions?\b|\bputs?\b|\bcalls?\b(?! for)|\bstrikes?\b|\bexpiry\b|\bexpiration\b|\bimplied volatility\b|"
+     r"\bIV\b|\bskew\b", {"metric": "options"}, 1.2),
+    (r"\bhash ?rate\b|\bdifficulty\b|\bminers?\b|\bhalving\b|\bblock (?:reward|height)\b", {"metric": "mining"}, 1.2),
+    (r"\bsupply\b(?! zone)|\bcirculating\b|\breserves?\b|\bholdings?\b|\bwallets?\b|\baddresses\b|\bwhales?\b|"
+     r"\bSOPR\b|\bMVRV\b|\bNUPL\b|\brealized (?:price|cap)\b|\bon-chain\b|\bHODL\b|\bexchange balances?\b",
+     {"metric": "onchain"}, 1.2),
+    (r"\ball-time (?:high|low)\b|\bATH\b|\brecord (?:high|low)\b|\bcycle (?:high|low|top|bottom)\b",
+     {"metric": "ath"}, 1.3),
+    (r"\bCPI\b|\binflation\b|\bthe Fed\b|\brate (?:cut|hike)s?\b|\binterest rates?\b|\byields?\b|\bGDP\b|\bpayrolls\b|"
+     r"\bunemployment\b|\bbasis[- ]point (?:cut|hike)\b", {"metric": "macro"}, 1.2),
+    (r"\bprice targets?\b|\btargets?\b|\bforecasts?\b|\bpredict(?:s|ed|ion)?\b|\bprojection\b|\bcould (?:reach|hit)\b",
+     {"metric": "target"}, 1.0),
+    (r"\bfunding rounds?\b|\braised\b|\braise\b|\bseries [A-F]\b|\bvaluation\b|\bacquisition\b|\bdeal\b",
+     {"metric": "venture"}, 1.2),
+    (r"\bleverage ratio\b|\bELR\b|\bestimated leverage\b", {"metric": "leverage_ratio"}, 1.2),
+    (r"\bTVL\b|\btotal value locked\b|\bfees\b|\brevenue\b|\bstablecoins?\b|\bmarket share\b", {"metric": "defi"}, 1.2),
+)
+
+# Tags of each fact, by key pattern ({1}, {2}: the pattern's groups). First match wins.
+FACT_TAGS: tuple[tuple[str, Tags], ...] = (
+    (r"price\.current", {"metric": "price", "aspect": "current"}),
+    (r"price\.last_close", {"metric": "price", "aspect": "close"}),
+    (r"price\.(high|low)_24h", {"metric": "price", "aspect": "{1}", "window": "24h"}),
+    (r"price\.change_24h_pct", {"metric": "change", "window": "24h"}),
+    (r"price\.volume_24h", {"metric": "volume", "window": "24h"}),
+    (r"liquidations\.long_share_(1h|24h)_pct", {"metric": "liquidations", "side": "long", "aspect": "share",
+                                                "window": "{1}"}),
+    (r"liquidations\.(total|long|short)_(1h|24h)_usd", {"metric": "liquidations", "side": "{1}", "window": "{2}"}),
+    (r"funding\.rate_pct", {"metric": "funding"}),
+    (r"funding\.interval_hours", {"metric": "funding", "aspect": "interval"}),
+    (r"open_interest\.usd", {"metric": "open_interest"}),
+    (r"sentiment\.fear_greed", {"metric": "fear_greed"}),
+    (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
+    (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}"}),
+    (r"levels\.fib_move_(low|high)_date", {"metric": ("price", "level"), "aspect": "{1}", "window": "move"}),
+    (r"levels\.fib_move_(low|high)", {"metric": ("price", "level"), "aspect": "{1}", "window": "move"}),
+    (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}"}),
+    (r"levels\.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
+    (r"levels\.broken", {"metric": "level", "level": "swing", "state": "broken"}),
+    (r"levels\.support", {"metric": "level", "level": "swing", "role": "support", "state": "intact"}),
+    (r"levels\.resistance", {"metric": "level", "level": "swing", "role": "resistance", "state": "intact"}),
+    (r"levels\.fvg_date", {"metric": "level", "level": "fvg"}),
+    (r"levels\.fvg_(low|high)", {"metric": "level", "level": "fvg", "aspect": "{1}"}),
+    (r"article\.date", {"metric": "article"}),
+    (r"article\.as_of", {"metric": "as_of"}),
+    (r"sources\.(\w+)\.as_of", {"metric": "as_of", "source": "{1}"}),
+)
+
+# What an unqualified phrase means: "liquidations of $X" is the 24-hour total, "Bitcoin at $X" the current price.
+DEFAULTS: dict[str, dict[str, str]] = {
+    "price": {"aspect": "current", "window": "24h"},
+    "liquidations": {"side": "total", "window": "24h", "aspect": "amount"},
+    "level": {"state": "intact"},
+}
+# How much each slot counts when cues disagree with a fact.
+SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,
+                                 "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}
+
+
+def compile_cues() -> tuple[re.Pattern[str], list[tuple[Tags, float]]]:
+    """One alternation of every cue (group i is cue i) and the tags/weight of each."""
+    parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(CUES)]
+    return re.compile("|".join(parts), re.I), [(tags, weight) for _, tags, weight in CUES]
+
+
+def fact_tags(key: str) -> dict[str, tuple[str, ...]]:
+    """The tags of a fact key (values as tuples), {} when no rule knows the key."""
+    for pattern, tags in FACT_TAGS:
+        m = re.fullmatch(pattern, key)
+        if m:
+            out: dict[str, tuple[str, ...]] = {}
+            for slot, value in tags.items():
+                values = value if isinstance(value, tuple) else (value,)
+                out[slot] = tuple(v.format(None, *m.groups()) if "{" in v else v for v in values)
+            return out
+    return {}

@@ -1,0 +1,313 @@
+"""Extraction: every numeric mention in an article, with its exact span, kind, value and precision.
+
+Kinds: money (USD, "$60.7K", "$431 million", "8.57 million" in a money
+context is a *number* that may bind to a money fact), percent ("-12%",
+"sixty percent", "0.01 basis points"), index ("9/100", "9 out of 100"),
+number (plain: "RSI ... 22"), ratio (Fibonacci "0.618"), leverage ("50x"),
+duration ("4-hour", "24h", "60-minute", "14-day"), timeframe ("4H",
+"daily chart"), date, time, year, coins ("300 BTC"). ``value`` is in base
+units (dollars, percent points, hours for durations); ``precision`` is one
+unit in the last place written, in the same units.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, When, parse_date
+from generator.factcheck.lexicon import COIN_UNITS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE
+from generator.factcheck.markdown import Layout
+from generator.factcheck.names import NAMES, NUMERIC_TOKEN
+from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_value, words_value
+
+Kind = str  # money | percent | index | number | ratio | leverage | duration | timeframe | date | time | year | coins | count
+
+_NUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|(?<![\w.])\.\d+")
+_CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
+_SIGN_BEFORE = re.compile(r"(?:^|[\s(\[:])(?P<sign>[-+−])$")
+_SCALE = re.compile(
+    r"(?P<sp>\s?)(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kK]|[mM]|[bB]|[tT])(?![A-Za-z0-9])"
+)
+_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+           "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
+_CURRENCY_AFTER = re.compile(r"\s?(?:USD[TC]?|US dollars|dollars?|bucks)\b")
+_PERCENT = re.compile(
+    r"\s?(?P<unit>%|percent(?:age points?)?\b|per cent\b|pct\b|percentage points?\b|pp\b|bps\b|basis points?\b)"
+)
+_INDEX = re.compile(r"\s?(?:/\s?100\b|out of (?:100|a (?:possible|maximum of) 100)\b)")
+_LEVERAGE = re.compile(r"[xX×](?![A-Za-z0-9])")
+_DURATION = re.compile(
+    r"(?P<sep>[-\s]?)(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|h|H|d|D|w|W|m)(?![A-Za-z0-9])"
+    r"(?P<tail>-(?:long|old|plus))?"
+)
+_DURATION_HOURS = {"minute": 1 / 60, "min": 1 / 60, "m": 1 / 60, "hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0,
+                   "d": 24.0, "week": 168.0, "wk": 168.0, "w": 168.0, "month": 730.0, "year": 8760.0, "yr": 8760.0}
+_PERIODS = re.compile(r"[-\s](?:periods?|candles?|bars?|sessions?)\b")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
+_COINS = re.compile(r"\s?(?P<unit>" + "|".join(COIN_UNITS) + r")(?![A-Za-z0-9])")
+_TIMEFRAME_WORD = re.compile(
+    r"\b(?P<word>daily|weekly|hourly|monthly|four-hourly|4-hourly)\b(?=\s+(?:(?:price\s+)?chart|close|closes|closing|"
+    r"candles?|candlesticks?|timeframe|time frame|RSI|structure|basis|bars?)\b)"
+    r"|(?<=RSI \(14, )(?P<word2>daily|weekly|hourly)\b"
+)
+_TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
+_CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
+_RANGE_JOIN = re.compile(r"^\s?(?:[-–—]|to|and|through)\s?$")
+_MEASURE_AFTER = re.compile(
+    r"\s?(?:%|percent|per cent|[-\s](?:hours?|days?|weeks?|months?|years?|minutes?)\b|\s(?:million|billion|trillion|"
+    r"thousand)\b|\s(?:out of|in 100|points?\b|basis points)|\s?(?:x\b|times\b))",
+)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One numeric mention: where it is, what it says and how precisely."""
+
+    start: int
+    end: int
+    text: str
+    kind: Kind
+    value: float | None
+    precision: float = 1.0
+    qualifier: str = "exact"  # exact | approx | nearly | lower | upper
+    sign: int | None = None  # +1/-1 when a sign was written ("-12%", "+3.5%")
+    scaled: bool = False  # written with a scale word or suffix (K, million)
+    when: When | None = None  # dates and times
+    unit: str | None = None  # coin ticker, percent unit ("bps"), duration unit
+    words: bool = False  # written in words
+    range_role: str | None = None  # low | high (between X and Y, X-Y) or start | end (from X to Y)
+    partner: int | None = None  # index of the other end of a range
+    tags: dict[str, str] = field(default_factory=dict)  # extra cue tags the mention itself carries
+
+
+def _decimals_precision(digits: str) -> float:
+    return 10.0 ** -len(digits.split(".")[1]) if "." in digits else 1.0
+
+
+def _blank(chars: list[str], a: int, b: int) -> None:
+    for i in range(a, b):
+        chars[i] = " "
+
+
+def _qualifier(masked: str, start: int, end: int) -> str:
+    before = masked[max(0, start - 40) : start]
+    for pattern, kind in QUALIFIERS_BEFORE:
+        if pattern.search(before):
+            return kind
+    after = masked[end : end + 12]
+    for pattern, kind in QUALIFIERS_AFTER:
+        if pattern.match(after):
+            return kind
+    return "exact"
+
+
+def _dates(work: str, out: list[Mention], text: str) -> str:
+    chars = list(work)
+    taken: list[tuple[int, int]] = []
+    for pattern in (*DATE_PATTERNS, MONTH_ONLY):
+        for m in pattern.finditer("".join(chars)):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            when = parse_date(m)
+            if when is None:
+                continue
+            kind = "time" if when.year is None and when.month is None and not when.months and when.hour is not None \
+                else "date"
+            if kind == "date" and when.month is not None and when.day is not None and when.year is None \
+                    and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
+                continue
+            out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
+            taken.append(m.span())
+            _blank(chars, m.start(), m.end())
+    return "".join(chars)
+
+
+def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
+    a, b = m.span()
+    digits = m.group().replace(",", "")
+    value = float(digits)
+    precision = _decimals_precision(digits)
+    before = work[max(0, a - 8) : a]
+    after = work[b : b + 40]
+    if a and (work[a - 1].isalpha() or (work[a - 1] in "-" and a > 1 and work[a - 2].isalpha() and work[a - 2].isupper())):
+        return None  # "Web3", "ERC-20": part of a name
+    tok_end = b
+    while tok_end < len(work) and (work[tok_end].isalnum()):
+        tok_end += 1
+    token = work[a:tok_end]
+    if tok_end > b and not NUMERIC_TOKEN.fullmatch(token.replace(",", "")):
+        return None  # "3AC", "1inch", "21Shares"
+    start, end = a, b
+    kind: Kind = "number"
+    sign: int | None = None
+    scaled = False
+    unit = None
+    if cm := _CURRENCY_BEFORE.search(before):
+        kind, start = "money", a - (len(before) - cm.start())
+        s = cm.group("sign") or cm.group("sign2")
+        if s:
+            sign = -1 if s.strip() in "-−" else 1
+    elif sm := _SIGN_BEFORE.search(work[max(0, a - 2) : a]):
+        sign, start = (-1 if sm.group("sign") in "-−" else 1), a - 1
+    if sc := _SCALE.match(after):
+        word = sc.group("scale")
+        # Bare "5m" or "15m" before a chart word is a timeframe, not millions.
+        if not (word in "mM" and kind != "money" and _CHARTY.match(after[sc.end() :])):
+            factor = _SCALES[word.lower()]
+            value, precision, scaled = value * factor, precision * factor, True
+            end = b + sc.end()
+            after = work[end : end + 40]
+    if kind != "money" and (cu := _CURRENCY_AFTER.match(after)):
+        kind, end = "money", end + cu.end()
+    elif kind == "number" and not scaled and (pm := _PERCENT.match(after)):
+        kind, end, unit = "percent", end + pm.end(), pm.group("unit")
+        if unit in ("bps", "basis point", "basis points"):
+            value, precision = value / 100, precision / 100
+    elif kind == "number" and not scaled and (im := _INDEX.match(after)):
+        kind, end = "index", end + im.end()
+    elif kind == "number" and not scaled and _LEVERAGE.match(after) and value >= 1:
+        kind, end = "leverage", end + 1
+    elif kind == "number" and not scaled and (pe := _PERIODS.match(after)):
+        kind, end, unit = "count", end + pe.end(), "periods"
+    elif kind == "number" and not scaled and (dm := _DURATION.match(after)) and not (dm.group("sep") == " " and dm.group("unit") in "hHdDwWm"):
+        u = dm.group("unit").lower().rstrip("s") if len(dm.group("unit")) > 1 else dm.group("unit").lower()
+        hours = _DURATION_HOURS.get(u)
+        if hours is None:
+            return None
+        kind, end, unit = "duration", end + dm.end(), u
+        value, precision = value * hours, precision * hours
+        if len(dm.group("unit")) <= 2 and _CHARTY.match(work[end : end + 30]):
+            kind = "timeframe"
+    elif kind in ("number",) and (co := _COINS.match(after)):
+        kind, end, unit = "coins", end + co.end(), co.group("unit")
+    elif kind == "number" and not scaled and _ORDINAL.match(after):
+        return None  # "3rd": an ordinal, not a quantity
+    elif kind == "number" and not scaled and "." not in digits and "," not in m.group() and 1990 <= value <= 2099:
+        kind, precision = "year", 1.0
+    elif kind == "number" and scaled:
+        kind = "number"
+    mention = Mention(start, end, text[start:end], kind, value * (sign or 1) if kind != "year" else value,
+                      precision, sign=sign, scaled=scaled, unit=unit)
+    if kind == "year":
+        mention.when = When(year=int(value))
+    return mention
+
+
+def _number_words(work: str, text: str, out: list[Mention]) -> None:
+    for m in FRACTION_WORDS.finditer(work):
+        value = fraction_value(m.group())
+        if value is not None:
+            out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], "percent", value, precision=10.0,
+                               words=True, qualifier="approx"))
+    for m in NUMBER_WORDS.finditer(work):
+        value = words_value(m.group())
+        if value is None:
+            continue
+        after = work[m.end() : m.end() + 40]
+        before = work[max(0, m.start() - 24) : m.start()]
+        measure = _MEASURE_AFTER.match(after)
+        valued = re.search(r"(?:\b(?:at|to|of|hit|reached|scored?|reads?|reading|a mere|just|only)\s+)$", before, re.I)
+        if not measure and not (valued and value >= 2):
+            continue  # "one of the", "two scenarios": not a claim about the data
+        if value < 1 and not measure:
+            continue
+        mention = _number(work.replace(m.group(), m.group(), 1), text, m) if False else None
+        end = m.end()
+        kind: Kind = "number"
+        precision = 1.0
+        unit = None
+        scaled = False
+        if pm := _PERCENT.match(after):
+            kind, end = "percent", end + pm.end()
+        elif im := _INDEX.match(after):
+            kind, end = "index", end + im.end()
+        elif (dm := _DURATION.match(after)) and len(dm.group("unit")) > 1:
+            u = dm.group("unit").lower().rstrip("s")
+            hours = _DURATION_HOURS.get(u)
+            if hours is None:
+                continue
+            kind, end, unit = "duration", end + dm.end(), u
+            value *= hours
+            precision = hours
+        elif _CURRENCY_AFTER.match(after):
+            kind, end = "money", end + _CURRENCY_AFTER.match(after).end()  # type: ignore[union-attr]
+        elif re.search(r"\b(?:thousand|million|billion|trillion)$", m.group(), re.I):
+            scaled = True
+            precision = value / max(1, words_value(m.group().split()[0]) or 1)
+        mention = Mention(m.start(), end, text[m.start() : end], kind, value, precision, words=True, unit=unit,
+                          scaled=scaled)
+        out.append(mention)
+
+
+def _timeframe_words(work: str, text: str, out: list[Mention]) -> None:
+    for m in _TIMEFRAME_WORD.finditer(work):
+        word = m.group("word") or m.group("word2")
+        a, b = m.span()
+        out.append(Mention(a, b, text[a:b], "timeframe", _TIMEFRAME_HOURS[word.lower()], words=True))
+
+
+def _ranges(masked: str, mentions: list[Mention]) -> None:
+    numeric = ("money", "percent", "number", "index", "coins", "leverage", "duration")
+    for i in range(len(mentions) - 1):
+        x, y = mentions[i], mentions[i + 1]
+        if x.kind not in numeric or y.kind not in numeric or x.value is None or y.value is None:
+            continue
+        gap = masked[x.end : y.start]
+        if not _RANGE_JOIN.match(gap):
+            continue
+        word = gap.strip()
+        lead = masked[max(0, x.start - 30) : x.start]
+        between = re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", lead, re.I)
+        from_to = re.search(r"\bfrom\s+(?:\S+\s+){0,3}$", lead, re.I) and word == "to"
+        if word == "and" and not between:
+            continue
+        if word in ("to", "through") and not (from_to or between) and x.kind != y.kind and x.kind != "number":
+            continue
+        if word == "to" and not from_to and not x.kind == y.kind == "percent" and not (x.kind == "number" and y.kind != "number"):
+            if not (x.kind == y.kind and x.kind in ("money", "number")):
+                continue
+        # "10-12%", "$62-64K": the first end takes the unit and scale of the second.
+        if x.kind == "number" and y.kind in ("percent", "money", "index", "duration", "coins") and not x.scaled:
+            x.kind, x.unit = y.kind, y.unit
+            if y.scaled and not x.scaled and x.value * (y.value / max(y.value, 1e-12)) < y.value:
+                pass
+        if x.kind == y.kind and y.scaled and not x.scaled and x.value and y.value / x.value > 100:
+            factor = y.precision / _decimals_precision(y.text.split()[0].lstrip("$").rstrip("KkMmBbTtn%").replace(",", "") or "1")
+            x.value *= factor
+            x.precision *= factor
+            x.scaled = True
+        if x.kind != y.kind:
+            continue
+        if from_to:
+            x.range_role, y.range_role = "start", "end"
+        else:
+            x.range_role, y.range_role = ("low", "high") if x.value <= y.value else ("high", "low")
+        x.partner, y.partner = i + 1, i
+
+
+def extract_mentions(layout: Layout) -> list[Mention]:
+    """Every numeric mention in the layout's text, in order of position."""
+    text, masked = layout.text, layout.masked
+    out: list[Mention] = []
+    chars = list(masked)
+    for m in NAMES.finditer(masked):
+        _blank(chars, m.start(), m.end())
+    work = _dates("".join(chars), out, text)
+    for m in _NUM.finditer(work):
+        mention = _number(work, text, m)
+        if mention is not None:
+            out.append(mention)
+    chars = list(work)
+    for mention in out:
+        _blank(chars, mention.start, mention.end)
+    work = "".join(chars)
+    _number_words(work, text, out)
+    _timeframe_words(work, text, out)
+    out.sort(key=lambda x: x.start)
+    for mention in out:
+        if mention.kind not in ("date", "time", "year", "timeframe"):
+            mention.qualifier = mention.qualifier if mention.words and mention.qualifier != "exact" \
+                else _qualifier(masked, mention.start, mention.end)
+    _ranges(masked, out)
+    return out

@@ -1,0 +1,264 @@
+"""Verdicts for numeric mentions: verified, mismatch, direction or unsupported.
+
+The precision rule: a number verifies when the fact's value rounds to it at the
+precision written — "$60.7K" and "$61K" both verify 60,704; "$60K" does not.
+Qualifiers widen or bound that: "about/around/roughly" accept 5% either way,
+"nearly/almost" up to 5% below, "just over" up to 5% above; "over/more than"
+and "under/less than" are bounds (for an amount the fact must also lie within
+a factor of two of the bound: "over $1 billion" is wrong for 2.6 billion as it
+is for 431 million). Where the fact is a price, "above/below" is a position and
+a wrong side is a ``direction`` error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.facts import Fact, format_hours
+from generator.factcheck.bind import Binding, FactIndex, isclose
+from generator.factcheck.extract import Mention
+from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATIVE_WORDS, \
+    POSITIVE_WORDS, UP_WORDS
+from generator.factcheck.markdown import Layout
+
+Verdict = str  # verified | mismatch | direction | unsupported | quote
+
+# Facts whose sign the words carry ("fell 14.72%"), and those whose written sign matters ("-0.0375%").
+SIGN_FROM_WORDS = ("price.change_24h_pct",)
+SIGN_WRITTEN = ("funding.rate_pct",)
+# Facts that are prices: "above"/"below" them is a position, not a bound on an amount.
+POSITION_METRICS = ("price", "level")
+FIB_RATIOS = {0.236, 0.382, 0.5, 0.618, 0.786}
+_BARRIER = re.compile(r"[,;:()|—–]|\s-\s|\b(?:while|whereas|but|although|after|before|since|despite)\b")
+_POST_RELATION = re.compile(
+    r"^(?:\s+(?:is|are|sits?|lies|lie|stands?|remains?|now|still|well|just|and|which|that))*\s+"
+    r"(?P<rel>above|below|under|beneath|overhead|underneath)\b(?!\s+(?:\$|\d|the\s+(?:\$|\d)))"
+    r"(?:\s+(?:the\s+)?(?:current\s+|spot\s+|market\s+)?(?:price|market))?", re.I)
+_PRICE_RELATION = re.compile(
+    r"\b(?:the price|price|it|prices?)\s+(?:is|sits|trades|holds|remains|stays|stands|now trades|is trading|"
+    r"was|closed|settled)\s+(?:still\s+|now\s+|well\s+|just\s+|even\s+)?(?P<rel>above|below|under|beneath)\b", re.I)
+_BREAK_BEFORE = re.compile(
+    r"\b(?:br(?:oke|eaks?|eaking)|fell|dropped|slipped|sank|closed|slid|plunged|moved|pushed|climbed|rose|rallied|"
+    r"jumped|surged|pushed)\s+(?:back\s+)?(?P<rel>below|above|under|beneath|through|past)\s+(?:\w+\s+){0,4}$", re.I)
+
+
+@dataclass(slots=True)
+class Judgement:
+    verdict: Verdict
+    fact: Fact | None
+    expected: str | None
+    reason: str
+
+
+def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
+    """The clause around a span: up to the nearest comma, semicolon, dash or clause word."""
+    sent = layout.sentence_at(start)
+    lo, hi = sent.start, sent.end
+    if sent.cells:
+        cell = sent.cell_of(start)
+        if cell is not None:
+            lo, hi = sent.cells[cell]
+    masked = layout.masked
+    left = masked[lo:start]
+    last = None
+    for last in _BARRIER.finditer(left):
+        pass
+    a = lo + last.end() if last else lo
+    m = _BARRIER.search(masked, end, hi)
+    b = m.start() if m else hi
+    return a, b
+
+
+def _direction(layout: Layout, m: Mention) -> int | None:
+    """+1 / -1 for the direction the words around a change claim, None when they say none."""
+    a, b = clause(layout, m.start, m.end)
+    masked = layout.masked
+    best: tuple[int, int] | None = None
+    for pattern, sign in ((DOWN_WORDS, -1), (UP_WORDS, 1)):
+        for w in pattern.finditer(masked, a, b):
+            if w.group().lower() == "up" and re.match(r"\s+to\b", masked[w.end() : w.end() + 4]):
+                continue
+            dist = m.start - w.end() if w.end() <= m.start else (w.start() - m.end) * 1.5
+            if dist < 0 or dist > 60:
+                continue
+            if best is None or dist < best[0]:
+                best = (int(dist), sign)
+    return best[1] if best else None
+
+
+def _within(m: Mention, value: float) -> tuple[bool, str]:
+    """Does ``value`` satisfy the mention at its written precision and qualifier? (ok, how it was read)."""
+    v = m.value if m.value is not None else 0.0
+    tol = m.precision / 2
+    loose = max(tol, abs(v) * APPROX_PCT / 100)
+    q = m.qualifier
+    if q == "approx":
+        return abs(value - v) <= loose + 1e-9, "about"
+    if q == "nearly":
+        return v - loose - 1e-9 <= value <= v + tol + 1e-9, "nearly"
+    if q == "just_over":
+        return v - tol - 1e-9 <= value <= v + loose + 1e-9, "just over"
+    if q == "lower":
+        return value >= v - tol - 1e-9, "more than"
+    if q == "upper":
+        return value <= v + tol + 1e-9, "less than"
+    return isclose(value, v, tol), "rounded"
+
+
+def _is_position(fact: Fact, index: FactIndex) -> bool:
+    info = next((i for i in index.infos if i.key == fact.key), None)
+    metric = info.tags.get("metric", ()) if info else ()
+    return fact.unit == "usd" and any(x in POSITION_METRICS for x in metric)
+
+
+def _hypothetical(layout: Layout, m: Mention) -> bool:
+    a, b = clause(layout, m.start, m.end)
+    sent = layout.sentence_at(m.start)
+    return bool(HYPOTHETICAL.search(layout.masked, sent.start if not sent.cells else a, b))
+
+
+def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
+    fact = binding.fact
+    if fact is None:
+        return Judgement("unsupported", None, None, binding.reason)
+    value = float(fact.value)
+    label = fact.label
+    if fact.key in SIGN_FROM_WORDS or fact.key in SIGN_WRITTEN:
+        written = m.value if m.value is not None else 0.0
+        magnitude = Mention(m.start, m.end, m.text, m.kind, abs(written), m.precision, m.qualifier)
+        ok, _ = _within(magnitude, abs(value))
+        if not ok:
+            return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
+        if fact.key in SIGN_WRITTEN:
+            claimed = m.sign if m.sign is not None else _sign_words(layout, m)
+        else:
+            claimed = m.sign if m.sign is not None else _direction(layout, m)
+        actual = (value > 0) - (value < 0)
+        if claimed is not None and actual and claimed != actual:
+            way = "rose" if actual > 0 else "fell"
+            return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
+        return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
+    position = _is_position(fact, index)
+    if m.qualifier in ("lower", "upper") and position and fact.key.startswith(("levels.", "price.fib")):
+        # "holds above the $58,200 support": the number names the level exactly; the words place the price.
+        exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+        ok, _ = _within(exact, value)
+        if not ok:
+            return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
+        return _relation(m, fact, "above" if m.qualifier == "lower" else "below", layout, index, pre=True)
+    ok, how = _within(m, value)
+    if ok and m.qualifier in ("lower", "upper") and not position and m.value:
+        ratio = value / m.value
+        ok = (ratio <= BOUND_FACTOR) if m.qualifier == "lower" else (ratio >= 1 / BOUND_FACTOR)
+        if not ok:
+            return Judgement("mismatch", fact, fact.display,
+                             f"{label} is {fact.display}, far from a bound of {m.text.strip()}")
+    if not ok:
+        if position and m.qualifier in ("lower", "upper"):
+            side = "above" if m.qualifier == "lower" else "below"
+            return Judgement("direction", fact, fact.display, f"{label} is {fact.display}, not {side} {m.text.strip()}")
+        return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
+    judgement = Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
+    if position and fact.key.startswith("levels."):
+        post = _POST_RELATION.match(layout.masked[m.end : m.end + 60])
+        if post and not _hypothetical(layout, m):
+            rel = post.group("rel").lower()
+            rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
+            return _relation(m, fact, rel, layout, index, pre=False)
+        pre = _price_relation(layout, m)
+        if pre is not None and not _hypothetical(layout, m):
+            return _relation(m, fact, pre, layout, index, pre=True)
+    return judgement
+
+
+def _price_relation(layout: Layout, m: Mention) -> str | None:
+    """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set."""
+    sent = layout.sentence_at(m.start)
+    masked = layout.masked
+    before = masked[sent.start : m.start]
+    if bm := _BREAK_BEFORE.search(before[-80:]):
+        rel = bm.group("rel").lower()
+        return None if rel in ("through", "past") else ("below" if rel in ("below", "under", "beneath") else "above")
+    found = None
+    for found in _PRICE_RELATION.finditer(before):
+        pass
+    if found is None:
+        return None
+    between = masked[found.end() : m.start]
+    if re.search(r"\d", between) and layout.sentence_index(found.start()) == layout.sentence_index(m.start):
+        # Another number sits between the relation and this one: the relation belongs to that one.
+        return None
+    rel = found.group("rel").lower()
+    return "below" if rel in ("below", "under", "beneath") else "above"
+
+
+def _relation(m: Mention, fact: Fact, rel: str, layout: Layout, index: FactIndex, pre: bool) -> Judgement:
+    """Check 'price above/below level' (pre) or 'level above/below the price' (post)."""
+    price_fact = index.facts.get("price.current")
+    a, b = clause(layout, m.start, m.end)
+    sent = layout.sentence_at(m.start)
+    if re.search(r"\bclos(?:e|ed|es|ing)\b", layout.masked[sent.start : m.start], re.I):
+        price_fact = index.facts.get("price.last_close") or price_fact
+    if price_fact is None:
+        return Judgement("verified", fact, fact.display, f"{fact.label} is {fact.display}")
+    price, level = float(price_fact.value), float(fact.value)
+    # pre: the price is <rel> the level; post: the level is <rel> the price.
+    holds = (price > level if rel == "above" else price < level) if pre else \
+        (level > price if rel == "above" else level < price)
+    if holds:
+        return Judgement("verified", fact, fact.display,
+                         f"{fact.label} is {fact.display}; {price_fact.label.lower()} {price_fact.display}")
+    where = "above" if level > price else "below"
+    return Judgement("direction", fact, fact.display,
+                     f"{fact.label} {fact.display} is {where} the {price_fact.label.lower()} ({price_fact.display})")
+
+
+def _sign_words(layout: Layout, m: Mention) -> int:
+    a, b = clause(layout, m.start, m.end)
+    sent = layout.sentence_at(m.start)
+    text = layout.masked[sent.start : b]
+    if NEGATIVE_WORDS.search(text):
+        return -1
+    if POSITIVE_WORDS.search(text):
+        return 1
+    return 1
+
+
+def judge_duration(m: Mention, index: FactIndex, rsi_near: bool) -> Judgement:
+    """A duration or timeframe verifies when the data has that window or candle timeframe."""
+    hours = m.value or 0.0
+    pool = [f for f in index.facts if f.unit == "hours"]
+    if m.kind == "timeframe":
+        pool = [f for f in pool if f.key.startswith("timeframes.")]
+    for f in pool:
+        if isclose(float(f.value), hours, max(m.precision / 2, 1e-6)):
+            return Judgement("verified", f, f.display, f"{f.label}: {f.display}")
+    if rsi_near and (period := index.facts.get("technicals.rsi_period")) is not None:
+        for f in index.facts:
+            if f.key.startswith("timeframes.") and isclose(float(period.value) * float(f.value), hours, 1e-6):
+                return Judgement("verified", period, period.display,
+                                 f"RSI period {period.display} x {f.display} candles")
+    what = "candle timeframe" if m.kind == "timeframe" else "window or timeframe"
+    return Judgement("unsupported", None, None, f"the data has no {format_hours(hours)} {what}")
+
+
+def judge_ratio(m: Mention, index: FactIndex) -> Judgement:
+    ratio = round((m.value or 0) / (100 if m.kind == "percent" else 1), 3)
+    key = "levels.fib_" + f"{ratio:g}".replace(".", "_")
+    fact = index.facts.get(key)
+    if fact is not None:
+        return Judgement("verified", fact, f"{ratio:g}", f"the {ratio:g} Fibonacci level is {fact.display}")
+    return Judgement("unsupported", None, None, f"no {ratio:g} Fibonacci level in the data")
+
+
+def judge_date(m: Mention, binding: Binding) -> Judgement:
+    fact = binding.fact
+    if fact is None:
+        return Judgement("unsupported", None, None, binding.reason)
+    from generator.factcheck.bind import _moment
+
+    assert m.when is not None
+    if m.when.matches(_moment(fact)):
+        return Judgement("verified", fact, fact.display, f"{fact.label}: {fact.display}")
+    return Judgement("mismatch", fact, fact.display, f"{fact.label} is {fact.display}")

@@ -1,0 +1,94 @@
+"""Word lists the fact-check reads prose with: qualifiers, direction words, hedges, assets.
+
+Data only; the rules that use them live in extract.py, bind.py, judge.py and claims.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Qualifiers before a number, nearest first; the kind decides how judge.py compares.
+#   approx: within 5% either way; nearly: up to 5% below (never above); lower/upper: a bound.
+_Q = r"(?:\s+(?:a|an|the|some|just|roughly|about)){0,2}\s*$"
+QUALIFIERS_BEFORE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\b(?:nearly|almost|close to|just (?:under|below|shy of)|a touch under|approaching)" + _Q, re.I), "nearly"),
+    (re.compile(r"\b(?:just (?:over|above)|a touch over|slightly (?:over|above|more than))" + _Q, re.I), "just_over"),
+    (re.compile(r"(?:\b(?:about|around|roughly|approximately|approx\.?|circa|ca\.|an estimated|estimated|some|nearly|"
+                r"near|in the region of|on the order of|in the vicinity of)|~|≈)" + _Q, re.I), "approx"),
+    (re.compile(r"(?:\b(?:over|more than|above|exceeding|exceeded|in excess of|upwards of|north of|at least|beyond|"
+                r"topping|topped|surpassing|surpassed|greater than|higher than|as (?:much|many) as)|>=?|≥)" + _Q, re.I), "lower"),
+    (re.compile(r"(?:\b(?:under|less than|below|beneath|fewer than|at most|up to|south of|no more than|lower than|"
+                r"as (?:little|few) as|shy of)|<=?|≤)" + _Q, re.I), "upper"),
+)
+QUALIFIERS_AFTER: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\+|\s+or (?:more|above|higher)\b|\s+plus\b", re.I), "lower"),
+    (re.compile(r"\s+or (?:so|thereabouts)\b|-ish\b", re.I), "approx"),
+    (re.compile(r"\s+or (?:less|below|lower)\b", re.I), "upper"),
+)
+APPROX_PCT = 5.0  # "about"/"nearly": within this percent of the written value
+BOUND_FACTOR = 2.0  # "over $1 billion" for an amount: the fact lies between the bound and twice it
+
+COIN_UNITS = (
+    "BTC", "XBT", "ETH", "SOL", "XRP", "BNB", "DOGE", "ADA", "USDT", "USDC", "LTC", "AVAX", "DOT", "LINK", "TRX",
+    "bitcoins?", "ethers?", "coins", "tokens", "sats", "satoshis",
+)
+
+# Direction words: whether the words around a change say it rose or fell.
+DOWN_WORDS = re.compile(
+    r"\b(?:down|fell|fall(?:s|ing|en)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|los(?:e|es|t|ing|s)|slid(?:e|es|ing)?|"
+    r"slip(?:s|ped|ping)?|sank|sink(?:s|ing)?|plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|slump(?:s|ed|ing)?|"
+    r"dip(?:s|ped|ping)?|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|plummet(?:s|ed|ing)?|"
+    r"dump(?:s|ed|ing)?|lower|weaker|decrease[sd]?|contract(?:s|ed|ion)|red|sell-?off|negative|bearish|off)\b", re.I)
+UP_WORDS = re.compile(
+    r"\b(?:up|rose|ris(?:e|es|ing|en)|gain(?:s|ed|ing)?|climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|"
+    r"soar(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|add(?:s|ed|ing)?|rebound(?:s|ed|ing)?|"
+    r"recover(?:s|ed|ing)?|bounc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|higher|stronger|increase[sd]?|green|positive|"
+    r"bullish|pump(?:s|ed|ing)?|rocket(?:s|ed|ing)?)\b", re.I)
+NEGATIVE_WORDS = re.compile(r"\b(?:negative|below zero|sub-zero|flipped negative|turned negative)\b", re.I)
+POSITIVE_WORDS = re.compile(r"\b(?:positive|above zero|flipped positive|turned positive)\b", re.I)
+
+# A clause with one of these talks about what could happen, not what did: its relations are not checked.
+HYPOTHETICAL = re.compile(
+    r"\b(?:would|could|might|may|if|unless|until|should|must|needs? to|need|target(?:s|ing)?|eyes?|eyeing|watch(?:ing)?|"
+    r"expose|open the way|opens the way|aim(?:s|ing)?|likely|possible|potential(?:ly)?|scenario|toward|towards|"
+    r"to reclaim|to hold|to defend|to break|to test|a (?:\w+ )?(?:close|break|move|push|recovery|drop|fall|hold|"
+    r"reclaim|retest|rejection|rebound|bounce)|losing|regain(?:ing)?)\b",
+    re.I,
+)
+# Generic statements and history: "such readings often...", "historically", "back in 2021".
+GENERIC = re.compile(
+    r"\b(?:often|typically|usually|tend(?:s)? to|historically|in the past|generally|commonly|such readings?|"
+    r"readings? (?:like|of this kind)|classic|in general|as a rule|whenever)\b",
+    re.I,
+)
+HISTORICAL = re.compile(
+    r"\b(?:historically|back in|last (?:year|cycle|month|quarter)|previous (?:cycle|bull|bear)|prior cycle|"
+    r"years? ago|months? ago|weeks? ago|the \d{4}\b|in \d{4}\b|since \d{4}\b|all-time|ATH|record high|record low)\b",
+    re.I,
+)
+
+# Assets: a number in a clause about another asset is not about ours.
+ASSET_ALIASES: dict[str, tuple[str, ...]] = {
+    "BTC": ("bitcoin", "btc", "xbt", "btcusd", "btcusdt", "btc/usd", "btc/usdt", "bitcoin's", "btc's"),
+    "ETH": ("ether", "ethereum", "eth", "ethusd", "eth/usd", "ether's", "ethereum's", "eth's"),
+    "SOL": ("solana", "sol", "solana's", "sol's"),
+    "XRP": ("xrp", "ripple", "xrp's"),
+    "BNB": ("bnb", "binance coin"),
+    "DOGE": ("dogecoin", "doge"),
+    "ADA": ("cardano", "ada"),
+    "AVAX": ("avalanche", "avax"),
+    "DOT": ("polkadot", "dot"),
+    "LINK": ("chainlink", "link"),
+    "LTC": ("litecoin", "ltc"),
+    "TRX": ("tron", "trx"),
+    "TON": ("toncoin",),
+    "SHIB": ("shiba inu", "shib"),
+    "MATIC": ("polygon", "matic"),
+    "PEPE": ("pepe",),
+}
+OTHER_MARKETS = (
+    "s&p 500", "s&p", "nasdaq", "dow jones", "dow", "ftse", "nikkei", "dax", "gold", "silver", "oil", "crude",
+    "dxy", "dollar index", "treasury", "treasuries", "yields", "coinbase shares", "coin shares", "microstrategy",
+    "mstr", "strategy shares", "ibit", "gbtc", "etha", "stocks", "equities", "altcoins", "memecoins", "stablecoins",
+    "usdt", "usdc", "total2", "total3", "others",
+)

@@ -1,0 +1,187 @@
+"""The shape of a Markdown (or plain-text) article as the fact-check sees it.
+
+``read_layout`` blanks out everything that is not prose a reader checks —
+front matter, code, link targets and bare URLs, HTML tags, list and heading
+markers, table separator rows — by replacing it with spaces, so that every
+offset in the masked text is an offset into the original string. It then cuts
+the text into sentences (a table row counts as one, with its cells), which is
+the scope binding works in.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+_FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
+_MASKS = (
+    re.compile(r"<!--.*?-->", re.S),  # HTML comments
+    re.compile(r"`[^`\n]+`"),  # inline code
+    re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"),  # link and image targets: ](url "title")
+    re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),  # reference link definitions
+    re.compile(r"<(?:https?://|mailto:)[^>\s]+>"),  # autolinks
+    re.compile(r"\b(?:https?://|www\.)[^\s)\]>]+"),  # bare URLs
+    re.compile(r"</?[A-Za-z][^>\n]*>"),  # HTML tags (their text stays)
+    re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),  # e-mail addresses
+    re.compile(r"(?<![\w&])[@#][A-Za-z_]\w*"),  # handles and hashtags (#Bitcoin2024, @trader123)
+    re.compile(r"\b0x[0-9a-fA-F]{6,}\b"),  # addresses and hashes
+    re.compile(r"\[\^?\d+\]"),  # footnote and citation markers
+    re.compile(r"^[ \t]{0,3}#{1,6}(?=\s)", re.M),  # heading markers
+    re.compile(r"^[ \t]*(?:>[ \t]*)*\d{1,3}[.)](?=[ \t])", re.M),  # ordered-list markers
+    re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$", re.M),  # table rules
+    re.compile(r"\\(?=[$%*_#|\[\]()`\\-])"),  # Markdown escapes: keep "$", drop the backslash
+)
+_TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
+_BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|>|\d{1,3}[.)][ \t]|#)")
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely sentence start.
+_SENT_END = re.compile(r"[.!?][\"'”’)\]*_]*(?=\s+[\"'“‘(\[*_]*[A-Z0-9$€£])")
+_ABBREV = re.compile(
+    r"(?:\b(?:[A-Z]|[a-z]|Mr|Mrs|Ms|Dr|Prof|St|Inc|Corp|Ltd|Co|Jr|Sr|vs|etc|approx|est|No|Nos|Fig|Jan|Feb|Mar|Apr|Jun|"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e|a\.m|p\.m)|\d)\.$"
+)
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of prose, or a table row (``cells`` then holds each cell's span)."""
+
+    start: int
+    end: int
+    paragraph: int
+    cells: list[tuple[int, int]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)  # the table's column titles, for rows
+    heading: bool = False
+
+    def cell_of(self, pos: int) -> int | None:
+        for i, (a, b) in enumerate(self.cells):
+            if a <= pos < b:
+                return i
+        return None
+
+
+@dataclass(slots=True)
+class Layout:
+    """The original text, its masked copy and its sentences."""
+
+    text: str
+    masked: str
+    sentences: list[Sentence]
+    _starts: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._starts = [s.start for s in self.sentences]
+
+    def sentence_index(self, pos: int) -> int:
+        return max(0, bisect_right(self._starts, pos) - 1)
+
+    def sentence_at(self, pos: int) -> Sentence:
+        return self.sentences[self.sentence_index(pos)]
+
+    def sentence_text(self, pos: int) -> str:
+        s = self.sentence_at(pos)
+        return " ".join(self.text[s.start : s.end].split())
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def mask(text: str) -> str:
+    """``text`` with every non-prose character replaced by a space (newlines kept)."""
+    chars = list(text)
+    if m := _FRONT_MATTER.match(text):
+        _blank(chars, 0, m.end())
+    for m in _FENCE.finditer(text):
+        _blank(chars, m.start(), m.end())
+    masked = "".join(chars)
+    for pattern in _MASKS:
+        spans = [m.span() for m in pattern.finditer(masked)]
+        if spans:
+            chars = list(masked)
+            for a, b in spans:
+                _blank(chars, a, b)
+            masked = "".join(chars)
+    return masked
+
+
+def _split_cells(line_start: int, line: str) -> list[tuple[int, int]]:
+    cells = []
+    bars = [i for i, ch in enumerate(line) if ch == "|" and (i == 0 or line[i - 1] != "\\")]
+    for a, b in zip(bars, bars[1:]):
+        seg = line[a + 1 : b]
+        lead = len(seg) - len(seg.lstrip())
+        cells.append((line_start + a + 1 + lead, line_start + a + 1 + len(seg.rstrip())))
+    return cells
+
+
+def _split_sentences(masked: str, start: int, end: int, paragraph: int, out: list[Sentence]) -> None:
+    pos = start
+    for m in _SENT_END.finditer(masked, start, end):
+        head = masked[max(pos, m.start() - 8) : m.start() + 1]
+        if _ABBREV.search(head):
+            continue
+        out.append(Sentence(pos, m.end(), paragraph))
+        pos = m.end()
+        while pos < end and masked[pos].isspace():
+            pos += 1
+    if masked[pos:end].strip():
+        out.append(Sentence(pos, end, paragraph))
+
+
+def read_layout(text: str) -> Layout:
+    """Mask ``text`` and cut it into sentences and table rows."""
+    masked = mask(text)
+    sentences: list[Sentence] = []
+    paragraph = 0
+    block_start: int | None = None
+    header: list[str] = []
+    in_table = False
+    offset = 0
+
+    def close_block(end: int) -> None:
+        nonlocal block_start
+        if block_start is not None:
+            _split_sentences(masked, block_start, end, paragraph, sentences)
+            block_start = None
+
+    for line in masked.splitlines(keepends=True):
+        line_end = offset + len(line.rstrip("\n"))
+        body = line.rstrip("\n")
+        original = text[offset:line_end]
+        if not body.strip():
+            close_block(offset)
+            paragraph += 1
+            in_table = False
+        elif _TABLE_LINE.match(original) and original.count("|") >= 2:
+            close_block(offset)
+            cells = _split_cells(offset, original)
+            if not in_table:
+                header = [" ".join(masked[a:b].split()) for a, b in cells]
+                in_table = True
+                paragraph += 1
+            if any(masked[a:b].strip() for a, b in cells):
+                sentences.append(Sentence(offset, line_end, paragraph, cells=cells, header=header))
+        else:
+            if in_table:
+                in_table = False
+                paragraph += 1
+            heading = original.lstrip().startswith("#")
+            if heading or _BLOCK_START.match(original):
+                close_block(offset)
+                if heading:
+                    if body.strip():
+                        sentences.append(Sentence(offset, line_end, paragraph, heading=True))
+                    paragraph += 1
+                    offset += len(line)
+                    continue
+                paragraph += 1
+            if block_start is None:
+                block_start = offset
+        offset += len(line)
+    close_block(len(text))
+    sentences.sort(key=lambda s: s.start)
+    return Layout(text=text, masked=masked, sentences=sentences)

@@ -1,0 +1,62 @@
+"""Quoted speech and attributions: an article of ours quotes nobody.
+
+Flags text in quotation marks that reads as speech (four words or more and an
+attribution nearby, a full sentence inside the marks, or a whole quoted
+paragraph), and attributions to people without quotation marks, named or not
+("one analyst said", "traders believe", "according to an expert"). Scare
+quotes ('"max pain"') and data sources ("according to CoinGlass data") are not quotes.
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.factcheck.markdown import Layout
+
+_QUOTED = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|‘([^’]{12,}?)’(?!\w)|«([^»]{3,}?)»", re.S)
+_SPEECH_VERB = (r"said|says|say|told|tells|noted|notes|added|adds|explained|explains|wrote|writes|commented|comments|"
+                r"argued|argues|warned|warns|stated|states|remarked|observed|predicted|predicts|cautioned|cautions|"
+                r"tweeted|posted|believes?|believed|thinks?|expects?|expected|suggests?|suggested|claims?|claimed|"
+                r"insists?|insisted|contends?|emphasi[sz]ed|stressed|pointed out|put it|quipped|according to")
+_ATTRIBUTION_NEAR = re.compile(rf"\b(?:{_SPEECH_VERB})\b", re.I)
+_PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|observers|commentators|pundits|"
+           r"market (?:participants|watchers|observers|makers)|researchers?|sources?|insiders?|executives?|"
+           r"the CEO|a CEO|the founder|a spokesperson|spokes(?:man|woman)|one (?:analyst|trader|expert|investor)|"
+           r"some (?:analysts|traders|experts|investors)|many (?:analysts|traders|experts|investors)|"
+           r"(?:an?|the|one|another) (?:\w+ )?(?:analyst|trader|expert|strategist|economist|investor|researcher|"
+           r"executive|observer|commentator|pseudonymous trader|crypto trader|market analyst)")
+_NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’-]+)"
+_ROLE = r"(?:analyst|trader|CEO|founder|co-founder|head|chief|strategist|economist|researcher|partner|director|" \
+        r"manager|officer|president|investor|professor|lead|VP)"
+_ATTRIBUTED = re.compile(
+    rf"\b(?:{_PEOPLE})\s+(?:have\s+|has\s+|had\s+)?(?:{_SPEECH_VERB})\b"
+    rf"|\baccording to\s+(?:{_PEOPLE}|{_NAME}(?=,?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_ROLE}))"
+    rf"|\b{_NAME},\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{_ROLE}\b[^.]{{0,80}}?\b(?:said|says|told|noted|wrote|added|explained)\b"
+    rf"|\b(?:said|says|told|noted|wrote|added|explained)\s+{_NAME}\b",
+    re.M,
+)
+
+
+def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
+    """(start, end, reason) of every quotation or attribution to a person."""
+    masked = layout.masked
+    out: list[tuple[int, int, str]] = []
+    for m in _QUOTED.finditer(masked):
+        inner = next(g for g in m.groups() if g is not None)
+        words = len(inner.split())
+        if words < 4:
+            continue
+        sent_a = layout.sentence_at(m.start())
+        sent_b = layout.sentence_at(max(m.start(), m.end() - 1))
+        around = masked[sent_a.start : m.start()] + " " + masked[m.end() : sent_b.end]
+        full_sentence = words >= 6 and re.search(r"[.!?]\s*$", inner.strip()) is not None
+        first_person = re.search(r"\b(?:I|we|we're|I'm|I'd|our|my|us)\b", inner) is not None
+        alone = not masked[sent_a.start : m.start()].strip(" *_>") and not masked[m.end() : sent_b.end].strip(" *_.")
+        if _ATTRIBUTION_NEAR.search(around) or full_sentence or first_person or (alone and words >= 6):
+            out.append((m.start(), m.end(), "quoted speech: the data cannot back a quote"))
+    for m in _ATTRIBUTED.finditer(masked):
+        if any(a <= m.start() < b for a, b, _ in out):
+            continue
+        out.append((m.start(), m.end(), "attributed to a person: the data cannot back what someone said or thinks"))
+    out.sort()
+    return out
