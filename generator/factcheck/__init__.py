@@ -25,6 +25,8 @@ __all__ = ["CheckReport", "MentionResult", "check_article", "extract_mentions", 
 
 _FIB_NEAR = re.compile(r"\b(?:fib(?:onacci)?|retracements?|golden (?:ratio|pocket)|extensions?)\b", re.I)
 _RSI_NEAR = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
+_SIDE_AFTER = re.compile(r"\s+(?:above|below|overhead|underneath)\b(?=\s*(?:[,.;)]|and\b|$|the (?:current )?price))",
+                         re.I)
 _FIB_PERCENTS = {23.6, 38.2, 50.0, 61.8, 78.6}
 _NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage")
 
@@ -50,6 +52,8 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
             ratio = round((m.value or 0) / (100 if m.text.rstrip().endswith("%") else 1), 3)
             m.value = ratio
             m.tags = {"ratio": f"{ratio:g}", "level": "fib", "metric": "level"}
+        elif m.kind in ("money", "number") and _SIDE_AFTER.match(layout.masked, m.end):
+            m.tags = {"metric": "level"}  # "$6,189 below and $7,846 above": levels placed against the price
     cues = find_cues(layout, index, mentions)
     binder = Binder(layout, index, mentions, cues)
     judgements: list[Judgement] = []

@@ -18,15 +18,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from generator.facts import Fact, FactSet
-from generator.factcheck.cues import DEFAULTS, SLOT_WEIGHT, Tags, compile_cues, fact_tags
+from generator.factcheck.cues import DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, compile_cues, fact_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
 
 _CUE_RE, _CUE_TAGS = compile_cues()
+DEFAULT_WEIGHT = 0.35
 _COMMA = re.compile(r"[,(){}\[\]]")
 _STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs\.?|compared (?:with|to)|although|"
                      r"though|and|as|with|after|before|which|where|when)\b", re.I)
+# A cue followed by "at"/"of" and a number speaks about that number ("support at $7,846"), not an earlier one.
+_RIGHT_ATTACH = re.compile(r"^(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|=)\s+(?:the\s+|a\s+)?$|^\s*[:=]\s*$",
+                           re.I)
+_MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|"
+                      r"rebound(?:ed)?|up move|upswing)\b", re.I)
+_MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
+                        r"down move|downswing|correction)\b", re.I)
 _ANAPHORA = re.compile(r"^\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
 _DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|since|in|dated|set on|left on|reached on)\s*$", re.I)
 
@@ -82,6 +90,7 @@ class FactIndex:
     price: float | None
     asset: str | None
     asset_names: tuple[str, ...]
+    metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
 
 
 def index_facts(facts: FactSet) -> FactIndex:
@@ -99,14 +108,21 @@ def index_facts(facts: FactSet) -> FactIndex:
         if fact.unit in ("usd", "percent", "index", "count", "ratio"):
             tags["asset"] = ("ours",)
         if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
-            if fact.key == "levels.broken" and fact.context in ("support", "resistance"):
-                tags["role"] = (fact.context,)
+            if fact.key == "levels.broken":
+                tags["role"] = ("support", "resistance")  # a broken support is resistance now, and the other way
             elif "role" not in tags:
                 tags["role"] = ("resistance",) if float(fact.value) > price else ("support",)
         info = FactInfo(fact, tags)
         infos.append(info)
         by_unit.setdefault(fact.unit, []).append(info)
-    return FactIndex(facts, infos, by_unit, price, asset, names)
+    # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
+    # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
+    metrics = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
+    return FactIndex(facts, infos, by_unit, price, asset, names, metrics)
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return () if value is None else value if isinstance(value, tuple) else (value,)
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
@@ -125,7 +141,7 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
             continue
         for m in re.finditer(rf"(?<![\w/$]){re.escape(alias)}(?![\w/])", low):
             if alias in ours:
-                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": "price"}, 0.35))
+                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": ("price", "change")}, 0.35))
             elif index.asset is not None:
                 cues.append(Cue(m.start(), m.end(), {"asset": "other"}, 1.2))
     for mention in mentions:
@@ -150,6 +166,11 @@ class Binder:
         self._cue_starts = [c.start for c in cues]
         self._mention_starts = [m.start for m in mentions]
         self.bound: list[Binding | None] = [None] * len(mentions)
+        # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
+        chars = list(layout.masked)
+        for m in mentions:
+            chars[m.start : m.end] = "#" * (m.end - m.start)
+        self.plain = "".join(chars)
 
     # --- evidence -----------------------------------------------------------------
 
@@ -181,8 +202,13 @@ class Binder:
                     out.append((cue.tags, cue.weight * w))
                     continue
             a, b = (cue.end, m.start) if cue.end <= m.start else (m.end, cue.start)
-            gap = masked[a:b]
+            gap = self.plain[a:b]
             w = cue.weight / (1 + _words(gap) / 6)
+            if cue.start >= m.end:
+                nxt = bisect_left(self._mention_starts, cue.end)
+                if nxt < len(self.mentions) and self.mentions[nxt].start < sent.end and nxt not in skip \
+                        and _RIGHT_ATTACH.match(self.plain[cue.end : self.mentions[nxt].start]):
+                    w *= 0.25
             w *= 0.5 ** len(_COMMA.findall(gap)) * 0.4 ** len(_STRONG.findall(gap))
             w *= 0.45 ** self._mentions_between(a, b, skip)
             if w > 0.02:
@@ -194,14 +220,20 @@ class Binder:
                         tags, weight = _CUE_TAGS[int(cm.lastgroup[1:])]  # type: ignore[index]
                         out.append((tags, weight * 0.3))
         elif si > 0 and layout.sentences[si - 1].paragraph == sent.paragraph and not layout.sentences[si - 1].cells:
+            # The previous sentence speaks only to what this one leaves unsaid ("Long positions accounted for...").
+            said = {slot for tags, w in out if w > 0.1 for slot in tags}
             prev = layout.sentences[si - 1]
             for cue in self._cues_in(prev.start, prev.end):
-                out.append((cue.tags, cue.weight * 0.15))
+                rest = {k: v for k, v in cue.tags.items() if k not in said}
+                if rest:
+                    out.append((rest, cue.weight * 0.15))
         # "of that", "of it": the amount refers back to the previous amount.
         if _ANAPHORA.match(masked[m.end : m.end + 20]):
             ref = self._previous_bound(i)
             if ref is not None:
-                tags = {k: v for k, v in fact_tags(ref.key).items() if k in ("metric", "window")}
+                # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.
+                keep = ("metric", "window") if m.kind == "percent" else ("metric",)
+                tags = {k: v for k, v in fact_tags(ref.key).items() if k in keep}
                 out.append((tags, 1.0))
         return out
 
@@ -233,12 +265,13 @@ class Binder:
                     if slot != "asset":
                         positive += w * sw
                 else:
-                    total -= w * sw * 1.5
+                    total -= w * sw
+        # The default reading of an unstated slot counts as weak evidence: enough to beat a stray cue.
         metric = info.tags.get("metric", ("",))[0]
         for slot, default in DEFAULTS.get(metric, {}).items():
             have = info.tags.get(slot)
-            if seen.get(slot, 0.0) < 0.2 and have is not None and default not in have:
-                total -= 0.45
+            if have is not None:
+                total += DEFAULT_WEIGHT * SLOT_WEIGHT.get(slot, 1.0) * (1 if default in have else -1)
         return total, positive
 
     def candidates(self, m: Mention) -> list[FactInfo]:
@@ -266,14 +299,18 @@ class Binder:
         evidence = self.evidence(i)
         if m.range_role in ("low", "high"):
             evidence.append(({"aspect": m.range_role}, 0.6))
-        elif m.range_role == "start":
-            evidence.append(({"aspect": ("open", "high", "low", "close")}, 0.5))
+        elif m.range_role in ("start", "end"):
+            evidence.extend(self._move_ends(m))
         scored = [(self.score(info, evidence), info) for info in cands]
+        if m.kind not in ("date", "time", "year"):
+            # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.
+            scored = [t for t in scored if t[0][1] > 0.05] or scored
         best = max(s[0] for s, _ in scored)
         top = [(s, info) for s, info in scored if s[0] >= best - max(0.15, abs(best) * 0.08)]
+        support = max(s[1] for s, _ in top)
         if m.kind in ("date", "time", "year"):
             binding = self._bind_date(m, scored, top, best)
-        elif best <= 0.05 or max(s[1] for s, _ in top) <= 0.05:
+        elif support <= 0.05 or self._foreign(evidence) > support:
             binding = Binding(None, self._unsupported_reason(evidence), best)
         else:
             top.sort(key=lambda t: _distance(m, t[1].fact))
@@ -283,14 +320,14 @@ class Binder:
         return binding
 
     def _bind_date(self, m: Mention, scored, top, best: float) -> Binding:  # type: ignore[no-untyped-def]
+        """A date verifies when some date fact has it; a cue names the expected one only for "as of" times."""
         assert m.when is not None
-        cue_backed = best > 0.3
-        pool = [info for _, info in (top if cue_backed else scored)]
-        matching = [info.fact for info in pool if m.when.matches(_moment(info.fact))]
+        matching = [info.fact for _, info in scored if m.when.matches(_moment(info.fact))]
         if matching:
             return Binding(matching[0], f"matches {matching[0].label}", best)
-        if cue_backed:
-            return Binding(pool[0].fact, f"bound to {pool[0].fact.label}", best)
+        as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
+        if as_of:
+            return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best)
         return Binding(None, "no date in the data matches", best)
 
     def _paired_date(self, i: int) -> Fact | None:
@@ -307,6 +344,30 @@ class Binder:
                 return self.index.facts.get(key) if key else None
             return None
         return None
+
+    def _move_ends(self, m: Mention) -> list[tuple[Tags, float]]:
+        """'the rally from X to Y': X is the move's low and Y its high (the other way round for a decline)."""
+        sent = self.layout.sentence_at(m.start)
+        text = self.layout.masked[sent.start : sent.end]
+        up, down = _MOVE_UP.search(text), _MOVE_DOWN.search(text)
+        if up and not down or down and not up:
+            first, last = ("low", "high") if up else ("high", "low")
+            return [({"aspect": first if m.range_role == "start" else last, "window": "move"}, 0.8)]
+        return [({"aspect": ("open", "high", "low", "close")}, 0.5)] if m.range_role == "start" else []
+
+    def _foreign(self, evidence: list[tuple[Tags, float]]) -> float:
+        """Weight of the cues that point away from every fact: metrics no fact has, other assets."""
+        known = self.index.metrics
+        mass = 0.0
+        for tags, w in evidence:
+            metric = tags.get("metric")
+            if metric is not None:
+                values = metric if isinstance(metric, tuple) else (metric,)
+                if not any(v in known for v in values):
+                    mass += w * SLOT_WEIGHT["metric"]
+            if tags.get("asset") == "other":
+                mass += w * SLOT_WEIGHT["asset"]
+        return mass
 
     @staticmethod
     def _unsupported_reason(evidence: list[tuple[Tags, float]]) -> str:

@@ -14,10 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from generator.factcheck.lexicon import CHANGE_WORDS
+
 Tags = Mapping[str, str | tuple[str, ...]]
 
 # (pattern, tags, weight). Patterns are case-insensitive unless they start with (?-i).
 CUES: tuple[tuple[str, Tags, float], ...] = (
+    # Longer phrases first: the alternation takes the first pattern that matches at a position.
+    (r"\bopen interest\b|\bOI\b", {"metric": "open_interest"}, 1.0),
+    (r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b|\bgreed index\b|\bfear index\b|\bextreme (?:fear|greed)\b|"
+     r"\((?:extreme )?(?:fear|greed)\)", {"metric": "fear_greed"}, 1.0),
     # --- liquidations ---
     (r"liquidat\w*|rekt|wiped out|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
@@ -37,11 +43,11 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\b(?:15|fifteen)[- ]?(?:minutes?|mins?|m)\b", {"tf": "15m", "window": "15m"}, 1.0),
     # --- price ---
     (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
-     r"\bsits at\b|\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
+     r"\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
     (r"\b(?:fell|dropped|declined|slid|sank|plunged|tumbled|slumped|dipped|rose|climbed|advanced|surged|jumped|"
      r"rallied|rebounded|recovered|bounced|spiked|hit|reached|touched|tested|retested|ended|closed|settled|"
      r"opened)\s+(?:back\s+)?(?:to|at|near|around|as low as|as high as)?\b", {"metric": ("price", "change")}, 0.5),
-    (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close"}, 0.8),
+    (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
     (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high"}, 0.9),
     (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low"}, 0.9),
     (r"\brange\b|\bbetween\b", {"aspect": ("low", "high")}, 0.5),
@@ -49,14 +55,14 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
      {"aspect": "current"}, 0.6),
     (r"\bopen(?:ed|ing)?\b", {"aspect": "open"}, 0.6),
     # --- change ---
+    (r"\b(?:the|this|that|a|its) (?:rally|decline|advance|sell-?off|downtrend|uptrend|move|leg|impulse)\b",
+     {"window": "move"}, 0.8),
+    (CHANGE_WORDS, {"metric": "change"}, 0.7),
     (r"\bchange\b|\bmove\b|\bgain(?:s|ed)?\b|\bloss(?:es)?\b|\bdown\b|\bup\b|\bhigher\b|\blower\b|\bdrop\b|\bdecline\b|"
      r"\brise\b|\bfall\b|\brally\b|\bslump\b|\bplunge\b|\bsurge\b|\bperformance\b|\breturn\b", {"metric": "change"}, 0.6),
     # --- derivatives and sentiment ---
-    (r"\bfunding(?! rounds?)\b|\bfunding rates?\b|\bperp(?:etual)?s?\b(?=.{0,30}\bfunding)", {"metric": "funding"}, 1.0),
+    (r"\bfunding(?! rounds?)\b|\bfunding rates?\b", {"metric": "funding"}, 1.2),
     (r"\binterval\b|\bevery\b|\bper\s+\d+[- ]hour", {"aspect": "interval"}, 0.8),
-    (r"\bopen interest\b|\bOI\b", {"metric": "open_interest"}, 1.0),
-    (r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b|\bgreed index\b|\bfear index\b|\bextreme (?:fear|greed)\b|"
-     r"\((?:extreme )?(?:fear|greed)\)", {"metric": "fear_greed"}, 1.0),
     (r"\bRSI\b|\brelative strength(?: index)?\b|\bmomentum (?:oscillator|indicator|readings?)\b|\boversold\b|"
      r"\boverbought\b", {"metric": "rsi"}, 1.0),
     (r"\bperiods?\b|\blook-?back\b|\bsetting\b|\blength\b", {"aspect": "period"}, 0.8),
@@ -108,7 +114,7 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
 
 # Tags of each fact, by key pattern ({1}, {2}: the pattern's groups). First match wins.
 FACT_TAGS: tuple[tuple[str, Tags], ...] = (
-    (r"price\.current", {"metric": "price", "aspect": "current"}),
+    (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
     (r"price\.last_close", {"metric": "price", "aspect": "close"}),
     (r"price\.(high|low)_24h", {"metric": "price", "aspect": "{1}", "window": "24h"}),
     (r"price\.change_24h_pct", {"metric": "change", "window": "24h"}),
@@ -122,8 +128,8 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"sentiment\.fear_greed", {"metric": "fear_greed"}),
     (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
     (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}"}),
-    (r"levels\.fib_move_(low|high)_date", {"metric": ("price", "level"), "aspect": "{1}", "window": "move"}),
-    (r"levels\.fib_move_(low|high)", {"metric": ("price", "level"), "aspect": "{1}", "window": "move"}),
+    (r"levels\.fib_move_(low|high)_date", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
+    (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
     (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}"}),
     (r"levels\.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
     (r"levels\.broken", {"metric": "level", "level": "swing", "state": "broken"}),

@@ -53,7 +53,9 @@ _TIMEFRAME_WORD = re.compile(
 )
 _TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
-_RANGE_JOIN = re.compile(r"^\s?(?:[-–—]|to|and|through)\s?$")
+_PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
+_RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and|through)\s*$")
+_RANGE_KINDS = ("money", "percent", "number", "index", "coins", "leverage", "duration")
 _MEASURE_AFTER = re.compile(
     r"\s?(?:%|percent|per cent|[-\s](?:hours?|days?|weeks?|months?|years?|minutes?)\b|\s(?:million|billion|trillion|"
     r"thousand)\b|\s(?:out of|in 100|points?\b|basis points)|\s?(?:x\b|times\b))",
@@ -248,42 +250,40 @@ def _timeframe_words(work: str, text: str, out: list[Mention]) -> None:
 
 
 def _ranges(masked: str, mentions: list[Mention]) -> None:
-    numeric = ("money", "percent", "number", "index", "coins", "leverage", "duration")
-    for i in range(len(mentions) - 1):
-        x, y = mentions[i], mentions[i + 1]
-        if x.kind not in numeric or y.kind not in numeric or x.value is None or y.value is None:
-            continue
+    """Pair the two ends of a range: "between X and Y", "X-Y", "10-12%", "from X (on DATE) to Y"."""
+    numeric = [i for i, m in enumerate(mentions) if m.kind in _RANGE_KINDS and m.value is not None]
+    for i, j in zip(numeric, numeric[1:]):
+        x, y = mentions[i], mentions[j]
+        # Dates between the ends ("from $5,429 on November 12 to $19,850") do not break the range.
         gap = masked[x.end : y.start]
+        for k in range(i + 1, j):
+            d = mentions[k]
+            gap = gap.replace(masked[d.start : d.end], "")
+        gap = re.sub(r"^\s*(?:,\s*)?on\s*(?:,\s*)?", " ", gap) if j > i + 1 else gap
         if not _RANGE_JOIN.match(gap):
             continue
         word = gap.strip()
         lead = masked[max(0, x.start - 30) : x.start]
-        between = re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", lead, re.I)
-        from_to = re.search(r"\bfrom\s+(?:\S+\s+){0,3}$", lead, re.I) and word == "to"
+        between = re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", lead, re.I) is not None
+        from_to = word == "to" and re.search(r"\bfrom\s+(?:\S+\s+){0,3}$", lead, re.I) is not None
         if word == "and" and not between:
             continue
-        if word in ("to", "through") and not (from_to or between) and x.kind != y.kind and x.kind != "number":
+        if word in ("to", "through") and not (from_to or between or x.kind == y.kind or x.kind == "number"):
             continue
-        if word == "to" and not from_to and not x.kind == y.kind == "percent" and not (x.kind == "number" and y.kind != "number"):
-            if not (x.kind == y.kind and x.kind in ("money", "number")):
-                continue
-        # "10-12%", "$62-64K": the first end takes the unit and scale of the second.
+        if j > i + 1 and not from_to:
+            continue
         if x.kind == "number" and y.kind in ("percent", "money", "index", "duration", "coins") and not x.scaled:
-            x.kind, x.unit = y.kind, y.unit
-            if y.scaled and not x.scaled and x.value * (y.value / max(y.value, 1e-12)) < y.value:
-                pass
+            x.kind, x.unit = y.kind, y.unit  # "10-12%": the first end takes the unit of the second
         if x.kind == y.kind and y.scaled and not x.scaled and x.value and y.value / x.value > 100:
-            factor = y.precision / _decimals_precision(y.text.split()[0].lstrip("$").rstrip("KkMmBbTtn%").replace(",", "") or "1")
-            x.value *= factor
-            x.precision *= factor
-            x.scaled = True
+            factor = y.precision / _decimals_precision(re.sub(r"[^\d.]", "", y.text.split()[0]) or "1")
+            x.value, x.precision, x.scaled = x.value * factor, x.precision * factor, True  # "$62-64K"
         if x.kind != y.kind:
             continue
         if from_to:
             x.range_role, y.range_role = "start", "end"
         else:
-            x.range_role, y.range_role = ("low", "high") if x.value <= y.value else ("high", "low")
-        x.partner, y.partner = i + 1, i
+            x.range_role, y.range_role = ("low", "high") if x.value <= y.value else ("high", "low")  # type: ignore[operator]
+        x.partner, y.partner = j, i
 
 
 def extract_mentions(layout: Layout) -> list[Mention]:
@@ -294,10 +294,16 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     for m in NAMES.finditer(masked):
         _blank(chars, m.start(), m.end())
     work = _dates("".join(chars), out, text)
+    last_end = -1
     for m in _NUM.finditer(work):
+        if m.start() < last_end:
+            continue  # the "100" of "8/100" belongs to the index mention before it
         mention = _number(work, text, m)
         if mention is not None:
+            if _PERIOD_BEFORE.search(work, max(0, mention.start - 30), mention.start):
+                mention.kind, mention.tags = "count", {"metric": "rsi", "aspect": "period"}
             out.append(mention)
+            last_end = mention.end
     chars = list(work)
     for mention in out:
         _blank(chars, mention.start, mention.end)

@@ -38,12 +38,20 @@ DOWN_WORDS = re.compile(
     r"\b(?:down|fell|fall(?:s|ing|en)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|los(?:e|es|t|ing|s)|slid(?:e|es|ing)?|"
     r"slip(?:s|ped|ping)?|sank|sink(?:s|ing)?|plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|slump(?:s|ed|ing)?|"
     r"dip(?:s|ped|ping)?|shed(?:s|ding)?|retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|plummet(?:s|ed|ing)?|"
-    r"dump(?:s|ed|ing)?|lower|weaker|decrease[sd]?|contract(?:s|ed|ion)|red|sell-?off|negative|bearish|off)\b", re.I)
+    r"dump(?:s|ed|ing)?|lower|weaker|decrease[sd]?|contract(?:s|ed|ion)|red|sell-?off|negative|bearish)\b", re.I)
 UP_WORDS = re.compile(
     r"\b(?:up|rose|ris(?:e|es|ing|en)|gain(?:s|ed|ing)?|climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|"
     r"soar(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|add(?:s|ed|ing)?|rebound(?:s|ed|ing)?|"
     r"recover(?:s|ed|ing)?|bounc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|higher|stronger|increase[sd]?|green|positive|"
     r"bullish|pump(?:s|ed|ing)?|rocket(?:s|ed|ing)?)\b", re.I)
+# Words of price movement, as a cue that a percentage is a price change.
+CHANGE_WORDS = (
+    r"\b(?:down|fell|fall(?:s|ing|en)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|slid(?:e|es|ing)?|slip(?:s|ped|ping)?|"
+    r"sank|sink(?:s|ing)?|plung(?:e|es|ed|ing)|tumbl(?:e|es|ed|ing)|slump(?:s|ed|ing)?|dip(?:s|ped|ping)?|"
+    r"retreat(?:s|ed|ing)?|crash(?:es|ed|ing)?|plummet(?:s|ed|ing)?|lower|up|rose|ris(?:e|es|ing|en)|"
+    r"gain(?:s|ed|ing)?|climb(?:s|ed|ing)?|jump(?:s|ed|ing)?|surg(?:e|es|ed|ing)|soar(?:s|ed|ing)?|"
+    r"rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|rebound(?:s|ed|ing)?|recover(?:s|ed|ing)?|spik(?:e|es|ed|ing)|higher)\b"
+)
 NEGATIVE_WORDS = re.compile(r"\b(?:negative|below zero|sub-zero|flipped negative|turned negative)\b", re.I)
 POSITIVE_WORDS = re.compile(r"\b(?:positive|above zero|flipped positive|turned positive)\b", re.I)
 

@@ -39,7 +39,7 @@ _BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|>|\d{1,3}[.)][ \t]|#)")
 _SENT_END = re.compile(r"[.!?][\"'”’)\]*_]*(?=\s+[\"'“‘(\[*_]*[A-Z0-9$€£])")
 _ABBREV = re.compile(
     r"(?:\b(?:[A-Z]|[a-z]|Mr|Mrs|Ms|Dr|Prof|St|Inc|Corp|Ltd|Co|Jr|Sr|vs|etc|approx|est|No|Nos|Fig|Jan|Feb|Mar|Apr|Jun|"
-    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e|a\.m|p\.m)|\d)\.$"
+    r"Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.K|e\.g|i\.e|a\.m|p\.m))\.$"
 )
 
 
