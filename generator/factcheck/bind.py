@@ -141,7 +141,7 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
             continue
         for m in re.finditer(rf"(?<![\w/$]){re.escape(alias)}(?![\w/])", low):
             if alias in ours:
-                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": ("price", "change")}, 0.35))
+                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": ("price", "change")}, 0.5))
             elif index.asset is not None:
                 cues.append(Cue(m.start(), m.end(), {"asset": "other"}, 1.2))
     for mention in mentions:
@@ -248,24 +248,28 @@ class Binder:
 
     @staticmethod
     def score(info: FactInfo, evidence: list[tuple[Tags, float]]) -> tuple[float, float]:
-        """(score, positive support) of a fact under the evidence."""
+        """(score, positive support) of a fact under the evidence.
+
+        Per slot, a fact that has several values (a swing low is a level and a price) is read as the one
+        value the cues support most; cues for other values count against it.
+        """
         total = 0.0
         positive = 0.0
-        seen: dict[str, float] = {}
+        per_slot: dict[str, list[tuple[tuple[str, ...], float]]] = {}
         for tags, w in evidence:
             for slot, value in tags.items():
-                seen[slot] = seen.get(slot, 0.0) + w
-                have = info.tags.get(slot)
-                if have is None:
-                    continue
-                values = value if isinstance(value, tuple) else (value,)
-                sw = SLOT_WEIGHT.get(slot, 1.0)
-                if any(v in have for v in values):
-                    total += w * sw
-                    if slot != "asset":
-                        positive += w * sw
-                else:
-                    total -= w * sw
+                per_slot.setdefault(slot, []).append((value if isinstance(value, tuple) else (value,), w))
+        for slot, cues in per_slot.items():
+            have = info.tags.get(slot)
+            if have is None:
+                continue
+            sw = SLOT_WEIGHT.get(slot, 1.0)
+            best = max(have, key=lambda v: sum(w for values, w in cues if v in values))
+            support = sum(w for values, w in cues if best in values)
+            against = sum(w for values, w in cues if best not in values)
+            total += (support - against) * sw
+            if slot != "asset":
+                positive += support * sw
         # The default reading of an unstated slot counts as weak evidence: enough to beat a stray cue.
         metric = info.tags.get("metric", ("",))[0]
         for slot, default in DEFAULTS.get(metric, {}).items():
@@ -298,7 +302,7 @@ class Binder:
                 return binding
         evidence = self.evidence(i)
         if m.range_role in ("low", "high"):
-            evidence.append(({"aspect": m.range_role}, 0.6))
+            evidence.append(({"aspect": m.range_role}, 0.3))
         elif m.range_role in ("start", "end"):
             evidence.extend(self._move_ends(m))
         scored = [(self.score(info, evidence), info) for info in cands]

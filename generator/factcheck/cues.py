@@ -44,13 +44,16 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     # --- price ---
     (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
      r"\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
-    (r"\b(?:fell|dropped|declined|slid|sank|plunged|tumbled|slumped|dipped|rose|climbed|advanced|surged|jumped|"
-     r"rallied|rebounded|recovered|bounced|spiked|hit|reached|touched|tested|retested|ended|closed|settled|"
-     r"opened)\s+(?:back\s+)?(?:to|at|near|around|as low as|as high as)?\b", {"metric": ("price", "change")}, 0.5),
+    (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
+     r"dip(?:s|ped)|rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|rebound(?:s|ed)|"
+     r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
+     r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around|"
+     r"as low as|as high as)\b", {"metric": ("price", "change")}, 0.6),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
     (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high"}, 0.9),
     (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low"}, 0.9),
-    (r"\brange\b|\bbetween\b", {"aspect": ("low", "high")}, 0.5),
+    (r"\brange\b", {"aspect": ("low", "high")}, 0.5),
+    (r"\b(?:to|at)(?=\s*\$\s?\d)", {"metric": "price"}, 0.45),
     (r"\bcurrent(?:ly)?\b|\bnow\b|\blatest\b|\blast (?:trade|price)\b|\bat press time\b|\bat the time of writing\b",
      {"aspect": "current"}, 0.6),
     (r"\bopen(?:ed|ing)?\b", {"aspect": "open"}, 0.6),
@@ -78,6 +81,8 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\bswing\b", {"metric": "level", "level": "swing"}, 0.8),
     (r"\bfib(?:onacci)?\b|\bretracements?\b|\bgolden (?:ratio|pocket)\b", {"metric": "level", "level": "fib"}, 1.0),
     (r"\bfair value gaps?\b|\bFVGs?\b|\bimbalances?\b|\bgap\b", {"metric": "level", "level": "fvg"}, 1.0),
+    (r"\b(?:after|following|with) an? (?:\w+ )?clos(?:e|ing) (?:below|above|through|beyond)\b|\bclosed (?:below|above)\b",
+     {"state": "broken"}, 1.0),
     (r"\bbr(?:oke|eaks?|eaking|oken)\b|\bbreach(?:ed|es)?\b|\bsliced?\b|\bslicing\b|\blost\b|\bclear(?:ed|s|ing)\b|"
      r"\breclaim(?:ed|s)?\b|\bbreak(?:down|out)\b|\bflipped\b|\bgave way\b", {"state": "broken"}, 0.8),
     (r"\bnearest\b|\bnext\b|\bclosest\b|\bimmediate\b|\bfirst\b", {"state": "intact"}, 0.6),
@@ -129,14 +134,14 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
     (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}"}),
     (r"levels\.fib_move_(low|high)_date", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
-    (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
-    (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}"}),
+    (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move", "state": "intact"}),
+    (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}", "state": "intact"}),
     (r"levels\.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
     (r"levels\.broken", {"metric": "level", "level": "swing", "state": "broken"}),
     (r"levels\.support", {"metric": "level", "level": "swing", "role": "support", "state": "intact"}),
     (r"levels\.resistance", {"metric": "level", "level": "swing", "role": "resistance", "state": "intact"}),
     (r"levels\.fvg_date", {"metric": "level", "level": "fvg"}),
-    (r"levels\.fvg_(low|high)", {"metric": "level", "level": "fvg", "aspect": "{1}"}),
+    (r"levels\.fvg_(low|high)", {"metric": "level", "level": "fvg", "aspect": "{1}", "state": "intact"}),
     (r"article\.date", {"metric": "article"}),
     (r"article\.as_of", {"metric": "as_of"}),
     (r"sources\.(\w+)\.as_of", {"metric": "as_of", "source": "{1}"}),
@@ -146,7 +151,6 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
 DEFAULTS: dict[str, dict[str, str]] = {
     "price": {"aspect": "current", "window": "24h"},
     "liquidations": {"side": "total", "window": "24h", "aspect": "amount"},
-    "level": {"state": "intact"},
 }
 # How much each slot counts when cues disagree with a fact.
 SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,
