@@ -79,6 +79,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
                      "disagreements": [d.model_dump(mode="json") for d in snapshot.disagreements]})
     else:
         print(f"wrote {result.path} ({result.status}): {result.title}")
+        if result.status == "blocked" and result.factcheck:
+            fc = result.factcheck
+            sys.stderr.write(f"{PROG}: blocked: {fc['failed']} of {fc['mentions']} mentions failed the fact-check; "
+                             f"see {result.path / 'factcheck.json'}\n")
     return EXIT_BLOCKED if result.status == "blocked" else EXIT_OK
 
 
@@ -106,6 +110,17 @@ def _write(path: Path, data: bytes) -> None:
         write_atomic(path, data)
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.pipeline import check_files
+
+    report = check_files(args.article, args.snapshot, _settings(args))
+    if args.json:
+        print(report.model_dump_json(indent=2))
+    else:
+        print(report.to_text())
+    return EXIT_OK if report.passed else EXIT_BLOCKED
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -146,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--out", type=Path, metavar="FILE", help="snapshot file to write (default: print it)")
     fetch.add_argument("--record", type=Path, metavar="FILE", help="also write the recording (sources.yaml) here")
     fetch.set_defaults(func=cmd_fetch)
+
+    chk = sub.add_parser("check", help="fact-check an article against a snapshot",
+                         description="Find every number, qualitative claim and quote in ARTICLE (Markdown or text) and "
+                                     "check it against the facts of the snapshot. Exit 0 when all are verified, 3 when "
+                                     "any is not.")
+    chk.add_argument("article", type=Path, metavar="ARTICLE", help="article file (article.md, with or without front matter)")
+    chk.add_argument("--snapshot", type=Path, required=True, metavar="FILE",
+                     help="snapshot JSON file (a snapshot.json written by generate works too)")
+    chk.add_argument("--json", action="store_true", help="print the full report as JSON")
+    chk.set_defaults(func=cmd_check)
 
     schema = sub.add_parser("schema", help="print a JSON Schema", description="Print the JSON Schema of a model.")
     schema.add_argument("model", choices=("snapshot",), help="which model")

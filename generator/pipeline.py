@@ -15,12 +15,12 @@ from generator.analysis import Analysis, analyze
 from generator.drafting import Draft, draft_article
 from generator.drafting.template import make_environment
 from generator.facts import FactSet, build_facts
+from generator.factcheck import CheckReport, check_article
 from generator.html import article_page
 from generator.output import write_article_dir
+from generator.errors import InputError
 from generator.settings import Settings
-from generator.snapshot import MarketSnapshot
-
-NOT_CHECKED: dict[str, Any] = {"status": "not checked", "summary": None, "mentions": []}
+from generator.snapshot import MarketSnapshot, load_snapshot
 
 
 class GenerateResult(BaseModel):
@@ -29,7 +29,7 @@ class GenerateResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     path: Path
-    status: str  # draft | blocked | unchecked
+    status: str  # draft | blocked
     title: str
     files: list[str]
     factcheck: dict[str, Any] | None
@@ -53,7 +53,7 @@ def article_dir(out: Path, snapshot: MarketSnapshot, kind: str) -> Path:
     return out / f"{snapshot.as_of:%Y-%m-%d}" / f"{snapshot.asset.lower()}-{kind}"
 
 
-def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str, check: dict[str, Any]) -> str:
+def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str, check: CheckReport) -> str:
     meta = {
         "title": draft.title,
         "date": snapshot.as_of.isoformat().replace("+00:00", "Z"),
@@ -61,11 +61,17 @@ def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str,
         "quote": snapshot.quote,
         "kind": kind,
         "status": status,
-        "factcheck": check.get("summary") or {"status": check["status"]},
+        "factcheck": {"status": check.status, **check.summary.model_dump()},
         "sections": {s.name: s.origin for s in draft.sections},
         "generator": f"marketnews {__version__}",
     }
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
+
+
+def facts_for(snapshot: MarketSnapshot, settings: Settings) -> tuple[Analysis, FactSet]:
+    """The analysis and facts of a snapshot under the settings' analysis parameters."""
+    analysis = run_analysis(snapshot, settings)
+    return analysis, build_facts(snapshot, analysis)
 
 
 def snapshot_with_analysis(snapshot: MarketSnapshot, analysis: Analysis) -> str:
@@ -91,23 +97,46 @@ def generate(
     out: Path | None = None,
     extra_files: dict[str, bytes] | None = None,
 ) -> GenerateResult:
-    """Draft the article for ``snapshot`` and write its files atomically."""
-    analysis = run_analysis(snapshot, settings)
-    facts: FactSet = build_facts(snapshot, analysis)
-    draft = draft_article(snapshot, analysis, facts, settings, kind)
+    """Draft the article, fact-check it and write its files atomically; any failed mention blocks the draft."""
+    analysis, facts = facts_for(snapshot, settings)
+    draft = draft_article(snapshot, analysis, facts, settings, kind, checked=True)
     extra = dict(extra_files or {})
     if settings.chart:
         draft = with_chart(draft, snapshot, analysis, facts, settings, extra)
-    check = NOT_CHECKED
-    status = "unchecked"
-    article_md = front_matter(draft, snapshot, kind, status, check) + draft.body
+    report = check_article(draft.body, facts)
+    status = "draft" if report.passed else "blocked"
+    matter = front_matter(draft, snapshot, kind, status, report)
+    report = report.shifted(len(matter))  # spans point into article.md as written
     env = make_environment(settings.templates_dir)
     files: dict[str, bytes] = {
-        "article.md": article_md.encode(),
+        "article.md": (matter + draft.body).encode(),
         "article.html": article_page(env, draft.title, draft.body).encode(),
         "snapshot.json": snapshot_with_analysis(snapshot, analysis).encode(),
-        "factcheck.json": (json.dumps(check, indent=2) + "\n").encode(),
+        "factcheck.json": (report.model_dump_json(indent=2) + "\n").encode(),
         **extra,
     }
     dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
-    return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files), factcheck=check)
+    return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files),
+                          factcheck=report.summary.model_dump())
+
+
+def read_article(path: Path) -> str:
+    """An article file's text (raises InputError for a missing, unreadable or non-UTF-8 file)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"article file not found: {path}") from None
+    except IsADirectoryError:
+        raise InputError(f"article {path} is a folder, not a file") from None
+    except UnicodeDecodeError:
+        raise InputError(f"article {path} is not UTF-8 text") from None
+    except OSError as err:
+        raise InputError(f"cannot read article {path}: {err.strerror or err}") from None
+
+
+def check_files(article: Path, snapshot_path: Path, settings: Settings) -> CheckReport:
+    """Fact-check an article file against a snapshot file (a snapshot.json written by generate works too)."""
+    text = read_article(article)
+    snapshot = load_snapshot(snapshot_path)
+    _, facts = facts_for(snapshot, settings)
+    return check_article(text, facts)

@@ -259,23 +259,27 @@ class Binder:
         for tags, w in evidence:
             for slot, value in tags.items():
                 per_slot.setdefault(slot, []).append((value if isinstance(value, tuple) else (value,), w))
+        chosen: dict[str, str] = {}
         for slot, cues in per_slot.items():
             have = info.tags.get(slot)
             if have is None:
                 continue
             sw = SLOT_WEIGHT.get(slot, 1.0)
             best = max(have, key=lambda v: sum(w for values, w in cues if v in values))
+            chosen[slot] = best
             support = sum(w for values, w in cues if best in values)
             against = sum(w for values, w in cues if best not in values)
             total += (support - against) * sw
             if slot != "asset":
                 positive += support * sw
-        # The default reading of an unstated slot counts as weak evidence: enough to beat a stray cue.
-        metric = info.tags.get("metric", ("",))[0]
+        # A slot the text leaves (nearly) unsaid takes the metric's default reading: the metric's other facts
+        # lose a little, enough to beat a stray cue, never enough to prefer one metric over another.
+        metric = chosen.get("metric") or info.tags.get("metric", ("",))[0]
         for slot, default in DEFAULTS.get(metric, {}).items():
             have = info.tags.get(slot)
-            if have is not None:
-                total += DEFAULT_WEIGHT * SLOT_WEIGHT.get(slot, 1.0) * (1 if default in have else -1)
+            said = sum(w for _, w in per_slot.get(slot, ()))
+            if have is not None and default not in have and said < 0.4:
+                total -= 2 * DEFAULT_WEIGHT * SLOT_WEIGHT.get(slot, 1.0)
         return total, positive
 
     def candidates(self, m: Mention) -> list[FactInfo]:

@@ -25,6 +25,9 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b|\bgreed index\b|\bfear index\b|\bextreme (?:fear|greed)\b|"
      r"\((?:extreme )?(?:fear|greed)\)", {"metric": "fear_greed"}, 1.0),
     # --- liquidations ---
+    # "most of them longs" describes the mix, it does not make the next amount a long-side figure.
+    (r"\b(?:most|many|the bulk|the majority|nearly all|almost all|all|half|some) of (?:them|those|these|it|which)\s+"
+     r"(?:were\s+|being\s+)?(?:longs?|shorts?)\b", {"aspect": "share"}, 0.3),
     (r"liquidat\w*|rekt|wiped out|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
     (r"longs?\b|long (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
@@ -147,10 +150,11 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"sources\.(\w+)\.as_of", {"metric": "as_of", "source": "{1}"}),
 )
 
-# What an unqualified phrase means: "liquidations of $X" is the 24-hour total, "Bitcoin at $X" the current price.
+# What an unqualified phrase means: "liquidations of $X" is a total (of whichever window has that value),
+# "Bitcoin at $X" the current price.
 DEFAULTS: dict[str, dict[str, str]] = {
     "price": {"aspect": "current", "window": "24h"},
-    "liquidations": {"side": "total", "window": "24h", "aspect": "amount"},
+    "liquidations": {"side": "total"},
 }
 # How much each slot counts when cues disagree with a fact.
 SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,

@@ -27,7 +27,7 @@ _NUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|(?<!
 _CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(\[:])(?P<sign>[-+−])$")
 _SCALE = re.compile(
-    r"(?P<sp>\s?)(?P<scale>thousand|million|billion|trillion|mln|mn|bn|tn|[kK]|[mM]|[bB]|[tT])(?![A-Za-z0-9])"
+    r"(?P<sp>\s?)(?P<scale>(?i:thousand|million|billion|trillion)|mln|mn|bn|tn|[kK]|[mM]|[bB]|[tT])(?![A-Za-z0-9])"
 )
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
            "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
@@ -38,7 +38,8 @@ _PERCENT = re.compile(
 _INDEX = re.compile(r"\s?(?:/\s?100\b|out of (?:100|a (?:possible|maximum of) 100)\b)")
 _LEVERAGE = re.compile(r"[xX×](?![A-Za-z0-9])")
 _DURATION = re.compile(
-    r"(?P<sep>[-\s]?)(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?|h|H|d|D|w|W|m)(?![A-Za-z0-9])"
+    r"(?P<sep>[-\s]?)(?P<unit>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)|h|H|d|D|w|W|m)"
+    r"(?![A-Za-z0-9])"
     r"(?P<tail>-(?:long|old|plus))?"
 )
 _DURATION_HOURS = {"minute": 1 / 60, "min": 1 / 60, "m": 1 / 60, "hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0,
@@ -173,7 +174,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     elif kind == "number" and not scaled and (pe := _PERIODS.match(after)):
         kind, end, unit = "count", end + pe.end(), "periods"
     elif kind == "number" and not scaled and (dm := _DURATION.match(after)) and not (dm.group("sep") == " " and dm.group("unit") in "hHdDwWm"):
-        u = dm.group("unit").lower().rstrip("s") if len(dm.group("unit")) > 1 else dm.group("unit").lower()
+        u = dm.group("unit").lower()
+        u = u.rstrip("s") if len(u) > 1 else u
         hours = _DURATION_HOURS.get(u)
         if hours is None:
             return None
