@@ -62,7 +62,7 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
             j = judge_ratio(m, index)
         elif m.kind in ("duration", "timeframe"):
             sent = layout.sentence_at(m.start)
-            j = judge_duration(m, index, bool(_RSI_NEAR.search(layout.masked, sent.start, sent.end)))
+            j = judge_duration(m, binder.evidence(i), index, bool(_RSI_NEAR.search(layout.masked, sent.start, sent.end)))
         elif m.kind == "leverage":
             j = Judgement("unsupported", None, None, "the data has no leverage figures")
         elif m.kind in ("date", "time", "year"):

@@ -25,6 +25,7 @@ from generator.factcheck.markdown import Layout
 
 _CUE_RE, _CUE_TAGS = compile_cues()
 DEFAULT_WEIGHT = 0.35
+TIE = 0.3  # scores closer than this are a tie, broken by the value
 _COMMA = re.compile(r"[,(){}\[\]]")
 _STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs\.?|compared (?:with|to)|although|"
                      r"though|and|as|with|after|before|which|where|when)\b", re.I)
@@ -177,6 +178,14 @@ class Binder:
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         return self.cues[bisect_left(self._cue_starts, start) : bisect_left(self._cue_starts, end)]
 
+    def _inside_other(self, cue: Cue, i: int) -> bool:
+        """A cue inside another self-contained mention ("period" in "14-period") speaks only for that one."""
+        j = bisect_right(self._mention_starts, cue.start) - 1
+        if j < 0 or j == i:
+            return False
+        other = self.mentions[j]
+        return other.kind == "count" and other.start <= cue.start and cue.end <= other.end
+
     def _mentions_between(self, a: int, b: int, skip: set[int]) -> int:
         lo, hi = bisect_right(self._mention_starts, a), bisect_left(self._mention_starts, b)
         return sum(1 for i in range(lo, hi) if i not in skip)
@@ -191,6 +200,8 @@ class Binder:
         out: list[tuple[Tags, float]] = []
         cell = sent.cell_of(m.start) if sent.cells else None
         for cue in self._cues_in(sent.start, sent.end):
+            if self._inside_other(cue, i):
+                continue
             if cue.start < m.end and m.start < cue.end:
                 if m.kind in ("duration", "timeframe") or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
@@ -306,7 +317,7 @@ class Binder:
                 return binding
         evidence = self.evidence(i)
         if m.range_role in ("low", "high"):
-            evidence.append(({"aspect": m.range_role}, 0.3))
+            evidence.append(({"aspect": m.range_role}, 0.5))
         elif m.range_role in ("start", "end"):
             evidence.extend(self._move_ends(m))
         scored = [(self.score(info, evidence), info) for info in cands]
@@ -314,7 +325,7 @@ class Binder:
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.
             scored = [t for t in scored if t[0][1] > 0.05] or scored
         best = max(s[0] for s, _ in scored)
-        top = [(s, info) for s, info in scored if s[0] >= best - max(0.15, abs(best) * 0.08)]
+        top = [(s, info) for s, info in scored if s[0] >= best - max(TIE, abs(best) * 0.08)]
         support = max(s[1] for s, _ in top)
         if m.kind in ("date", "time", "year"):
             binding = self._bind_date(m, scored, top, best)
@@ -330,10 +341,11 @@ class Binder:
     def _bind_date(self, m: Mention, scored, top, best: float) -> Binding:  # type: ignore[no-untyped-def]
         """A date verifies when some date fact has it; a cue names the expected one only for "as of" times."""
         assert m.when is not None
-        matching = [info.fact for _, info in scored if m.when.matches(_moment(info.fact))]
+        as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
+        pool = as_of or [info for _, info in scored]  # "as of ..." must be a data time, not any date
+        matching = [info.fact for info in pool if m.when.matches(_moment(info.fact))]
         if matching:
             return Binding(matching[0], f"matches {matching[0].label}", best)
-        as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
         if as_of:
             return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best)
         return Binding(None, "no date in the data matches", best)

@@ -71,7 +71,8 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\binterval\b|\bevery\b|\bper\s+\d+[- ]hour", {"aspect": "interval"}, 0.8),
     (r"\bRSI\b|\brelative strength(?: index)?\b|\bmomentum (?:oscillator|indicator|readings?)\b|\boversold\b|"
      r"\boverbought\b", {"metric": "rsi"}, 1.0),
-    (r"\bperiods?\b|\blook-?back\b|\bsetting\b|\blength\b", {"aspect": "period"}, 0.8),
+    (r"\b\d+-periods?\b|\bperiods?\b(?=\s+(?:RSI|setting|look-?back))|\blook-?back\b|\b(?:RSI|indicator) "
+     r"(?:period|length|setting)\b", {"aspect": "period"}, 0.8),
     (r"\bvolume\b|\bturnover\b", {"metric": "volume"}, 1.0),
     (r"\bshares?\b|\bpercent of\b|\bproportion\b|\baccount(?:ed|s|ing)? for\b|\bmade up\b|\bmaking up\b|"
      r"\bof (?:it|them|that|those|the total|all)\b|\bmajority\b", {"aspect": "share"}, 0.7),
@@ -145,6 +146,12 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"levels\.resistance", {"metric": "level", "level": "swing", "role": "resistance", "state": "intact"}),
     (r"levels\.fvg_date", {"metric": "level", "level": "fvg"}),
     (r"levels\.fvg_(low|high)", {"metric": "level", "level": "fvg", "aspect": "{1}", "state": "intact"}),
+    (r"windows\.liquidations_(1h|24h)", {"metric": "liquidations", "window": "{1}"}),
+    (r"windows\.funding_interval", {"metric": "funding", "aspect": "interval"}),
+    (r"windows\.change", {"metric": ("change", "price"), "window": "24h"}),
+    (r"windows\.(fib|levels)", {"metric": "level", "aspect": "period"}),
+    (r"timeframes\.(\w+)", {"metric": ("rsi", "level", "price"), "tf": "{1}"}),
+    (r"analysis\.timeframe", {"metric": "level", "aspect": "timeframe"}),
     (r"article\.date", {"metric": "article"}),
     (r"article\.as_of", {"metric": "as_of"}),
     (r"sources\.(\w+)\.as_of", {"metric": "as_of", "source": "{1}"}),

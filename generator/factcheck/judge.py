@@ -162,7 +162,7 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
     judgement = Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     if position and fact.key.startswith("levels."):
         post = _POST_RELATION.match(layout.masked[m.end : m.end + 60])
-        if post and not _hypothetical(layout, m):
+        if post:  # "$6,189 below": where a level is, even in a sentence about what to watch
             rel = post.group("rel").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             return _relation(m, fact, rel, layout, index, pre=False)
@@ -225,20 +225,31 @@ def _sign_words(layout: Layout, m: Mention) -> int:
     return 1
 
 
-def judge_duration(m: Mention, index: FactIndex, rsi_near: bool) -> Judgement:
-    """A duration or timeframe verifies when the data has that window or candle timeframe."""
+def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool) -> Judgement:  # type: ignore[type-arg]
+    """A duration or timeframe verifies when the data has that window or candle timeframe.
+
+    When the words say whose window it is ("1-hour liquidations", "per 8-hour interval"), it must be that one.
+    """
+    from generator.factcheck.bind import TIE, Binder
+
     hours = m.value or 0.0
-    pool = [f for f in index.facts if f.unit == "hours"]
-    if m.kind == "timeframe":
-        pool = [f for f in pool if f.key.startswith("timeframes.")]
-    for f in pool:
-        if isclose(float(f.value), hours, max(m.precision / 2, 1e-6)):
-            return Judgement("verified", f, f.display, f"{f.label}: {f.display}")
+    infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
+    scored = [(Binder.score(info, evidence), info) for info in infos]
+    backed = [(s, info) for s, info in scored if s[1] > 0.5 and s[0] > 0]
+    if backed:
+        best = max(s[0] for s, _ in backed)
+        infos = [info for s, info in backed if s[0] >= best - TIE]
+    for info in infos:
+        if isclose(float(info.fact.value), hours, max(m.precision / 2, 1e-6)):
+            return Judgement("verified", info.fact, info.fact.display, f"{info.fact.label}: {info.fact.display}")
     if rsi_near and (period := index.facts.get("technicals.rsi_period")) is not None:
         for f in index.facts:
             if f.key.startswith("timeframes.") and isclose(float(period.value) * float(f.value), hours, 1e-6):
                 return Judgement("verified", period, period.display,
                                  f"RSI period {period.display} x {f.display} candles")
+    if backed:
+        f = infos[0].fact
+        return Judgement("mismatch", f, f.display, f"{f.label} is {f.display}")
     what = "candle timeframe" if m.kind == "timeframe" else "window or timeframe"
     return Judgement("unsupported", None, None, f"the data has no {format_hours(hours)} {what}")
 

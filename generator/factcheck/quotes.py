@@ -29,8 +29,8 @@ _NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’-]+)"
 _ROLE = r"(?:analyst|trader|CEO|founder|co-founder|head|chief|strategist|economist|researcher|partner|director|" \
         r"manager|officer|president|investor|professor|lead|VP)"
 _ATTRIBUTED = re.compile(
-    rf"\b(?:{_PEOPLE})\s+(?:have\s+|has\s+|had\s+)?(?:{_SPEECH_VERB})\b"
-    rf"|\baccording to\s+(?:{_PEOPLE}|{_NAME}(?=,?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_ROLE}))"
+    rf"\b(?i:{_PEOPLE})\s+(?:have\s+|has\s+|had\s+)?(?i:{_SPEECH_VERB})\b"
+    rf"|\b(?i:according to)\s+(?:(?i:{_PEOPLE})|{_NAME}(?=,?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_ROLE}))"
     rf"|\b{_NAME},\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{_ROLE}\b[^.]{{0,80}}?\b(?:said|says|told|noted|wrote|added|explained)\b"
     rf"|\b(?:said|says|told|noted|wrote|added|explained)\s+{_NAME}\b",
     re.M,
