@@ -84,16 +84,19 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
 
 def _history(layout: Layout, mentions: list[Mention], judgements: list[Judgement]) -> None:
     """Numbers in a sentence about a time the data does not cover (an unbacked date, "historically") are unbacked."""
-    for i, (m, j) in enumerate(zip(mentions, judgements)):
-        if m.kind not in _NUMERIC or j.verdict == "unsupported":
+    by_sentence: dict[int, list[int]] = {}
+    for i, m in enumerate(mentions):
+        by_sentence.setdefault(layout.sentence_index(m.start), []).append(i)
+    for si, members in by_sentence.items():
+        sent = layout.sentences[si]
+        stray = [k for k in members if mentions[k].kind in ("date", "year") and judgements[k].verdict != "verified"]
+        if not stray and not HISTORICAL.search(layout.masked, sent.start, sent.end):
             continue
-        sent = layout.sentence_at(m.start)
-        other_dates = [k for k, x in enumerate(mentions) if x.kind in ("date", "year") and
-                       sent.start <= x.start < sent.end and judgements[k].verdict != "verified"]
-        if other_dates or HISTORICAL.search(layout.masked, sent.start, sent.end):
-            why = f"refers to {mentions[other_dates[0]].text}, which the data does not cover" if other_dates \
-                else "refers to another period than the snapshot's"
-            judgements[i] = Judgement("unsupported", None, None, why)
+        why = f"refers to {mentions[stray[0]].text}, which the data does not cover" if stray \
+            else "refers to another period than the snapshot's"
+        for i in members:
+            if mentions[i].kind in _NUMERIC and judgements[i].verdict != "unsupported":
+                judgements[i] = Judgement("unsupported", None, None, why)
 
 
 def _value(m: Mention) -> float | str | None:

@@ -13,17 +13,20 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from generator.facts import Fact, FactSet
-from generator.factcheck.cues import DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, compile_cues, fact_tags
+from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, cue_tags, fact_tags
+from generator.factcheck.scan import Scanner
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
 
-_CUE_RE, _CUE_TAGS = compile_cues()
+_CUE_TAGS = cue_tags()
+_CUE_SCANNER = Scanner([pattern for pattern, _, _ in CUES])
 DEFAULT_WEIGHT = 0.35
 TIE = 0.3  # scores closer than this are a tie, broken by the value
 _COMMA = re.compile(r"[,(){}\[\]]")
@@ -101,11 +104,11 @@ def index_facts(facts: FactSet) -> FactIndex:
     asset = str(asset_fact.value) if asset_fact is not None else None
     names = ASSET_ALIASES.get(asset or "", ())
     if asset_fact is not None:
-        names = tuple({*names, asset_fact.display.lower(), str(asset_fact.value).lower()})
+        names = tuple(sorted({*names, asset_fact.display.lower(), str(asset_fact.value).lower()}))
     infos: list[FactInfo] = []
     by_unit: dict[str, list[FactInfo]] = {}
     for fact in facts:
-        tags = fact_tags(fact.key)
+        tags = dict(fact_tags(fact.key))
         if fact.unit in ("usd", "percent", "index", "count", "ratio"):
             tags["asset"] = ("ours",)
         if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
@@ -129,22 +132,15 @@ def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
     """Every cue in the text, in order, plus asset names and the tags mentions carry themselves."""
     masked = layout.masked
-    cues: list[Cue] = []
-    for m in _CUE_RE.finditer(masked):
-        i = int(m.lastgroup[1:])  # type: ignore[index]
-        tags, weight = _CUE_TAGS[i]
-        cues.append(Cue(m.start(), m.end(), tags, weight))
-    low = masked.lower()
-    ours = set(index.asset_names)
-    others = [a for k, aliases in ASSET_ALIASES.items() if k != index.asset for a in aliases] + list(OTHER_MARKETS)
-    for alias in sorted(ours | set(others), key=len, reverse=True):
-        if not alias:
-            continue
-        for m in re.finditer(rf"(?<![\w/$]){re.escape(alias)}(?![\w/])", low):
-            if alias in ours:
-                cues.append(Cue(m.start(), m.end(), {"asset": "ours", "metric": ("price", "change")}, 0.5))
-            elif index.asset is not None:
-                cues.append(Cue(m.start(), m.end(), {"asset": "other"}, 1.2))
+    cues = [Cue(a, b, *_CUE_TAGS[i]) for a, b, i in _CUE_SCANNER.finditer(masked)]
+    if index.asset is not None:
+        for a, b, i in _asset_scanner(index.asset_names).finditer(masked):
+            if a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
+                continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
+            if i == 0:
+                cues.append(Cue(a, b, {"asset": "ours", "metric": ("price", "change")}, 0.5))
+            else:
+                cues.append(Cue(a, b, {"asset": "other"}, 1.2))
     for mention in mentions:
         if mention.tags:
             cues.append(Cue(mention.start, mention.end, mention.tags, 1.0))
@@ -152,8 +148,22 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
     return cues
 
 
+@lru_cache(maxsize=16)
+def _asset_scanner(ours: tuple[str, ...]) -> Scanner:
+    others = {a for aliases in ASSET_ALIASES.values() for a in aliases} | set(OTHER_MARKETS)
+    others -= set(ours)
+
+    def alternation(names: set[str] | tuple[str, ...]) -> str:
+        return "|".join(re.escape(n) + r"(?![\w/])" for n in sorted(names, key=len, reverse=True) if n)
+
+    return Scanner([alternation(ours) or r"(?!x)x", alternation(others)])
+
+
 def _words(text: str) -> int:
     return len(text.split())
+
+
+Summary = dict[str, tuple[float, dict[str, float]]]
 
 
 class Binder:
@@ -227,8 +237,8 @@ class Binder:
         if sent.cells:
             for col, title in enumerate(sent.header):
                 if cell == col and title:
-                    for cm in _CUE_RE.finditer(title):
-                        tags, weight = _CUE_TAGS[int(cm.lastgroup[1:])]  # type: ignore[index]
+                    for _, _, k in _CUE_SCANNER.finditer(title):
+                        tags, weight = _CUE_TAGS[k]
                         out.append((tags, weight * 0.3))
         elif si > 0 and layout.sentences[si - 1].paragraph == sent.paragraph and not layout.sentences[si - 1].cells:
             # The previous sentence speaks only to what this one leaves unsaid ("Long positions accounted for...").
@@ -258,7 +268,19 @@ class Binder:
     # --- scoring ---------------------------------------------------------------------
 
     @staticmethod
-    def score(info: FactInfo, evidence: list[tuple[Tags, float]]) -> tuple[float, float]:
+    def summarize(evidence: list[tuple[Tags, float]]) -> Summary:
+        """Per slot: the total cue weight and the weight behind each value."""
+        out: Summary = {}
+        for tags, w in evidence:
+            for slot, value in tags.items():
+                total, by_value = out.get(slot, (0.0, {}))
+                for v in value if isinstance(value, tuple) else (value,):
+                    by_value[v] = by_value.get(v, 0.0) + w
+                out[slot] = (total + w, by_value)
+        return out
+
+    @staticmethod
+    def score(info: FactInfo, summary: Summary) -> tuple[float, float]:
         """(score, positive support) of a fact under the evidence.
 
         Per slot, a fact that has several values (a swing low is a level and a price) is read as the one
@@ -266,30 +288,25 @@ class Binder:
         """
         total = 0.0
         positive = 0.0
-        per_slot: dict[str, list[tuple[tuple[str, ...], float]]] = {}
-        for tags, w in evidence:
-            for slot, value in tags.items():
-                per_slot.setdefault(slot, []).append((value if isinstance(value, tuple) else (value,), w))
-        chosen: dict[str, str] = {}
-        for slot, cues in per_slot.items():
-            have = info.tags.get(slot)
-            if have is None:
+        metric = ""
+        for slot, have in info.tags.items():
+            said = summary.get(slot)
+            if said is None:
                 continue
+            weight, by_value = said
+            support, best = max((by_value.get(v, 0.0), v) for v in have)
             sw = SLOT_WEIGHT.get(slot, 1.0)
-            best = max(have, key=lambda v: sum(w for values, w in cues if v in values))
-            chosen[slot] = best
-            support = sum(w for values, w in cues if best in values)
-            against = sum(w for values, w in cues if best not in values)
-            total += (support - against) * sw
+            total += (2 * support - weight) * sw
+            if slot == "metric":
+                metric = best
             if slot != "asset":
                 positive += support * sw
         # A slot the text leaves (nearly) unsaid takes the metric's default reading: the metric's other facts
         # lose a little, enough to beat a stray cue, never enough to prefer one metric over another.
-        metric = chosen.get("metric") or info.tags.get("metric", ("",))[0]
-        for slot, default in DEFAULTS.get(metric, {}).items():
+        for slot, default in DEFAULTS.get(metric or info.tags.get("metric", ("",))[0], {}).items():
             have = info.tags.get(slot)
-            said = sum(w for _, w in per_slot.get(slot, ()))
-            if have is not None and default not in have and said < 0.4:
+            said = summary.get(slot)
+            if have is not None and default not in have and (said is None or said[0] < 0.4):
                 total -= 2 * DEFAULT_WEIGHT * SLOT_WEIGHT.get(slot, 1.0)
         return total, positive
 
@@ -320,7 +337,14 @@ class Binder:
             evidence.append(({"aspect": m.range_role}, 0.5))
         elif m.range_role in ("start", "end"):
             evidence.extend(self._move_ends(m))
-        scored = [(self.score(info, evidence), info) for info in cands]
+        summary = self.summarize(evidence)
+        said = summary.get("metric")
+        if said is not None and said[0] >= 0.3 and m.kind not in ("date", "time", "year"):
+            # Facts of a metric no cue names cannot win; skip scoring them.
+            floor = 0.25 * max(said[1].values())
+            named = {v for v, w in said[1].items() if w >= floor}
+            cands = [info for info in cands if not named.isdisjoint(info.tags.get("metric", ()))] or cands
+        scored = [(self.score(info, summary), info) for info in cands]
         if m.kind not in ("date", "time", "year"):
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.
             scored = [t for t in scored if t[0][1] > 0.05] or scored

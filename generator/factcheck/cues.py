@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from generator.factcheck.lexicon import CHANGE_WORDS
 
@@ -28,12 +29,12 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     # "most of them longs" describes the mix, it does not make the next amount a long-side figure.
     (r"\b(?:most|many|the bulk|the majority|nearly all|almost all|all|half|some) of (?:them|those|these|it|which)\s+"
      r"(?:were\s+|being\s+)?(?:longs?|shorts?)\b", {"aspect": "share"}, 0.3),
-    (r"liquidat\w*|rekt|wiped out|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
+    (r"\bliquidat\w*|\brekt\b|\bwiped out\b|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
-    (r"longs?\b|long (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
-    (r"shorts?\b|short (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)|bears\b",
+    (r"\blongs?\b(?!-term)|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
+    (r"\bshorts?\b(?!-term)|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)|bears\b",
      {"side": "short"}, 0.9),
-    (r"total(?:led|ed|s|ling|ing)?\b|in all\b|combined\b|overall\b|aggregate\b|all told", {"side": "total"}, 0.7),
+    (r"\btotal(?:led|ed|s|ling|ing)?\b|\bin all\b|\bcombined\b|\boverall\b|\baggregate\b|\ball told\b", {"side": "total"}, 0.7),
     # --- windows and timeframes ---
     (r"\b(?:1|one)[- ]?(?:hour|hr|h)\b|\bhourly\b|\b(?:past|last|latest|previous|single|an|the|that|one|same)\s+hour\b|"
      r"\b60[- ]?(?:minutes?|mins?)\b|\bwithin an hour\b", {"window": "1h", "tf": "1h"}, 1.0),
@@ -168,12 +169,12 @@ SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "asp
                                  "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}
 
 
-def compile_cues() -> tuple[re.Pattern[str], list[tuple[Tags, float]]]:
-    """One alternation of every cue (group i is cue i) and the tags/weight of each."""
-    parts = [f"(?P<c{i}>{pattern})" for i, (pattern, _, _) in enumerate(CUES)]
-    return re.compile("|".join(parts), re.I), [(tags, weight) for _, tags, weight in CUES]
+def cue_tags() -> list[tuple[Tags, float]]:
+    """The tags and weight of each cue, by index."""
+    return [(tags, weight) for _, tags, weight in CUES]
 
 
+@lru_cache(maxsize=512)
 def fact_tags(key: str) -> dict[str, tuple[str, ...]]:
     """The tags of a fact key (values as tuples), {} when no rule knows the key."""
     for pattern, tags in FACT_TAGS:

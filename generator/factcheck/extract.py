@@ -105,24 +105,36 @@ def _qualifier(masked: str, start: int, end: int) -> str:
     return "exact"
 
 
+# Where a date can be: a month name, an ISO date, a clock time, a quarter. Patterns run only near these.
+_DATE_ANCHOR = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d|\d:\d\d|\bq[1-4]\s|"
+    r"\d\s*[ap]\.?m\b", re.I)
+
+
 def _dates(work: str, out: list[Mention], text: str) -> str:
     chars = list(work)
     taken: list[tuple[int, int]] = []
+    windows = [(max(0, m.start() - 30), m.end() + 40) for m in _DATE_ANCHOR.finditer(work)]
     for pattern in (*DATE_PATTERNS, MONTH_ONLY):
-        for m in pattern.finditer("".join(chars)):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            when = parse_date(m)
-            if when is None:
-                continue
-            kind = "time" if when.year is None and when.month is None and not when.months and when.hour is not None \
-                else "date"
-            if kind == "date" and when.month is not None and when.day is not None and when.year is None \
-                    and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
-                continue
-            out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
-            taken.append(m.span())
-            _blank(chars, m.start(), m.end())
+        for lo, hi in windows:
+            for m in pattern.finditer(work, lo, hi):
+                full = pattern.match(work, m.start())  # the window may have cut the date short
+                if full is None:
+                    continue
+                m = full
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                when = parse_date(m)
+                if when is None:
+                    continue
+                kind = "time" if when.year is None and when.month is None and not when.months \
+                    and when.hour is not None else "date"
+                if kind == "date" and when.month is not None and when.day is not None and when.year is None \
+                        and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
+                    continue
+                out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
+                taken.append(m.span())
+                _blank(chars, m.start(), m.end())
     return "".join(chars)
 
 

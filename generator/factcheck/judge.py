@@ -234,7 +234,8 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
 
     hours = m.value or 0.0
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
-    scored = [(Binder.score(info, evidence), info) for info in infos]
+    summary = Binder.summarize(evidence)
+    scored = [(Binder.score(info, summary), info) for info in infos]
     backed = [(s, info) for s, info in scored if s[1] > 0.5 and s[0] > 0]
     if backed:
         best = max(s[0] for s, _ in backed)

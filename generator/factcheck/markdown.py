@@ -90,6 +90,9 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_ANY_MASK = re.compile("|".join(f"(?:{p.pattern})" if not p.flags & re.S else f"(?s:{p.pattern})" for p in _MASKS), re.M)
+
+
 def mask(text: str) -> str:
     """``text`` with every non-prose character replaced by a space (newlines kept)."""
     chars = list(text)
@@ -98,14 +101,9 @@ def mask(text: str) -> str:
     for m in _FENCE.finditer(text):
         _blank(chars, m.start(), m.end())
     masked = "".join(chars)
-    for pattern in _MASKS:
-        spans = [m.span() for m in pattern.finditer(masked)]
-        if spans:
-            chars = list(masked)
-            for a, b in spans:
-                _blank(chars, a, b)
-            masked = "".join(chars)
-    return masked
+    for m in _ANY_MASK.finditer(masked):
+        _blank(chars, m.start(), m.end())
+    return "".join(chars)
 
 
 def _split_cells(line_start: int, line: str) -> list[tuple[int, int]]:

@@ -1,0 +1,157 @@
+"""Fast scanning for many alternatives: dispatch on the first two letters of each word.
+
+One big alternation of ~200 phrases tried at every character is slow in Python's
+``re``. ``Scanner`` splits every pattern into its top-level alternatives, works
+out the two-letter prefixes each can start with, and at each word start tries
+only the alternatives filed under that word's first two letters.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as C  # type: ignore[import-not-found]
+import re._parser as P  # type: ignore[import-not-found]
+from collections.abc import Iterator, Sequence
+
+_STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
+_MAX = 400
+
+
+def split_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex (``a|b(c|d)`` -> ``a``, ``b(c|d)``)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    out.append(pattern[start:])
+    return out
+
+
+def _expand(items: Sequence, prefixes: set[str], limit: int) -> set[str] | None:
+    """Extend each prefix by what ``items`` can match, until two characters; None when unknowable."""
+    current = prefixes
+    for op, av in items:
+        if all(len(p) >= limit for p in current):
+            return current
+        done = {p for p in current if len(p) >= limit}
+        todo = current - done
+        if op is C.AT:
+            continue
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            continue
+        if op is C.LITERAL:
+            current = done | {p + chr(av).lower() for p in todo}
+        elif op is C.IN:
+            chars: set[str] = set()
+            for o, a in av:
+                if o is C.LITERAL:
+                    chars.add(chr(a).lower())
+                elif o is C.RANGE and a[1] - a[0] < 12:
+                    chars |= {chr(c).lower() for c in range(a[0], a[1] + 1)}
+                else:
+                    return None
+            current = done | {p + c for p in todo for c in chars}
+        elif op is C.BRANCH:
+            nxt: set[str] = set(done)
+            for alt in av[1]:
+                r = _expand(list(alt), todo, limit)
+                if r is None:
+                    return None
+                nxt |= r
+            current = nxt
+        elif op is C.SUBPATTERN:
+            r = _expand(list(av[3]), todo, limit)
+            if r is None:
+                return None
+            current = done | r
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            lo, hi, sub = av
+            taken = _expand(list(sub), todo, limit)
+            if taken is None:
+                return None
+            if hi > 1 and any(len(p) < limit for p in taken):
+                again = _expand(list(sub), {p for p in taken if len(p) < limit}, limit)
+                if again is None:
+                    return None
+                taken |= again
+            current = done | taken | (todo if lo == 0 else set())
+        else:
+            return None
+        if len(current) > _MAX:
+            return None
+    return current
+
+
+def prefixes(alternative: str, flags: int = re.I) -> set[str] | None:
+    """Lower-case two-character prefixes a pattern can start with (shorter if it can end sooner)."""
+    try:
+        tree = P.parse(alternative, flags)
+    except re.error:
+        return None
+    found = _expand(list(tree), {""}, 2)
+    if found is None or "" in found:
+        return None
+    return found
+
+
+class Scanner:
+    """Finds matches of many tagged patterns; ``finditer`` yields (start, end, index of the pattern)."""
+
+    def __init__(self, patterns: Sequence[str], flags: int = re.I) -> None:
+        by_key: dict[str, list[tuple[int, str]]] = {}
+        always: list[tuple[int, str]] = []
+        for i, pattern in enumerate(patterns):
+            for alt in split_alternatives(pattern):
+                keys = prefixes(alt, flags)
+                if keys is None:
+                    always.append((i, alt))
+                    continue
+                for key in keys:
+                    by_key.setdefault(key, []).append((i, alt))
+        self._by_key = {k: self._compile(v, flags) for k, v in by_key.items()}
+        self._always = self._compile(always, flags) if always else None
+        self._short = {k: v for k, v in self._by_key.items() if len(k) == 1}
+
+    @staticmethod
+    def _compile(alts: list[tuple[int, str]], flags: int) -> tuple[re.Pattern[str], list[int]]:
+        # Longest alternatives first is not needed: within one cue the author's order stands, across cues the
+        # earlier cue wins, as in one big alternation.
+        alts = sorted(alts, key=lambda t: t[0])
+        return re.compile("|".join(f"({a})" for _, a in alts), flags), [i for i, _ in alts]
+
+    def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
+        low = text.lower()
+        end = -1
+        for m in _STARTS.finditer(low):
+            pos = m.start()
+            if pos < end:
+                continue
+            best: tuple[int, int] | None = None  # (index, end)
+            for entry in (self._by_key.get(low[pos : pos + 2]), self._short.get(low[pos]), self._always):
+                if entry is None:
+                    continue
+                regex, owners = entry
+                hit = regex.match(text, pos)
+                if hit is not None:
+                    idx = owners[hit.lastindex - 1]  # type: ignore[operator]
+                    if best is None or idx < best[0]:
+                        best = (idx, hit.end())
+            if best is not None and best[1] > pos:
+                end = best[1]
+                yield pos, best[1], best[0]
