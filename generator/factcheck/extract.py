@@ -161,6 +161,9 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     if cm := _CURRENCY_BEFORE.search(before):
         kind, start = "money", a - (len(before) - cm.start())
         s = cm.group("sign") or cm.group("sign2")
+        if cm.group("sign") and start > 0 and (work[start - 1].isalnum() or work[start - 1] in "%$"):
+            start += len(cm.group("sign"))  # "$62K-$64K": a range dash, not a minus
+            s = cm.group("sign2")
         if s:
             sign = -1 if s.strip() in "-−" else 1
     elif sm := _SIGN_BEFORE.search(work[max(0, a - 2) : a]):
@@ -210,7 +213,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     return mention
 
 
-def _number_words(work: str, text: str, out: list[Mention]) -> None:
+def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
+    """Number words in ``work`` (digits blanked); units after them are read in ``look`` (digits kept)."""
     for m in FRACTION_WORDS.finditer(work):
         value = fraction_value(m.group())
         if value is not None:
@@ -220,15 +224,15 @@ def _number_words(work: str, text: str, out: list[Mention]) -> None:
         value = words_value(m.group())
         if value is None:
             continue
-        after = work[m.end() : m.end() + 40]
-        before = work[max(0, m.start() - 24) : m.start()]
-        measure = _MEASURE_AFTER.match(after)
+        after = look[m.end() : m.end() + 40]
+        before = look[max(0, m.start() - 24) : m.start()]
+        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or \
+            re.search(r"(?i:thousand|million|billion|trillion)$", m.group())
         valued = re.search(r"(?:\b(?:at|to|of|hit|reached|scored?|reads?|reading|a mere|just|only)\s+)$", before, re.I)
         if not measure and not (valued and value >= 2):
             continue  # "one of the", "two scenarios": not a claim about the data
         if value < 1 and not measure:
             continue
-        mention = _number(work.replace(m.group(), m.group(), 1), text, m) if False else None
         end = m.end()
         kind: Kind = "number"
         precision = 1.0
@@ -286,6 +290,8 @@ def _ranges(masked: str, mentions: list[Mention]) -> None:
             continue
         if j > i + 1 and not from_to:
             continue
+        if x.kind == "money" and y.kind == "number" and word in "-–—":
+            y.kind = "money"  # "$62-64K"
         if x.kind == "number" and y.kind in ("percent", "money", "index", "duration", "coins") and not x.scaled:
             x.kind, x.unit = y.kind, y.unit  # "10-12%": the first end takes the unit of the second
         if x.kind == y.kind and y.scaled and not x.scaled and x.value and y.value / x.value > 100:
@@ -308,6 +314,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     for m in NAMES.finditer(masked):
         _blank(chars, m.start(), m.end())
     work = _dates("".join(chars), out, text)
+    look = work
     last_end = -1
     for m in _NUM.finditer(work):
         if m.start() < last_end:
@@ -322,7 +329,10 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     for mention in out:
         _blank(chars, mention.start, mention.end)
     work = "".join(chars)
-    _number_words(work, text, out)
+    words: list[Mention] = []
+    _number_words(work, look, text, words)
+    # "nine out of 100": the digits belong to the number-word mention around them.
+    out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in words)] + words
     _timeframe_words(work, text, out)
     out.sort(key=lambda x: x.start)
     for mention in out:

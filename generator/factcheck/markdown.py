@@ -150,11 +150,7 @@ def read_layout(text: str) -> Layout:
         line_end = offset + len(line.rstrip("\n"))
         body = line.rstrip("\n")
         original = text[offset:line_end]
-        if not body.strip():
-            close_block(offset)
-            paragraph += 1
-            in_table = False
-        elif _TABLE_LINE.match(original) and original.count("|") >= 2:
+        if _TABLE_LINE.match(original) and original.count("|") >= 2:
             close_block(offset)
             cells = _split_cells(offset, original)
             if not in_table:
@@ -163,6 +159,10 @@ def read_layout(text: str) -> Layout:
                 paragraph += 1
             if any(masked[a:b].strip() for a, b in cells):
                 sentences.append(Sentence(offset, line_end, paragraph, cells=cells, header=header))
+        elif not body.strip():
+            close_block(offset)
+            paragraph += 1
+            in_table = False
         else:
             if in_table:
                 in_table = False

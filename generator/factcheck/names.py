@@ -29,5 +29,6 @@ NAME_PATTERNS: tuple[str, ...] = (
 NAMES = re.compile(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")", re.I)
 # Letter-digit tokens that *are* quantities or timeframes ("50x", "24h", "$60K", "4H", "1st").
 NUMERIC_TOKEN = re.compile(
-    r"\d+(?:\.\d+)?(?:[kKmMbBtT]|bn|mn|mln|tn|[xX]|h|H|hr|hrs|d|D|w|W|m|min|mins|s|am|pm|st|nd|rd|th)", re.A
+    r"\d+(?:\.\d+)?(?:[kKmMbBtT]|bn|mn|mln|tn|[xX]|h|H|hr|hrs|d|D|w|W|m|min|mins|s|am|pm|st|nd|rd|th|"
+    r"(?i:thousand|million|billion|trillion))", re.A
 )
