@@ -73,7 +73,8 @@ def format_number(value: float, decimals: int = 0) -> str:
 
 def format_hours(value: float) -> str:
     """'1 hour', '4 hours', '1 day', '90 days', '1 week' (a duration given in hours)."""
-    for size, word in ((168.0, "week"), (24.0, "day"), (1.0, "hour"), (1 / 60, "minute")):
+    for size, word in ((8760.0, "year"), (730.0, "month"), (168.0, "week"), (24.0, "day"), (1.0, "hour"),
+                       (1 / 60, "minute")):
         count = value / size
         if value >= size and abs(count - round(count)) < 1e-9:
             n = round(count)
@@ -319,6 +320,10 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
               formatter=format_number)
     b.add("technicals.rsi_period", float(next(iter(analysis.rsi.values())).period) if analysis.rsi else None,
           "count", "RSI period (candles)", None)
+    if analysis.rsi:  # the band edges an article may name ("below the oversold threshold of 30")
+        b.add("bands.rsi_oversold", RSI_OVERSOLD, "index", "RSI oversold threshold", None, formatter=format_number)
+        b.add("bands.rsi_overbought", RSI_OVERBOUGHT, "index", "RSI overbought threshold", None,
+              formatter=format_number)
 
     for tf, series in snapshot.candles.items():
         b.add(f"timeframes.{tf}", TIMEFRAMES[tf].total_seconds() / 3600, "hours", f"{tf} candles", series.source)

@@ -39,6 +39,8 @@ _MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|cl
                       r"rebound(?:ed)?|up move|upswing)\b", re.I)
 _MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
                         r"down move|downswing|correction)\b", re.I)
+_APPOSITION = re.compile(r"^(?:\s+of\s+(?:that|it|the\s+\S+(?:\s+\S+)?))?\s*,\s*(?:or|i\.e\.|that is|or about|or roughly)\s*$",
+                         re.I)
 _ANAPHORA = re.compile(r"^\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
 _DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|since|in|dated|set on|left on|reached on)\s*$", re.I)
 
@@ -181,6 +183,10 @@ class Binder:
         chars = list(layout.masked)
         for m in mentions:
             chars[m.start : m.end] = "#" * (m.end - m.start)
+        for i, m in enumerate(mentions):
+            if m.partner is not None and m.partner > i:  # "between X and Y": the "and" is no clause barrier
+                other = mentions[m.partner]
+                chars[m.end : other.start] = " " * (other.start - m.end)
         self.plain = "".join(chars)
 
     # --- evidence -----------------------------------------------------------------
@@ -248,6 +254,16 @@ class Binder:
                 rest = {k: v for k, v in cue.tags.items() if k not in said}
                 if rest:
                     out.append((rest, cue.weight * 0.15))
+        # "76% of the tally, or $1.9 billion": an apposition restates the amount before it.
+        j = i - 1
+        while j >= 0 and self.mentions[j].kind in ("duration", "timeframe", "date", "time", "year"):
+            j -= 1
+        if j >= 0 and m.kind in ("money", "number", "percent"):
+            prev = self.mentions[j]
+            if prev.kind in ("money", "number", "percent") and prev.kind != m.kind and \
+                    _APPOSITION.match(self.plain[prev.end : m.start]) and \
+                    layout.sentence_index(prev.start) == si:
+                out.extend(self.evidence(j))
         # "of that", "of it": the amount refers back to the previous amount.
         if _ANAPHORA.match(masked[m.end : m.end + 20]):
             ref = self._previous_bound(i)

@@ -18,6 +18,7 @@ from functools import lru_cache
 from generator.factcheck.lexicon import CHANGE_WORDS
 
 Tags = Mapping[str, str | tuple[str, ...]]
+AMOUNTS = ("liquidations", "volume", "open_interest", "market_cap", "etf_flows")  # what a "total" can be of
 
 # (pattern, tags, weight). Patterns are case-insensitive unless they start with (?-i).
 CUES: tuple[tuple[str, Tags, float], ...] = (
@@ -31,10 +32,13 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
      r"(?:were\s+|being\s+)?(?:longs?|shorts?)\b", {"aspect": "share"}, 0.3),
     (r"\bliquidat\w*|\brekt\b|\bwiped out\b|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
+    (r"\blongs? and shorts?\b|\bshorts? and longs?\b|\bboth sides\b|\blong and short\b", {"side": "total"}, 0.9),
     (r"\blongs?\b(?!-term)|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
     (r"\bshorts?\b(?!-term)|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)|bears\b",
      {"side": "short"}, 0.9),
-    (r"\btotal(?:led|ed|s|ling|ing)?\b|\bin all\b|\bcombined\b|\boverall\b|\baggregate\b|\ball told\b", {"side": "total"}, 0.7),
+    (r"\btotal(?:led|ed|s|ling|ing)?\b|\bin all\b|\bcombined\b|\boverall\b|\baggregate\b|\ball told\b",
+     {"side": "total", "metric": AMOUNTS}, 0.7),
+    (r"\btally\b|\bsum\b|\bamount\b", {"metric": AMOUNTS}, 0.6),
     # --- windows and timeframes ---
     (r"\b(?:1|one)[- ]?(?:hour|hr|h)\b|\bhourly\b|\b(?:past|last|latest|previous|single|an|the|that|one|same)\s+hour\b|"
      r"\b60[- ]?(?:minutes?|mins?)\b|\bwithin an hour\b", {"window": "1h", "tf": "1h"}, 1.0),
@@ -45,7 +49,15 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\bmonthly\b|\bmonth'?s?\b|\b30[- ]day\b", {"window": "1mo", "tf": "1mo"}, 0.8),
     (r"\byear\b|\bannual(?:ly|ized)?\b|\byear-to-date\b|\bYTD\b|\b12[- ]month\b", {"window": "1y"}, 0.8),
     (r"\b(?:15|fifteen)[- ]?(?:minutes?|mins?|m)\b", {"tf": "15m", "window": "15m"}, 1.0),
+    # "bears eye $58,200", "could retest $62,000": a level someone is watching, not where the price is.
+    (r"\b(?:eyes?|eyeing|targets?|targeting|retests?|retesting|tests?|testing|revisits?|revisiting|aims? for|"
+     r"toward|towards)\b(?=\s+(?:the\s+)?(?:\w+\s+)?\$)", {"metric": "level"}, 1.0),
+    (r"\bthresholds?\b|\boversold (?:level|line|mark)\b|\boverbought (?:level|line|mark)\b",
+     {"aspect": "threshold"}, 1.0),
     # --- price ---
+    # "sits above the price": the subject is a level; the word "price" here names no price figure.
+    (r"\b(?:above|below|under|beneath|overhead of)\s+the\s+(?:current\s+|spot\s+|market\s+)?price\b",
+     {"metric": "level"}, 0.8),
     (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
      r"\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
     (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
@@ -54,8 +66,8 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
      r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around|"
      r"as low as|as high as)\b", {"metric": ("price", "change")}, 0.6),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
-    (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high"}, 0.9),
-    (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low"}, 0.9),
+    (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
+    (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
     (r"\brange\b", {"aspect": ("low", "high")}, 0.5),
     (r"\b(?:to|at)(?=\s*\$\s?\d)", {"metric": "price"}, 0.45),
     (r"\bcurrent(?:ly)?\b|\bnow\b|\blatest\b|\blast (?:trade|price)\b|\bat press time\b|\bat the time of writing\b",
@@ -137,6 +149,7 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"open_interest\.usd", {"metric": "open_interest"}),
     (r"sentiment\.fear_greed", {"metric": "fear_greed"}),
     (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
+    (r"bands\.rsi_(?:oversold|overbought)", {"metric": "rsi", "aspect": "threshold"}),
     (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}"}),
     (r"levels\.fib_move_(low|high)_date", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
     (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move", "state": "intact"}),

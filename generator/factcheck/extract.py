@@ -321,7 +321,8 @@ def extract_mentions(layout: Layout) -> list[Mention]:
             continue  # the "100" of "8/100" belongs to the index mention before it
         mention = _number(work, text, m)
         if mention is not None:
-            if _PERIOD_BEFORE.search(work, max(0, mention.start - 30), mention.start):
+            if _PERIOD_BEFORE.search(work, max(0, mention.start - 30), mention.start) and mention.kind == "number" \
+                    and re.match(r"\s*[,)]", work[mention.end : mention.end + 3]):
                 mention.kind, mention.tags = "count", {"metric": "rsi", "aspect": "period"}
             out.append(mention)
             last_end = mention.end

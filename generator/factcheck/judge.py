@@ -140,6 +140,9 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact, index)
+    if m.qualifier in ("lower", "upper") and fact.key.startswith("price.") and _hypothetical(layout, m):
+        # "If BTC closes below $58,200": no claim about the price, but the number must be a level the data has.
+        return _as_level(m, index)
     if m.qualifier in ("lower", "upper") and position and fact.key.startswith(("levels.", "price.fib")):
         # "holds above the $58,200 support": the number names the level exactly; the words place the price.
         exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
@@ -154,6 +157,16 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
         if not ok:
             return Judgement("mismatch", fact, fact.display,
                              f"{label} is {fact.display}, far from a bound of {m.text.strip()}")
+    if not ok and binding.alternatives:
+        # The words fit several facts equally ("bears eye $X"): any of them may back the number;
+        # when none does, nothing singles out a fact to call it a mismatch against.
+        for alt in binding.alternatives:
+            if _within(m, float(alt.value))[0]:
+                return Judgement("verified", alt, alt.display, f"{alt.label} is {alt.display}")
+        if len(binding.alternatives) >= 2:
+            names = ", ".join(f.display for f in [fact, *binding.alternatives][:4])
+            return Judgement("unsupported", None, None,
+                             f"no fact matches; the words fit several ({names}) and none is {m.text.strip()}")
     if not ok:
         if position and m.qualifier in ("lower", "upper"):
             side = "above" if m.qualifier == "lower" else "below"
@@ -170,6 +183,15 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre, layout, index, pre=True)
     return judgement
+
+
+def _as_level(m: Mention, index: FactIndex) -> Judgement:
+    exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+    for info in index.by_unit.get("usd", []):
+        if "level" in info.tags.get("metric", ()) and _within(exact, float(info.fact.value))[0]:
+            f = info.fact
+            return Judgement("verified", f, f.display, f"{f.label} is {f.display}")
+    return Judgement("unsupported", None, None, f"no level in the data is at {m.text.strip()}")
 
 
 def _price_relation(layout: Layout, m: Mention) -> str | None:
@@ -234,7 +256,8 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
 
     hours = m.value or 0.0
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
-    summary = Binder.summarize(evidence)
+    # An asset name says nothing about which window a duration is ("a 5-year horizon for Bitcoin").
+    summary = Binder.summarize([(tags, w) for tags, w in evidence if "asset" not in tags])
     scored = [(Binder.score(info, summary), info) for info in infos]
     backed = [(s, info) for s, info in scored if s[1] > 0.5 and s[0] > 0]
     if backed:

@@ -53,6 +53,8 @@ def seed_facts(**overrides: float) -> FactSet:
     b.add("technicals.rsi_4h", v["rsi_4h"], "index", "RSI (4h)", SRC, formatter=format_number)
     b.add("technicals.rsi_1d", v["rsi_1d"], "index", "RSI (1d)", SRC, formatter=format_number)
     b.add("technicals.rsi_period", 14.0, "count", "RSI period (candles)", None)
+    b.add("bands.rsi_oversold", 30.0, "index", "RSI oversold threshold", None, formatter=format_number)
+    b.add("bands.rsi_overbought", 70.0, "index", "RSI overbought threshold", None, formatter=format_number)
     for tf, hours in (("4h", 4.0), ("1d", 24.0)):
         b.add(f"timeframes.{tf}", hours, "hours", f"{tf} candles", SRC)
     b.add("analysis.timeframe", 4.0, "hours", "Timeframe of the level analysis", None)
