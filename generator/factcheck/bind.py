@@ -29,6 +29,7 @@ _CUE_TAGS = cue_tags()
 _CUE_SCANNER = Scanner([pattern for pattern, _, _ in CUES])
 DEFAULT_WEIGHT = 0.35
 TIE = 0.3  # scores closer than this are a tie, broken by the value
+FOREIGN_SHARE = 0.75  # cues for a metric no fact has win over this share of the best fact's support
 _COMMA = re.compile(r"[,(){}\[\]]")
 _STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs\.?|compared (?:with|to)|although|"
                      r"though|and|as|with|after|before|which|where|when)\b", re.I)
@@ -369,7 +370,7 @@ class Binder:
         support = max(s[1] for s, _ in top)
         if m.kind in ("date", "time", "year"):
             binding = self._bind_date(m, scored, top, best)
-        elif support <= 0.05 or self._foreign(evidence) > support:
+        elif support <= 0.05 or self._foreign(evidence) >= FOREIGN_SHARE * support:
             binding = Binding(None, self._unsupported_reason(evidence), best)
         else:
             top.sort(key=lambda t: _distance(m, t[1].fact))

@@ -1,0 +1,178 @@
+"""Verdicts: what the fact-check says about correct and wrong sentences in news prose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.factcheck import CheckReport, check_article
+from tests.factcheck.seed_facts import seed_facts
+
+ARTICLES = Path(__file__).parent / "articles"
+FACTS = seed_facts()
+
+
+def check(text: str) -> CheckReport:
+    return check_article(text, FACTS)
+
+
+def verdict(text: str, written: str) -> str:
+    report = check(text)
+    found = [m for m in report.mentions if m.text == written]
+    assert found, [(m.text, m.kind) for m in report.mentions]
+    return found[0].verdict
+
+
+def failures(text: str) -> list[tuple[str, str]]:
+    return [(m.text, m.verdict) for m in check(text).failures]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in ARTICLES.glob("*.md")))
+def test_correct_news_articles_pass(name: str) -> None:
+    report = check((ARTICLES / name).read_text())
+    assert report.passed, report.to_text()
+    assert report.summary.mentions >= 30
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expected"),
+    [
+        # The precision rule: the fact rounds to the number at the precision written.
+        ("Bitcoin traded at $60.7K.", "$60.7K", "verified"),
+        ("Bitcoin traded at $61K.", "$61K", "verified"),
+        ("Bitcoin traded at $60K.", "$60K", "mismatch"),
+        ("Bitcoin traded at $60,704.", "$60,704", "verified"),
+        ("Bitcoin traded at $60,705.", "$60,705", "mismatch"),
+        ("Liquidations hit $431 million in the past hour.", "$431 million", "verified"),
+        ("Liquidations hit $0.43 billion in the past hour.", "$0.43 billion", "verified"),
+        ("Liquidations hit $430 million in the past hour.", "$430 million", "mismatch"),
+        # Qualifiers.
+        ("Roughly $425 million was liquidated in the past hour.", "$425 million", "verified"),
+        ("Over $1 billion was liquidated in the past hour.", "$1 billion", "mismatch"),
+        ("More than $400 million was liquidated in the past hour.", "$400 million", "verified"),
+        ("More than $100 million was liquidated in the past 24 hours.", "$100 million", "mismatch"),
+        ("Nearly $2.5 billion was liquidated in 24 hours.", "$2.5 billion", "verified"),
+        ("Nearly $2.5 billion was liquidated in the past hour.", "$2.5 billion", "mismatch"),
+        ("Bitcoin holds above $60,000.", "$60,000", "verified"),
+        ("Bitcoin trades below $60,000.", "$60,000", "direction"),
+        # Direction words against the sign of the change.
+        ("BTC is down 16.43% in 24 hours.", "16.43%", "verified"),
+        ("BTC is up 16.43% in 24 hours.", "16.43%", "direction"),
+        ("Bitcoin rallied 16.43% on the day.", "16.43%", "direction"),
+        ("Bitcoin's 24-hour change: -16.43%.", "-16.43%", "verified"),
+        ("Bitcoin fell 16.8% in 24 hours.", "16.8%", "mismatch"),
+        ("Funding is negative at 0.0125%.", "0.0125%", "verified"),
+        ("Funding stands at 0.0125%.", "0.0125%", "direction"),
+        # Metrics swapped: the words bind the number to its fact, whatever fact has that value.
+        ("Liquidations reached $2.51 billion in the past hour.", "$2.51 billion", "mismatch"),
+        ("Shorts accounted for $300 million of the hour's liquidations.", "$300 million", "mismatch"),
+        ("The daily RSI stands at 22.", "22", "mismatch"),
+        ("The Crypto Fear & Greed Index stands at 22/100.", "22/100", "mismatch"),
+        ("Open interest stands at $2.51 billion.", "$2.51 billion", "mismatch"),
+        # No fact backs it.
+        ("Spot bitcoin ETFs saw inflows of $431 million.", "$431 million", "unsupported"),
+        ("Bitcoin's market dominance rose to 52.3%.", "52.3%", "unsupported"),
+        ("Ether fell 5% to $3,000.", "5%", "unsupported"),
+        ("Analysts set a price target of $100,000.", "$100,000", "unsupported"),
+        ("Traders used 50x leverage.", "50x", "unsupported"),
+        ("The June 2022 sell-off saw over $1 billion in hourly liquidations.", "$1 billion", "unsupported"),
+        ("The 200-day moving average sits at $41,250.", "$41,250", "unsupported"),
+        ("Bitcoin is 18% below its all-time high of $73,800.", "$73,800", "unsupported"),
+        # Durations and dates.
+        ("On the 4-hour chart, momentum faded.", "4-hour", "verified"),
+        ("On the weekly chart, momentum faded.", "weekly", "unsupported"),
+        ("1-hour liquidations reached $431 million.", "1-hour", "verified"),
+        ("8-hour liquidations reached $431 million.", "8-hour", "mismatch"),
+        ("Funding resets every 8 hours.", "8 hours", "verified"),
+        ("February 6, 2026 — Bitcoin fell.", "February 6, 2026", "verified"),
+        ("The June 2022 crash was worse.", "June 2022", "unsupported"),
+        ("Data as of February 5, 2026, 14:00 UTC.", "February 5, 2026, 14:00 UTC", "mismatch"),
+        ("Bitcoin broke below support at $62,000, a level set on January 2, 2026.", "January 2, 2026", "verified"),
+        ("Bitcoin broke below support at $62,000, a level set on January 3, 2026.", "January 3, 2026", "mismatch"),
+    ],
+)
+def test_verdicts(text: str, written: str, expected: str) -> None:
+    assert verdict(text, written) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The 4-hour RSI is deep in oversold territory.", "verified"),
+        ("The 4-hour RSI is in overbought territory.", "mismatch"),
+        ("The 4-hour RSI is no longer oversold.", "mismatch"),
+        ("The Crypto Fear & Greed Index signals extreme fear.", "verified"),
+        ("The Crypto Fear & Greed Index signals greed.", "mismatch"),
+        ("Bitcoin broke below support at $62,000.", "verified"),
+        ("Bitcoin broke above resistance at $62,000.", "mismatch"),
+        ("Bitcoin fell on Friday.", "verified"),
+        ("Bitcoin rallied on Friday.", "direction"),
+        ("A fair value gap between $63,500 and $65,000 sits above the price.", "verified"),
+        ("A fair value gap between $63,500 and $65,000 sits below the price.", "direction"),
+    ],
+)
+def test_qualitative_claims(text: str, expected: str) -> None:
+    claims = [m for m in check(text).mentions if m.kind == "claim"]
+    assert claims, check(text).mentions
+    assert claims[0].verdict == expected, claims
+
+
+def test_level_on_the_wrong_side() -> None:
+    assert ("$58,200", "verified") not in failures("The levels to watch are $58,200 below and $65,000 above.")
+    assert ("$58,200", "direction") in failures("The levels to watch are $58,200 above and $65,000 below.")
+    assert ("$58,200", "direction") in failures("Bitcoin trades below the $58,200 support.")
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ('"This is a textbook capitulation," said one analyst.', True),
+        ("“We are buying this dip,” Jane Doe, head of research at Example Capital, told reporters.", True),
+        ("According to a market strategist, the selling is almost over.", True),
+        ("Traders say the market is oversold.", True),
+        ("Jane Doe, an analyst at Example Research, said the bottom is in.", True),
+        ('The so-called "max pain" level has drawn attention.', False),
+        ("According to CoinGlass data, liquidations topped $431 million in an hour.", False),
+    ],
+)
+def test_quotes(text: str, flagged: bool) -> None:
+    quotes = [m for m in check(text).mentions if m.verdict == "quote"]
+    assert bool(quotes) == flagged, quotes
+
+
+def test_report_fields_and_spans() -> None:
+    text = "Bitcoin fell 16.43% to $60,704. Over $1 billion was liquidated in the past hour."
+    report = check(text)
+    assert report.summary.mentions == len(report.mentions)
+    assert report.summary.failed == report.summary.mismatch + report.summary.direction + report.summary.unsupported \
+        + report.summary.quote
+    bad = report.failures[0]
+    assert (bad.text, bad.verdict, bad.fact, bad.expected) == ("$1 billion", "mismatch",
+                                                              "liquidations.total_1h_usd", "$431 million")
+    assert text[bad.start : bad.end] == bad.text
+    assert bad.sentence == "Over $1 billion was liquidated in the past hour."
+    for m in report.mentions:
+        assert text[m.start : m.end] == m.text
+    rendered = report.to_text()
+    assert "MISMATCH" in rendered and "expected: $431 million" in rendered and bad.sentence in rendered
+
+
+def test_fragment_and_front_matter_give_the_same_spans() -> None:
+    section = "## Price action\n\nBitcoin fell 16.43% over the past 24 hours to $60,704.\n"
+    article = "---\ntitle: Bitcoin at $99,999\nstatus: draft\n---\n\n# Headline\n\n" + section
+    a, b = check(section), check(article)
+    assert a.passed and b.passed
+    offset = article.index(section)
+    assert [(m.start + offset, m.text) for m in a.mentions] == [(m.start, m.text) for m in b.mentions]
+    assert "$99,999" not in [m.text for m in b.mentions]
+
+
+def test_markdown_link_targets_and_code_are_not_checked() -> None:
+    text = "Bitcoin fell to $60,704 ([chart](https://example.com/btc/12345)); the code `x = 99` is skipped."
+    assert [m.text for m in check(text).mentions if m.kind != "claim"] == ["$60,704"]
+
+
+def test_empty_and_numberless_text() -> None:
+    assert check("").passed and check("").summary.mentions == 0
+    assert check("Markets were quiet.").passed
