@@ -169,6 +169,15 @@ def rsi_band(text: str, report: CheckReport, rng: random.Random) -> Iterator[Var
              "Oversold": "Overbought", "Overbought": "Oversold"}
     facts = tuple(m.fact for m in report.mentions if m.fact and m.fact.startswith("technicals.rsi_"))
     yield from _swap_words(text, report, "rsi_band", table, facts)
+    # A neutral reading called oversold (or overbought when it is below 30 anyway).
+    for m in re.finditer(r"RSI stands at (\d+), (in neutral territory|showing no momentum extreme)", text):
+        word = "overbought" if int(m.group(1)) < 30 else "oversold"
+        t, span = _replace(text, m.start(2), m.end(2), f"in {word} territory")
+        yield Variant("rsi_band", t, span, f"{m.group(2)} -> in {word} territory")
+    for m in re.finditer(r"\| RSI \([^|]*\| (\d+) \| (Neutral) \|", text):
+        word = "Overbought" if int(m.group(1)) < 30 else "Oversold"
+        t, span = _replace(text, m.start(2), m.end(2), word)
+        yield Variant("rsi_band", t, span, f"Neutral -> {word} (table)")
 
 
 def fear_greed_band(text: str, report: CheckReport, rng: random.Random) -> Iterator[Variant]:
