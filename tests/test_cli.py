@@ -124,7 +124,7 @@ def test_schema_snapshot() -> None:
 
 
 def test_help_everywhere() -> None:
-    for args in ([], ["generate"], ["schema"]):
+    for args in ([], ["generate"], ["check"], ["schema"]):
         proc = run(*args, "--help")
         assert proc.returncode == 0 and "usage:" in proc.stdout
 
@@ -137,3 +137,95 @@ def test_template_run_does_not_import_openai_or_plotting(tmp_path: Path) -> None
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.strip().endswith("[]"), proc.stdout + proc.stderr
+
+
+# --- the fact-check: the gate in generate, and the check command -------------------------------------------
+
+
+def _generated(tmp_path: Path) -> Path:
+    proc = run("generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    return tmp_path / "2018-02-06" / "btc-daily"
+
+
+def test_generate_checks_the_article(tmp_path: Path) -> None:
+    folder = _generated(tmp_path)
+    article = (folder / "article.md").read_text()
+    report = json.loads((folder / "factcheck.json").read_text())
+    assert report["status"] == "passed" and report["summary"]["failed"] == 0
+    assert report["summary"]["mentions"] == report["summary"]["verified"] > 50
+    assert "\nstatus: draft\n" in article and "  status: passed\n" in article
+    assert "checked against it before publication" in article
+    for m in report["mentions"]:  # spans point into article.md as written, front matter included
+        assert article[m["start"] : m["end"]] == m["text"]
+        assert set(m) >= {"text", "start", "end", "kind", "value", "verdict", "fact", "expected", "reason"}
+
+
+def test_generate_blocks_a_draft_that_fails(tmp_path: Path) -> None:
+    templates = tmp_path / "templates" / "sections"
+    templates.mkdir(parents=True)
+    (templates / "disclaimer.md.j2").write_text(
+        "**Disclaimer:** Bitcoin last traded this low in March 2020, when liquidations topped $1.2 billion.\n")
+    cfg = tmp_path / "marketnews.toml"
+    cfg.write_text(f'templates_dir = "{tmp_path / "templates"}"\n')
+    proc = run("--config", str(cfg), "generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stdout.startswith("wrote ") and "(blocked)" in proc.stdout
+    assert proc.stderr.count("\n") == 1 and "failed the fact-check" in proc.stderr
+    folder = tmp_path / "out" / "2018-02-06" / "btc-daily"
+    assert sorted(p.name for p in folder.iterdir()) == ["article.html", "article.md", "factcheck.json", "snapshot.json"]
+    assert "\nstatus: blocked\n" in (folder / "article.md").read_text()
+    report = json.loads((folder / "factcheck.json").read_text())
+    bad = {(m["text"], m["verdict"]) for m in report["mentions"] if m["verdict"] != "verified"}
+    assert bad == {("March 2020", "unsupported"), ("$1.2 billion", "unsupported")}
+
+
+def test_check_passes_on_a_generated_article(tmp_path: Path) -> None:
+    folder = _generated(tmp_path)
+    proc = run("check", str(folder / "article.md"), "--snapshot", str(folder / "snapshot.json"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.startswith("PASSED: ")
+    proc = run("check", str(folder / "article.md"), "--snapshot", str(EXAMPLE), "--json")
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout) == json.loads((folder / "factcheck.json").read_text())
+
+
+def test_check_reports_each_failure_with_its_sentence(tmp_path: Path) -> None:
+    folder = _generated(tmp_path)
+    edited = tmp_path / "edited.md"
+    text = (folder / "article.md").read_text()
+    edited.write_text(text.replace("Bitcoin tumbled 14.72%", "Bitcoin surged 14.72%").replace(
+        "Liquidations totalled $412 million", "Liquidations totalled $512 million"))
+    proc = run("check", str(edited), "--snapshot", str(folder / "snapshot.json"))
+    assert proc.returncode == 3, proc.stderr
+    assert "DIRECTION   '14.72%'" in proc.stdout and "MISMATCH    '$512 million'" in proc.stdout
+    assert "expected: $412 million" in proc.stdout
+    assert "in: Liquidations totalled $512 million on BitMEX" in proc.stdout
+    assert "FAILED: " in proc.stdout.splitlines()[-1]
+    data = json.loads(run("check", str(edited), "--snapshot", str(EXAMPLE), "--json").stdout)
+    assert data["status"] == "failed" and data["summary"]["direction"] >= 1 and data["summary"]["mismatch"] == 1
+
+
+def test_check_bad_input(tmp_path: Path) -> None:
+    folder = _generated(tmp_path)
+    proc = run("check", str(tmp_path / "nope.md"), "--snapshot", str(EXAMPLE))
+    assert_clean_failure(proc)
+    assert "article file not found" in proc.stderr
+    proc = run("check", str(folder / "article.md"), "--snapshot", str(tmp_path / "nope.json"))
+    assert_clean_failure(proc)
+    assert "snapshot file not found" in proc.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"asset": "BTC"}')
+    proc = run("check", str(folder / "article.md"), "--snapshot", str(bad))
+    assert_clean_failure(proc)
+    assert "not a valid snapshot" in proc.stderr
+    binary = tmp_path / "binary.md"
+    binary.write_bytes(b"\xff\xfe\x00\x81 not text")
+    proc = run("check", str(binary), "--snapshot", str(EXAMPLE))
+    assert_clean_failure(proc)
+    assert "not UTF-8" in proc.stderr
+    proc = run("check", str(tmp_path), "--snapshot", str(EXAMPLE))
+    assert_clean_failure(proc)
+    proc = run("check", str(folder / "article.md"))
+    assert_clean_failure(proc)
+    assert "--snapshot" in proc.stderr

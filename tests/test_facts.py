@@ -84,3 +84,26 @@ def test_missing_data_gives_no_fact(example_snapshot: MarketSnapshot) -> None:
     bare = example_snapshot.model_copy(update={"liquidations": None, "funding": None, "fear_greed": None})
     facts = build_facts(bare, analyze(bare))
     assert not any(f.key.startswith(("liquidations.", "funding.", "sentiment.")) for f in facts)
+
+
+def test_hours() -> None:
+    from generator.facts import format_hours
+
+    assert [format_hours(h) for h in (1, 4, 8, 24, 168, 2160, 0.25)] == [
+        "1 hour", "4 hours", "8 hours", "1 day", "1 week", "90 days", "15 minutes"]
+
+
+def test_facts_the_check_needs(example_snapshot: MarketSnapshot) -> None:
+    """Windows, timeframes and names the fact-check verifies durations and subjects against."""
+    facts = build_facts(example_snapshot, analyze(example_snapshot))
+    assert facts["article.asset"].value == "BTC" and facts["article.asset"].unit == "text"
+    assert facts["timeframes.1d"].value == 24 and facts["analysis.timeframe"].value == 24
+    assert facts["windows.liquidations_1h"].value == 1 and facts["windows.liquidations_24h"].value == 24
+    assert facts["windows.funding_interval"].display == "8 hours"
+    assert facts["windows.change"].value == 24
+    assert facts["windows.fib"].value == 90 * 24 and facts["windows.levels"].value == 120 * 24
+    assert facts["levels.broken"].context == "support"
+    assert (facts["bands.rsi_oversold"].value, facts["bands.rsi_overbought"].value) == (30, 70)
+    bare = example_snapshot.model_copy(update={"liquidations": None, "funding": None})
+    keys = {f.key for f in build_facts(bare, analyze(bare))}
+    assert not keys & {"windows.liquidations_1h", "windows.funding_interval"}
