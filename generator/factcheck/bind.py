@@ -98,6 +98,10 @@ class FactIndex:
     asset: str | None
     asset_names: tuple[str, ...]
     metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
+    by_key: dict[str, FactInfo] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key = {info.key: info for info in self.infos}
 
 
 def index_facts(facts: FactSet) -> FactIndex:
@@ -162,8 +166,17 @@ def _asset_scanner(ours: tuple[str, ...]) -> Scanner:
     return Scanner([alternation(ours) or r"(?!x)x", alternation(others)])
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+_WORD = re.compile(r"\S+")
+
+
+def _count(positions: list[int], a: int, b: int) -> int:
+    """How many of the sorted ``positions`` lie in [a, b)."""
+    return bisect_left(positions, b) - bisect_left(positions, a)
+
+
+@lru_cache(maxsize=256)
+def _title_cues(title: str) -> tuple[tuple[Tags, float], ...]:
+    return tuple(_CUE_TAGS[k] for _, _, k in _CUE_SCANNER.finditer(title))
 
 
 Summary = dict[str, tuple[float, dict[str, float]]]
@@ -189,6 +202,10 @@ class Binder:
                 other = mentions[m.partner]
                 chars[m.end : other.start] = " " * (other.start - m.end)
         self.plain = "".join(chars)
+        # Positions of words and clause barriers, counted between two points by bisection.
+        self._words = [w.start() for w in _WORD.finditer(self.plain)]
+        self._commas = [c.start() for c in _COMMA.finditer(self.plain)]
+        self._strong = [c.start() for c in _STRONG.finditer(self.plain)]
 
     # --- evidence -----------------------------------------------------------------
 
@@ -230,23 +247,20 @@ class Binder:
                     out.append((cue.tags, cue.weight * w))
                     continue
             a, b = (cue.end, m.start) if cue.end <= m.start else (m.end, cue.start)
-            gap = self.plain[a:b]
-            w = cue.weight / (1 + _words(gap) / 6)
+            w = cue.weight / (1 + _count(self._words, a, b) / 6)
             if cue.start >= m.end:
                 nxt = bisect_left(self._mention_starts, cue.end)
                 if nxt < len(self.mentions) and self.mentions[nxt].start < sent.end and nxt not in skip \
                         and _RIGHT_ATTACH.match(self.plain[cue.end : self.mentions[nxt].start]):
                     w *= 0.25
-            w *= 0.5 ** len(_COMMA.findall(gap)) * 0.4 ** len(_STRONG.findall(gap))
+            w *= 0.5 ** _count(self._commas, a, b) * 0.4 ** _count(self._strong, a, b)
             w *= 0.45 ** self._mentions_between(a, b, skip)
             if w > 0.02:
                 out.append((cue.tags, w))
         if sent.cells:
             for col, title in enumerate(sent.header):
                 if cell == col and title:
-                    for _, _, k in _CUE_SCANNER.finditer(title):
-                        tags, weight = _CUE_TAGS[k]
-                        out.append((tags, weight * 0.3))
+                    out.extend((tags, weight * 0.3) for tags, weight in _title_cues(title))
         elif si > 0 and layout.sentences[si - 1].paragraph == sent.paragraph and not layout.sentences[si - 1].cells:
             # The previous sentence speaks only to what this one leaves unsaid ("Long positions accounted for...").
             said = {slot for tags, w in out if w > 0.1 for slot in tags}

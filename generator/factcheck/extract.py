@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, When, parse_date
-from generator.factcheck.lexicon import COIN_UNITS, QUALIFIERS_AFTER, QUALIFIERS_BEFORE
+from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout
-from generator.factcheck.names import NAMES, NUMERIC_TOKEN
+from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_value, words_value
 
 Kind = str  # money | percent | index | number | ratio | leverage | duration | timeframe | date | time | year | coins | count
@@ -93,11 +93,19 @@ def _blank(chars: list[str], a: int, b: int) -> None:
         chars[i] = " "
 
 
+_QTOKEN = re.compile(r"[a-z]+\.?|[~≈<>≤≥]=?")
+
+
 def _qualifier(masked: str, start: int, end: int) -> str:
-    before = masked[max(0, start - 40) : start]
-    for pattern, kind in QUALIFIERS_BEFORE:
-        if pattern.search(before):
-            return kind
+    """exact | approx | nearly | just_over | lower | upper, from the words just before (or after) the number."""
+    tokens = _QTOKEN.findall(masked[max(0, start - 40) : start].lower())[-6:]
+    for _ in range(3):
+        for n in (4, 3, 2, 1):
+            if len(tokens) >= n and (kind := QUALIFIER_PHRASES.get(" ".join(tokens[-n:]))):
+                return kind
+        if not tokens or tokens[-1] not in QUALIFIER_FILLERS:
+            break
+        tokens = tokens[:-1]
     after = masked[end : end + 12]
     for pattern, kind in QUALIFIERS_AFTER:
         if pattern.match(after):
@@ -105,36 +113,50 @@ def _qualifier(masked: str, start: int, end: int) -> str:
     return "exact"
 
 
-# Where a date can be: a month name, an ISO date, a clock time, a quarter. Patterns run only near these.
+# Where a date can be, and which patterns to try there: a month name, an ISO date, a clock time, a quarter.
 _DATE_ANCHOR = re.compile(
-    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b\d{4}-\d\d-\d\d|\d:\d\d|\bq[1-4]\s|"
-    r"\d\s*[ap]\.?m\b", re.I)
+    r"(?P<month>\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)|(?P<iso>\b\d{4}-\d\d-\d\d)|"
+    r"(?P<clock>\d:\d\d|\d\s*[ap]\.?m\b)|(?P<quarter>\bq[1-4]\s)")
+_BY_ANCHOR = {
+    "month": (DATE_PATTERNS[0], DATE_PATTERNS[1], DATE_PATTERNS[3], MONTH_ONLY),
+    "iso": (DATE_PATTERNS[2],),
+    "clock": (DATE_PATTERNS[5], DATE_PATTERNS[6]),
+    "quarter": (DATE_PATTERNS[4],),
+}
 
 
 def _dates(work: str, out: list[Mention], text: str) -> str:
     chars = list(work)
     taken: list[tuple[int, int]] = []
-    windows = [(max(0, m.start() - 30), m.end() + 40) for m in _DATE_ANCHOR.finditer(work)]
-    for pattern in (*DATE_PATTERNS, MONTH_ONLY):
-        for lo, hi in windows:
-            for m in pattern.finditer(work, lo, hi):
-                full = pattern.match(work, m.start())  # the window may have cut the date short
-                if full is None:
-                    continue
-                m = full
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                when = parse_date(m)
-                if when is None:
-                    continue
-                kind = "time" if when.year is None and when.month is None and not when.months \
-                    and when.hour is not None else "date"
-                if kind == "date" and when.month is not None and when.day is not None and when.year is None \
-                        and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
-                    continue
-                out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
-                taken.append(m.span())
-                _blank(chars, m.start(), m.end())
+    low = work.lower()
+    for anchor in _DATE_ANCHOR.finditer(low):
+        lo, hi = max(0, anchor.start() - 30), anchor.end() + 40
+        if taken and anchor.start() < taken[-1][1]:
+            continue
+        for pattern in _BY_ANCHOR[anchor.lastgroup or "month"]:
+            m = pattern.search(work, lo, hi)
+            while m is not None and m.end() <= anchor.start():
+                m = pattern.search(work, m.end(), hi)
+            if m is None or m.start() > anchor.end():
+                continue
+            full = pattern.match(work, m.start())  # the window may have cut the date short
+            if full is None:
+                continue
+            m = full
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            when = parse_date(m)
+            if when is None:
+                continue
+            kind = "time" if when.year is None and when.month is None and not when.months \
+                and when.hour is not None else "date"
+            if kind == "date" and when.month is not None and when.day is not None and when.year is None \
+                    and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
+                continue
+            out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
+            taken.append(m.span())
+            _blank(chars, m.start(), m.end())
+            break
     return "".join(chars)
 
 
@@ -311,8 +333,8 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     text, masked = layout.text, layout.masked
     out: list[Mention] = []
     chars = list(masked)
-    for m in NAMES.finditer(masked):
-        _blank(chars, m.start(), m.end())
+    for a, b in name_spans(masked):
+        _blank(chars, a, b)
     work = _dates("".join(chars), out, text)
     look = work
     last_end = -1

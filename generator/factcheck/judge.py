@@ -107,7 +107,7 @@ def _within(m: Mention, value: float) -> tuple[bool, str]:
 
 
 def _is_position(fact: Fact, index: FactIndex) -> bool:
-    info = next((i for i in index.infos if i.key == fact.key), None)
+    info = index.by_key.get(fact.key)
     metric = info.tags.get("metric", ()) if info else ()
     return fact.unit == "usd" and any(x in POSITION_METRICS for x in metric)
 

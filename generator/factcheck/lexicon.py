@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import re
 
-# Qualifiers before a number, nearest first; the kind decides how judge.py compares.
-#   approx: within 5% either way; nearly: up to 5% below (never above); lower/upper: a bound.
-_Q = r"(?:\s+(?:a|an|the|some|just|roughly|about)){0,2}\s*$"
-QUALIFIERS_BEFORE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:nearly|almost|close to|just (?:under|below|shy of)|a touch under|approaching)" + _Q, re.I), "nearly"),
-    (re.compile(r"\b(?:just (?:over|above)|a touch over|slightly (?:over|above|more than))" + _Q, re.I), "just_over"),
-    (re.compile(r"(?:\b(?:about|around|roughly|approximately|approx\.?|circa|ca\.|an estimated|estimated|some|nearly|"
-                r"near|in the region of|on the order of|in the vicinity of)|~|≈)" + _Q, re.I), "approx"),
-    (re.compile(r"(?:\b(?:over|more than|above|exceeding|exceeded|in excess of|upwards of|north of|at least|beyond|"
-                r"topping|topped|surpassing|surpassed|greater than|higher than|as (?:much|many) as)|>=?|≥)" + _Q, re.I), "lower"),
-    (re.compile(r"(?:\b(?:under|less than|below|beneath|fewer than|at most|up to|south of|no more than|lower than|"
-                r"as (?:little|few) as|shy of)|<=?|≤)" + _Q, re.I), "upper"),
-)
+# Qualifiers before a number; judge.py decides how each kind compares:
+#   approx: within 5% either way; nearly: up to 5% below (never above); just_over: up to 5% above;
+#   lower/upper: a bound ("over $1 billion", "less than 20%").
+QUALIFIER_PHRASES: dict[str, str] = {
+    **dict.fromkeys(("nearly", "almost", "close to", "just under", "just below", "just shy of", "a touch under",
+                     "approaching"), "nearly"),
+    **dict.fromkeys(("just over", "just above", "a touch over", "slightly over", "slightly above",
+                     "slightly more than"), "just_over"),
+    **dict.fromkeys(("about", "around", "roughly", "approximately", "approx", "approx.", "circa", "ca.",
+                     "an estimated", "estimated", "some", "near", "in the region of", "on the order of",
+                     "in the vicinity of", "~", "≈"), "approx"),
+    **dict.fromkeys(("over", "more than", "above", "exceeding", "exceeded", "in excess of", "upwards of", "north of",
+                     "at least", "beyond", "topping", "topped", "surpassing", "surpassed", "greater than",
+                     "higher than", "as much as", "as many as", ">", ">=", "≥"), "lower"),
+    **dict.fromkeys(("under", "less than", "below", "beneath", "fewer than", "at most", "up to", "south of",
+                     "no more than", "lower than", "as little as", "as few as", "shy of", "<", "<=", "≤"), "upper"),
+}
+QUALIFIER_FILLERS = frozenset(("a", "an", "the", "just", "roughly"))
 QUALIFIERS_AFTER: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\+|\s+or (?:more|above|higher)\b|\s+plus\b", re.I), "lower"),
     (re.compile(r"\s+or (?:so|thereabouts)\b|-ish\b", re.I), "approx"),

@@ -27,7 +27,14 @@ NAME_PATTERNS: tuple[str, ...] = (
     r"Proof[- ]of[- ]\w+",
 )
 NAMES = re.compile(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")", re.I)
-# Letter-digit tokens that *are* quantities or timeframes ("50x", "24h", "$60K", "4H", "1st").
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the names in ``text`` whose numbers are not quantities."""
+    return [m.span() for m in NAMES.finditer(text)]
+
+
+# Letter-digit tokens that *are* quantities or timeframes ("50x", "24h", "$60K", "4H", "1st", "18.75million").
 NUMERIC_TOKEN = re.compile(
     r"\d+(?:\.\d+)?(?:[kKmMbBtT]|bn|mn|mln|tn|[xX]|h|H|hr|hrs|d|D|w|W|m|min|mins|s|am|pm|st|nd|rd|th|"
     r"(?i:thousand|million|billion|trillion))", re.A

@@ -54,6 +54,8 @@ def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
         alone = not masked[sent_a.start : m.start()].strip(" *_>") and not masked[m.end() : sent_b.end].strip(" *_.")
         if _ATTRIBUTION_NEAR.search(around) or full_sentence or first_person or (alone and words >= 6):
             out.append((m.start(), m.end(), "quoted speech: the data cannot back a quote"))
+    if not _ATTRIBUTION_NEAR.search(masked):
+        return sorted(out)
     for m in _ATTRIBUTED.finditer(masked):
         if any(a <= m.start() < b for a, b, _ in out):
             continue
