@@ -91,7 +91,6 @@ def main() -> None:
     one = rate(items, args.rounds)
     cores = os.cpu_count() or 1
     with ProcessPoolExecutor(cores) as pool:
-        start = time.perf_counter()
         list(pool.map(_chunk_rate, [(args.articles, 1)] * cores))  # each worker: build + check its corpus
         per_worker = list(pool.map(_chunk_rate, [(args.articles, args.rounds)] * cores))
     q = quantulum_rate(items)

@@ -71,7 +71,8 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
             j = judge_number(m, binder.bind(i), layout, index)
         judgements.append(j)
     _history(layout, mentions, judgements)
-    results = [_result(layout, m.start, m.end, m.kind, _value(m), j) for m, j in zip(mentions, judgements)]
+    results = [_result(layout, m.start, m.end, m.kind, _value(m), j, None if m.when else m.precision)
+               for m, j in zip(mentions, judgements)]
     facts_of = [j.fact for j in judgements]
     claims = [c for check in CLAIM_CHECKS for c in check(layout, index)]
     claims += side_claims(layout, index, mentions, facts_of) + direction_claims(layout, index, mentions)
@@ -105,10 +106,12 @@ def _value(m: Mention) -> float | str | None:
     return m.value
 
 
-def _result(layout: Layout, start: int, end: int, kind: str, value: float | str | None, j: Judgement) -> MentionResult:
+def _result(layout: Layout, start: int, end: int, kind: str, value: float | str | None, j: Judgement,
+            precision: float | None = None) -> MentionResult:
     # model_construct: every field is built here from checked values; validation would only cost time.
     return MentionResult.model_construct(
-        text=layout.text[start:end], start=start, end=end, kind=kind, value=value, verdict=j.verdict,
+        text=layout.text[start:end], start=start, end=end, kind=kind, value=value, precision=precision,
+        verdict=j.verdict,
         fact=j.fact.key if j.fact else None, expected=j.expected, reason=j.reason,
         sentence=layout.sentence_text(start),
     )

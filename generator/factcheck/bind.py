@@ -11,7 +11,6 @@ ties between equally supported facts — it never picks a fact on its own.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 from bisect import bisect_left, bisect_right
@@ -473,17 +472,8 @@ def _moment(fact: Fact) -> datetime:
     return moment.astimezone(timezone.utc) if moment.tzinfo else moment
 
 
-def fmt_hours(hours: float) -> str:
-    if hours % 24 == 0 and hours >= 24:
-        days = hours / 24
-        return f"{days:g} day" + ("s" if days != 1 else "")
-    if hours < 1:
-        return f"{hours * 60:g} minutes"
-    return f"{hours:g} hour" + ("s" if hours != 1 else "")
-
-
 def isclose(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol + 1e-9 * max(1.0, abs(a), abs(b))
 
 
-__all__ = ["Binder", "Binding", "FactIndex", "find_cues", "index_facts", "fmt_hours", "isclose", "math"]
+__all__ = ["Binder", "Binding", "FactIndex", "find_cues", "index_facts", "isclose"]

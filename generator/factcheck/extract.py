@@ -248,18 +248,13 @@ def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
             continue
         after = look[m.end() : m.end() + 40]
         before = look[max(0, m.start() - 24) : m.start()]
-        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or \
-            re.search(r"(?i:thousand|million|billion|trillion)$", m.group())
+        last_word = m.group().lower().replace("-", " ").split()[-1]
+        scale = _SCALES.get(last_word, 1.0)  # "five billion": precise to a billion
+        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or scale > 1
         valued = re.search(r"(?:\b(?:at|to|of|hit|reached|scored?|reads?|reading|a mere|just|only)\s+)$", before, re.I)
         if not measure and not (valued and value >= 2):
             continue  # "one of the", "two scenarios": not a claim about the data
-        if value < 1 and not measure:
-            continue
-        end = m.end()
-        kind: Kind = "number"
-        precision = 1.0
-        unit = None
-        scaled = False
+        end, kind, precision, unit = m.end(), "number", scale, None
         if pm := _PERCENT.match(after):
             kind, end = "percent", end + pm.end()
         elif im := _INDEX.match(after):
@@ -270,16 +265,11 @@ def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
             if hours is None:
                 continue
             kind, end, unit = "duration", end + dm.end(), u
-            value *= hours
-            precision = hours
-        elif _CURRENCY_AFTER.match(after):
-            kind, end = "money", end + _CURRENCY_AFTER.match(after).end()  # type: ignore[union-attr]
-        elif re.search(r"\b(?:thousand|million|billion|trillion)$", m.group(), re.I):
-            scaled = True
-            precision = value / max(1, words_value(m.group().split()[0]) or 1)
-        mention = Mention(m.start(), end, text[m.start() : end], kind, value, precision, words=True, unit=unit,
-                          scaled=scaled)
-        out.append(mention)
+            value, precision = value * hours, hours
+        elif cm := _CURRENCY_AFTER.match(after):
+            kind, end = "money", end + cm.end()
+        out.append(Mention(m.start(), end, text[m.start() : end], kind, value, precision, words=True, unit=unit,
+                           scaled=scale > 1))
 
 
 def _timeframe_words(work: str, text: str, out: list[Mention]) -> None:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from generator.facts import Fact, format_hours
-from generator.factcheck.bind import Binding, FactIndex, isclose
+from generator.factcheck.bind import TIE, Binder, Binding, FactIndex, _moment, isclose
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
@@ -61,10 +61,8 @@ def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
             lo, hi = sent.cells[cell]
     masked = layout.masked
     left = masked[lo:start]
-    last = None
-    for last in _BARRIER.finditer(left):
-        pass
-    a = lo + last.end() if last else lo
+    ends = [b.end() for b in _BARRIER.finditer(left)]
+    a = lo + ends[-1] if ends else lo
     m = _BARRIER.search(masked, end, hi)
     b = m.start() if m else hi
     return a, b
@@ -202,11 +200,10 @@ def _price_relation(layout: Layout, m: Mention) -> str | None:
     if bm := _BREAK_BEFORE.search(before[-80:]):
         rel = bm.group("rel").lower()
         return None if rel in ("through", "past") else ("below" if rel in ("below", "under", "beneath") else "above")
-    found = None
-    for found in _PRICE_RELATION.finditer(before):
-        pass
-    if found is None:
+    relations = list(_PRICE_RELATION.finditer(before))
+    if not relations:
         return None
+    found = relations[-1]
     between = masked[found.end() : m.start]
     if re.search(r"\d", between) and layout.sentence_index(found.start()) == layout.sentence_index(m.start):
         # Another number sits between the relation and this one: the relation belongs to that one.
@@ -252,8 +249,6 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
 
     When the words say whose window it is ("1-hour liquidations", "per 8-hour interval"), it must be that one.
     """
-    from generator.factcheck.bind import TIE, Binder
-
     hours = m.value or 0.0
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
     # An asset name says nothing about which window a duration is ("a 5-year horizon for Bitcoin").
@@ -291,8 +286,6 @@ def judge_date(m: Mention, binding: Binding) -> Judgement:
     fact = binding.fact
     if fact is None:
         return Judgement("unsupported", None, None, binding.reason)
-    from generator.factcheck.bind import _moment
-
     assert m.when is not None
     if m.when.matches(_moment(fact)):
         return Judgement("verified", fact, fact.display, f"{fact.label}: {fact.display}")

@@ -21,6 +21,7 @@ class MentionResult(BaseModel):
     end: int
     kind: str
     value: float | str | None
+    precision: float | None = Field(default=None, description="One unit in the last place written, in base units.")
     verdict: Verdict
     fact: str | None
     expected: str | None
