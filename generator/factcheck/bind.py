@@ -35,6 +35,8 @@ _STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs
 # A cue followed by "at"/"of" and a number speaks about that number ("support at $7,846"), not an earlier one.
 _RIGHT_ATTACH = re.compile(r"^(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|=)\s+(?:the\s+|a\s+)?$|^\s*[:=]\s*$",
                            re.I)
+# Slots the previous sentence may fill: what is being counted and over which window, not which level.
+_CARRIED = frozenset(("metric", "window", "side", "tf"))
 _MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|"
                       r"rebound(?:ed)?|up move|upswing)\b", re.I)
 _MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
@@ -265,7 +267,7 @@ class Binder:
             said = {slot for tags, w in out if w > 0.1 for slot in tags}
             prev = layout.sentences[si - 1]
             for cue in self._cues_in(prev.start, prev.end):
-                rest = {k: v for k, v in cue.tags.items() if k not in said}
+                rest = {k: v for k, v in cue.tags.items() if k not in said and k in _CARRIED}
                 if rest:
                     out.append((rest, cue.weight * 0.15))
         # "76% of the tally, or $1.9 billion": an apposition restates the amount before it.

@@ -138,7 +138,7 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
 FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
     (r"price\.last_close", {"metric": "price", "aspect": "close"}),
-    (r"price\.(high|low)_24h", {"metric": "price", "aspect": "{1}", "window": "24h"}),
+    (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h"}),
     (r"price\.change_24h_pct", {"metric": "change", "window": "24h"}),
     (r"price\.volume_24h", {"metric": "volume", "window": "24h"}),
     (r"liquidations\.long_share_(1h|24h)_pct", {"metric": "liquidations", "side": "long", "aspect": "share",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, Binder, Binding, FactIndex, _moment, isclose
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATIVE_WORDS, \
+from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATED, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
 
@@ -110,9 +110,17 @@ def _is_position(fact: Fact, index: FactIndex) -> bool:
     return fact.unit == "usd" and any(x in POSITION_METRICS for x in metric)
 
 
+def _is_level(fact: Fact, index: FactIndex) -> bool:
+    info = index.by_key.get(fact.key)
+    return info is not None and "level" in info.tags.get("metric", ())
+
+
 def _hypothetical(layout: Layout, m: Mention) -> bool:
+    """A clause about what could happen, or one that denies the relation ("failed to stay above")."""
     a, b = clause(layout, m.start, m.end)
     sent = layout.sentence_at(m.start)
+    if NEGATED.search(layout.masked, max(sent.start, m.start - 60), m.start):
+        return True
     return bool(HYPOTHETICAL.search(layout.masked, sent.start if not sent.cells else a, b))
 
 
@@ -141,7 +149,8 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
     if m.qualifier in ("lower", "upper") and fact.key.startswith("price.") and _hypothetical(layout, m):
         # "If BTC closes below $58,200": no claim about the price, but the number must be a level the data has.
         return _as_level(m, index)
-    if m.qualifier in ("lower", "upper") and position and fact.key.startswith(("levels.", "price.fib")):
+    if m.qualifier in ("lower", "upper") and position and fact.key.startswith(("levels.", "price.fib")) \
+            and not _hypothetical(layout, m):
         # "holds above the $58,200 support": the number names the level exactly; the words place the price.
         exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
         ok, _ = _within(exact, value)
@@ -161,7 +170,8 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex)
         for alt in binding.alternatives:
             if _within(m, float(alt.value))[0]:
                 return Judgement("verified", alt, alt.display, f"{alt.label} is {alt.display}")
-        if len(binding.alternatives) >= 2:
+        levels = all(_is_level(f, index) for f in [fact, *binding.alternatives])
+        if len(binding.alternatives) >= 2 or levels:
             names = ", ".join(f.display for f in [fact, *binding.alternatives][:4])
             return Judgement("unsupported", None, None,
                              f"no fact matches; the words fit several ({names}) and none is {m.text.strip()}")

@@ -68,6 +68,9 @@ HYPOTHETICAL = re.compile(
     r"reclaim|retest|rejection|rebound|bounce)|losing|regain(?:ing)?)\b",
     re.I,
 )
+# "failed to stay above $65,000": the relation after these is denied, so it is not checked.
+NEGATED = re.compile(r"\b(?:fail(?:s|ed)? to|unable to|could(?:n't| not)|did(?:n't| not)|does(?:n't| not)|not|never|"
+                     r"no longer|struggl(?:es|ed|ing) to)\s+(?:\w+\s+){0,3}$", re.I)
 # Generic statements and history: "such readings often...", "historically", "back in 2021".
 GENERIC = re.compile(
     r"\b(?:often|typically|usually|tend(?:s)? to|historically|in the past|generally|commonly|such readings?|"

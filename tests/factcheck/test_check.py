@@ -28,11 +28,32 @@ def failures(text: str) -> list[tuple[str, str]]:
     return [(m.text, m.verdict) for m in check(text).failures]
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in ARTICLES.glob("*.md")))
+@pytest.mark.parametrize("name", sorted(p.name for p in (ARTICLES / "correct").glob("*.md")))
 def test_correct_news_articles_pass(name: str) -> None:
-    report = check((ARTICLES / name).read_text())
+    report = check((ARTICLES / "correct" / name).read_text())
     assert report.passed, report.to_text()
     assert report.summary.mentions >= 30
+
+
+FLAWED = {
+    # A made-up support level; everything else in it is right.
+    "newsbtc_style.md": {("$52,000", "unsupported")},
+    # The reference article: invented history, a level from another market, horizons nobody computed,
+    # an on-chain threshold, and a quote from nobody. Its market figures all verify.
+    "reference_article.txt": {
+        ("June 2022", "unsupported"), ("$1 billion", "unsupported"), ("March 2020", "unsupported"),
+        ("$80,000", "unsupported"), ("2023", "unsupported"), ("1", "unsupported"), ("12-month", "unsupported"),
+        ("5-year", "unsupported"), ("quote", "quote"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(FLAWED))
+def test_flawed_articles_fail_exactly_where_they_are_wrong(name: str) -> None:
+    report = check((ARTICLES / "flawed" / name).read_text())
+    found = {("quote" if m.verdict == "quote" else m.text, m.verdict) for m in report.failures}
+    assert found == FLAWED[name], report.to_text()
+    assert report.summary.verified >= 30
 
 
 @pytest.mark.parametrize(
