@@ -72,6 +72,20 @@ class Cue:
 class FactInfo:
     fact: Fact
     tags: dict[str, tuple[str, ...]]
+    # Precomputed for scoring: (slot, values, slot weight), the first metric, and per metric the
+    # (slot, default, weight) of each default this fact does not meet.
+    items: tuple[tuple[str, tuple[str, ...], float], ...] = ()
+    metric: str = ""
+    defaults: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in self.tags.items())
+        self.metric = self.tags.get("metric", ("",))[0]
+        self.defaults = {
+            m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
+                     if slot in self.tags and d not in self.tags[slot])
+            for m in self.tags.get("metric", ("",))
+        }
 
     @property
     def key(self) -> str:
@@ -321,25 +335,28 @@ class Binder:
         total = 0.0
         positive = 0.0
         metric = ""
-        for slot, have in info.tags.items():
+        for slot, have, sw in info.items:
             said = summary.get(slot)
             if said is None:
                 continue
             weight, by_value = said
-            support, best = max((by_value.get(v, 0.0), v) for v in have)
-            sw = SLOT_WEIGHT.get(slot, 1.0)
+            if len(have) == 1:
+                best = have[0]
+                support = by_value.get(best, 0.0)
+            else:
+                support, best = max((by_value.get(v, 0.0), v) for v in have)
             total += (2 * support - weight) * sw
             if slot == "metric":
                 metric = best
-            if slot != "asset":
-                positive += support * sw
+            elif slot == "asset":
+                continue
+            positive += support * sw
         # A slot the text leaves (nearly) unsaid takes the metric's default reading: the metric's other facts
         # lose a little, enough to beat a stray cue, never enough to prefer one metric over another.
-        for slot, default in DEFAULTS.get(metric or info.tags.get("metric", ("",))[0], {}).items():
-            have = info.tags.get(slot)
+        for slot, default, sw in info.defaults.get(metric or info.metric, ()):
             said = summary.get(slot)
-            if have is not None and default not in have and (said is None or said[0] < 0.4):
-                total -= 2 * DEFAULT_WEIGHT * SLOT_WEIGHT.get(slot, 1.0)
+            if said is None or said[0] < 0.4:
+                total -= 2 * DEFAULT_WEIGHT * sw
         return total, positive
 
     def candidates(self, m: Mention) -> list[FactInfo]:

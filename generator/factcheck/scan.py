@@ -124,9 +124,15 @@ class Scanner:
                     continue
                 for key in keys:
                     by_key.setdefault(key, []).append((i, alt))
-        self._by_key = {k: self._compile(v, flags) for k, v in by_key.items()}
+        short = {k: v for k, v in by_key.items() if len(k) == 1}
+        # One regex per two-letter key, holding everything that can start there: the key's own alternatives,
+        # the one-letter ones for its first letter, and the ones whose start is unknown. One lookup, one match.
+        self._by_key = {k: self._compile(v + short.get(k[0], []) + always, flags)
+                        for k, v in by_key.items() if len(k) == 2}
+        self._fallback = {c: self._compile(short.get(c, []) + always, flags)
+                          for c in {k[0] for k in by_key} | {"(", "%", "$", "&", "~"}
+                          if short.get(c) or always}
         self._always = self._compile(always, flags) if always else None
-        self._short = {k: v for k, v in self._by_key.items() if len(k) == 1}
 
     @staticmethod
     def _compile(alts: list[tuple[int, str]], flags: int) -> tuple[re.Pattern[str], list[int]]:
@@ -138,20 +144,16 @@ class Scanner:
     def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
         low = text.lower()
         end = -1
+        by_key, fallback, always = self._by_key, self._fallback, self._always
         for m in _STARTS.finditer(low):
             pos = m.start()
             if pos < end:
                 continue
-            best: tuple[int, int] | None = None  # (index, end)
-            for entry in (self._by_key.get(low[pos : pos + 2]), self._short.get(low[pos]), self._always):
-                if entry is None:
-                    continue
-                regex, owners = entry
-                hit = regex.match(text, pos)
-                if hit is not None:
-                    idx = owners[hit.lastindex - 1]  # type: ignore[operator]
-                    if best is None or idx < best[0]:
-                        best = (idx, hit.end())
-            if best is not None and best[1] > pos:
-                end = best[1]
-                yield pos, best[1], best[0]
+            entry = by_key.get(low[pos : pos + 2]) or fallback.get(low[pos]) or always
+            if entry is None:
+                continue
+            regex, owners = entry
+            hit = regex.match(text, pos)
+            if hit is not None and hit.end() > pos:
+                end = hit.end()
+                yield pos, end, owners[hit.lastindex - 1]  # type: ignore[operator]
