@@ -119,7 +119,20 @@ class FactIndex:
         self.by_key = {info.key: info for info in self.infos}
 
 
+_LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
+
+
 def index_facts(facts: FactSet) -> FactIndex:
+    """The prepared index of ``facts``; the last one is kept, since a draft is checked section by section."""
+    cached = _LAST_INDEX[0] if _LAST_INDEX else None
+    if cached is not None and cached[0] is facts:
+        return cached[1]
+    index = _index_facts(facts)
+    _LAST_INDEX[:] = [(facts, index)]  # one pair, replaced whole; holding the FactSet keeps its id unique
+    return index
+
+
+def _index_facts(facts: FactSet) -> FactIndex:
     price_fact = facts.get("price.current")
     price = float(price_fact.value) if price_fact is not None else None
     asset_fact = facts.get("article.asset")
