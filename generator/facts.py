@@ -286,6 +286,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
           formatter=lambda v: format_number(v, 0 if v >= 100 else 2))
     if change is not None:
         b.add("windows.change", 24.0, "hours", "Window of the price change", change_source)
+    if p.high_24h is not None and p.low_24h is not None:  # "fell as much as 18%", "17% below the day's high"
+        b.add("price.max_drop_24h_pct", (p.low_24h / p.high_24h - 1) * 100, "percent", "24h high-to-low drop", p.source)
+        b.add("price.from_high_24h_pct", (p.current / p.high_24h - 1) * 100, "percent", "Price vs 24h high", p.source)
 
     if (liq := snapshot.liquidations) is not None:
         for window, words in (("1h", "1-hour"), ("24h", "24-hour")):
@@ -337,6 +340,8 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("windows.fib", fib.window.count * tf_hours, "hours", "Look-back of the Fibonacci move", src)
         b.add("levels.fib_move_low", move.low, "usd", "Low of the move", src)
         b.add("levels.fib_move_high", move.high, "usd", "High of the move", src)
+        b.add("levels.from_move_high_pct", (p.current / move.high - 1) * 100, "percent", "Price vs the move's high", src)
+        b.add("levels.from_move_low_pct", (p.current / move.low - 1) * 100, "percent", "Price vs the move's low", src)
         b.add_date("levels.fib_move_low_date", move.low_time, "Date of the move's low", src)
         b.add_date("levels.fib_move_high_date", move.high_time, "Date of the move's high", src)
         for lv in fib.levels:

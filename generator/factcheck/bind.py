@@ -395,6 +395,7 @@ class Binder:
                 self.bound[i] = binding
                 return binding
         evidence = self.evidence(i)
+        evidence.extend(self._dated(i))
         if m.range_role in ("low", "high"):
             evidence.append(({"aspect": m.range_role}, 0.5))
         elif m.range_role in ("start", "end"):
@@ -435,6 +436,22 @@ class Binder:
         if as_of:
             return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best)
         return Binding(None, "no date in the data matches", best)
+
+    def _dated(self, i: int) -> list[tuple[Tags, float]]:
+        """'its high of $73,800 set on January 14': a date right after a level says which level it is."""
+        m = self.mentions[i]
+        if m.kind not in ("money", "number") or i + 1 >= len(self.mentions):
+            return []
+        nxt = self.mentions[i + 1]
+        if nxt.when is None or not _DATE_PAIR.match(self.layout.masked[m.end : nxt.start]):
+            return []
+        out: list[tuple[Tags, float]] = []
+        for key, date_key in DATE_OF.items():
+            date_fact = self.index.facts.get(date_key)
+            info = self.index.by_key.get(key)
+            if date_fact is not None and info is not None and nxt.when.matches(_moment(date_fact)):
+                out.append(({k: v for k, v in info.tags.items() if k not in ("asset", "role")}, 1.0))
+        return out
 
     def _paired_date(self, i: int) -> Fact | None:
         m = self.mentions[i]

@@ -66,6 +66,13 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
      r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around|"
      r"as low as|as high as)\b", {"metric": ("price", "change")}, 0.6),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
+    # "18% below its high", "up 57% from the November low": a distance from a high or low, and that high or low.
+    (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w-]+\s+){0,2}?"
+     r"(?:highs?|peak|top)\b", {"aspect": ("from_high", "high")}, 1.0),
+    (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
+     {"aspect": ("from_low", "low")}, 1.0),
+    (r"\bas much as\b|\bat one point\b|\bat (?:its|the) lows?\b|\bpeak[- ]to[- ]trough\b|\bhigh[- ]to[- ]low\b",
+     {"aspect": "max"}, 0.9),
     (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
     (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
     (r"\brange\b", {"aspect": ("low", "high")}, 0.5),
@@ -74,7 +81,7 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
      {"aspect": "current"}, 0.6),
     (r"\bopen(?:ed|ing)?\b", {"aspect": "open"}, 0.6),
     # --- change ---
-    (r"\b(?:the|this|that|a|its) (?:rally|decline|advance|sell-?off|downtrend|uptrend|move|leg|impulse)\b",
+    (r"\b(?:the|this|that|a|its) (?:rally|decline|advance|sell-?off|downtrend|uptrend|leg|impulse)\b",
      {"window": "move"}, 0.8),
     (CHANGE_WORDS, {"metric": "change"}, 0.7),
     (r"\bchange\b|\bmove\b|\bgain(?:s|ed)?\b|\bloss(?:es)?\b|\bdown\b|\bup\b|\bhigher\b|\blower\b|\bdrop\b|\bdecline\b|"
@@ -139,7 +146,10 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
     (r"price\.last_close", {"metric": "price", "aspect": "close"}),
     (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h"}),
-    (r"price\.change_24h_pct", {"metric": "change", "window": "24h"}),
+    (r"price\.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "net"}),
+    (r"price\.max_drop_24h_pct", {"metric": "change", "window": "24h", "aspect": "max"}),
+    (r"price\.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}),
+    (r"levels\.from_move_(high|low)_pct", {"metric": "change", "window": "move", "aspect": "from_{1}"}),
     (r"price\.volume_24h", {"metric": "volume", "window": "24h"}),
     (r"liquidations\.long_share_(1h|24h)_pct", {"metric": "liquidations", "side": "long", "aspect": "share",
                                                 "window": "{1}"}),
@@ -175,6 +185,7 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
 # "Bitcoin at $X" the current price.
 DEFAULTS: dict[str, dict[str, str]] = {
     "price": {"aspect": "current", "window": "24h"},
+    "change": {"aspect": "net"},
     "liquidations": {"side": "total"},
 }
 # How much each slot counts when cues disagree with a fact.

@@ -25,7 +25,8 @@ from generator.factcheck.markdown import Layout
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
 # Facts whose sign the words carry ("fell 14.72%"), and those whose written sign matters ("-0.0375%").
-SIGN_FROM_WORDS = ("price.change_24h_pct",)
+SIGN_FROM_WORDS = ("price.change_24h_pct", "price.max_drop_24h_pct", "price.from_high_24h_pct",
+                   "levels.from_move_high_pct", "levels.from_move_low_pct")
 SIGN_WRITTEN = ("funding.rate_pct",)
 # Facts that are prices: "above"/"below" them is a position, not a bound on an amount.
 POSITION_METRICS = ("price", "level")
@@ -38,6 +39,10 @@ _POST_RELATION = re.compile(
 _PRICE_RELATION = re.compile(
     r"\b(?:the price|price|it|prices?)\s+(?:is|sits|trades|holds|remains|stays|stands|now trades|is trading|"
     r"was|closed|settled)\s+(?:still\s+|now\s+|well\s+|just\s+|even\s+)?(?P<rel>above|below|under|beneath)\b", re.I)
+_CROSS = re.compile(
+    r"\b(?:dropped|drops|fell|falls|slipped|slips|dipped|dips|sank|sinks|plunged|tumbled|slid|crashed|broke|breaks|"
+    r"rose|rises|climbed|climbs|jumped|surged|rallied|spiked|pushed|popped|topped|crossed|moved)\s+(?:back\s+)?"
+    r"(?P<rel>below|under|beneath|above|over|past)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _BREAK_BEFORE = re.compile(
     r"\b(?:br(?:oke|eaks?|eaking)|fell|dropped|slipped|sank|closed|slid|plunged|moved|pushed|climbed|rose|rallied|"
     r"jumped|surged|pushed)\s+(?:back\s+)?(?P<rel>below|above|under|beneath|through|past)\s+(?:\w+\s+){0,4}$", re.I)
@@ -125,6 +130,41 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
 
 
 def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
+    """Verdict for a money, percent, index or plain-number mention bound (or not) to a fact."""
+    j = _judge_number(m, binding, layout, index)
+    if j.verdict == "unsupported" and m.kind in ("money", "number"):
+        # "dropped below the $60,000 level": a round number no fact names, which the price crossed in
+        # the last 24 hours, is backed by the 24h range. (A number the words tie to a fact must be that fact.)
+        crossed = _crossing(m, layout, index)
+        if crossed is not None:
+            return crossed
+    return j
+
+
+def _crossing(m: Mention, layout: Layout, index: FactIndex) -> Judgement | None:
+    sent = layout.sentence_at(m.start)
+    verb = _CROSS.search(layout.masked[max(sent.start, m.start - 80) : m.start])
+    if verb is None or _hypothetical(layout, m) or m.value is None:
+        return None
+    low, high = index.facts.get("price.low_24h"), index.facts.get("price.high_24h")
+    price = index.facts.get("price.current")
+    if price is None:
+        return None
+    lo = float(low.value) if low is not None else float(price.value)
+    hi = float(high.value) if high is not None else float(price.value)
+    down = verb.group("rel").lower() in ("below", "under", "beneath")
+    level = m.value
+    ok = lo < level <= hi if down else lo <= level < hi
+    ref = low if down else high
+    shown = ref or price
+    if ok:
+        return Judgement("verified", shown, shown.display,
+                         f"{shown.label} {shown.display} is {'below' if down else 'above'} {m.text.strip()}")
+    return Judgement("direction", shown, shown.display,
+                     f"the 24h range ({lo:,.0f}-{hi:,.0f}) never went {'below' if down else 'above'} {m.text.strip()}")
+
+
+def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
     fact = binding.fact
     if fact is None:
         return Judgement("unsupported", None, None, binding.reason)

@@ -37,6 +37,11 @@ def seed_facts(**overrides: float) -> FactSet:
     b.add("price.low_24h", v["low"], "usd", "24h low", SRC)
     b.add("price.volume_24h", v["volume"], "count", "24h volume (BTC)", SRC, formatter=lambda x: format_number(x))
     b.add("windows.change", 24.0, "hours", "Window of the price change", SRC)
+    b.add("price.max_drop_24h_pct", (v["low"] / v["high"] - 1) * 100, "percent", "24h high-to-low drop", SRC)
+    b.add("price.from_high_24h_pct", (v["price"] / v["high"] - 1) * 100, "percent", "Price vs 24h high", SRC)
+    b.add("levels.from_move_high_pct", (v["price"] / v["fib_high"] - 1) * 100, "percent", "Price vs the move's high",
+          SRC)
+    b.add("levels.from_move_low_pct", (v["price"] / v["fib_low"] - 1) * 100, "percent", "Price vs the move's low", SRC)
     for w, words in (("1h", "1-hour"), ("24h", "24-hour")):
         total, long, short = v[f"liq_{w}"], v[f"long_{w}"], v[f"short_{w}"]
         b.add(f"liquidations.total_{w}_usd", total, "usd", f"{words} liquidations", SRC)

@@ -56,6 +56,39 @@ def test_flawed_articles_fail_exactly_where_they_are_wrong(name: str) -> None:
     assert report.summary.verified >= 30
 
 
+# Correct statements about the seed market in the phrasing of wire copy and market blogs: no false alarms.
+CORRECT_SENTENCES = [
+    'BTC fell as much as 18% to a low of $59,800 before paring losses.',
+    'Bitcoin is down 16.4% over the past day, CoinGecko data shows.',
+    'The largest cryptocurrency by market value slid 16.43% to $60,704 in the last 24 hours.',
+    'More than $2.5 billion worth of crypto positions were liquidated in the past 24 hours, according to CoinGlass.',
+    'Over the past hour alone, traders saw $431 million in liquidations.',
+    'Long traders bore the brunt, with $1.9 billion in long positions wiped out versus $610 million in shorts.',
+    'The 4H RSI dipped to 22, its most oversold reading in weeks.',
+    "Bitcoin's Relative Strength Index on the daily chart sits at 29.",
+    'Sentiment has soured, with the Crypto Fear & Greed Index plunging to 9, deep in "Extreme Fear" territory.',
+    'Perpetual funding rates flipped negative to -0.0125%, suggesting shorts are now paying longs.',
+    'Open interest across Binance perps stood at $28.4B.',
+    'BTC is now testing the 0.618 Fibonacci retracement at $58,200, a key level for bulls.',
+    'A break below $58,200 could open the door to $56,150, the next Fibonacci level.',
+    'Bulls need to reclaim $62,000 to neutralize the bearish structure.',
+    'Bitcoin hit an intraday high of $72,950 on Thursday before the sell-off began.',
+    'The 24-hour trading range spanned from $59,800 to $72,950.',
+    'At the time of writing, BTC changed hands at around $60,700.',
+    'BTC remains roughly 18% below its high of $73,800 set on January 14.',
+    'BTC/USD trades at $60,704 on Bitstamp.',
+    'Bitcoin is trading near $61,000, down nearly 16.5% on the day.',
+    'Bitcoin dropped below the psychologically important $60,000 level briefly before bouncing.',
+]
+
+
+@pytest.mark.parametrize("text", CORRECT_SENTENCES)
+def test_correct_sentences_pass(text: str) -> None:
+    report = check(text)
+    assert report.passed, report.to_text()
+    assert report.summary.mentions >= 1
+
+
 @pytest.mark.parametrize(
     ("text", "written", "expected"),
     [
@@ -76,6 +109,10 @@ def test_flawed_articles_fail_exactly_where_they_are_wrong(name: str) -> None:
         ("Nearly $2.5 billion was liquidated in 24 hours.", "$2.5 billion", "verified"),
         ("Nearly $2.5 billion was liquidated in the past hour.", "$2.5 billion", "mismatch"),
         ("Bitcoin holds above $60,000.", "$60,000", "verified"),
+        ("Bitcoin dropped below $55,000 on Friday.", "$55,000", "direction"),
+        ("BTC climbed above $75,000.", "$75,000", "direction"),
+        ("BTC fell as much as 25% to $59,800.", "25%", "mismatch"),
+        ("BTC trades 30% below its high of $73,800 set on January 14.", "30%", "mismatch"),
         ("Bitcoin trades below $60,000.", "$60,000", "direction"),
         # Direction words against the sign of the change.
         ("BTC is down 16.43% in 24 hours.", "16.43%", "verified"),
