@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from generator.facts import FactSet
-from generator.factcheck.bind import Binder, find_cues, index_facts
+from generator.factcheck.bind import Binder
+from generator.factcheck.index import find_cues, index_facts
 from generator.factcheck.claims import CLAIM_CHECKS, direction_claims, side_claims
 from generator.factcheck.extract import Mention, extract_mentions
 from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio

@@ -12,21 +12,16 @@ ties between equally supported facts — it never picks a fact on its own.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-from generator.facts import Fact, FactSet
-from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, cue_tags, fact_tags
-from generator.factcheck.scan import Scanner
+from generator.facts import Fact
+from generator.factcheck.cues import SLOT_WEIGHT, Tags, fact_tags
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
+from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, DEFAULT_WEIGHT, Cue, FactIndex, FactInfo, moment
 from generator.factcheck.markdown import Layout
 
-_CUE_TAGS = cue_tags()
-_CUE_SCANNER = Scanner([pattern for pattern, _, _ in CUES])
-DEFAULT_WEIGHT = 0.35
 TIE = 0.3  # scores closer than this are a tie, broken by the value
 FOREIGN_SHARE = 0.75  # cues for a metric no fact has win over this share of the best fact's support
 _COMMA = re.compile(r"[,(){}\[\]]")
@@ -61,38 +56,6 @@ DATE_OF = {
 
 
 @dataclass(slots=True)
-class Cue:
-    start: int
-    end: int
-    tags: Tags
-    weight: float
-
-
-@dataclass(slots=True)
-class FactInfo:
-    fact: Fact
-    tags: dict[str, tuple[str, ...]]
-    # Precomputed for scoring: (slot, values, slot weight), the first metric, and per metric the
-    # (slot, default, weight) of each default this fact does not meet.
-    items: tuple[tuple[str, tuple[str, ...], float], ...] = ()
-    metric: str = ""
-    defaults: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in self.tags.items())
-        self.metric = self.tags.get("metric", ("",))[0]
-        self.defaults = {
-            m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
-                     if slot in self.tags and d not in self.tags[slot])
-            for m in self.tags.get("metric", ("",))
-        }
-
-    @property
-    def key(self) -> str:
-        return self.fact.key
-
-
-@dataclass(slots=True)
 class Binding:
     """The fact a mention was tied to (None: nothing backs it) and why."""
 
@@ -100,98 +63,6 @@ class Binding:
     reason: str
     score: float = 0.0
     alternatives: list[Fact] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class FactIndex:
-    """The facts prepared for binding: tags (with position-dependent roles), and the asset's names."""
-
-    facts: FactSet
-    infos: list[FactInfo]
-    by_unit: dict[str, list[FactInfo]]
-    price: float | None
-    asset: str | None
-    asset_names: tuple[str, ...]
-    metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
-    by_key: dict[str, FactInfo] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_key = {info.key: info for info in self.infos}
-
-
-_LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
-
-
-def index_facts(facts: FactSet) -> FactIndex:
-    """The prepared index of ``facts``; the last one is kept, since a draft is checked section by section."""
-    cached = _LAST_INDEX[0] if _LAST_INDEX else None
-    if cached is not None and cached[0] is facts:
-        return cached[1]
-    index = _index_facts(facts)
-    _LAST_INDEX[:] = [(facts, index)]  # one pair, replaced whole; holding the FactSet keeps its id unique
-    return index
-
-
-def _index_facts(facts: FactSet) -> FactIndex:
-    price_fact = facts.get("price.current")
-    price = float(price_fact.value) if price_fact is not None else None
-    asset_fact = facts.get("article.asset")
-    asset = str(asset_fact.value) if asset_fact is not None else None
-    names = ASSET_ALIASES.get(asset or "", ())
-    if asset_fact is not None:
-        names = tuple(sorted({*names, asset_fact.display.lower(), str(asset_fact.value).lower()}))
-    infos: list[FactInfo] = []
-    by_unit: dict[str, list[FactInfo]] = {}
-    for fact in facts:
-        tags = dict(fact_tags(fact.key))
-        if fact.unit in ("usd", "percent", "index", "count", "ratio"):
-            tags["asset"] = ("ours",)
-        if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
-            if fact.key == "levels.broken":
-                tags["role"] = ("support", "resistance")  # a broken support is resistance now, and the other way
-            elif "role" not in tags:
-                tags["role"] = ("resistance",) if float(fact.value) > price else ("support",)
-        info = FactInfo(fact, tags)
-        infos.append(info)
-        by_unit.setdefault(fact.unit, []).append(info)
-    # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
-    # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
-    metrics = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
-    return FactIndex(facts, infos, by_unit, price, asset, names, metrics)
-
-
-def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
-    return () if value is None else value if isinstance(value, tuple) else (value,)
-
-
-def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
-    """Every cue in the text, in order, plus asset names and the tags mentions carry themselves."""
-    masked = layout.masked
-    cues = [Cue(a, b, *_CUE_TAGS[i]) for a, b, i in _CUE_SCANNER.finditer(masked)]
-    if index.asset is not None:
-        for a, b, i in _asset_scanner(index.asset_names).finditer(masked):
-            if a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
-                continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
-            if i == 0:
-                cues.append(Cue(a, b, {"asset": "ours", "metric": ("price", "change")}, 0.5))
-            else:
-                cues.append(Cue(a, b, {"asset": "other"}, 1.2))
-    for mention in mentions:
-        if mention.tags:
-            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0))
-    cues.sort(key=lambda c: c.start)
-    return cues
-
-
-@lru_cache(maxsize=16)
-def _asset_scanner(ours: tuple[str, ...]) -> Scanner:
-    others = {a for aliases in ASSET_ALIASES.values() for a in aliases} | set(OTHER_MARKETS)
-    others -= set(ours)
-
-    def alternation(names: set[str] | tuple[str, ...]) -> str:
-        return "|".join(re.escape(n) + r"(?![\w/])" for n in sorted(names, key=len, reverse=True) if n)
-
-    return Scanner([alternation(ours) or r"(?!x)x", alternation(others)])
 
 
 _WORD = re.compile(r"\S+")
@@ -204,7 +75,7 @@ def _count(positions: list[int], a: int, b: int) -> int:
 
 @lru_cache(maxsize=256)
 def _title_cues(title: str) -> tuple[tuple[Tags, float], ...]:
-    return tuple(_CUE_TAGS[k] for _, _, k in _CUE_SCANNER.finditer(title))
+    return tuple(CUE_TAGS[k] for _, _, k in CUE_SCANNER.finditer(title))
 
 
 Summary = dict[str, tuple[float, dict[str, float]]]
@@ -430,7 +301,7 @@ class Binder:
         assert m.when is not None
         as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
         pool = as_of or [info for _, info in scored]  # "as of ..." must be a data time, not any date
-        matching = [info.fact for info in pool if m.when.matches(_moment(info.fact))]
+        matching = [info.fact for info in pool if m.when.matches(moment(info.fact))]
         if matching:
             return Binding(matching[0], f"matches {matching[0].label}", best)
         if as_of:
@@ -449,7 +320,7 @@ class Binder:
         for key, date_key in DATE_OF.items():
             date_fact = self.index.facts.get(date_key)
             info = self.index.by_key.get(key)
-            if date_fact is not None and info is not None and nxt.when.matches(_moment(date_fact)):
+            if date_fact is not None and info is not None and nxt.when.matches(moment(date_fact)):
                 out.append(({k: v for k, v in info.tags.items() if k not in ("asset", "role")}, 1.0))
         return out
 
@@ -516,13 +387,8 @@ def _distance(m: Mention, fact: Fact) -> float:
     return abs(value - target) / ref
 
 
-def _moment(fact: Fact) -> datetime:
-    moment = datetime.fromisoformat(str(fact.value))
-    return moment.astimezone(timezone.utc) if moment.tzinfo else moment
-
-
 def isclose(a: float, b: float, tol: float) -> bool:
     return abs(a - b) <= tol + 1e-9 * max(1.0, abs(a), abs(b))
 
 
-__all__ = ["Binder", "Binding", "FactIndex", "find_cues", "index_facts", "isclose"]
+__all__ = ["Binder", "Binding", "isclose"]

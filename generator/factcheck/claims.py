@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from generator.facts import Fact, fear_greed_band, rsi_band
-from generator.factcheck.bind import FactIndex
+from generator.factcheck.index import FactIndex
 from generator.factcheck.extract import Mention
 from generator.factcheck.judge import Judgement, clause
 from generator.factcheck.lexicon import GENERIC, HISTORICAL, HYPOTHETICAL

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from generator.facts import Fact, format_hours
-from generator.factcheck.bind import TIE, Binder, Binding, FactIndex, _moment, isclose
+from generator.factcheck.bind import TIE, Binder, Binding, isclose
+from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATED, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
@@ -337,6 +338,6 @@ def judge_date(m: Mention, binding: Binding) -> Judgement:
     if fact is None:
         return Judgement("unsupported", None, None, binding.reason)
     assert m.when is not None
-    if m.when.matches(_moment(fact)):
+    if m.when.matches(moment(fact)):
         return Judgement("verified", fact, fact.display, f"{fact.label}: {fact.display}")
     return Judgement("mismatch", fact, fact.display, f"{fact.label} is {fact.display}")

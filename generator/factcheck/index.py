@@ -1,0 +1,154 @@
+"""The facts prepared for binding, and the cues found in a text.
+
+Each fact gets its tags (cues.FACT_TAGS) plus what depends on the data: whether
+a level is support or resistance depends on where the price is. Cues are the
+phrases of cues.CUES, the names of the article's asset and of other assets, and
+the tags some mentions carry themselves (a Fibonacci ratio names its level).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from generator.facts import Fact, FactSet
+from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, cue_tags, fact_tags
+from generator.factcheck.extract import Mention
+from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
+from generator.factcheck.markdown import Layout
+from generator.factcheck.scan import Scanner
+
+CUE_TAGS = cue_tags()
+CUE_SCANNER = Scanner([pattern for pattern, _, _ in CUES])
+DEFAULT_WEIGHT = 0.35  # how much an unstated slot's default reading counts
+
+
+@dataclass(slots=True)
+class Cue:
+    start: int
+    end: int
+    tags: Tags
+    weight: float
+
+
+@dataclass(slots=True)
+class FactInfo:
+    fact: Fact
+    tags: dict[str, tuple[str, ...]]
+    # Precomputed for scoring: (slot, values, slot weight), the first metric, and per metric the
+    # (slot, default, weight) of each default this fact does not meet.
+    items: tuple[tuple[str, tuple[str, ...], float], ...] = ()
+    metric: str = ""
+    defaults: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in self.tags.items())
+        self.metric = self.tags.get("metric", ("",))[0]
+        self.defaults = {
+            m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
+                     if slot in self.tags and d not in self.tags[slot])
+            for m in self.tags.get("metric", ("",))
+        }
+
+    @property
+    def key(self) -> str:
+        return self.fact.key
+
+
+@dataclass(slots=True)
+class FactIndex:
+    """The facts prepared for binding: tags (with position-dependent roles), and the asset's names."""
+
+    facts: FactSet
+    infos: list[FactInfo]
+    by_unit: dict[str, list[FactInfo]]
+    price: float | None
+    asset: str | None
+    asset_names: tuple[str, ...]
+    metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
+    by_key: dict[str, FactInfo] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_key = {info.key: info for info in self.infos}
+
+
+_LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
+
+
+def index_facts(facts: FactSet) -> FactIndex:
+    """The prepared index of ``facts``; the last one is kept, since a draft is checked section by section."""
+    cached = _LAST_INDEX[0] if _LAST_INDEX else None
+    if cached is not None and cached[0] is facts:
+        return cached[1]
+    index = _index_facts(facts)
+    _LAST_INDEX[:] = [(facts, index)]  # one pair, replaced whole; holding the FactSet keeps its id unique
+    return index
+
+
+def _index_facts(facts: FactSet) -> FactIndex:
+    price_fact = facts.get("price.current")
+    price = float(price_fact.value) if price_fact is not None else None
+    asset_fact = facts.get("article.asset")
+    asset = str(asset_fact.value) if asset_fact is not None else None
+    names = ASSET_ALIASES.get(asset or "", ())
+    if asset_fact is not None:
+        names = tuple(sorted({*names, asset_fact.display.lower(), str(asset_fact.value).lower()}))
+    infos: list[FactInfo] = []
+    by_unit: dict[str, list[FactInfo]] = {}
+    for fact in facts:
+        tags = dict(fact_tags(fact.key))
+        if fact.unit in ("usd", "percent", "index", "count", "ratio"):
+            tags["asset"] = ("ours",)
+        if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
+            if fact.key == "levels.broken":
+                tags["role"] = ("support", "resistance")  # a broken support is resistance now, and the other way
+            elif "role" not in tags:
+                tags["role"] = ("resistance",) if float(fact.value) > price else ("support",)
+        info = FactInfo(fact, tags)
+        infos.append(info)
+        by_unit.setdefault(fact.unit, []).append(info)
+    # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
+    # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
+    metrics = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
+    return FactIndex(facts, infos, by_unit, price, asset, names, metrics)
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return () if value is None else value if isinstance(value, tuple) else (value,)
+
+
+def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
+    """Every cue in the text, in order, plus asset names and the tags mentions carry themselves."""
+    masked = layout.masked
+    cues = [Cue(a, b, *CUE_TAGS[i]) for a, b, i in CUE_SCANNER.finditer(masked)]
+    if index.asset is not None:
+        for a, b, i in _asset_scanner(index.asset_names).finditer(masked):
+            if a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
+                continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
+            if i == 0:
+                cues.append(Cue(a, b, {"asset": "ours", "metric": ("price", "change")}, 0.5))
+            else:
+                cues.append(Cue(a, b, {"asset": "other"}, 1.2))
+    for mention in mentions:
+        if mention.tags:
+            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0))
+    cues.sort(key=lambda c: c.start)
+    return cues
+
+
+@lru_cache(maxsize=16)
+def _asset_scanner(ours: tuple[str, ...]) -> Scanner:
+    others = {a for aliases in ASSET_ALIASES.values() for a in aliases} | set(OTHER_MARKETS)
+    others -= set(ours)
+
+    def alternation(names: set[str] | tuple[str, ...]) -> str:
+        return "|".join(re.escape(n) + r"(?![\w/])" for n in sorted(names, key=len, reverse=True) if n)
+
+    return Scanner([alternation(ours) or r"(?!x)x", alternation(others)])
+
+
+def moment(fact: Fact) -> datetime:
+    moment = datetime.fromisoformat(str(fact.value))
+    return moment.astimezone(timezone.utc) if moment.tzinfo else moment
