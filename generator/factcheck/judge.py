@@ -190,15 +190,17 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
     if m.qualifier in ("lower", "upper") and fact.key.startswith("price.") and _hypothetical(layout, m):
         # "If BTC closes below $58,200": no claim about the price, but the number must be a level the data has.
         return _as_level(m, index)
-    if m.qualifier in ("lower", "upper") and position and fact.key.startswith(("levels.", "price.fib")) \
-            and not _hypothetical(layout, m):
-        # "holds above the $58,200 support": the number names the level exactly; the words place the price.
+    if m.qualifier in ("lower", "upper") and position and fact.key.startswith("levels."):
+        # "holds above the $58,200 support": the number names the level exactly; the words place the price
+        # (unless the clause only supposes it: "if it holds above ...").
         exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
-        ok, _ = _within(exact, value)
-        if not ok:
-            return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
-        return _relation(m, fact, "above" if m.qualifier == "lower" else "below", layout, index, pre=True)
-    ok, how = _within(m, value)
+        if not _within(exact, value)[0]:
+            m = exact  # judged below as a plain number: alternatives, then mismatch
+        elif _hypothetical(layout, m):
+            return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
+        else:
+            return _relation(m, fact, "above" if m.qualifier == "lower" else "below", layout, index, pre=True)
+    ok, _ = _within(m, value)
     if ok and m.qualifier in ("lower", "upper") and not position and m.value:
         ratio = value / m.value
         ok = (ratio <= BOUND_FACTOR) if m.qualifier == "lower" else (ratio >= 1 / BOUND_FACTOR)

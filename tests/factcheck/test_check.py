@@ -110,6 +110,8 @@ def test_correct_sentences_pass(text: str) -> None:
         ("Nearly $2.5 billion was liquidated in the past hour.", "$2.5 billion", "mismatch"),
         ("Bitcoin holds above $60,000.", "$60,000", "verified"),
         ("Bitcoin dropped below $55,000 on Friday.", "$55,000", "direction"),
+        ("If BTC holds above the $58,900 support, bulls may return.", "$58,900", "verified"),
+        ("If BTC holds above the $50,000 support, bulls may return.", "$50,000", "unsupported"),
         ("BTC climbed above $75,000.", "$75,000", "direction"),
         ("BTC fell as much as 25% to $59,800.", "25%", "mismatch"),
         ("BTC trades 30% below its high of $73,800 set on January 14.", "30%", "mismatch"),
