@@ -92,6 +92,7 @@ class Binder:
         self._cue_starts = [c.start for c in cues]
         self._mention_starts = [m.start for m in mentions]
         self.bound: list[Binding | None] = [None] * len(mentions)
+        self._evidence: dict[int, list[tuple[Tags, float]]] = {}
         # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
         chars = list(layout.masked)
         for m in mentions:
@@ -124,7 +125,12 @@ class Binder:
         return sum(1 for i in range(lo, hi) if i not in skip)
 
     def evidence(self, i: int) -> list[tuple[Tags, float]]:
-        """(tags, weight) of every cue that may speak about mention ``i``."""
+        """(tags, weight) of every cue that may speak about mention ``i`` (a fresh list each call)."""
+        if i not in self._evidence:
+            self._evidence[i] = self._gather(i)
+        return list(self._evidence[i])
+
+    def _gather(self, i: int) -> list[tuple[Tags, float]]:
         m = self.mentions[i]
         layout, masked = self.layout, self.layout.masked
         si = layout.sentence_index(m.start)
@@ -254,6 +260,10 @@ class Binder:
 
     def bind(self, i: int) -> Binding:
         m = self.mentions[i]
+        if m.unit == "foreign":
+            binding = Binding(None, "an amount in another currency; the data is in dollars")
+            self.bound[i] = binding
+            return binding
         cands = self.candidates(m)
         if not cands:
             binding = Binding(None, f"no fact of this kind ({m.kind}) in the data")

@@ -32,6 +32,7 @@ _SCALE = re.compile(
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
            "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
 _CURRENCY_AFTER = re.compile(r"\s?(?:USD[TC]?|US dollars|dollars?|bucks)\b")
+_FOREIGN_AFTER = re.compile(r"\s?(?:EUR|GBP|JPY|CHF|euros?|pounds? sterling|yen)\b")
 _PERCENT = re.compile(
     r"\s?(?P<unit>%|percent(?:age points?)?\b|per cent\b|pct\b|percentage points?\b|pp\b|bps\b|basis points?\b)"
 )
@@ -182,6 +183,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     unit = None
     if cm := _CURRENCY_BEFORE.search(before):
         kind, start = "money", a - (len(before) - cm.start())
+        if cm.group("cur") in ("€", "£", "¥"):
+            unit = "foreign"  # the data is in dollars: a euro or pound figure is backed by nothing here
         s = cm.group("sign") or cm.group("sign2")
         if cm.group("sign") and start > 0 and (work[start - 1].isalnum() or work[start - 1] in "%$"):
             start += len(cm.group("sign"))  # "$62K-$64K": a range dash, not a minus
@@ -200,6 +203,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
             after = work[end : end + 40]
     if kind != "money" and (cu := _CURRENCY_AFTER.match(after)):
         kind, end = "money", end + cu.end()
+    elif kind != "money" and (fx := _FOREIGN_AFTER.match(after)):
+        kind, end, unit = "money", end + fx.end(), "foreign"
     elif kind == "number" and not scaled and (pm := _PERCENT.match(after)):
         kind, end, unit = "percent", end + pm.end(), pm.group("unit")
         if unit in ("bps", "basis point", "basis points"):

@@ -136,6 +136,8 @@ def test_correct_sentences_pass(text: str) -> None:
         ("Ether fell 5% to $3,000.", "5%", "unsupported"),
         ("Analysts set a price target of $100,000.", "$100,000", "unsupported"),
         ("Traders used 50x leverage.", "50x", "unsupported"),
+        ("Bitcoin traded at €60,704.", "€60,704", "unsupported"),
+        ("Bitcoin traded at 60,704 EUR.", "60,704 EUR", "unsupported"),
         ("The June 2022 sell-off saw over $1 billion in hourly liquidations.", "$1 billion", "unsupported"),
         ("The 200-day moving average sits at $41,250.", "$41,250", "unsupported"),
         ("Bitcoin is 18% below its all-time high of $73,800.", "$73,800", "unsupported"),
