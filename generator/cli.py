@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -130,6 +132,89 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_drafts_list(args: argparse.Namespace) -> int:
+    from generator.desk.store import open_store
+    from generator.desk.console import article_json, list_table
+
+    articles = open_store(_settings(args)).articles(args.status)
+    if args.json:
+        _print_json([article_json(a) for a in articles])
+    else:
+        print(list_table(articles))
+    return EXIT_OK
+
+
+def cmd_drafts_show(args: argparse.Namespace) -> int:
+    from generator.desk.store import open_store
+    from generator.desk.console import show, wants_color
+
+    sys.stdout.write(show(open_store(_settings(args)), args.id, color=wants_color(sys.stdout)))
+    return EXIT_OK
+
+
+def cmd_drafts_approve(args: argparse.Namespace) -> int:
+    from generator.desk.store import open_store
+    from generator.desk.actions import approve
+
+    article = approve(open_store(_settings(args)), args.id, by=args.by, expected_version=args.version)
+    print(f"draft {article.id} approved by {args.by} (revision {article.current_revision})")
+    return EXIT_OK
+
+
+def cmd_drafts_reject(args: argparse.Namespace) -> int:
+    from generator.desk.store import open_store
+    from generator.desk.actions import reject
+
+    article = reject(open_store(_settings(args)), args.id, by=args.by, reason=args.reason,
+                     expected_version=args.version)
+    print(f"draft {article.id} rejected by {args.by}")
+    return EXIT_OK
+
+
+def cmd_drafts_edit(args: argparse.Namespace) -> int:
+    from generator.desk.store import open_store
+    from generator.desk.checking import describe
+    from generator.desk.console import edit_in_editor
+
+    result = edit_in_editor(open_store(_settings(args)), args.id, by=args.by or getpass.getuser())
+    if result is None or result.revision is None:
+        print(f"draft {args.id}: no changes, nothing saved")
+        return EXIT_OK
+    article = result.article
+    print(f"draft {article.id}: saved revision {result.revision.number} ({article.status}): "
+          f"{describe(article.factcheck)}")
+    return EXIT_BLOCKED if article.status == "blocked" else EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from generator.desk.server import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_review_set_password(args: argparse.Namespace) -> int:
+    from generator.desk.auth import config_file, hash_password, save_password_hash
+    from generator.desk.console import read_new_password
+
+    target = config_file(args.config)
+    save_password_hash(target, hash_password(read_new_password()))
+    print(f"review password set in {target}; restart 'marketnews review' to use it (open sessions end)")
+    if os.environ.get("MARKETNEWS_REVIEW_PASSWORD_HASH"):
+        sys.stderr.write(f"{PROG}: warning: MARKETNEWS_REVIEW_PASSWORD_HASH is set and overrides {target}\n")
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port out of range (0-65535): {value}")
+    return value
+
+
 # --- parser -------------------------------------------------------------------
 
 
@@ -175,7 +260,55 @@ def build_parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print a JSON Schema", description="Print the JSON Schema of a model.")
     schema.add_argument("model", choices=("snapshot",), help="which model")
     schema.set_defaults(func=cmd_schema)
+
+    _add_desk_commands(sub)
     return parser
+
+
+def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
+    from generator.desk.migrations import STATUSES
+
+    drafts = sub.add_parser("drafts", help="list, show, edit, approve or reject drafts in the desk store",
+                            description="Work with the drafts generate registered in the desk store (setting desk_db).")
+    dsub = drafts.add_subparsers(dest="drafts_command", metavar="ACTION", parser_class=_Parser)
+    dsub.required = True
+    lst = dsub.add_parser("list", help="list drafts, newest date first", description="List drafts, newest date first.")
+    lst.add_argument("--status", choices=STATUSES, help="only drafts with this status")
+    lst.add_argument("--json", action="store_true", help="print JSON")
+    lst.set_defaults(func=cmd_drafts_list)
+    shw = dsub.add_parser("show", help="print a draft with its fact-check failures marked",
+                          description="Print a draft's current revision with failing numbers marked and listed.")
+    shw.add_argument("id", type=int, help="draft id (see 'drafts list')")
+    shw.set_defaults(func=cmd_drafts_show)
+    for name, func, what in (("approve", cmd_drafts_approve, "approve a draft (refused unless it passes the fact-check)"),
+                             ("reject", cmd_drafts_reject, "reject a draft, with a reason")):
+        act = dsub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
+        act.add_argument("id", type=int, help="draft id")
+        act.add_argument("--by", required=True, metavar="NAME", help="who does this (recorded in the audit log)")
+        if name == "reject":
+            act.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the audit log)")
+        act.add_argument("--version", type=int, metavar="N",
+                         help="refuse if the draft is no longer at version N (as shown by 'drafts show')")
+        act.set_defaults(func=func)
+    edt = dsub.add_parser("edit", help="edit a draft in $EDITOR; saving re-runs the fact-check",
+                          description="Open the current revision in $VISUAL or $EDITOR; the saved text becomes a new "
+                                      "revision and is fact-checked again (exit 3 if it still fails).")
+    edt.add_argument("id", type=int, help="draft id")
+    edt.add_argument("--by", metavar="NAME", help="who edits (default: your login name)")
+    edt.set_defaults(func=cmd_drafts_edit)
+
+    review = sub.add_parser("review", help="serve the review page (or set its password)",
+                            description="Serve the review page where editors see the proof and approve drafts.")
+    review.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default 127.0.0.1; any other needs a password set)")
+    review.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    review.set_defaults(func=cmd_review)
+    rsub = review.add_subparsers(dest="review_command", metavar="ACTION", parser_class=_Parser)
+    setpw = rsub.add_parser("set-password", help="set the review password (stored as a scrypt hash)",
+                            description="Read a new password (twice at a terminal, else one line on stdin) and store "
+                                        "its scrypt hash as review_password_hash in the settings file "
+                                        "(--config, $MARKETNEWS_CONFIG or ./marketnews.toml).")
+    setpw.set_defaults(func=cmd_review_set_password)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -51,6 +51,10 @@ class LLMError(MarketnewsError):
     exit_code = 5
 
 
+class NotFound(InputError):
+    """No draft (or revision) with the id given. Caller: check the id with 'marketnews drafts list'."""
+
+
 class ConflictError(MarketnewsError):
     """Someone else changed the draft first (stale version). Caller: reload and redo the action."""
 

@@ -132,6 +132,18 @@ class Settings(BaseSettings):
         default_factory=dict, description="Replacement fallback order per metric: {metric: [provider, ...]}."
     )
 
+    # Editorial desk (draft store and review page)
+    desk_db: Path | None = Field(
+        default=None, description="The draft store (SQLite); default desk.sqlite3 in the output folder."
+    )
+    review_password_hash: str | None = Field(
+        default=None, description="scrypt hash of the review page password (set with 'marketnews review set-password')."
+    )
+    review_session_hours: float = Field(default=12.0, gt=0, description="How long a review sign-in lasts.")
+    review_secure_cookie: bool = Field(
+        default=False, description="Mark the session cookie Secure (set when the review page is served over HTTPS)."
+    )
+
     @field_validator("candle_timeframes")
     @classmethod
     def _known_timeframes(cls, value: list[str]) -> list[str]:

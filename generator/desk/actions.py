@@ -1,0 +1,203 @@
+"""What editors (and generate) do to drafts, with the rules that keep the desk honest.
+
+- ``generate`` registers every draft: a new article, or a new revision of the
+  same asset/kind/date (the new text needs a new review, so an approval lapses).
+- Nothing approves a draft whose current revision fails the fact-check (also
+  enforced by a trigger in the database).
+- Saving an edit re-runs the fact-check on the new text: a blocked draft whose
+  fix is right becomes a draft again; a failing edit blocks it.
+- Every change names the version it was based on; if someone changed the draft
+  since, the change is refused with ConflictError and nothing is overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from generator.desk.checking import check_body, describe, passes, summarise
+from generator.desk.models import Article, Revision
+from generator.desk.store import Store, _Stale
+from generator.errors import ConflictError, InputError, NotAllowed
+from generator.facts import FactSet
+
+GENERATE_ACTOR = "marketnews generate"
+MAX_MARKDOWN_CHARS = 200_000
+_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
+
+
+class SaveResult(BaseModel):
+    """The outcome of saving an edit: the article after it and the revision made (None if nothing changed)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    article: Article
+    revision: Revision | None
+    unblocked: bool = False
+
+
+def status_for(report: dict[str, Any]) -> str:
+    return "draft" if passes(report) else "blocked"
+
+
+def title_of(markdown: str, fallback: str) -> str:
+    match = _TITLE.search(markdown)
+    return match.group(1).strip() if match else fallback
+
+
+def normalise_markdown(text: str) -> str:
+    """Line endings from browsers and editors differ; store LF and one final newline."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").rstrip()
+    return text + "\n" if text else ""
+
+
+def clean_name(name: str, what: str = "editor name") -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise InputError(f"an {what} is required (who does this goes into the audit log)")
+    if len(name) > 80:
+        raise InputError(f"{what} is too long (at most 80 characters)")
+    return name
+
+
+# --- generate -------------------------------------------------------------------
+
+
+def register_draft(
+    store: Store,
+    *,
+    path: Path,
+    asset: str,
+    kind: str,
+    date: str,
+    title: str,
+    files: list[str],
+    body: str,
+    facts: FactSet,
+    sections: dict[str, str],
+    report: dict[str, Any],
+) -> Article:
+    """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date."""
+    status = status_for(report)
+    values = {"status": status, "title": title, "path": str(Path(path).resolve()), "files": files,
+              "facts": facts.model_dump_json(), "sections": sections, "factcheck": summarise(report)}
+    with store.transaction() as conn:
+        existing = store.find(asset, kind, date, conn)
+        if existing is None:
+            article_id = store.insert_article(conn, asset=asset, kind=kind, date=date, **values)
+            number, action, reason, before = 1, "generated", None, None
+        else:
+            article_id, number, before = existing.id, existing.current_revision + 1, existing.status
+            action = "regenerated"
+            reason = f"new text replaces an {before} revision; it needs a new review" if before in (
+                "approved", "published") else None
+            store.update_article(conn, existing, current_revision=number, **values)
+        store.insert_revision(conn, article_id=article_id, number=number, markdown=normalise_markdown(body),
+                              factcheck=report, passed=int(passes(report)), source="generate", author=GENERATE_ACTOR)
+        store.log(conn, GENERATE_ACTOR, action, article_id, before, status, number,
+                  reason or describe(summarise(report)))
+        return store.article(article_id, conn)
+
+
+# --- editors --------------------------------------------------------------------
+
+
+def _locked(store: Store, conn: sqlite3.Connection, article_id: int, expected_version: int | None) -> Article:
+    """Read the article under the write lock and insist it is the version the editor saw."""
+    article = store.article(article_id, conn)
+    if expected_version is not None and article.version != expected_version:
+        raise _conflict(store, conn, article, expected_version)
+    return article
+
+
+def _conflict(store: Store, conn: sqlite3.Connection, article: Article, seen: int) -> ConflictError:
+    last = conn.execute("SELECT actor, action, at FROM audit WHERE article_id = ? ORDER BY id DESC LIMIT 1",
+                        (article.id,)).fetchone()
+    who = f" ({last['actor']} {last['action']} it at {last['at'][:16].replace('T', ' ')} UTC)" if last else ""
+    return ConflictError(
+        f"draft {article.id} was changed by someone else since you opened it{who}: you saw version {seen}, "
+        f"it is now version {article.version} ({article.status}). Reload it and redo your change."
+    )
+
+
+def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
+                  expected_version: int | None) -> SaveResult:
+    """Save an editor's text as a new revision, fact-checked; unchanged text saves nothing."""
+    by = clean_name(by)
+    text = normalise_markdown(markdown)
+    if not text:
+        raise InputError("the article text is empty; nothing was saved")
+    if len(text) > MAX_MARKDOWN_CHARS:
+        raise InputError(f"the article text is too long ({len(text)} characters, at most {MAX_MARKDOWN_CHARS})")
+    article = store.article(article_id)
+    if article.status == "published":
+        raise NotAllowed(f"draft {article_id} is already published; it can no longer be edited here")
+    # The check is pure and may take a moment: run it before taking the write lock.
+    report = check_body(text, store.facts(article_id))
+    with store.transaction() as conn:
+        article = _locked(store, conn, article_id, expected_version if expected_version is not None
+                          else article.version)
+        current = store.revision(article_id, conn=conn)
+        if current.markdown == text:
+            return SaveResult(article=article, revision=None)
+        status = status_for(report)
+        number = article.current_revision + 1
+        try:
+            store.update_article(conn, article, status=status, current_revision=number,
+                                 title=title_of(text, article.title), factcheck=summarise(report))
+        except _Stale:  # cannot happen under the write lock, but never overwrite silently
+            raise _conflict(store, conn, store.article(article_id, conn), article.version) from None
+        store.insert_revision(conn, article_id=article_id, number=number, markdown=text, factcheck=report,
+                              passed=int(passes(report)), source="edit", author=by)
+        reason = describe(summarise(report))
+        if article.status == "blocked" and status == "draft":
+            reason = f"unblocked: {reason}"
+        elif article.status == "approved":
+            reason = f"approval withdrawn, the text changed: {reason}"
+        store.log(conn, by, "edited", article_id, article.status, status, number, reason)
+        return SaveResult(article=store.article(article_id, conn), revision=store.revision(article_id, number, conn),
+                          unblocked=article.status == "blocked" and status == "draft")
+
+
+def approve(store: Store, article_id: int, *, by: str, expected_version: int | None = None) -> Article:
+    """Approve the current revision; refused unless it passes the fact-check."""
+    by = clean_name(by)
+    with store.transaction() as conn:
+        article = _locked(store, conn, article_id, expected_version)
+        if article.status in ("approved", "published"):
+            raise NotAllowed(f"draft {article_id} is already {article.status}")
+        revision = store.revision(article_id, conn=conn)
+        if not revision.passed:
+            raise NotAllowed(
+                f"draft {article_id} cannot be approved: revision {revision.number} fails the fact-check "
+                f"({describe(summarise(revision.factcheck))}); fix it with 'marketnews drafts edit {article_id}' "
+                "or in the review page first"
+            )
+        try:
+            store.update_article(conn, article, status="approved")
+        except sqlite3.IntegrityError as err:  # the database trigger: the last line of defence
+            raise NotAllowed(f"draft {article_id} cannot be approved: {err}") from None
+        store.log(conn, by, "approved", article_id, article.status, "approved", revision.number,
+                  describe(summarise(revision.factcheck)))
+        return store.article(article_id, conn)
+
+
+def reject(store: Store, article_id: int, *, by: str, reason: str, expected_version: int | None = None) -> Article:
+    """Reject a draft, saying why."""
+    by = clean_name(by)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InputError("a reason is required to reject a draft")
+    if len(reason) > 2000:
+        raise InputError("the reason is too long (at most 2,000 characters)")
+    with store.transaction() as conn:
+        article = _locked(store, conn, article_id, expected_version)
+        if article.status in ("rejected", "published"):
+            raise NotAllowed(f"draft {article_id} is already {article.status}")
+        store.update_article(conn, article, status="rejected")
+        store.log(conn, by, "rejected", article_id, article.status, "rejected", article.current_revision, reason)
+        return store.article(article_id, conn)

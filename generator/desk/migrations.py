@@ -1,0 +1,128 @@
+"""Schema migrations for the desk store, numbered from 1 and tracked in ``PRAGMA user_version``.
+
+To change the schema, append a migration; never edit one that has shipped.
+Each runs in its own transaction, so a failed upgrade leaves the previous
+schema in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from generator.errors import ConfigError
+
+STATUSES = ("draft", "blocked", "approved", "rejected", "published")
+
+_V1 = f"""
+CREATE TABLE articles (
+    id               INTEGER PRIMARY KEY,
+    asset            TEXT NOT NULL,
+    kind             TEXT NOT NULL,
+    date             TEXT NOT NULL,              -- YYYY-MM-DD (UTC) of the snapshot
+    status           TEXT NOT NULL CHECK (status IN {STATUSES!r}),
+    title            TEXT NOT NULL,
+    path             TEXT NOT NULL,              -- the article folder generate wrote
+    files            TEXT NOT NULL DEFAULT '[]', -- JSON list of file names in that folder
+    facts            TEXT NOT NULL,              -- JSON FactSet the draft was written from
+    sections         TEXT NOT NULL DEFAULT '{{}}', -- JSON {{section: template|llm|repaired|fallback}}
+    factcheck        TEXT NOT NULL DEFAULT '{{}}', -- JSON summary of the current revision's check
+    current_revision INTEGER NOT NULL DEFAULT 1,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    version          INTEGER NOT NULL DEFAULT 1, -- optimistic lock: +1 on every change
+    UNIQUE (asset, kind, date)
+);
+CREATE INDEX articles_by_date ON articles (date DESC, status);
+
+CREATE TABLE revisions (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    number      INTEGER NOT NULL,
+    markdown    TEXT NOT NULL,                   -- the article body (no front matter)
+    factcheck   TEXT NOT NULL,                   -- JSON fact-check report of this text
+    passed      INTEGER NOT NULL CHECK (passed IN (0, 1)),
+    source      TEXT NOT NULL CHECK (source IN ('generate', 'edit')),
+    author      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (article_id, number)
+);
+
+CREATE TABLE audit (
+    id          INTEGER PRIMARY KEY,
+    article_id  INTEGER REFERENCES articles (id) ON DELETE CASCADE,  -- NULL for sign-ins
+    at          TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    from_status TEXT,
+    to_status   TEXT,
+    revision    INTEGER,
+    reason      TEXT
+);
+CREATE INDEX audit_by_article ON audit (article_id, id);
+
+-- Review sessions: the cookie holds a random token, the table only its SHA-256.
+CREATE TABLE sessions (
+    token_hash     TEXT PRIMARY KEY,
+    editor         TEXT NOT NULL,
+    csrf_token     TEXT NOT NULL,
+    password_tag   TEXT NOT NULL,                -- changes when the password does: old sessions end
+    created_at     TEXT NOT NULL,
+    expires_at     TEXT NOT NULL,
+    flash          TEXT
+);
+
+-- The rule no code path may skip: an article is approved only while its current revision passes.
+CREATE TRIGGER approve_requires_passing_revision
+BEFORE UPDATE OF status, current_revision ON articles
+WHEN NEW.status = 'approved' AND NOT COALESCE(
+    (SELECT passed FROM revisions WHERE article_id = NEW.id AND number = NEW.current_revision), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'approve refused: the current revision fails the fact-check');
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+"""MIGRATIONS[i] takes the schema from version i to i + 1."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _statements(script: str) -> list[str]:
+    """Split a script into statements (trigger bodies contain semicolons, so ask SQLite where they end)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buf.strip()[:60]}")
+    return out
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> int:
+    """Bring the database up to the newest schema; return the version it is at.
+
+    ``conn`` must be in autocommit mode (isolation_level=None). The version is
+    read again under the write lock, so two processes starting together do not
+    both apply a migration.
+    """
+    while (current := schema_version(conn)) < len(MIGRATIONS):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) == current:
+                for statement in _statements(MIGRATIONS[current]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {current + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    if current > len(MIGRATIONS):
+        raise ConfigError(
+            f"desk database {path} has schema version {current}, newer than this marketnews knows "
+            f"({len(MIGRATIONS)}); upgrade marketnews"
+        )
+    return current

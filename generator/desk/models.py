@@ -1,0 +1,78 @@
+"""Typed rows of the desk store: articles, their revisions and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Status = Literal["draft", "blocked", "approved", "rejected", "published"]
+Origin = str  # template | llm | repaired | fallback (set by the drafting stage)
+
+
+class Article(BaseModel):
+    """One article (asset, kind, date) under review; its text lives in revisions."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    asset: str
+    kind: str
+    date: str
+    status: Status
+    title: str
+    path: Path
+    files: list[str]
+    sections: dict[str, Origin]
+    factcheck: dict[str, Any]
+    current_revision: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    @property
+    def share(self) -> dict[str, int]:
+        """How many sections came from each origin: {'llm': 6, 'template': 5}."""
+        counts: dict[str, int] = {}
+        for origin in self.sections.values():
+            counts[origin] = counts.get(origin, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
+    def llm_sections(self) -> int:
+        """Sections whose prose came from the language model (as written or repaired)."""
+        return sum(1 for origin in self.sections.values() if origin in ("llm", "repaired"))
+
+
+class Revision(BaseModel):
+    """One version of an article's Markdown body with the fact-check report of exactly that text."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    article_id: int
+    number: int
+    markdown: str
+    factcheck: dict[str, Any]
+    passed: bool
+    source: Literal["generate", "edit"]
+    author: str
+    created_at: datetime
+
+
+class AuditEntry(BaseModel):
+    """Who did what to which article, when, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    article_id: int | None
+    at: datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str | None
+    revision: int | None
+    reason: str | None

@@ -1,0 +1,207 @@
+"""The desk store: SQLite in WAL mode, one short transaction per change.
+
+Reads and writes open their own connection, so the store is safe to share
+between the review server's threads and other processes (``generate``, the
+``drafts`` commands). Writers take the lock up front (``BEGIN IMMEDIATE``) and
+wait up to ``busy_timeout`` for each other instead of failing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from generator.desk.migrations import migrate
+from generator.desk.models import Article, AuditEntry, Revision
+from generator.errors import ConfigError, NotFound
+from generator.facts import FactSet
+from generator.settings import Settings
+
+BUSY_TIMEOUT_MS = 10_000
+DB_NAME = "desk.sqlite3"
+
+
+def now() -> str:
+    """UTC timestamp as stored: '2026-11-26T11:22:33+00:00'."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class Store:
+    """The draft store at ``path`` (created and migrated on first use)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.connect() as conn:
+                # WAL lets the review page read while generate writes; the mode is stored in the file.
+                conn.execute("PRAGMA journal_mode = WAL")
+                migrate(conn, str(self.path))
+        except sqlite3.DatabaseError as err:
+            raise ConfigError(f"desk database {self.path} cannot be used: {err} (setting desk_db)") from None
+        except OSError as err:
+            raise ConfigError(f"desk database {self.path} cannot be created: {err.strerror or err} (setting desk_db)") from None
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or none of it (also when the process dies)."""
+        with self.connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    # --- reads ----------------------------------------------------------------
+
+    def article(self, article_id: int, conn: sqlite3.Connection | None = None) -> Article:
+        row = self._one(conn, "SELECT * FROM articles WHERE id = ?", (article_id,))
+        if row is None:
+            raise NotFound(f"no draft with id {article_id} (see 'marketnews drafts list')")
+        return _article(row)
+
+    def find(self, asset: str, kind: str, date: str, conn: sqlite3.Connection | None = None) -> Article | None:
+        row = self._one(conn, "SELECT * FROM articles WHERE asset = ? AND kind = ? AND date = ?", (asset, kind, date))
+        return _article(row) if row else None
+
+    def articles(self, status: str | None = None) -> list[Article]:
+        """Newest date first; within a day, blocked drafts first (they need an editor most)."""
+        sql = "SELECT * FROM articles"
+        params: tuple[Any, ...] = ()
+        if status:
+            sql += " WHERE status = ?"
+            params = (status,)
+        sql += (" ORDER BY date DESC, CASE status WHEN 'blocked' THEN 0 WHEN 'draft' THEN 1 ELSE 2 END,"
+                " asset, kind")
+        with self.connect() as conn:
+            return [_article(r) for r in conn.execute(sql, params)]
+
+    def facts(self, article_id: int) -> FactSet:
+        row = self._one(None, "SELECT facts FROM articles WHERE id = ?", (article_id,))
+        if row is None:
+            raise NotFound(f"no draft with id {article_id} (see 'marketnews drafts list')")
+        return FactSet.model_validate_json(row["facts"])
+
+    def revision(self, article_id: int, number: int | None = None, conn: sqlite3.Connection | None = None) -> Revision:
+        """Revision ``number`` of an article, or its current one."""
+        if number is None:
+            row = self._one(conn, "SELECT r.* FROM revisions r JOIN articles a ON a.id = r.article_id "
+                                  "AND r.number = a.current_revision WHERE a.id = ?", (article_id,))
+        else:
+            row = self._one(conn, "SELECT * FROM revisions WHERE article_id = ? AND number = ?", (article_id, number))
+        if row is None:
+            self.article(article_id, conn)  # raises NotFound for an unknown article
+            raise NotFound(f"draft {article_id} has no revision {number}")
+        return _revision(row)
+
+    def revisions(self, article_id: int) -> list[Revision]:
+        with self.connect() as conn:
+            rows = conn.execute("SELECT * FROM revisions WHERE article_id = ? ORDER BY number DESC", (article_id,))
+            return [_revision(r) for r in rows]
+
+    def audit(self, article_id: int | None = None) -> list[AuditEntry]:
+        """The audit log of one article (or of sign-ins, for None), newest first."""
+        with self.connect() as conn:
+            rows = conn.execute("SELECT * FROM audit WHERE article_id IS ? ORDER BY id DESC", (article_id,))
+            return [AuditEntry.model_validate(dict(r)) for r in rows]
+
+    def _one(self, conn: sqlite3.Connection | None, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
+        if conn is not None:
+            return conn.execute(sql, params).fetchone()
+        with self.connect() as own:
+            return own.execute(sql, params).fetchone()
+
+    # --- writes (call inside transaction()) ------------------------------------
+
+    @staticmethod
+    def insert_article(conn: sqlite3.Connection, **values: Any) -> int:
+        cols = dict(values, created_at=now(), updated_at=now(), version=1, current_revision=1)
+        return _insert(conn, "articles", cols)
+
+    @staticmethod
+    def update_article(conn: sqlite3.Connection, article: Article, **values: Any) -> None:
+        """Change an article if nobody else did since ``article`` was read; the caller checks the rowcount."""
+        values = dict(values, updated_at=now())
+        sets = ", ".join(f"{k} = :{k}" for k in values)
+        cur = conn.execute(
+            f"UPDATE articles SET {sets}, version = version + 1 WHERE id = :_id AND version = :_version",
+            {**{k: _encode(v) for k, v in values.items()}, "_id": article.id, "_version": article.version},
+        )
+        if cur.rowcount != 1:
+            raise _Stale()
+
+    @staticmethod
+    def insert_revision(conn: sqlite3.Connection, **values: Any) -> int:
+        return _insert(conn, "revisions", dict(values, created_at=now()))
+
+    @staticmethod
+    def log(conn: sqlite3.Connection, actor: str, action: str, article_id: int | None = None,
+            from_status: str | None = None, to_status: str | None = None, revision: int | None = None,
+            reason: str | None = None) -> None:
+        _insert(conn, "audit", {"article_id": article_id, "at": now(), "actor": actor, "action": action,
+                                "from_status": from_status, "to_status": to_status, "revision": revision,
+                                "reason": reason})
+
+
+class _Stale(Exception):
+    """The article's version moved on between reading and writing (turned into ConflictError by actions)."""
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        return _json(value)
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _insert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int:
+    cols = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    cur = conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", {k: _encode(v) for k, v in values.items()})
+    return int(cur.lastrowid or 0)
+
+
+def _article(row: sqlite3.Row) -> Article:
+    data = dict(row)
+    data.pop("facts", None)
+    for key in ("files", "sections", "factcheck"):
+        data[key] = json.loads(data[key])
+    return Article.model_validate(data)
+
+
+def _revision(row: sqlite3.Row) -> Revision:
+    data = dict(row)
+    data["factcheck"] = json.loads(data["factcheck"])
+    return Revision.model_validate(data)
+
+
+def store_path(settings: Settings, out: Path | None = None) -> Path:
+    """``desk_db`` if set, else desk.sqlite3 at the top of the output folder (``--out`` or ``output_dir``)."""
+    return settings.desk_db or (out or settings.output_dir) / DB_NAME
+
+
+def open_store(settings: Settings, out: Path | None = None) -> Store:
+    return Store(store_path(settings, out))

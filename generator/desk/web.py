@@ -1,0 +1,262 @@
+"""The review site: queue, draft proof, editor, approve and reject (Flask, server-rendered).
+
+Flask because the store is synchronous SQLite and every page is a plain
+server-rendered form: a WSGI app needs no event loop, form parsing and an
+in-process test client come built in, and its templates are jinja2 like the
+rest of marketnews. No page needs JavaScript, and the Content-Security-Policy
+allows none.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
+from werkzeug.exceptions import HTTPException
+
+from generator.desk import auth
+from generator.desk.actions import approve, reject, save_revision
+from generator.desk.checking import describe, summarise
+from generator.desk.migrations import STATUSES
+from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
+from generator.desk.store import Store
+from generator.errors import ConflictError, InputError, NotAllowed, NotFound
+from generator.facts import format_datetime
+from generator.settings import Settings
+
+SESSION_COOKIE = "marketnews_session"
+LOGIN_COOKIE = "marketnews_login"  # double-submit CSRF token for the sign-in form (no session yet)
+LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
+CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+       "frame-ancestors 'none'; base-uri 'none'")
+_PUBLIC = {"login", "static"}
+
+
+class _Throttle:
+    """At most ``limit`` failed sign-ins per client address in ``window`` seconds."""
+
+    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
+        self.limit, self.window = limit, window
+        self.failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def blocked(self, client: str) -> bool:
+        q = self.failures[client]
+        while q and q[0] < time.monotonic() - self.window:
+            q.popleft()
+        return len(q) >= self.limit
+
+    def fail(self, client: str) -> None:
+        self.failures[client].append(time.monotonic())
+
+
+def create_app(settings: Settings, store: Store, *, loopback_only: bool = True) -> Flask:
+    """The review app. ``loopback_only`` refuses requests addressed to any other host (DNS rebinding)."""
+    if settings.review_password_hash:
+        auth.check_hash_format(settings.review_password_hash)
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=1_000_000, TEMPLATES_AUTO_RELOAD=False)
+    app.jinja_env.globals.update(describe=describe, verdict_labels=VERDICT_LABELS, statuses=STATUSES)
+    app.jinja_env.filters["when"] = lambda d: format_datetime(d) if d else ""
+    throttle = _Throttle()
+    password_hash = settings.review_password_hash
+
+    def cookie(resp: Response, name: str, value: str, max_age: int | None) -> None:
+        resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax",
+                        secure=settings.review_secure_cookie, path="/")
+
+    @app.before_request
+    def guard() -> Any:
+        host = urlsplit(f"//{request.host}").hostname or ""
+        if loopback_only and host not in LOOPBACK_NAMES:
+            abort(400, "This review server only answers requests addressed to 127.0.0.1 or localhost.")
+        g.session = auth.load_session(store, request.cookies.get(SESSION_COOKIE), password_hash)
+        g.flash = None
+        if g.session is not None and g.session.flash:
+            g.flash = g.session.flash
+            auth.set_flash(store, g.session, None)
+        if request.endpoint not in _PUBLIC and g.session is None:
+            if request.method == "POST":
+                abort(401, "Your sign-in has expired. Sign in again; nothing was changed.")
+            return redirect(url_for("login", next=request.full_path.rstrip("?")))
+        if request.method == "POST" and request.endpoint != "login":
+            if not auth.csrf_ok(g.session.csrf_token, request.form.get("csrf_token")):
+                abort(403, "The form's security token is missing or stale. Reload the page and try again.")
+        return None
+
+    @app.after_request
+    def headers(resp: Response) -> Response:
+        resp.headers["Content-Security-Policy"] = CSP
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+    @app.errorhandler(HTTPException)
+    def http_error(err: HTTPException) -> tuple[str, int]:
+        return render_template("review/error.html", code=err.code, message=err.description), err.code or 500
+
+    @app.errorhandler(NotFound)
+    def not_found(err: NotFound) -> tuple[str, int]:
+        return render_template("review/error.html", code=404, message=str(err)), 404
+
+    def flash_next(message: str) -> None:
+        auth.set_flash(store, g.session, message)
+
+    # --- sign-in ---------------------------------------------------------------
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> Any:
+        target = request.values.get("next") or "/"
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"  # never redirect off-site after signing in
+        error, status = None, 200
+        if request.method == "POST":
+            client = request.remote_addr or "?"
+            if not auth.csrf_ok(request.cookies.get(LOGIN_COOKIE), request.form.get("csrf_token")):
+                error, status = "The form's security token is missing or stale. Try again.", 403
+            elif throttle.blocked(client):
+                error, status = "Too many failed sign-ins. Wait a few minutes and try again.", 429
+            else:
+                name = " ".join(request.form.get("name", "").split())[:80]
+                ok = bool(name) and (password_hash is None or
+                                     auth.verify_password(request.form.get("password", ""), password_hash))
+                if ok:
+                    resp = redirect(target)
+                    token = auth.create_session(store, name, settings.review_session_hours, password_hash)
+                    cookie(resp, SESSION_COOKIE, token, int(settings.review_session_hours * 3600))
+                    resp.delete_cookie(LOGIN_COOKIE, path="/")
+                    return resp
+                throttle.fail(client)
+                error = "Enter your name." if not name else "Wrong password."
+                status = 400 if not name else 401
+        token = secrets.token_urlsafe(32)
+        resp = app.make_response((render_template("review/login.html", csrf_token=token, next=target, error=error,
+                                                   needs_password=password_hash is not None), status))
+        cookie(resp, LOGIN_COOKIE, token, 3600)
+        return resp
+
+    @app.post("/logout")
+    def logout() -> Any:
+        auth.end_session(store, g.session)
+        resp = redirect(url_for("login"))
+        resp.delete_cookie(SESSION_COOKIE, path="/")
+        return resp
+
+    # --- pages -------------------------------------------------------------------
+
+    @app.get("/")
+    def queue() -> str:
+        status = request.args.get("status") or None
+        if status is not None and status not in STATUSES:
+            abort(400, f"Unknown status {status!r}.")
+        articles = store.articles(status)
+        by_date: dict[str, list[Any]] = {}
+        for a in articles:
+            by_date.setdefault(a.date, []).append(a)
+        counts = {s: 0 for s in STATUSES}
+        for a in store.articles():
+            counts[a.status] += 1
+        return render_template("review/queue.html", by_date=by_date, status=status, counts=counts)
+
+    def draft_page(article_id: int, number: int | None = None, *, error: str | None = None, status: int = 200,
+                   reason: str = "") -> tuple[str, int]:
+        article = store.article(article_id)
+        revision = store.revision(article_id, number)
+        facts = store.facts(article_id)
+        mentions = mention_views(revision.markdown, revision.factcheck, facts)
+        chart = "chart.png" in article.files and (article.path / "chart.png").is_file()
+        page = render_template(
+            "review/draft.html", article=article, revision=revision, mentions=mentions,
+            failed=[m for m in mentions if m.failed], proof=proof_html(revision.markdown, mentions),
+            summary=summarise(revision.factcheck),
+            facts=list(facts), chart=chart, revisions=store.revisions(article_id), audit=store.audit(article_id),
+            current=revision.number == article.current_revision, error=error, reason=reason,
+        )
+        return page, status
+
+    @app.get("/drafts/<int:article_id>")
+    def draft(article_id: int) -> tuple[str, int]:
+        number = request.args.get("revision", type=int)
+        return draft_page(article_id, number)
+
+    @app.get("/drafts/<int:article_id>/chart.png")
+    def chart(article_id: int) -> Response:
+        article = store.article(article_id)
+        path = article.path / "chart.png"
+        if "chart.png" not in article.files or not path.is_file():
+            abort(404, "This draft has no chart.")
+        return send_file(path, mimetype="image/png", max_age=0)
+
+    def edit_page(article_id: int, *, text: str | None = None, version: int | None = None,
+                  error: str | None = None, status: int = 200) -> tuple[str, int]:
+        article = store.article(article_id)
+        revision = store.revision(article_id)
+        mentions = mention_views(revision.markdown, revision.factcheck, store.facts(article_id))
+        return render_template(
+            "review/edit.html", article=article, revision=revision, failed=[m for m in mentions if m.failed],
+            text=revision.markdown if text is None else text,
+            version=article.version if version is None else version, error=error,
+        ), status
+
+    @app.get("/drafts/<int:article_id>/edit")
+    def edit(article_id: int) -> tuple[str, int]:
+        return edit_page(article_id)
+
+    def _version() -> int:
+        value = request.form.get("version", type=int)
+        if value is None:
+            abort(400, "The form did not say which version of the draft it was based on. Reload the page.")
+        return value
+
+    @app.post("/drafts/<int:article_id>/edit")
+    def save(article_id: int) -> Any:
+        text, version = request.form.get("markdown", ""), _version()
+        try:
+            result = save_revision(store, article_id, text, by=g.session.editor, expected_version=version)
+        except ConflictError as err:
+            return edit_page(article_id, text=text, version=version, error=str(err), status=409)
+        except NotAllowed as err:
+            return edit_page(article_id, text=text, version=version, error=str(err), status=409)
+        except InputError as err:
+            return edit_page(article_id, text=text, version=version, error=str(err), status=400)
+        if result.revision is None:
+            flash_next("No changes to save.")
+        else:
+            summary = describe(result.article.factcheck)
+            extra = " The draft is unblocked." if result.unblocked else (
+                " The draft stays blocked." if result.article.status == "blocked" else "")
+            flash_next(f"Saved revision {result.revision.number}: {summary}.{extra}")
+        return redirect(url_for("draft", article_id=article_id))
+
+    def act(article_id: int, do: Callable[[], Any], done: str) -> Any:
+        try:
+            do()
+        except ConflictError as err:
+            return draft_page(article_id, error=str(err), status=409, reason=request.form.get("reason", ""))
+        except NotAllowed as err:
+            return draft_page(article_id, error=str(err), status=409, reason=request.form.get("reason", ""))
+        except InputError as err:
+            return draft_page(article_id, error=str(err), status=400, reason=request.form.get("reason", ""))
+        flash_next(done)
+        return redirect(url_for("draft", article_id=article_id))
+
+    @app.post("/drafts/<int:article_id>/approve")
+    def approve_draft(article_id: int) -> Any:
+        version = _version()
+        return act(article_id, lambda: approve(store, article_id, by=g.session.editor, expected_version=version),
+                   "Approved.")
+
+    @app.post("/drafts/<int:article_id>/reject")
+    def reject_draft(article_id: int) -> Any:
+        version = _version()
+        return act(article_id, lambda: reject(store, article_id, by=g.session.editor,
+                                              reason=request.form.get("reason", ""), expected_version=version),
+                   "Rejected.")
+
+    return app
