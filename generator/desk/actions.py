@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +125,11 @@ def _conflict(store: Store, conn: sqlite3.Connection, article: Article, seen: in
     )
 
 
+Checker = Callable[[str, FactSet], dict[str, Any]]
+
+
 def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
-                  expected_version: int | None) -> SaveResult:
+                  expected_version: int | None, check: Checker = check_body) -> SaveResult:
     """Save an editor's text as a new revision, fact-checked; unchanged text saves nothing."""
     by = clean_name(by)
     text = normalise_markdown(markdown)
@@ -137,7 +141,7 @@ def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
     if article.status == "published":
         raise NotAllowed(f"draft {article_id} is already published; it can no longer be edited here")
     # The check is pure and may take a moment: run it before taking the write lock.
-    report = check_body(text, store.facts(article_id))
+    report = check(text, store.facts(article_id))
     with store.transaction() as conn:
         article = _locked(store, conn, article_id, expected_version if expected_version is not None
                           else article.version)

@@ -20,8 +20,8 @@ from flask import Flask, Response, abort, g, redirect, render_template, request,
 from werkzeug.exceptions import HTTPException
 
 from generator.desk import auth
-from generator.desk.actions import approve, reject, save_revision
-from generator.desk.checking import describe, summarise
+from generator.desk.actions import Checker, approve, reject, save_revision
+from generator.desk.checking import check_body, describe, summarise
 from generator.desk.migrations import STATUSES
 from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
 from generator.desk.store import Store
@@ -54,7 +54,7 @@ class _Throttle:
         self.failures[client].append(time.monotonic())
 
 
-def create_app(settings: Settings, store: Store, *, loopback_only: bool = True) -> Flask:
+def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, check: Checker = check_body) -> Flask:
     """The review app. ``loopback_only`` refuses requests addressed to any other host (DNS rebinding)."""
     if settings.review_password_hash:
         auth.check_hash_format(settings.review_password_hash)
@@ -218,7 +218,8 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True) 
     def save(article_id: int) -> Any:
         text, version = request.form.get("markdown", ""), _version()
         try:
-            result = save_revision(store, article_id, text, by=g.session.editor, expected_version=version)
+            result = save_revision(store, article_id, text, by=g.session.editor, expected_version=version,
+                                   check=check)
         except ConflictError as err:
             return edit_page(article_id, text=text, version=version, error=str(err), status=409)
         except NotAllowed as err:
