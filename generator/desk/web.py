@@ -34,7 +34,7 @@ LOGIN_COOKIE = "marketnews_login"  # double-submit CSRF token for the sign-in fo
 LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
-_PUBLIC = {"login", "static"}
+_PUBLIC = {"login", "static", "favicon"}
 
 
 class _Throttle:
@@ -135,11 +135,19 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
                 throttle.fail(client)
                 error = "Enter your name." if not name else "Wrong password."
                 status = 400 if not name else 401
-        token = secrets.token_urlsafe(32)
+        # Keep the token while the browser has one: a second tab, or the browser's own favicon request,
+        # must not invalidate the form already on screen.
+        token = request.cookies.get(LOGIN_COOKIE) or ""
+        if len(token) < 32:
+            token = secrets.token_urlsafe(32)
         resp = app.make_response((render_template("review/login.html", csrf_token=token, next=target, error=error,
                                                    needs_password=password_hash is not None), status))
         cookie(resp, LOGIN_COOKIE, token, 3600)
         return resp
+
+    @app.get("/favicon.ico")
+    def favicon() -> tuple[str, int]:
+        return "", 204
 
     @app.post("/logout")
     def logout() -> Any:

@@ -1,0 +1,79 @@
+"""The review page in a real browser: an editor fixes a blocked draft and approves it.
+
+Set UPDATE_SCREENSHOTS=1 to rewrite the screenshots in docs/ that README.md shows.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.desk.auth import hash_password
+from generator.desk.store import Store
+from generator.desk.web import create_app
+from generator.settings import Settings
+from tests.conftest import ROOT
+from tests.desk.browser import chromium, live_server
+from tests.desk.conftest import RIGHT, WRONG
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    with chromium() as b:
+        yield b
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    return ROOT / "docs" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+
+
+def test_an_editor_fixes_a_blocked_draft_and_approves_it(browser: Any, store: Store, register, example, check,
+                                                         tmp_path: Path) -> None:  # noqa: ANN001
+    sections = {s.name: s.origin for s in example.draft.sections}
+    register(date="2018-02-05", sections={**sections, "lead": "llm", "why_it_matters": "llm", "outlook": "repaired"})
+    blocked = register(example.body.replace(RIGHT, WRONG), date="2018-02-06",
+                       sections={**sections, "lead": "llm", "price_action": "llm", "scenarios": "fallback"})
+    app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
+    shots = screenshot_dir(tmp_path)
+    with live_server(app) as base:
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+        page.goto(base + "/")
+        assert "/login" in page.url
+        page.fill("#name", "Ann Editor")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        assert page.locator("table.queue").count() == 2
+        page.screenshot(path=str(shots / "review-queue.png"), full_page=True)
+
+        page.click(f"a[href='/drafts/{blocked.id}']")
+        assert page.locator("#status").text_content() == "blocked"
+        wrong = page.locator("article.proof mark.v-mismatch", has_text="$6,990")
+        assert wrong.count() == 1
+        wrong.hover()
+        assert page.locator(f"#tip{wrong.get_attribute('id')[1:]}").is_visible()
+        assert "over the past 24 hours to $6,990, with" in page.locator("ol.failures blockquote").inner_text()
+        page.screenshot(path=str(shots / "review-draft.png"), full_page=False)
+
+        page.click("a.button:text('Edit')")
+        editor = page.locator("textarea#markdown")
+        editor.fill(editor.input_value().replace(WRONG, RIGHT))
+        page.click("button:text('Save and re-check')")
+        assert "The draft is unblocked." in page.locator(".flash").inner_text()
+        assert page.locator("#status").text_content() == "draft"
+        assert page.locator("article.proof mark.v-mismatch").count() == 0
+        assert page.locator("article.proof mark.v-verified", has_text="$6,960").count() >= 1
+
+        page.click("button.approve")
+        assert page.locator("#status").text_content() == "approved"
+        assert page.locator(".flash").inner_text() == "Approved."
+        assert "Ann Editor" in page.locator("table.audit").inner_text()
+        assert dialogs == []
+    assert store.article(blocked.id).status == "approved"
