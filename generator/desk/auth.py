@@ -163,15 +163,18 @@ def save_password_hash(config: Path, hashed: str) -> None:
         raise ConfigError(f"{config} is not valid TOML ({err}); fix it before setting a password") from None
     line = f'{SETTING} = "{hashed}"\n'
     lines = old.splitlines(keepends=True)
+    found = None
     for i, text in enumerate(lines):
         stripped = text.lstrip()
         if stripped.startswith("["):
-            break
+            break  # tables begin: top-level keys cannot follow
         if stripped.split("=", 1)[0].strip() == SETTING:
-            lines[i] = line
+            found = i
             break
-    else:
+    if found is None:
         lines.insert(0, line)
+    else:
+        lines[found] = line
     new = "".join(lines)
     if tomllib.loads(new).get(SETTING) != hashed:  # e.g. a multi-line value we did not expect
         raise ConfigError(f"cannot update {SETTING} in {config} safely; remove the existing entry and retry")
