@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import __version__
 from generator.analysis import Analysis, analyze
+from generator.desk.actions import register_generated
 from generator.drafting import Draft, draft_article
 from generator.drafting.template import make_environment
 from generator.facts import FactSet, build_facts
@@ -33,6 +34,7 @@ class GenerateResult(BaseModel):
     title: str
     files: list[str]
     factcheck: dict[str, Any] | None
+    draft_id: int | None = None  # the article's id in the desk store
 
 
 def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
@@ -106,6 +108,7 @@ def generate(
     report = check_article(draft.body, facts)
     status = "draft" if report.passed else "blocked"
     matter = front_matter(draft, snapshot, kind, status, report)
+    body_report = report  # spans into draft.body: what the desk stores as the first revision
     report = report.shifted(len(matter))  # spans point into article.md as written
     env = make_environment(settings.templates_dir)
     files: dict[str, bytes] = {
@@ -116,8 +119,9 @@ def generate(
         **extra,
     }
     dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
+    article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
     return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files),
-                          factcheck=report.summary.model_dump())
+                          factcheck=report.summary.model_dump(), draft_id=article.id)
 
 
 def read_article(path: Path) -> str:

@@ -16,15 +16,20 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from generator.desk.checking import check_body, describe, passes, summarise
 from generator.desk.models import Article, Revision
 from generator.desk.store import Store, _Stale
-from generator.errors import ConflictError, InputError, NotAllowed
+from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed
 from generator.facts import FactSet
+
+if TYPE_CHECKING:
+    from generator.drafting import Draft
+    from generator.settings import Settings
+    from generator.snapshot import MarketSnapshot
 
 GENERATE_ACTOR = "marketnews generate"
 MAX_MARKDOWN_CHARS = 200_000
@@ -102,6 +107,23 @@ def register_draft(
         store.log(conn, GENERATE_ACTOR, action, article_id, before, status, number,
                   reason or describe(summarise(report)))
         return store.article(article_id, conn)
+
+
+def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
+                       draft: Draft, facts: FactSet, report: Any, files: list[str]) -> Article:
+    """The one call ``generate`` makes: register the draft it just wrote in the desk store."""
+    from generator.desk.checking import report_dict
+    from generator.desk.store import open_store
+
+    try:
+        store = open_store(settings, out)
+    except MarketnewsError as err:
+        raise type(err)(f"wrote {dest} but could not register it for review: {err}") from None
+    return register_draft(
+        store, path=dest, asset=snapshot.asset, kind=kind, date=f"{snapshot.as_of:%Y-%m-%d}", title=draft.title,
+        files=files, body=draft.body, facts=facts, sections={s.name: s.origin for s in draft.sections},
+        report=report_dict(report),
+    )
 
 
 # --- editors --------------------------------------------------------------------
