@@ -16,7 +16,7 @@ from generator.drafting import draft_article
 from generator.facts import FactSet, build_facts
 from generator.pipeline import run_analysis
 from generator.settings import Settings
-from generator.snapshot import load_snapshot
+from generator.snapshot import MarketSnapshot, load_snapshot
 from tests.conftest import EXAMPLE
 
 # The lead sentence of the example article states the price; tests break and fix it.
@@ -47,17 +47,17 @@ def check() -> Callable[[str, FactSet], dict[str, Any]]:
 
 
 class Example:
-    """The example snapshot's facts and drafted body, for registering drafts."""
+    """A snapshot's facts and drafted body (by default the bundled example's), for registering drafts."""
 
-    def __init__(self) -> None:
-        snapshot = load_snapshot(EXAMPLE)
+    def __init__(self, snapshot: MarketSnapshot | None = None) -> None:
+        snapshot = snapshot or load_snapshot(EXAMPLE)
         settings = Settings()
         analysis = run_analysis(snapshot, settings)
         self.snapshot = snapshot
         self.facts = build_facts(snapshot, analysis)
         self.draft = draft_article(snapshot, analysis, self.facts, settings, "daily")
         self.body = self.draft.body
-        assert RIGHT in self.body
+        self.date = f"{snapshot.as_of:%Y-%m-%d}"
 
 
 _EXAMPLE: Example | None = None
@@ -68,6 +68,7 @@ def example() -> Example:
     global _EXAMPLE
     if _EXAMPLE is None:
         _EXAMPLE = Example()
+        assert RIGHT in _EXAMPLE.body
     return _EXAMPLE
 
 
@@ -82,15 +83,17 @@ def register(store: Store, example: Example, check: Callable[..., dict[str, Any]
     """Register a draft like generate does: body (default: the example's), date, kind and sections."""
 
     def make(body: str | None = None, *, date: str = "2018-02-06", kind: str = "daily", asset: str = "BTC",
-             sections: dict[str, str] | None = None, files: list[str] | None = None) -> Article:
-        text = example.body if body is None else body
+             sections: dict[str, str] | None = None, files: list[str] | None = None,
+             source: Example | None = None) -> Article:
+        src = source or example
+        text = src.body if body is None else body
         folder = tmp_path / date / f"{asset.lower()}-{kind}"
         folder.mkdir(parents=True, exist_ok=True)
         return register_draft(
-            store, path=folder, asset=asset, kind=kind, date=date, title=example.draft.title,
+            store, path=folder, asset=asset, kind=kind, date=date, title=src.draft.title,
             files=files or ["article.md", "article.html", "snapshot.json", "factcheck.json"], body=text,
-            facts=example.facts, sections=sections or {s.name: s.origin for s in example.draft.sections},
-            report=check(text, example.facts),
+            facts=src.facts, sections=sections or {s.name: s.origin for s in src.draft.sections},
+            report=check(text, src.facts),
         )
 
     return make

@@ -15,9 +15,10 @@ from generator.desk.auth import hash_password
 from generator.desk.store import Store
 from generator.desk.web import create_app
 from generator.settings import Settings
-from tests.conftest import ROOT
+from generator.desk.actions import approve, reject
+from tests.conftest import ROOT, make_snapshot
 from tests.desk.browser import chromium, live_server
-from tests.desk.conftest import RIGHT, WRONG
+from tests.desk.conftest import RIGHT, WRONG, Example
 
 PASSWORD = "correct horse battery"
 
@@ -35,7 +36,15 @@ def screenshot_dir(tmp_path: Path) -> Path:
 def test_an_editor_fixes_a_blocked_draft_and_approves_it(browser: Any, store: Store, register, example, check,
                                                          tmp_path: Path) -> None:  # noqa: ANN001
     sections = {s.name: s.origin for s in example.draft.sections}
-    register(date="2018-02-05", sections={**sections, "lead": "llm", "why_it_matters": "llm", "outlook": "repaired"})
+    # Earlier days from real Bittrex candles (tests/fixtures), so the queue looks like a working week.
+    for last_candle, status in (("2018-02-02", "approve"), ("2018-02-03", "reject"), ("2018-02-04", None)):
+        earlier = Example(make_snapshot(until=last_candle))  # as of the next midnight
+        article = register(date=earlier.date, source=earlier,
+                           sections={**sections, "lead": "llm", "why_it_matters": "llm", "outlook": "repaired"})
+        if status == "approve":
+            approve(store, article.id, by="Ann Editor")
+        elif status == "reject":
+            reject(store, article.id, by="Ann Editor", reason="Superseded by the alert article")
     blocked = register(example.body.replace(RIGHT, WRONG), date="2018-02-06",
                        sections={**sections, "lead": "llm", "price_action": "llm", "scenarios": "fallback"})
     app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
@@ -50,7 +59,7 @@ def test_an_editor_fixes_a_blocked_draft_and_approves_it(browser: Any, store: St
         page.fill("#name", "Ann Editor")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
-        assert page.locator("table.queue").count() == 2
+        assert page.locator("table.queue").count() == 4
         page.screenshot(path=str(shots / "review-queue.png"), full_page=True)
 
         page.click(f"a[href='/drafts/{blocked.id}']")

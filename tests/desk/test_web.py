@@ -142,7 +142,7 @@ def test_the_queue_lists_drafts_by_date_with_check_and_llm_share(signed_in: Flas
     page = signed_in.get("/").data.decode()
     assert page.index("2018-02-07") < page.index("2018-02-06")
     assert "1 failed (1 mismatch)" in page and "all verified" in page
-    assert f"LLM 2/{len(sections)} sections" in page
+    assert f"LLM: 2 of {len(sections)} sections" in page
     blocked = signed_in.get("/?status=blocked").data.decode()
     assert "2018-02-07" in blocked and "<h2>2018-02-06</h2>" not in blocked
     assert signed_in.get("/?status=nonsense").status_code == 400
