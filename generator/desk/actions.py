@@ -89,20 +89,30 @@ def register_draft(
 ) -> Article:
     """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date."""
     status = status_for(report)
+    text = normalise_markdown(body)
+    facts_json = facts.model_dump_json()
     values = {"status": status, "title": title, "path": str(Path(path).resolve()), "files": files,
-              "facts": facts.model_dump_json(), "sections": sections, "factcheck": summarise(report)}
+              "facts": facts_json, "sections": sections, "factcheck": summarise(report)}
     with store.transaction() as conn:
         existing = store.find(asset, kind, date, conn)
         if existing is None:
             article_id = store.insert_article(conn, asset=asset, kind=kind, date=date, **values)
             number, action, reason, before = 1, "generated", None, None
         else:
+            current = store.revision(existing.id, conn=conn)
+            same_facts = conn.execute("SELECT facts FROM articles WHERE id = ?", (existing.id,)).fetchone()[0]
+            if current.markdown == text and same_facts == facts_json:
+                return existing  # a re-run on the same data: nothing new to review, an approval stands
             article_id, number, before = existing.id, existing.current_revision + 1, existing.status
             action = "regenerated"
-            reason = f"new text replaces an {before} revision; it needs a new review" if before in (
-                "approved", "published") else None
+            notes = []
+            if before in ("approved", "published"):
+                notes.append(f"new text replaces an {before} revision; it needs a new review")
+            if current.source == "edit":
+                notes.append(f"replaces revision {current.number}, edited by {current.author} (kept in the history)")
+            reason = "; ".join(notes) or None
             store.update_article(conn, existing, current_revision=number, **values)
-        store.insert_revision(conn, article_id=article_id, number=number, markdown=normalise_markdown(body),
+        store.insert_revision(conn, article_id=article_id, number=number, markdown=text,
                               factcheck=report, passed=int(passes(report)), source="generate", author=GENERATE_ACTOR)
         store.log(conn, GENERATE_ACTOR, action, article_id, before, status, number,
                   reason or describe(summarise(report)))

@@ -98,6 +98,11 @@ class Store:
         with self.connect() as conn:
             return [_article(r) for r in conn.execute(sql, params)]
 
+    def counts(self) -> dict[str, int]:
+        """How many articles have each status."""
+        with self.connect() as conn:
+            return dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
+
     def facts(self, article_id: int) -> FactSet:
         row = self._one(None, "SELECT facts FROM articles WHERE id = ?", (article_id,))
         if row is None:

@@ -167,9 +167,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         by_date: dict[str, list[Any]] = {}
         for a in articles:
             by_date.setdefault(a.date, []).append(a)
-        counts = {s: 0 for s in STATUSES}
-        for a in store.articles():
-            counts[a.status] += 1
+        counts = {s: 0 for s in STATUSES} | store.counts()
         return render_template("review/queue.html", by_date=by_date, status=status, counts=counts)
 
     def draft_page(article_id: int, number: int | None = None, *, error: str | None = None, status: int = 200,

@@ -21,10 +21,12 @@ def test_generate_registers_a_draft_with_its_first_revision_and_audit(store: Sto
     assert [(e.action, e.to_status) for e in store.audit(article.id)] == [("generated", "draft")]
 
 
-def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(store: Store, register) -> None:  # noqa: ANN001
+def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(store: Store, register, example) -> None:  # noqa: ANN001
     first = register()
     approve(store, first.id, by="Ann")
-    again = register()
+    assert register().version == first.version + 1  # the same text on the same data: the approval stands
+    assert store.article(first.id).status == "approved"
+    again = register(example.body + "\nNew data, new paragraph.\n")
     assert again.id == first.id and again.current_revision == 2 and again.status == "draft"
     entry = store.audit(first.id)[0]
     assert entry.action == "regenerated" and "needs a new review" in entry.reason

@@ -114,3 +114,57 @@ def test_review_serves_on_loopback(store: Store, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+EDITOR_SCRIPT = """import sys
+from pathlib import Path
+path = Path(sys.argv[-1])
+path.write_text(path.read_text().replace({old!r}, {new!r}))
+sys.exit({code})
+"""
+
+
+def editor(tmp_path: Path, old: str, new: str, code: int = 0) -> str:
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR_SCRIPT.format(old=old, new=new, code=code))
+    return f"{sys.executable} {script}"
+
+
+def test_edit_in_the_editor_saves_a_rechecked_revision(register, example, store: Store, monkeypatch,
+                                                       tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    article = register(example.body.replace(RIGHT, WRONG))
+    monkeypatch.setenv("EDITOR", editor(tmp_path, WRONG, RIGHT))
+    monkeypatch.delenv("VISUAL", raising=False)
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 0
+    assert "saved revision 2 (draft)" in capsys.readouterr().out
+    assert store.article(article.id).status == "draft" and store.revision(article.id).author == "Ann"
+    monkeypatch.setenv("EDITOR", editor(tmp_path, RIGHT, WRONG))
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 3  # still fails: saved, and blocked
+    assert store.article(article.id).status == "blocked"
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "nothing", "changes"))
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 0
+    assert "no changes" in capsys.readouterr().out
+
+
+def test_a_failed_editor_or_a_conflict_keeps_the_text(register, example, store: Store, monkeypatch,
+                                                      tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    article = register(example.body.replace(RIGHT, WRONG))
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", editor(tmp_path, WRONG, RIGHT, code=1))
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 2
+    kept = Path(re.search(r"your text is in (\S+)\)", capsys.readouterr().err).group(1))
+    assert RIGHT in kept.read_text()
+    # Someone approves... no: someone edits while this editor is open -> conflict, text kept.
+    script = tmp_path / "slow_editor.py"
+    script.write_text(
+        "import sys, subprocess\nfrom pathlib import Path\n"
+        f"subprocess.run([sys.executable, '-m', 'generator', 'drafts', 'reject', '{article.id}', '--by', 'Bob',"
+        " '--reason', 'meanwhile'], check=True)\n"
+        f"p = Path(sys.argv[-1]); p.write_text(p.read_text().replace({WRONG!r}, {RIGHT!r}))\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 6
+    err = capsys.readouterr().err
+    assert "Bob rejected it" in err
+    assert RIGHT in Path(re.search(r"Your text is kept in (\S+)\.", err).group(1)).read_text()
+    assert store.article(article.id).status == "rejected"
