@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 import markdown
@@ -98,13 +99,21 @@ def mention_views(text: str, report: dict[str, Any], facts: FactSet) -> list[Men
 # --- HTML for the review page -----------------------------------------------------
 
 
-def _strip_markers_from_attribute(element: str, attribute: str, value: str) -> str:
-    # A number inside a link's URL must not have a marker spliced into it.
-    return _MARKER.sub("", value)
+def _attribute_filter(files_url: str | None) -> Callable[[str, str, str], str]:
+    def keep(element: str, attribute: str, value: str) -> str:
+        value = _MARKER.sub("", value)  # a number inside a URL or alt text must not get a marker spliced in
+        if element == "img" and attribute == "src" and files_url and re.fullmatch(r"[\w.-]+", value):
+            value = files_url + value  # the article's own files (chart.png) sit beside it, not beside this page
+        return value
+
+    return keep
 
 
-def proof_html(text: str, mentions: list[MentionView]) -> Markup:
-    """The revision as sanitised HTML with each placed mention wrapped in a <mark> by verdict."""
+def proof_html(text: str, mentions: list[MentionView], files_url: str | None = None) -> Markup:
+    """The revision as sanitised HTML with each placed mention wrapped in a <mark> by verdict.
+
+    ``files_url`` is where the article folder's files are served, for images the article embeds.
+    """
     # The draft's own marker characters could fake markers: replace them one for one, keeping offsets.
     clean = _PRIVATE.sub("\ufffd", text)
     pieces, pos = [], 0
@@ -117,7 +126,7 @@ def proof_html(text: str, mentions: list[MentionView]) -> Markup:
     converted = markdown.markdown("".join(pieces), extensions=["tables", "sane_lists"], output_format="html")
     safe = nh3.clean(converted, tags=_ARTICLE_TAGS, attributes=_ARTICLE_ATTRIBUTES,
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer nofollow",
-                     attribute_filter=_strip_markers_from_attribute)
+                     attribute_filter=_attribute_filter(files_url))
     by_index = {m.index: m for m in mentions}
     open_stack: list[int] = []
 

@@ -179,7 +179,8 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         chart = "chart.png" in article.files and (article.path / "chart.png").is_file()
         page = render_template(
             "review/draft.html", article=article, revision=revision, mentions=mentions,
-            failed=[m for m in mentions if m.failed], proof=proof_html(revision.markdown, mentions),
+            failed=[m for m in mentions if m.failed],
+            proof=proof_html(revision.markdown, mentions, files_url=f"/drafts/{article_id}/"),
             summary=summarise(revision.factcheck),
             facts=list(facts), chart=chart, revisions=store.revisions(article_id), audit=store.audit(article_id),
             current=revision.number == article.current_revision, error=error, reason=reason,

@@ -162,13 +162,16 @@ def test_the_draft_page_shows_the_proof_failures_facts_history_and_audit(signed_
     assert signed_in.get("/drafts/99").status_code == 404
 
 
-def test_the_chart_is_shown_when_the_folder_has_one(signed_in: FlaskClient, register) -> None:  # noqa: ANN001
+def test_the_chart_is_shown_when_the_folder_has_one(signed_in: FlaskClient, register, example) -> None:  # noqa: ANN001
     plain = register()
     assert signed_in.get(f"/drafts/{plain.id}/chart.png").status_code == 404
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-    with_chart = register(date="2018-02-08", files=["article.md", "chart.png"])
+    body = example.body.replace("## Price action", "![Chart of $6,960](chart.png)\n\n## Price action", 1)
+    with_chart = register(body, date="2018-02-08", files=["article.md", "chart.png"])
     (with_chart.path / "chart.png").write_bytes(png)
-    assert f'src="/drafts/{with_chart.id}/chart.png"' in signed_in.get(f"/drafts/{with_chart.id}").data.decode()
+    page = signed_in.get(f"/drafts/{with_chart.id}").data.decode()
+    assert page.count(f'src="/drafts/{with_chart.id}/chart.png"') == 2  # embedded in the article and below it
+    assert 'alt="Chart of $6,960"' in page
     resp = signed_in.get(f"/drafts/{with_chart.id}/chart.png")
     assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data == png
 
