@@ -280,8 +280,9 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
                           description="Print a draft's current revision with failing numbers marked and listed.")
     shw.add_argument("id", type=int, help="draft id (see 'drafts list')")
     shw.set_defaults(func=cmd_drafts_show)
-    for name, func, what in (("approve", cmd_drafts_approve, "approve a draft (refused unless it passes the fact-check)"),
-                             ("reject", cmd_drafts_reject, "reject a draft, with a reason")):
+    actions = (("approve", cmd_drafts_approve, "approve a draft (refused unless it passes the fact-check)"),
+               ("reject", cmd_drafts_reject, "reject a draft, with a reason"))
+    for name, func, what in actions:
         act = dsub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
         act.add_argument("id", type=int, help="draft id")
         act.add_argument("--by", required=True, metavar="NAME", help="who does this (recorded in the audit log)")

@@ -56,7 +56,9 @@ def check_hash_format(stored: str) -> None:
     except ValueError:
         ok = False
     if not ok:
-        raise ConfigError(f"invalid setting {SETTING}: not a password hash; set it with 'marketnews review set-password'")
+        raise ConfigError(
+            f"invalid setting {SETTING}: not a password hash; set it with 'marketnews review set-password'"
+        )
 
 
 def verify_password(password: str, stored: str) -> bool:

@@ -49,7 +49,9 @@ class Store:
         except sqlite3.DatabaseError as err:
             raise ConfigError(f"desk database {self.path} cannot be used: {err} (setting desk_db)") from None
         except OSError as err:
-            raise ConfigError(f"desk database {self.path} cannot be created: {err.strerror or err} (setting desk_db)") from None
+            raise ConfigError(
+                f"desk database {self.path} cannot be created: {err.strerror or err} (setting desk_db)"
+            ) from None
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:

@@ -10,7 +10,9 @@ from generator.errors import ConflictError, InputError, NotAllowed
 from tests.desk.conftest import RIGHT, WRONG
 
 
-def test_generate_registers_a_draft_with_its_first_revision_and_audit(store: Store, register, example) -> None:  # noqa: ANN001
+def test_generate_registers_a_draft_with_its_first_revision_and_audit(
+    store: Store, register, example,
+) -> None:  # noqa: ANN001
     article = register()
     assert (article.status, article.current_revision, article.version) == ("draft", 1, 1)
     assert article.title == example.draft.title
@@ -21,7 +23,9 @@ def test_generate_registers_a_draft_with_its_first_revision_and_audit(store: Sto
     assert [(e.action, e.to_status) for e in store.audit(article.id)] == [("generated", "draft")]
 
 
-def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(store: Store, register, example) -> None:  # noqa: ANN001
+def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(
+    store: Store, register, example,
+) -> None:  # noqa: ANN001
     first = register()
     approve(store, first.id, by="Ann")
     assert register().version == first.version + 1  # the same text on the same data: the approval stands
@@ -54,7 +58,9 @@ def test_a_right_fix_unblocks_and_can_then_be_approved(store: Store, register, e
     assert store.audit(article.id)[1].reason.startswith("unblocked")
 
 
-def test_a_wrong_edit_blocks_a_draft_and_withdraws_an_approval(store: Store, register, example, check) -> None:  # noqa: ANN001
+def test_a_wrong_edit_blocks_a_draft_and_withdraws_an_approval(
+    store: Store, register, example, check,
+) -> None:  # noqa: ANN001
     article = approve(store, register().id, by="Ann")
     result = save_revision(store, article.id, example.body.replace(RIGHT, WRONG), by="Bob",
                            expected_version=article.version, check=check)
@@ -77,7 +83,9 @@ def test_stale_versions_conflict_and_lose_nothing(store: Store, register, exampl
     assert store.article(article.id).status == "draft"
 
 
-def test_unchanged_text_saves_no_revision_and_line_endings_do_not_count(store: Store, register, example, check) -> None:  # noqa: ANN001
+def test_unchanged_text_saves_no_revision_and_line_endings_do_not_count(
+    store: Store, register, example, check,
+) -> None:  # noqa: ANN001
     article = register()
     result = save_revision(store, article.id, example.body.replace("\n", "\r\n"), by="Ann",
                            expected_version=article.version, check=check)

@@ -55,7 +55,9 @@ def test_unknown_ids_raise_not_found(store: Store) -> None:
         store.revision(7)
 
 
-def test_the_database_refuses_to_approve_a_failing_revision_even_by_hand(store: Store, register, example) -> None:  # noqa: ANN001
+def test_the_database_refuses_to_approve_a_failing_revision_even_by_hand(
+    store: Store, register, example,
+) -> None:  # noqa: ANN001
     article = register(example.body.replace(RIGHT, WRONG))
     assert article.status == "blocked"
     with store.connect() as conn, pytest.raises(sqlite3.IntegrityError, match="approve refused"):

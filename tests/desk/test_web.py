@@ -134,7 +134,9 @@ def test_pages_forbid_scripts_and_framing(signed_in: FlaskClient) -> None:
 # --- pages ---------------------------------------------------------------------
 
 
-def test_the_queue_lists_drafts_by_date_with_check_and_llm_share(signed_in: FlaskClient, register, example) -> None:  # noqa: ANN001
+def test_the_queue_lists_drafts_by_date_with_check_and_llm_share(
+    signed_in: FlaskClient, register, example,
+) -> None:  # noqa: ANN001
     sections = {s.name: s.origin for s in example.draft.sections}
     sections.update(lead="llm", outlook="repaired")
     register(date="2018-02-06", sections=sections)
@@ -176,7 +178,9 @@ def test_the_chart_is_shown_when_the_folder_has_one(signed_in: FlaskClient, regi
     assert resp.status_code == 200 and resp.mimetype == "image/png" and resp.data == png
 
 
-def test_an_older_revision_is_shown_read_only(signed_in: FlaskClient, store: Store, register, example, check) -> None:  # noqa: ANN001
+def test_an_older_revision_is_shown_read_only(
+    signed_in: FlaskClient, store: Store, register, example, check,
+) -> None:  # noqa: ANN001
     from generator.desk.actions import save_revision
 
     article = register(example.body.replace(RIGHT, WRONG))
@@ -189,7 +193,9 @@ def test_an_older_revision_is_shown_read_only(signed_in: FlaskClient, store: Sto
 # --- actions -------------------------------------------------------------------
 
 
-def test_a_bad_csrf_token_is_rejected_on_every_form(signed_in: FlaskClient, store: Store, register) -> None:  # noqa: ANN001
+def test_a_bad_csrf_token_is_rejected_on_every_form(
+    signed_in: FlaskClient, store: Store, register,
+) -> None:  # noqa: ANN001
     article = register()
     for path, data in ((f"/drafts/{article.id}/approve", {}), (f"/drafts/{article.id}/reject", {"reason": "x"}),
                        (f"/drafts/{article.id}/edit", {"markdown": "# x\n"}), ("/logout", {})):
@@ -199,7 +205,9 @@ def test_a_bad_csrf_token_is_rejected_on_every_form(signed_in: FlaskClient, stor
     assert store.article(article.id).version == 1 and signed_in.get("/").status_code == 200
 
 
-def test_approve_is_refused_for_a_failing_revision(signed_in: FlaskClient, store: Store, register, example) -> None:  # noqa: ANN001
+def test_approve_is_refused_for_a_failing_revision(
+    signed_in: FlaskClient, store: Store, register, example,
+) -> None:  # noqa: ANN001
     article = register(example.body.replace(RIGHT, WRONG))
     page = signed_in.get(f"/drafts/{article.id}").data
     resp = signed_in.post(f"/drafts/{article.id}/approve", data={"csrf_token": csrf(page), "version": version(page)})
@@ -240,7 +248,9 @@ def test_a_stale_edit_conflicts_and_keeps_the_editors_text(signed_in: FlaskClien
     assert "Bob was here." in store.revision(article.id).markdown
 
 
-def test_a_stale_approve_conflicts(signed_in: FlaskClient, store: Store, register, example, check) -> None:  # noqa: ANN001
+def test_a_stale_approve_conflicts(
+    signed_in: FlaskClient, store: Store, register, example, check,
+) -> None:  # noqa: ANN001
     from generator.desk.actions import save_revision
 
     article = register()

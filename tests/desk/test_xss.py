@@ -80,7 +80,9 @@ def browser() -> Any:
         yield b
 
 
-def test_hostile_drafts_are_inert_in_a_real_browser(browser: Any, store: Store, register, example, check) -> None:  # noqa: ANN001
+def test_hostile_drafts_are_inert_in_a_real_browser(
+    browser: Any, store: Store, register, example, check,
+) -> None:  # noqa: ANN001
     from generator.desk.actions import save_revision
 
     article = register()
