@@ -71,10 +71,11 @@ CREATE TABLE sessions (
     flash          TEXT
 );
 
--- The rule no code path may skip: an article is approved only while its current revision passes.
+-- The rule no code path may skip: an article is approved (or published) only while its current
+-- revision passes the fact-check.
 CREATE TRIGGER approve_requires_passing_revision
 BEFORE UPDATE OF status, current_revision ON articles
-WHEN NEW.status = 'approved' AND NOT COALESCE(
+WHEN NEW.status IN ('approved', 'published') AND NOT COALESCE(
     (SELECT passed FROM revisions WHERE article_id = NEW.id AND number = NEW.current_revision), 0)
 BEGIN
     SELECT RAISE(ABORT, 'approve refused: the current revision fails the fact-check');

@@ -62,5 +62,7 @@ def test_the_database_refuses_to_approve_a_failing_revision_even_by_hand(
     assert article.status == "blocked"
     with store.connect() as conn, pytest.raises(sqlite3.IntegrityError, match="approve refused"):
         conn.execute("UPDATE articles SET status = 'approved' WHERE id = ?", (article.id,))
+    with store.connect() as conn, pytest.raises(sqlite3.IntegrityError, match="approve refused"):
+        conn.execute("UPDATE articles SET status = 'published' WHERE id = ?", (article.id,))
     with store.connect() as conn, pytest.raises(sqlite3.IntegrityError):
         conn.execute("UPDATE articles SET status = 'bogus' WHERE id = ?", (article.id,))
