@@ -141,7 +141,7 @@ def test_edit_in_the_editor_saves_a_rechecked_revision(register, example, store:
     monkeypatch.setenv("EDITOR", editor(tmp_path, RIGHT, WRONG))
     assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 3  # still fails: saved, and blocked
     assert store.article(article.id).status == "blocked"
-    monkeypatch.setenv("EDITOR", editor(tmp_path, "nothing", "changes"))
+    monkeypatch.setenv("EDITOR", editor(tmp_path, "@@not in the text@@", "x"))
     assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 0
     assert "no changes" in capsys.readouterr().out
 
