@@ -80,7 +80,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         _print_json({**result.model_dump(mode="json"), "missing": snapshot.missing,
                      "disagreements": [d.model_dump(mode="json") for d in snapshot.disagreements]})
     else:
-        print(f"wrote {result.path} ({result.status}, draft {result.draft_id}): {result.title}")
+        print(f"wrote {result.path} ({result.status}): {result.title}")
+        print(f"registered for review as draft {result.draft_id} (marketnews drafts show {result.draft_id})")
         if result.status == "blocked" and result.factcheck:
             fc = result.factcheck
             sys.stderr.write(f"{PROG}: blocked: {fc['failed']} of {fc['mentions']} mentions failed the fact-check; "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import pytest
 
 from generator.desk.actions import register_draft
+from generator.desk.checking import check_body
 from generator.desk.models import Article
 from generator.desk.store import Store
 from generator.drafting import draft_article
@@ -23,27 +23,10 @@ from tests.conftest import EXAMPLE
 RIGHT, WRONG = "to $6,960,", "to $6,990,"
 
 
-# TEMPORARY until generator.factcheck lands on main: a minimal money/percent matcher so the desk can be
-# exercised. It is replaced by the real check_article (and deleted) when the fact-check is merged.
-_NUMBER = re.compile(r"\$\d{1,3}(?:,\d{3})*(?:\.\d+)?(?: (?:million|billion))?|\d+(?:\.\d+)?%|\d+/100")
-
-
-def interim_check(text: str, facts: FactSet) -> dict[str, Any]:
-    displays = {f.display for f in facts} | {f.display_abs for f in facts}
-    mentions = []
-    for m in _NUMBER.finditer(text):
-        ok = m.group() in displays
-        mentions.append({"text": m.group(), "start": m.start(), "end": m.end(), "kind": "money", "value": 0,
-                         "verdict": "verified" if ok else "mismatch", "fact": None, "expected": None,
-                         "reason": None if ok else "no fact has this value"})
-    failed = sum(1 for m in mentions if m["verdict"] != "verified")
-    return {"summary": {"mentions": len(mentions), "verified": len(mentions) - failed, "failed": failed},
-            "mentions": mentions}
-
-
 @pytest.fixture
 def check() -> Callable[[str, FactSet], dict[str, Any]]:
-    return interim_check
+    """The real fact-check, as the desk runs it on every revision."""
+    return check_body
 
 
 class Example:

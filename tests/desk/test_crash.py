@@ -22,7 +22,6 @@ CHILD = textwrap.dedent("""
     from pathlib import Path
     from generator.desk import actions
     from generator.desk.store import Store
-    from tests.desk.conftest import interim_check as check
 
     db, ready, text = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]).read_text()
     store = Store(db)
@@ -43,7 +42,7 @@ CHILD = textwrap.dedent("""
         return _CM()
 
     Store.connect = connect
-    actions.save_revision(store, 1, text, by="Crash", expected_version=1, check=check)
+    actions.save_revision(store, 1, text, by="Crash", expected_version=1)
 """)
 
 
