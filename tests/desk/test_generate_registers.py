@@ -29,7 +29,9 @@ def test_generate_registers_the_draft_with_aligned_verdicts(tmp_path: Path, caps
     assert store.article(1).current_revision == 1
 
 
-def test_a_blocked_generate_is_registered_blocked_and_shown_with_its_failures(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_a_blocked_generate_is_registered_blocked_and_shown_with_its_failures(
+    tmp_path: Path, capsys,
+) -> None:  # noqa: ANN001
     templates = tmp_path / "templates" / "sections"
     templates.mkdir(parents=True)
     (templates / "disclaimer.md.j2").write_text(
