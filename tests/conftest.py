@@ -67,3 +67,12 @@ def make_snapshot(until: str, with_derivatives: bool = True) -> MarketSnapshot:
         else:
             update[group] = value.model_copy(update={"source": value.source.model_copy(update={"as_of": as_of})})
     return MarketSnapshot.model_validate({**example.model_dump(), **{k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in update.items()}})
+
+
+def failing_templates(tmp_path: Path) -> Path:
+    """A templates_dir whose disclaimer states history no data backs, so the fact-check blocks the draft."""
+    templates = tmp_path / "templates"
+    (templates / "sections").mkdir(parents=True)
+    (templates / "sections" / "disclaimer.md.j2").write_text(
+        "**Disclaimer:** Bitcoin last traded this low in March 2020, when liquidations topped $1.2 billion.\n")
+    return templates

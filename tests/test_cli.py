@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLE, ROOT
+from tests.conftest import EXAMPLE, ROOT, failing_templates
 
 
 def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -162,12 +162,8 @@ def test_generate_checks_the_article(tmp_path: Path) -> None:
 
 
 def test_generate_blocks_a_draft_that_fails(tmp_path: Path) -> None:
-    templates = tmp_path / "templates" / "sections"
-    templates.mkdir(parents=True)
-    (templates / "disclaimer.md.j2").write_text(
-        "**Disclaimer:** Bitcoin last traded this low in March 2020, when liquidations topped $1.2 billion.\n")
     cfg = tmp_path / "marketnews.toml"
-    cfg.write_text(f'templates_dir = "{tmp_path / "templates"}"\n')
+    cfg.write_text(f'templates_dir = "{failing_templates(tmp_path)}"\n')
     proc = run("--config", str(cfg), "generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path / "out"))
     assert proc.returncode == 3, proc.stderr
     assert proc.stdout.startswith("wrote ") and "(blocked)" in proc.stdout

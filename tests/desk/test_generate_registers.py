@@ -6,7 +6,7 @@ from pathlib import Path
 
 from generator.cli import main
 from generator.desk.store import Store
-from tests.conftest import EXAMPLE
+from tests.conftest import EXAMPLE, failing_templates
 
 
 def test_generate_registers_the_draft_with_aligned_verdicts(tmp_path: Path, capsys) -> None:  # noqa: ANN001
@@ -32,12 +32,8 @@ def test_generate_registers_the_draft_with_aligned_verdicts(tmp_path: Path, caps
 def test_a_blocked_generate_is_registered_blocked_and_shown_with_its_failures(
     tmp_path: Path, capsys,
 ) -> None:  # noqa: ANN001
-    templates = tmp_path / "templates" / "sections"
-    templates.mkdir(parents=True)
-    (templates / "disclaimer.md.j2").write_text(
-        "**Disclaimer:** Bitcoin last traded this low in March 2020, when liquidations topped $1.2 billion.\n")
     cfg = tmp_path / "marketnews.toml"
-    cfg.write_text(f'templates_dir = "{tmp_path / "templates"}"\ndesk_db = "{tmp_path / "desk.db"}"\n')
+    cfg.write_text(f'templates_dir = "{failing_templates(tmp_path)}"\ndesk_db = "{tmp_path / "desk.db"}"\n')
     assert main(["--config", str(cfg), "generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path / "o")]) == 3
     capsys.readouterr()
     assert Store(tmp_path / "desk.db").article(1).status == "blocked"
