@@ -113,7 +113,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         target = request.values.get("next") or "/"
-        if not target.startswith("/") or target.startswith("//"):
+        if not target.startswith("/") or target.startswith(("//", "/\\")):
             target = "/"  # never redirect off-site after signing in
         error, status = None, 200
         if request.method == "POST":

@@ -92,10 +92,11 @@ def test_repeated_failures_are_throttled(client: FlaskClient) -> None:
     assert sign_in(client).status_code == 429
 
 
-def test_sign_in_never_redirects_off_site(client: FlaskClient) -> None:
-    page = client.get("/login?next=//evil.example/x")
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/"])
+def test_sign_in_never_redirects_off_site(client: FlaskClient, target: str) -> None:
+    page = client.get("/login")
     resp = client.post("/login", data={"csrf_token": csrf(page.data), "name": "Ann", "password": PASSWORD,
-                                       "next": "//evil.example/x"})
+                                       "next": target})
     assert resp.headers["Location"] == "/"
 
 
