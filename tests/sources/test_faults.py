@@ -119,6 +119,8 @@ def test_transient_fault_is_retried_on_the_same_provider(venues: Venues, case: s
     for other, where in before:
         venues.fault(other, where, "451")
     venues.fault(case, endpoint, kind, times=1)
+    if kind == "timeout":
+        overrides = {**overrides, "http_timeout_seconds": 0.25}
     snapshot = run(venues, metric, **overrides)
     assert venues.hits(case, endpoint) >= 2
     value = value_of(snapshot, metric)

@@ -14,7 +14,7 @@ TICKER = "/api/v3/ticker/24hr"
 
 
 def client(venues: Venues, **options: float) -> Client:
-    opts = HttpOptions(**{"timeout_seconds": 0.4, "retries": 2, "backoff_seconds": 0.0, **options})
+    opts = HttpOptions(**{"timeout_seconds": 3.0, "retries": 2, "backoff_seconds": 0.0, **options})
     return Client("binance", venues.base_url("binance"), make_session(live_adapter(opts)), opts)
 
 
