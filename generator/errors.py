@@ -55,6 +55,22 @@ class NotFound(InputError):
     """No draft (or revision) with the id given. Caller: check the id with 'marketnews drafts list'."""
 
 
+class LLMUnavailable(LLMError):
+    """The LLM server could not be reached or kept failing after retries. Drafting keeps the template text; check the server."""
+
+
+class LLMBadReply(LLMError):
+    """The server answered, but with nothing usable (no choices, empty content). Drafting asks once more, then keeps the template text."""
+
+
+class LLMRefused(LLMError):
+    """The model declined to write (a refusal or a content filter). Drafting keeps the template text."""
+
+
+class LLMBudgetExceeded(LLMError):
+    """A token cap (per article or per day) stops further LLM calls. Drafting keeps the template text; raise the cap or wait."""
+
+
 class ConflictError(MarketnewsError):
     """Someone else changed the draft first (stale version). Caller: reload and redo the action."""
 

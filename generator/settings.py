@@ -13,13 +13,22 @@ from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from generator.errors import ConfigError
 from generator.scheduling.jobs import Job, JobName
 
 DEFAULT_CONFIG_FILE = "marketnews.toml"
+
+
+class LLMPrice(BaseModel):
+    """What one model costs, in US dollars per million tokens."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt: float = Field(ge=0, description="USD per million prompt (input) tokens.")
+    completion: float = Field(ge=0, description="USD per million completion (output) tokens.")
 
 
 class Settings(BaseSettings):
@@ -142,6 +151,41 @@ class Settings(BaseSettings):
     review_session_hours: float = Field(default=12.0, gt=0, description="How long a review sign-in lasts.")
     review_secure_cookie: bool = Field(
         default=False, description="Mark the session cookie Secure (set when the review page is served over HTTPS)."
+    )
+
+    # LLM stage (generator/drafting/llm_*.py); off unless a key or base URL is configured
+    llm: Literal["auto", "on", "off"] = Field(
+        default="auto", description="auto: use the LLM when an API key or llm_base_url is set; on; off."
+    )
+    llm_server: Literal["openai", "ollama", "vllm", "llamacpp", "lmstudio"] = Field(
+        default="openai", description="Kind of OpenAI-compatible server; picks the default mode and base URL."
+    )
+    llm_base_url: str | None = Field(default=None, description="Base URL of the chat-completions API (…/v1).")
+    llm_model: str = Field(default="gpt-4o-mini", description="Model name sent with every request.")
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key; OPENAI_API_KEY is used when unset. Never logged or written."
+    )
+    llm_mode: Literal["auto", "json_schema", "json_object", "text"] = Field(
+        default="auto", description="Structured-output mode; auto picks the server's default."
+    )
+    llm_temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
+    llm_max_tokens: int = Field(default=2500, ge=64, description="Completion tokens allowed per call.")
+    llm_timeout: float | None = Field(
+        default=None, gt=0, description="Seconds to wait for one chat-completion call (default per server)."
+    )
+    llm_retries: int = Field(default=2, ge=0, le=10, description="Retries after a timeout, 429, 5xx or lost connection.")
+    llm_cache: bool = Field(default=True, description="Answer identical requests from the on-disk cache.")
+    llm_cache_dir: Path | None = Field(
+        default=None, description="Cache and daily token ledger folder (default: ~/.cache/marketnews/llm)."
+    )
+    llm_prices: dict[str, LLMPrice] = Field(
+        default_factory=dict, description="Price per million tokens by model name, for the cost report."
+    )
+    llm_article_token_cap: int = Field(
+        default=20_000, ge=0, description="Tokens one article may spend; 0 means no cap."
+    )
+    llm_daily_token_cap: int = Field(
+        default=1_000_000, ge=0, description="Tokens all articles may spend per UTC day; 0 means no cap."
     )
 
     @field_validator("candle_timeframes")

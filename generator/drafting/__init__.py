@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis import Analysis
+from generator.drafting.llm_config import resolve_llm
 from generator.drafting.template import (
     PROSE_SECTIONS,
     SECTIONS,
@@ -30,6 +33,7 @@ class Draft(BaseModel):
     title: str
     sections: list[Section]
     body: str
+    llm: dict[str, Any] | None = None  # the LLM stage's report (LLMReport), when it ran
 
 
 def article_seed(snapshot: MarketSnapshot, kind: str) -> str:
@@ -45,10 +49,22 @@ def draft_article(
     kind: str = "daily",
     checked: bool = False,
 ) -> Draft:
-    """Render the template article; ``checked`` says whether the fact-check will gate it."""
+    """Render the template article, then let the LLM rewrite its prose if one is configured.
+
+    ``checked`` says whether the fact-check will gate the article.
+    """
     env = make_environment(settings.templates_dir)
     ctx: TemplateContext = build_context(snapshot, analysis, facts, settings.dateline, settings.publication)
     ctx.checked = checked
-    sections = render_sections(env, ctx, article_seed(snapshot, kind))
+    seed = article_seed(snapshot, kind)
+    sections = render_sections(env, ctx, seed)
+    report = None
+    config = resolve_llm(settings)
+    if config is not None:
+        # Imported here: a template-only run must not load the openai SDK.
+        from generator.drafting.llm_stage import run_llm_stage
+
+        sections, llm_report = run_llm_stage(env, ctx, seed, sections, facts, config, settings.prompts_dir)
+        report = llm_report.model_dump(mode="json")
     title = next(s.markdown for s in sections if s.name == "headline")
-    return Draft(title=title, sections=sections, body=assemble(env, sections))
+    return Draft(title=title, sections=sections, body=assemble(env, sections), llm=report)

@@ -1,0 +1,130 @@
+"""Whether the LLM stage runs, and against what: settings resolved per server kind.
+
+Servers differ in what structured output they accept; that difference is the
+data in ``SERVER_PROFILES``, not branches in the client. This module imports
+no HTTP library, so a template-only run stays light.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import BaseModel, ConfigDict, SecretStr
+
+from generator.errors import ConfigError
+from generator.settings import LLMPrice, Settings
+
+Mode = Literal["json_schema", "json_object", "text"]
+
+
+class ServerProfile(BaseModel):
+    """What one kind of OpenAI-compatible server accepts."""
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Mode  # the structured-output mode to use when llm_mode is auto
+    base_url: str | None  # where it listens by default (None: the SDK's own, api.openai.com)
+    json_object_schema: bool = False  # json_object may carry a "schema" that constrains decoding
+    needs_key: bool = False
+    timeout: float = 300.0  # seconds per call; local servers on a CPU take minutes for a long prompt
+
+
+SERVER_PROFILES: dict[str, ServerProfile] = {
+    "openai": ServerProfile(mode="json_schema", base_url=None, needs_key=True, timeout=60.0),
+    "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1"),
+    "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0),
+    # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar).
+    "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True),
+    "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1"),
+}
+
+# Local servers ignore the key, but the SDK insists on one.
+NO_KEY = "not-needed"
+
+
+class LLMConfig(BaseModel):
+    """Everything the LLM stage needs, resolved from Settings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    server: str
+    base_url: str | None
+    model: str
+    api_key: SecretStr
+    mode: Mode
+    json_object_schema: bool
+    temperature: float
+    max_tokens: int
+    timeout: float
+    retries: int
+    cache_dir: Path | None  # None: no response cache
+    ledger_dir: Path
+    price: LLMPrice | None
+    article_token_cap: int
+    daily_token_cap: int
+
+    @property
+    def where(self) -> str:
+        """The server's URL for log lines, without any credentials in it."""
+        return redact_url(self.base_url or "https://api.openai.com/v1")
+
+
+def redact_url(url: str) -> str:
+    """Drop user:password@ from a URL so it can be logged."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "marketnews" / "llm"
+
+
+def _api_key(settings: Settings) -> str | None:
+    if settings.llm_api_key is not None and settings.llm_api_key.get_secret_value():
+        return settings.llm_api_key.get_secret_value()
+    return os.environ.get("OPENAI_API_KEY") or None
+
+
+def resolve_llm(settings: Settings) -> LLMConfig | None:
+    """The LLM configuration to use, or None for a template-only article.
+
+    ``llm = "auto"`` turns the stage on when an API key or ``llm_base_url`` is set and
+    quietly off otherwise; ``"on"`` without either is a settings error.
+    """
+    key = _api_key(settings)
+    configured = bool(key or settings.llm_base_url)
+    if settings.llm == "off" or (settings.llm == "auto" and not configured):
+        return None
+    profile = SERVER_PROFILES[settings.llm_server]
+    base_url = settings.llm_base_url or profile.base_url
+    if profile.needs_key and not key and not settings.llm_base_url:
+        raise ConfigError(
+            "the LLM is on but no API key is set: set OPENAI_API_KEY or llm_api_key, "
+            "or point llm_base_url at a local server"
+        )
+    cache_root = settings.llm_cache_dir or default_cache_dir()
+    return LLMConfig(
+        server=settings.llm_server,
+        base_url=base_url,
+        model=settings.llm_model,
+        api_key=SecretStr(key or NO_KEY),
+        mode=profile.mode if settings.llm_mode == "auto" else settings.llm_mode,
+        json_object_schema=profile.json_object_schema,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout or profile.timeout,
+        retries=settings.llm_retries,
+        cache_dir=cache_root if settings.llm_cache else None,
+        ledger_dir=cache_root,
+        price=settings.llm_prices.get(settings.llm_model),
+        article_token_cap=settings.llm_article_token_cap,
+        daily_token_cap=settings.llm_daily_token_cap,
+    )

@@ -1,0 +1,71 @@
+"""Checks on the model's own words, before any number is filled in or fact-checked.
+
+The fact-check proves numbers; these rules catch what has no number to prove:
+quotes and attributions, history and dates the facts do not hold, advice,
+predictions stated as fact, actors the data cannot see, and markup. Each rule
+is data (a pattern and the reason given back to the model in the repair round).
+"""
+
+from __future__ import annotations
+
+import re
+
+from generator.drafting.placeholders import stray_numbers, without_placeholders
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_NUMBER_WORDS = (
+    "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    "thousand|million|billion|trillion|dozen|percent|per cent|twice|thrice|double|triple|half"
+)
+
+RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), why) for p, why in (
+    (r"[\"“”„«»]|‘[^’]{3,}’", "contains a quotation; the article quotes no one"),
+    (r"\b(said|says|told|according to|analysts?|experts?|strategists?|commentators?)\b",
+     "attributes a view to someone; the article has no sources of opinion"),
+    (rf"\b({_MONTHS}|{_DAYS})\b", "names a date the facts do not give; use the date placeholders"),
+    (r"\b(all-time|record|historic(al(ly)?)?|since (last|early|late|the start)|(weeks|months|years|decades) ago|"
+     r"last (week|month|quarter|year)|previous (cycle|cycles|bull|bear)|in (weeks|months|years))\b",
+     "claims history the facts do not hold"),
+    (rf"\b({_NUMBER_WORDS})\b", "writes a number in words; numbers must be fact placeholders"),
+    (r"[$%€£¥]", "writes a currency or percent sign outside a placeholder"),
+    (r"\b(you should|we recommend|investors should|traders should|(buy|sell) (now|the dip)|"
+     r"good time to (buy|sell)|not financial advice)\b",
+     "gives or disclaims advice; the article gives none"),
+    (r"\b(will|is going to|is set to|is poised to|is certain to|is bound to) "
+     r"(rise|fall|drop|rally|climb|surge|soar|crash|plunge|reach|hit|test|break|recover|rebound|bounce|retest|revisit)\b",
+     "states a prediction as fact"),
+    (r"\b(guarantee[ds]?|certainly|inevitabl[ey]|definitely)\b", "claims certainty about the market"),
+    (r"\b(whales?|market makers?|institutions?|institutional|ETFs?|on-chain|insiders?|smart money|retail investors)\b",
+     "describes actors or flows the data does not show"),
+    (r"<|>|\[|\]|`|\|| \#|^#|https?://|www\.", "contains markup, a link or a table"),
+))
+
+
+def prose_problems(text: str, allowed_terms: set[str]) -> list[str]:
+    """What is wrong with the model's words in ``text`` (placeholders excluded); empty when nothing is."""
+    own = without_placeholders(text)
+    problems = [f"{why}: {m.group(0)!r}" for pattern, why in RULES if (m := pattern.search(own))]
+    problems += [f"writes the number {t!r} itself instead of a fact placeholder" for t in stray_numbers(text, allowed_terms)]
+    return problems
+
+
+# Headline verbs by the direction they claim; a headline must not claim the opposite of the data.
+_UP = r"ris(e|es|ing)|rose|climb(s|ed)?|gain(s|ed)?|jump(s|ed)?|surg(e|es|ed)|soar(s|ed)?|rall(y|ies|ied)|advanc(e|es|ed)|rebound(s|ed)?"
+_DOWN = (r"fall(s|ing)?|fell|drop(s|ped)?|slip(s|ped)?|sink(s)?|sank|tumbl(e|es|ed)|plung(e|es|ed)|slump(s|ed)?|"
+         r"declin(e|es|ed)|slid(e|es)?|crash(es|ed)?|dip(s|ped)?|sell-off|selloff")
+_SHARP = r"surg(e|es|ed)|soar(s|ed)?|jump(s|ed)?|plung(e|es|ed)|tumbl(e|es|ed)|crash(es|ed)?|slump(s|ed)?"
+CONTRARY_WORDS = {
+    "up": re.compile(rf"\b({_DOWN})\b", re.I),
+    "down": re.compile(rf"\b({_UP})\b", re.I),
+    "flat": re.compile(rf"\b({_SHARP})\b", re.I),
+}
+
+
+def direction_problems(headline: str, direction: str | None) -> list[str]:
+    """A headline verb that contradicts the 24-hour direction of the price."""
+    pattern = CONTRARY_WORDS.get(direction or "")
+    if pattern is not None and (m := pattern.search(without_placeholders(headline))):
+        return [f"the headline says {m.group(0)!r} but the price moved {direction} over 24 hours"]
+    return []

@@ -1,0 +1,106 @@
+"""The reply the model must give: one {heading, paragraphs} object per section, as JSON.
+
+The same shape serves every structured-output mode: as a JSON Schema for
+``json_schema`` (strict) and llama.cpp's ``json_object``, as an example in the
+prompt for plain ``text``, whose JSON is dug out of whatever surrounds it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MAX_PARAGRAPHS = 8
+MAX_PARAGRAPH_CHARS = 1500
+
+
+class SectionDraft(BaseModel):
+    """One section as the model wrote it, placeholders still in."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    heading: str = Field(default="", max_length=200)
+    paragraphs: list[str] = Field(default_factory=list, max_length=MAX_PARAGRAPHS)
+
+
+class ReplyError(ValueError):
+    """The reply is not the JSON asked for; the message says why, for the repair prompt."""
+
+
+def reply_schema(names: list[str]) -> dict[str, Any]:
+    """JSON Schema of a reply covering ``names`` (strict-mode compatible: all required, nothing extra)."""
+    section = {
+        "type": "object",
+        "properties": {
+            "heading": {"type": "string"},
+            "paragraphs": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["heading", "paragraphs"],
+        "additionalProperties": False,
+    }
+    return {
+        "type": "object",
+        "properties": {name: section for name in names},
+        "required": list(names),
+        "additionalProperties": False,
+    }
+
+
+def reply_example(names: list[str]) -> str:
+    """A one-line example of the reply shape, for prompts (angle brackets mark what to fill in)."""
+    shapes = {
+        "headline": {"heading": "<headline>", "paragraphs": []},
+        "lead": {"heading": "", "paragraphs": ["<paragraph>"]},
+    }
+    default = {"heading": "<heading>", "paragraphs": ["<paragraph>", "<paragraph>"]}
+    return json.dumps({n: shapes.get(n, default) for n in names})
+
+
+def extract_json(content: str) -> Any:
+    """The JSON object in ``content``: bare, in a code fence, or after some chatter."""
+    text = content.strip()
+    fence = re.search(r"```(?:json)?\s*(.*?)```", text, flags=re.S)
+    if fence:
+        text = fence.group(1).strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        pass
+    start = text.find("{")
+    if start < 0:
+        raise ReplyError("the reply contains no JSON object")
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text[start:])
+    except json.JSONDecodeError as err:
+        raise ReplyError(f"the reply is not valid JSON ({err.msg} at character {err.pos})") from None
+    return value
+
+
+def parse_reply(content: str, names: list[str]) -> dict[str, SectionDraft | str]:
+    """Each expected section's draft, or the reason it is unusable; ReplyError if the whole reply is."""
+    data = extract_json(content)
+    if not isinstance(data, dict):
+        raise ReplyError(f"the reply is a JSON {type(data).__name__}, not an object of sections")
+    if "sections" in data and isinstance(data["sections"], dict) and not set(names) & set(data):
+        data = data["sections"]  # a common wrapping; the content is what matters
+    out: dict[str, SectionDraft | str] = {}
+    for name in names:
+        raw = data.get(name)
+        if raw is None:
+            out[name] = f"the reply has no {name!r} section"
+            continue
+        try:
+            draft = SectionDraft.model_validate(raw)
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "section"
+            out[name] = f"schema mismatch in {name!r} at {where}: {first['msg']}"
+            continue
+        if any(len(p) > MAX_PARAGRAPH_CHARS for p in draft.paragraphs):
+            out[name] = f"a paragraph of {name!r} is longer than {MAX_PARAGRAPH_CHARS} characters"
+            continue
+        out[name] = draft
+    return out

@@ -1,0 +1,298 @@
+"""The LLM stage: a model rewrites the prose sections; each is proven, repaired once, or replaced.
+
+One call asks for every prose section at once; a second call, only when
+needed, sends the failed sections back with their findings. A section that
+still fails, and every section when the model cannot be used at all (server
+down, refusal, token cap), keeps the template's text. Nothing the model
+writes reaches the article without passing the fact-check.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Literal
+
+from jinja2 import Environment
+from pydantic import BaseModel, ConfigDict
+
+from generator.drafting.llm_cache import LLMCache
+from generator.drafting.llm_client import ChatReply, ChatRequest, LLMClient, response_format
+from generator.drafting.llm_config import LLMConfig
+from generator.drafting.llm_costs import Budget, CallRecord, Usage, estimate_tokens
+from generator.drafting.llm_prompts import (
+    DEFAULT_KIND,
+    SECTION_KINDS,
+    Brief,
+    Failure,
+    FactLine,
+    SectionBrief,
+    make_prompt_environment,
+    repair_messages,
+    section_messages,
+)
+from generator.drafting.llm_proof import Attempt, Check, SectionShape, prove, shape_of
+from generator.drafting.llm_reply import ReplyError, SectionDraft, parse_reply, reply_schema
+from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
+from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
+from generator.errors import LLMBadReply, LLMError
+from generator.facts import FactSet
+
+log = logging.getLogger("marketnews.llm")
+
+Origin = Literal["llm", "repaired", "fallback"]
+
+
+class SectionRecord(BaseModel):
+    """Where one prose section's text came from, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: Origin
+    reasons: list[str] = []
+
+
+class LLMReport(BaseModel):
+    """What the LLM stage did for one article."""
+
+    model: str
+    server: str
+    mode: str
+    sections: dict[str, SectionRecord] = {}
+    usage: dict[str, object] = {}
+    stopped: str | None = None  # why the model could not be used at all, if it could not
+
+    @property
+    def used(self) -> bool:
+        return any(r.origin in ("llm", "repaired") for r in self.sections.values())
+
+
+class _Plan(BaseModel):
+    """The sections to rewrite and what the model may use."""
+
+    model_config = ConfigDict(frozen=True)
+
+    brief: Brief
+    shapes: dict[str, SectionShape]
+    offered: set[str]
+    terms: set[str]
+
+
+def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Section], facts: FactSet) -> _Plan:
+    """Render each prose section's placeholder view; collect the facts and fixed terms it uses."""
+    view_ctx = ctx.model_copy(update={"F": placeholder_facts(facts)})
+    views: dict[str, str] = {}
+    for s in sections:
+        if s.name not in PROSE_SECTIONS or not s.markdown.strip():
+            continue
+        view = render_section(env, s.name, view_ctx, seed)
+        # A template that builds numbers some other way cannot be shown as placeholders; keep it as is.
+        if fill(view, facts) != s.markdown:
+            log.warning("LLM: section %s cannot be shown with placeholders; keeping the template text", s.name)
+            continue
+        views[s.name] = view
+    metrics_view = render_section(env, "metrics", view_ctx, seed)
+    used = placeholder_keys("\n".join([*views.values(), metrics_view]))
+    offered = [k for k in facts.facts if k in used and not k.startswith("sources.")]
+    lines = [FactLine(key=k, label=facts[k].label, display=facts[k].display, context=facts[k].context) for k in offered]
+    terms = number_terms("\n".join([*views.values(), metrics_view, *(facts[k].label for k in offered)]))
+
+    shapes: dict[str, SectionShape] = {}
+    briefs: list[SectionBrief] = []
+    for name, view in views.items():
+        prefix = f"{ctx.dateline}{{article.date}} — "
+        shape = shape_of(name, view, prefix if name == "lead" and view.startswith(prefix) else "", ctx.S.direction)
+        text = view.removeprefix(shape.prefix)
+        shapes[name] = shape
+        briefs.append(SectionBrief(name=name, kind=SECTION_KINDS.get(name, DEFAULT_KIND), text=text))
+    brief = Brief(asset_name=ctx.S.asset_name, facts=lines, terms=sorted(terms), sections=briefs)
+    return _Plan(brief=brief, shapes=shapes, offered=set(offered) | {"article.date"}, terms=terms)
+
+
+class LLMStage:
+    """Runs the stage for one article; holds the client, cache, budget and usage."""
+
+    def __init__(self, config: LLMConfig, prompts_env: Environment, check: Check, client: LLMClient | None = None):
+        self.config = config
+        self.prompts = prompts_env
+        self.check = check
+        self.client = client or LLMClient(config)
+        self.cache = LLMCache(config.cache_dir) if config.cache_dir else None
+        self.budget = Budget(config.article_token_cap, config.daily_token_cap, config.ledger_dir)
+        self.usage = Usage()
+
+    def _request(self, purpose: str, messages: list[dict[str, str]], names: list[str]) -> ChatRequest:
+        return ChatRequest(
+            purpose=purpose, model=self.config.model, messages=messages, temperature=self.config.temperature,
+            max_tokens=self.config.max_tokens,
+            response_format=response_format(self.config.mode, reply_schema(names), self.config.json_object_schema),
+        )
+
+    def ask(self, request: ChatRequest) -> ChatReply:
+        """One reply, from the cache when the identical request was answered before."""
+        key = request.cache_key()
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            log.info("LLM: %s answered from the cache", request.purpose)
+            self.usage.calls.append(CallRecord(purpose=request.purpose, prompt_tokens=hit.prompt_tokens,
+                                               completion_tokens=hit.completion_tokens, cached=True, seconds=0.0))
+            return hit
+        self.budget.reserve(estimate_tokens(request.prompt_chars(), request.max_tokens))
+        start = time.monotonic()
+        try:
+            reply = self.client.complete(request)
+        finally:
+            self.usage.http_attempts = self.client.attempts
+        if not (reply.prompt_tokens or reply.completion_tokens):  # a server that reports no usage
+            reply = reply.model_copy(update={"prompt_tokens": estimate_tokens(request.prompt_chars(), 0),
+                                             "completion_tokens": estimate_tokens(len(reply.content), 0)})
+        self.budget.spend(reply.prompt_tokens + reply.completion_tokens)
+        self.usage.calls.append(CallRecord(purpose=request.purpose, prompt_tokens=reply.prompt_tokens,
+                                           completion_tokens=reply.completion_tokens, cached=False,
+                                           seconds=round(time.monotonic() - start, 3)))
+        if self.cache is not None:
+            self.cache.put(key, reply)
+        return reply
+
+    def attempt(self, p: _Plan, purpose: str, messages: list[dict[str, str]], names: list[str],
+                facts: FactSet) -> dict[str, Attempt]:
+        """Ask and prove; a reply that cannot be read fails every section it should have held."""
+        reply: ChatReply | None = None
+        try:
+            reply = self.ask(self._request(purpose, messages, names))
+            drafts = parse_reply(reply.content, names)
+        except (ReplyError, LLMBadReply) as err:
+            cut = ""
+            if reply is not None and reply.finish_reason == "length":
+                cut = f" (cut off at llm_max_tokens = {self.config.max_tokens})"
+            log.warning("LLM: %s reply unusable: %s%s", purpose, err, cut)
+            return {n: Attempt(text="", markdown=None, problems=[f"{err}{cut}"]) for n in names}
+        out = {}
+        for name in names:
+            d = drafts[name]
+            if isinstance(d, SectionDraft):
+                out[name] = prove(p.shapes[name], d, facts, p.offered, p.terms, self.check)
+            else:
+                out[name] = Attempt(text="", markdown=None, problems=[d])
+        return out
+
+    def run(self, p: _Plan, facts: FactSet) -> tuple[dict[str, str], LLMReport]:
+        """Markdown for each section the model wrote acceptably, and the record of every section."""
+        names = [s.name for s in p.brief.sections]
+        report = LLMReport(model=self.config.model, server=self.config.server, mode=self.config.mode)
+        kept: dict[str, str] = {}
+        reasons: dict[str, list[str]] = {n: [] for n in names}
+        try:
+            first = self.attempt(p, "sections", section_messages(self.prompts, p.brief), names, facts)
+            failed = [n for n in names if first[n].markdown is None]
+            for n in names:
+                if first[n].markdown is not None:
+                    kept[n] = first[n].markdown  # type: ignore[assignment]
+                    report.sections[n] = SectionRecord(origin="llm")
+                reasons[n] = first[n].problems
+            if failed:
+                briefs = {s.name: s for s in p.brief.sections}
+                failures = [Failure(name=n, kind=briefs[n].kind, text=briefs[n].text, previous=first[n].text or None,
+                                    problems=first[n].problems) for n in failed]
+                second = self.attempt(p, "repair", repair_messages(self.prompts, p.brief, failures), failed, facts)
+                for n in failed:
+                    if second[n].markdown is not None:
+                        kept[n] = second[n].markdown  # type: ignore[assignment]
+                        report.sections[n] = SectionRecord(origin="repaired", reasons=reasons[n])
+                    else:
+                        reasons[n] = [f"first try: {r}" for r in reasons[n]] + [f"repair: {r}" for r in second[n].problems]
+        except LLMError as err:  # unavailable, refused, over budget, rejected: no further calls
+            report.stopped = str(err)
+            log.warning("LLM: %s; keeping the template text", err)
+            for n in names:
+                if n not in kept:
+                    reasons[n] = [*reasons[n], str(err)]
+        for n in names:
+            if n not in kept:
+                report.sections[n] = SectionRecord(origin="fallback", reasons=reasons[n])
+                log.warning("LLM: section %s fell back to the template: %s", n, "; ".join(reasons[n])[:500])
+            else:
+                log.info("LLM: section %s kept (%s)", n, report.sections[n].origin)
+        report.usage = self.usage.summary(self.config.price)
+        return kept, report
+
+
+def rewrite_prose(
+    env: Environment,
+    ctx: TemplateContext,
+    seed: str,
+    sections: list[Section],
+    facts: FactSet,
+    config: LLMConfig,
+    prompts_env: Environment,
+    check: Check,
+    client: LLMClient | None = None,
+) -> tuple[list[Section], LLMReport]:
+    """The article's sections with the prose rewritten where the model's text was proven."""
+    p = plan(env, ctx, seed, sections, facts)
+    kept, report = LLMStage(config, prompts_env, check, client).run(p, facts)
+    out = []
+    for s in sections:
+        rec = report.sections.get(s.name)
+        if rec is None:
+            out.append(s)
+        elif s.name in kept:
+            out.append(s.model_copy(update={"markdown": kept[s.name], "origin": rec.origin,
+                                            "note": "; ".join(rec.reasons) or None}))
+        else:
+            out.append(s.model_copy(update={"origin": "fallback", "note": "; ".join(rec.reasons) or None}))
+    return out, report
+
+
+def prove_article(
+    env: Environment, sections: list[Section], templates: dict[str, Section], facts: FactSet, check: Check,
+    report: LLMReport,
+) -> list[Section]:
+    """Check the assembled article; put the template text back in any model section it faults.
+
+    Each section was proven on its own; this catches what only shows in context.
+    """
+    for _ in range(len(sections)):
+        body = assemble(env, sections)
+        bad = [m for m in check(body, facts).mentions if m.verdict != "verified"]
+        culprits: dict[str, list[str]] = {}
+        for s in sections:
+            if s.origin not in ("llm", "repaired") or (start := body.find(s.markdown)) < 0:
+                continue
+            hits = [m for m in bad if start <= m.start < start + len(s.markdown)]
+            if hits:
+                culprits[s.name] = [f"in the whole article, fact-check {m.verdict}: {m.text!r}" for m in hits]
+        if not culprits:
+            break
+        for name, why in culprits.items():
+            log.warning("LLM: section %s fell back to the template: %s", name, "; ".join(why))
+            report.sections[name] = SectionRecord(origin="fallback", reasons=[*report.sections[name].reasons, *why])
+        sections = [templates[s.name].model_copy(update={"origin": "fallback", "note": "; ".join(
+            report.sections[s.name].reasons)}) if s.name in culprits else s for s in sections]
+    return sections
+
+
+def run_llm_stage(
+    env: Environment,
+    ctx: TemplateContext,
+    seed: str,
+    sections: list[Section],
+    facts: FactSet,
+    config: LLMConfig,
+    prompts_dir: Path | None,
+    check: Check | None = None,
+    client: LLMClient | None = None,
+) -> tuple[list[Section], LLMReport]:
+    """The whole stage for one article: rewrite, prove in context, say so in the automation line."""
+    if check is None:
+        from generator.factcheck import check_article as check
+    templates = {s.name: s for s in sections}
+    rewritten, report = rewrite_prose(env, ctx, seed, sections, facts, config, make_prompt_environment(prompts_dir),
+                                      check, client)
+    if report.used:
+        rewritten = prove_article(env, rewritten, templates, facts, check, report)
+    if report.used:
+        llm_ctx = ctx.model_copy(update={"llm_used": True})
+        rewritten = [s.model_copy(update={"markdown": render_section(env, "automation", llm_ctx, seed)})
+                     if s.name == "automation" else s for s in rewritten]
+    return rewritten, report
