@@ -68,7 +68,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from generator.pipeline import generate
     from generator.snapshot import load_snapshot
 
-    settings = _settings(args, **({} if args.chart is None else {"chart": args.chart}))
+    overrides = {"chart": args.chart, "llm": args.llm}
+    settings = _settings(args, **{k: v for k, v in overrides.items() if v is not None})
     extra: dict[str, bytes] = {}
     if args.snapshot is not None:
         snapshot = load_snapshot(args.snapshot)
@@ -86,6 +87,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
             fc = result.factcheck
             sys.stderr.write(f"{PROG}: blocked: {fc['failed']} of {fc['mentions']} mentions failed the fact-check; "
                              f"see {result.path / 'factcheck.json'}\n")
+        if (llm := result.llm) is not None:
+            cost = "" if llm["cost_usd"] is None else f", ${llm['cost_usd']:.4f}"
+            print(f"LLM {llm['model']}: {llm['sections_from_model']} of {llm['prose_sections']} prose sections "
+                  f"from the model ({llm['chat_calls']} calls, {llm['cached_calls']} cached, "
+                  f"{llm['prompt_tokens'] + llm['completion_tokens']} tokens{cost})")
     return EXIT_BLOCKED if result.status == "blocked" else EXIT_OK
 
 
@@ -239,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--json", action="store_true", help="print a machine-readable summary")
     gen.add_argument("--chart", action=argparse.BooleanOptionalAction, default=None,
                      help="draw chart.png and embed it in the article (default: setting chart; needs matplotlib)")
+    gen.add_argument("--llm", choices=("auto", "on", "off"),
+                     help="let a language model rewrite the prose (default: setting llm, 'auto': on when an API key "
+                          "or llm_base_url is configured)")
     gen.set_defaults(func=cmd_generate)
 
     fetch = sub.add_parser("fetch", help="fetch live data into a snapshot file without drafting",

@@ -35,6 +35,7 @@ class GenerateResult(BaseModel):
     files: list[str]
     factcheck: dict[str, Any] | None
     draft_id: int | None = None  # the article's id in the desk store
+    llm: dict[str, Any] | None = None  # the LLM stage's summary, when it ran
 
 
 def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
@@ -55,7 +56,32 @@ def article_dir(out: Path, snapshot: MarketSnapshot, kind: str) -> Path:
     return out / f"{snapshot.as_of:%Y-%m-%d}" / f"{snapshot.asset.lower()}-{kind}"
 
 
+def section_record(draft: Draft) -> dict[str, dict[str, Any]]:
+    """Per section: where its text came from and, for LLM sections, why it was repaired or fell back."""
+    llm_sections = (draft.llm or {}).get("sections", {})
+    return {s.name: {"origin": s.origin, "reasons": llm_sections.get(s.name, {}).get("reasons", [])}
+            for s in draft.sections}
+
+
+def llm_summary(draft: Draft) -> dict[str, Any] | None:
+    """Model, calls, tokens and cost of the LLM stage (None when it did not run)."""
+    if draft.llm is None:
+        return None
+    usage = draft.llm["usage"]
+    origins = [r["origin"] for r in draft.llm["sections"].values()]
+    return {
+        "model": draft.llm["model"],
+        "server": draft.llm["server"],
+        "mode": draft.llm["mode"],
+        "sections_from_model": sum(o in ("llm", "repaired") for o in origins),
+        "prose_sections": len(origins),
+        **{k: usage[k] for k in ("chat_calls", "cached_calls", "prompt_tokens", "completion_tokens", "cost_usd")},
+        **({"stopped": draft.llm["stopped"]} if draft.llm.get("stopped") else {}),
+    }
+
+
 def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str, check: CheckReport) -> str:
+    reasons = {name: rec["reasons"] for name, rec in section_record(draft).items() if rec["reasons"]}
     meta = {
         "title": draft.title,
         "date": snapshot.as_of.isoformat().replace("+00:00", "Z"),
@@ -65,6 +91,8 @@ def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str,
         "status": status,
         "factcheck": {"status": check.status, **check.summary.model_dump()},
         "sections": {s.name: s.origin for s in draft.sections},
+        **({"section_reasons": reasons} if reasons else {}),
+        **({"llm": llm_summary(draft)} if draft.llm is not None else {}),
         "generator": f"marketnews {__version__}",
     }
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
@@ -110,18 +138,22 @@ def generate(
     matter = front_matter(draft, snapshot, kind, status, report)
     body_report = report  # spans into draft.body: what the desk stores as the first revision
     report = report.shifted(len(matter))  # spans point into article.md as written
+    record = report.model_dump_json(indent=2)
+    if draft.llm is not None:  # the LLM stage's per-section record and calls, beside the mentions
+        record = json.dumps({**json.loads(record), "sections": section_record(draft), "llm": draft.llm}, indent=2,
+                            ensure_ascii=False)
     env = make_environment(settings.templates_dir)
     files: dict[str, bytes] = {
         "article.md": (matter + draft.body).encode(),
         "article.html": article_page(env, draft.title, draft.body).encode(),
         "snapshot.json": snapshot_with_analysis(snapshot, analysis).encode(),
-        "factcheck.json": (report.model_dump_json(indent=2) + "\n").encode(),
+        "factcheck.json": (record + "\n").encode(),
         **extra,
     }
     dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
     article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
     return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files),
-                          factcheck=report.summary.model_dump(), draft_id=article.id)
+                          factcheck=report.summary.model_dump(), draft_id=article.id, llm=llm_summary(draft))
 
 
 def read_article(path: Path) -> str:

@@ -34,6 +34,16 @@ def binance_1m_closes() -> list[float]:
     return [float(r[4]) for r in rows]
 
 
+@pytest.fixture(autouse=True)
+def _no_llm_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's OPENAI_API_KEY or MARKETNEWS_LLM_* must not switch the LLM on in tests."""
+    import os
+
+    for name in list(os.environ):
+        if name in ("OPENAI_API_KEY", "OPENAI_BASE_URL") or name.startswith("MARKETNEWS_LLM"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def example_snapshot() -> MarketSnapshot:
     return load_snapshot(EXAMPLE)

@@ -22,7 +22,7 @@ _NUMBER_WORDS = (
 
 RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), why) for p, why in (
     (r"[\"“”„«»]|‘[^’]{3,}’", "contains a quotation; the article quotes no one"),
-    (r"\b(said|says|told|according to|analysts?|experts?|strategists?|commentators?)\b",
+    (r"\b(said|told|according to|analysts?|experts?|strategists?|commentators?|sources say)\b",
      "attributes a view to someone; the article has no sources of opinion"),
     (rf"\b({_MONTHS}|{_DAYS})\b", "names a date the facts do not give; use the date placeholders"),
     (r"\b(all-time|record|historic(al(ly)?)?|since (last|early|late|the start)|(weeks|months|years|decades) ago|"

@@ -1,0 +1,195 @@
+"""Every way a model server can fail ends in a retry or the template's text, never a crash or an unproven number.
+
+Each test starts a chat-completions server on 127.0.0.1 (tests/chat_server.py)
+and runs ``generate`` against it as a user would.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.facts import FactSet, build_facts
+from generator.factcheck import check_article
+from generator.pipeline import generate, run_analysis
+from generator.settings import Settings
+from generator.snapshot import MarketSnapshot
+from tests.chat_server import Behaviour, ChatServer, completion, error, free_port
+from tests.drafting.conftest import Article, llm_settings
+from tests.drafting.llm_replies import GOOD, as_content
+
+PROSE = ["headline", "lead", "price_action", "market_structure", "why_it_matters", "scenarios", "outlook"]
+
+
+@pytest.fixture
+def facts(example_snapshot: MarketSnapshot) -> FactSet:
+    return build_facts(example_snapshot, run_analysis(example_snapshot, Settings()))
+
+
+@pytest.fixture
+def template_body(example_snapshot: MarketSnapshot, tmp_path: Path) -> str:
+    return Article(generate(example_snapshot, Settings(llm="off"), out=tmp_path / "template")).body
+
+
+def good() -> Behaviour:
+    return completion(as_content(GOOD))
+
+
+def run(server_url: str, tmp_path: Path, example_snapshot: MarketSnapshot, **settings: object) -> Article:
+    return Article(generate(example_snapshot, llm_settings(server_url, tmp_path, **settings)))
+
+
+def assert_all_from_model(article: Article, facts: FactSet, origin: str = "llm") -> None:
+    assert {article.origins[n] for n in PROSE} == {origin}, article.origins
+    assert "a language model drafted some of the prose" in article.body
+    assert check_article(article.body, facts).passed
+
+
+def assert_template_fallback(article: Article, template_body: str, words: str) -> None:
+    """All prose fell back, each with a reason naming the fault, and the article is the template article."""
+    assert {article.origins[n] for n in PROSE} == {"fallback"}, article.origins
+    for name in PROSE:
+        assert any(words in r for r in article.reasons(name)), (name, article.reasons(name))
+    assert article.body == template_body
+    assert "language model" not in article.body
+
+
+def test_timeout_is_retried(tmp_path, example_snapshot, facts, caplog) -> None:
+    with ChatServer([Behaviour(delay=1.5, body=good().body), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_timeout=0.5)
+    assert_all_from_model(article, facts)
+    assert "timed out after 0.5 s; retrying" in caplog.text
+
+
+def test_timeouts_fall_back(tmp_path, example_snapshot, facts, template_body, caplog) -> None:
+    with ChatServer([Behaviour(delay=1.0, body=good().body)]) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_timeout=0.3, llm_retries=1)
+        assert len(server.requests) == 2
+    assert_template_fallback(article, template_body, "timed out after 0.3 s; gave up after 2 attempts")
+    assert "keeping the template text" in caplog.text
+
+
+def test_429_honours_retry_after(tmp_path, example_snapshot, facts, caplog) -> None:
+    with ChatServer([error(429, "slow down", {"Retry-After": "1.2"}), good()]) as server:
+        start = time.monotonic()
+        article = run(server.url, tmp_path, example_snapshot)
+        elapsed = time.monotonic() - start
+    assert elapsed >= 1.2
+    assert_all_from_model(article, facts)
+    assert "rate limiting (HTTP 429); retrying in 1.2 s" in caplog.text
+
+
+def test_429_with_a_long_retry_after_falls_back_at_once(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([error(429, "quota", {"Retry-After": "3600"})]) as server:
+        start = time.monotonic()
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 1 and time.monotonic() - start < 5
+    assert_template_fallback(article, template_body, "asks to wait 3600 s")
+
+
+def test_5xx_is_retried(tmp_path, example_snapshot, facts) -> None:
+    with ChatServer([error(503), error(500), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 3
+    assert_all_from_model(article, facts)
+    assert article.meta["llm"]["chat_calls"] == 1
+
+
+def test_persistent_5xx_falls_back(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([error(502, "bad gateway")]) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_retries=2)
+        assert len(server.requests) == 3
+    assert_template_fallback(article, template_body, "answered HTTP 502; gave up after 3 attempts")
+
+
+def test_connection_refused_falls_back(tmp_path, example_snapshot, template_body, caplog) -> None:
+    article = run(f"http://127.0.0.1:{free_port()}/v1", tmp_path, example_snapshot, llm_retries=1)
+    assert_template_fallback(article, template_body, "connection failed")
+    assert "retrying" in caplog.text
+
+
+def test_server_dying_mid_call_is_retried(tmp_path, example_snapshot, facts, caplog) -> None:
+    with ChatServer([Behaviour(die=True), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 2
+    assert_all_from_model(article, facts)
+    assert "connection failed" in caplog.text
+
+
+def test_server_dying_every_time_falls_back(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([Behaviour(die=True)]) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_retries=1)
+    assert_template_fallback(article, template_body, "connection failed")
+
+
+def test_invalid_json_gets_one_repair_round(tmp_path, example_snapshot, facts) -> None:
+    with ChatServer([completion("Sure! Here is the article: {\"headline\": {\"heading\": "), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 2
+        assert "was rejected" in server.requests[1]["messages"][-1]["content"]
+    assert_all_from_model(article, facts, origin="repaired")
+    assert any("not valid JSON" in r for r in article.reasons("lead"))
+
+
+def test_invalid_json_twice_falls_back(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([completion("<html>I am not JSON</html>")]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 2  # the first call and one repair, no more
+    assert_template_fallback(article, template_body, "contains no JSON object")
+
+
+def test_schema_mismatch_repairs_only_that_section(tmp_path, example_snapshot, facts) -> None:
+    broken = {**GOOD, "lead": {"heading": "", "paragraphs": "Bitcoin fell."}}
+    with ChatServer([completion(as_content(broken)), completion(as_content(GOOD, ["lead"]))]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        repair_schema = server.requests[1]["response_format"]["json_schema"]["schema"]
+    assert repair_schema["required"] == ["lead"]
+    assert article.origins["lead"] == "repaired"
+    assert any("schema mismatch in 'lead' at paragraphs" in r for r in article.reasons("lead"))
+    assert {article.origins[n] for n in PROSE if n != "lead"} == {"llm"}
+    assert check_article(article.body, facts).passed
+
+
+def test_refusal_falls_back_without_a_repair(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([completion(None, refusal="I can't help with that.")]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 1
+    assert_template_fallback(article, template_body, "the model refused: I can't help with that.")
+
+
+def test_empty_content_gets_one_repair_round(tmp_path, example_snapshot, facts) -> None:
+    with ChatServer([completion(""), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 2
+    assert_all_from_model(article, facts, origin="repaired")
+    assert any("empty content" in r for r in article.reasons("outlook"))
+
+
+def test_a_body_that_is_not_a_completion_is_unusable(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([Behaviour(body="<html>proxy error page</html>")]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+    assert_template_fallback(article, template_body, "returned no choices")
+
+
+def test_a_rejected_request_is_not_retried(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([error(404, "The model `test-model` does not exist")]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+        assert len(server.requests) == 1
+    assert_template_fallback(article, template_body, "rejected the request (HTTP 404): The model `test-model` does not exist")
+
+
+def test_truncated_reply_says_so(tmp_path, example_snapshot, template_body) -> None:
+    cut = as_content(GOOD)[:500]
+    with ChatServer([completion(cut, finish="length")]) as server:
+        article = run(server.url, tmp_path, example_snapshot)
+    assert_template_fallback(article, template_body, "cut off at llm_max_tokens")
+
+
+def test_no_fault_ever_leaves_a_traceback_on_the_terminal(tmp_path, example_snapshot, caplog) -> None:
+    caplog.set_level(logging.DEBUG)
+    with ChatServer([error(500), Behaviour(die=True), completion("{}")]) as server:
+        run(server.url, tmp_path, example_snapshot, llm_retries=2)
+    assert "Traceback" not in caplog.text
