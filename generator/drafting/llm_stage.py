@@ -200,7 +200,7 @@ class LLMStage:
                         kept[n] = second[n].markdown  # type: ignore[assignment]
                         report.sections[n] = SectionRecord(origin="repaired", reasons=reasons[n])
                     else:
-                        reasons[n] = [f"first try: {r}" for r in reasons[n]] + [f"repair: {r}" for r in second[n].problems]
+                        reasons[n] = [*reasons[n], *(f"repair: {r}" for r in second[n].problems)]
         except LLMError as err:  # unavailable, refused, over budget, rejected: no further calls
             report.stopped = str(err)
             log.warning("LLM: %s; keeping the template text", err)
