@@ -43,7 +43,8 @@ def llama_url():  # noqa: ANN201
 def test_small_model_cannot_put_a_wrong_number_in_the_article(llama_url: str, mode: str, tmp_path: Path) -> None:
     env = {**os.environ, "MARKETNEWS_LLM_SERVER": "llamacpp", "MARKETNEWS_LLM_BASE_URL": llama_url,
            "MARKETNEWS_LLM_MODE": mode, "MARKETNEWS_LLM_CACHE": "false", "MARKETNEWS_LLM_CACHE_DIR": str(tmp_path),
-           "MARKETNEWS_LLM_TIMEOUT": "900", "MARKETNEWS_LLM_RETRIES": "0"}
+           "MARKETNEWS_LLM_TIMEOUT": "900", "MARKETNEWS_LLM_RETRIES": "0",
+           "MARKETNEWS_LLM_MAX_TOKENS": "1500"}
     proc = subprocess.run([sys.executable, "-m", "generator", "generate", "--snapshot", str(EXAMPLE),
                            "--out", str(tmp_path / "out"), "--llm", "on"],
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=1800)

@@ -65,15 +65,17 @@ def extract_json(content: str) -> Any:
     fence = re.search(r"```(?:json)?\s*(.*?)```", text, flags=re.S)
     if fence:
         text = fence.group(1).strip()
+    # strict=False: a raw newline inside a string is a common slip and harmless; the content is checked later.
+    decoder = json.JSONDecoder(strict=False)
     try:
-        return json.loads(text)
+        return decoder.decode(text)
     except json.JSONDecodeError:
         pass
     start = text.find("{")
     if start < 0:
         raise ReplyError("the reply contains no JSON object")
     try:
-        value, _ = json.JSONDecoder().raw_decode(text[start:])
+        value, _ = decoder.raw_decode(text[start:])
     except json.JSONDecodeError as err:
         raise ReplyError(f"the reply is not valid JSON ({err.msg} at character {err.pos})") from None
     return value

@@ -103,6 +103,8 @@ def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Secti
     for name, view in views.items():
         prefix = f"{ctx.dateline}{{article.date}} — "
         shape = shape_of(name, view, prefix if name == "lead" and view.startswith(prefix) else "", ctx.S.direction)
+        if not shape.words:
+            continue  # a heading with nothing under it: nothing to rewrite
         text = view.removeprefix(shape.prefix)
         shapes[name] = shape
         briefs.append(SectionBrief(name=name, kind=SECTION_KINDS.get(name, DEFAULT_KIND), text=text))
