@@ -219,33 +219,6 @@ class LLMStage:
         return kept, report
 
 
-def rewrite_prose(
-    env: Environment,
-    ctx: TemplateContext,
-    seed: str,
-    sections: list[Section],
-    facts: FactSet,
-    config: LLMConfig,
-    prompts_env: Environment,
-    check: Check,
-    client: LLMClient | None = None,
-) -> tuple[list[Section], LLMReport]:
-    """The article's sections with the prose rewritten where the model's text was proven."""
-    p = plan(env, ctx, seed, sections, facts)
-    kept, report = LLMStage(config, prompts_env, check, client).run(p, facts)
-    out = []
-    for s in sections:
-        rec = report.sections.get(s.name)
-        if rec is None:
-            out.append(s)
-        elif s.name in kept:
-            out.append(s.model_copy(update={"markdown": kept[s.name], "origin": rec.origin,
-                                            "note": "; ".join(rec.reasons) or None}))
-        else:
-            out.append(s.model_copy(update={"origin": "fallback", "note": "; ".join(rec.reasons) or None}))
-    return out, report
-
-
 def prove_article(
     env: Environment, sections: list[Section], templates: dict[str, Section], facts: FactSet, check: Check,
     report: LLMReport,
@@ -288,11 +261,17 @@ def run_llm_stage(
     """The whole stage for one article: rewrite, prove in context, say so in the automation line."""
     if check is None:
         from generator.factcheck import check_article as check
-    templates = {s.name: s for s in sections}
-    rewritten, report = rewrite_prose(env, ctx, seed, sections, facts, config, make_prompt_environment(prompts_dir),
-                                      check, client)
+    p = plan(env, ctx, seed, sections, facts)
+    kept, report = LLMStage(config, make_prompt_environment(prompts_dir), check, client).run(p, facts)
+    rewritten = []
+    for s in sections:
+        rec = report.sections.get(s.name)
+        if rec is not None:
+            note = "; ".join(rec.reasons) or None
+            s = s.model_copy(update={"markdown": kept.get(s.name, s.markdown), "origin": rec.origin, "note": note})
+        rewritten.append(s)
     if report.used:
-        rewritten = prove_article(env, rewritten, templates, facts, check, report)
+        rewritten = prove_article(env, rewritten, {s.name: s for s in sections}, facts, check, report)
     if report.used:
         llm_ctx = ctx.model_copy(update={"llm_used": True})
         rewritten = [s.model_copy(update={"markdown": render_section(env, "automation", llm_ctx, seed)})
