@@ -68,7 +68,7 @@ class LLMReport(BaseModel):
         return any(r.origin in ("llm", "repaired") for r in self.sections.values())
 
 
-class _Plan(BaseModel):
+class Plan(BaseModel):
     """The sections to rewrite and what the model may use."""
 
     model_config = ConfigDict(frozen=True)
@@ -79,7 +79,7 @@ class _Plan(BaseModel):
     terms: set[str]
 
 
-def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Section], facts: FactSet) -> _Plan:
+def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Section], facts: FactSet) -> Plan:
     """Render each prose section's placeholder view; collect the facts and fixed terms it uses."""
     view_ctx = ctx.model_copy(update={"F": placeholder_facts(facts)})
     views: dict[str, str] = {}
@@ -109,7 +109,7 @@ def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Secti
         shapes[name] = shape
         briefs.append(SectionBrief(name=name, kind=SECTION_KINDS.get(name, DEFAULT_KIND), text=text))
     brief = Brief(asset_name=ctx.S.asset_name, facts=lines, terms=sorted(terms), sections=briefs)
-    return _Plan(brief=brief, shapes=shapes, offered=set(offered) | {"article.date"}, terms=terms)
+    return Plan(brief=brief, shapes=shapes, offered=set(offered) | {"article.date"}, terms=terms)
 
 
 class LLMStage:
@@ -156,7 +156,7 @@ class LLMStage:
             self.cache.put(key, reply)
         return reply
 
-    def attempt(self, p: _Plan, purpose: str, messages: list[dict[str, str]], names: list[str],
+    def attempt(self, p: Plan, purpose: str, messages: list[dict[str, str]], names: list[str],
                 facts: FactSet) -> dict[str, Attempt]:
         """Ask and prove; a reply that cannot be read fails every section it should have held."""
         reply: ChatReply | None = None
@@ -178,10 +178,13 @@ class LLMStage:
                 out[name] = Attempt(text="", markdown=None, problems=[d])
         return out
 
-    def run(self, p: _Plan, facts: FactSet) -> tuple[dict[str, str], LLMReport]:
+    def run(self, p: Plan, facts: FactSet) -> tuple[dict[str, str], LLMReport]:
         """Markdown for each section the model wrote acceptably, and the record of every section."""
         names = [s.name for s in p.brief.sections]
         report = LLMReport(model=self.config.model, server=self.config.server, mode=self.config.mode)
+        if not names:
+            report.usage = self.usage.summary(self.config.price)
+            return {}, report
         kept: dict[str, str] = {}
         reasons: dict[str, list[str]] = {n: [] for n in names}
         try:
@@ -196,7 +199,10 @@ class LLMStage:
                 briefs = {s.name: s for s in p.brief.sections}
                 failures = [Failure(name=n, kind=briefs[n].kind, text=briefs[n].text, previous=first[n].text or None,
                                     problems=first[n].problems) for n in failed]
-                second = self.attempt(p, "repair", repair_messages(self.prompts, p.brief, failures), failed, facts)
+                # Only the facts the failed sections use or tried to use: the repair prompt stays short.
+                keys = set(placeholder_keys("\n".join(f"{f.text}\n{f.previous or ''}" for f in failures)))
+                brief = p.brief.model_copy(update={"facts": [f for f in p.brief.facts if f.key in keys]})
+                second = self.attempt(p, "repair", repair_messages(self.prompts, brief, failures), failed, facts)
                 for n in failed:
                     if second[n].markdown is not None:
                         kept[n] = second[n].markdown  # type: ignore[assignment]
