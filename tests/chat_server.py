@@ -78,7 +78,8 @@ class ChatServer:
                 if behaviour.delay:
                     time.sleep(behaviour.delay)
                 if behaviour.die:
-                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n"
+                    self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     b"Content-Length: 4000\r\n\r\n"
                                      b'{"id": "chatcmpl-test", "choices": [')
                     self.wfile.flush()
                     self.connection.shutdown(socket.SHUT_RDWR)

@@ -47,12 +47,14 @@ def prose_problems(text: str, allowed_terms: set[str]) -> list[str]:
     """What is wrong with the model's words in ``text`` (placeholders excluded); empty when nothing is."""
     own = without_placeholders(text)
     problems = [f"{why}: {m.group(0)!r}" for pattern, why in RULES if (m := pattern.search(own))]
-    problems += [f"writes the number {t!r} itself instead of a fact placeholder" for t in stray_numbers(text, allowed_terms)]
+    problems += [f"writes the number {t!r} itself instead of a fact placeholder"
+                 for t in stray_numbers(text, allowed_terms)]
     return problems
 
 
 # Headline verbs by the direction they claim; a headline must not claim the opposite of the data.
-_UP = r"ris(e|es|ing)|rose|climb(s|ed)?|gain(s|ed)?|jump(s|ed)?|surg(e|es|ed)|soar(s|ed)?|rall(y|ies|ied)|advanc(e|es|ed)|rebound(s|ed)?"
+_UP = (r"ris(e|es|ing)|rose|climb(s|ed)?|gain(s|ed)?|jump(s|ed)?|surg(e|es|ed)|soar(s|ed)?|rall(y|ies|ied)|"
+       r"advanc(e|es|ed)|rebound(s|ed)?")
 _DOWN = (r"fall(s|ing)?|fell|drop(s|ped)?|slip(s|ped)?|sink(s)?|sank|tumbl(e|es|ed)|plung(e|es|ed)|slump(s|ed)?|"
          r"declin(e|es|ed)|slid(e|es)?|crash(es|ed)?|dip(s|ped)?|sell-off|selloff")
 _SHARP = r"surg(e|es|ed)|soar(s|ed)?|jump(s|ed)?|plung(e|es|ed)|tumbl(e|es|ed)|crash(es|ed)?|slump(s|ed)?"

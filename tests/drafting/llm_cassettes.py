@@ -74,7 +74,9 @@ def model_for(mode: str, outcome: str) -> str:
 
 def _wrap(mode: str, content: str) -> str:
     """Plain-text servers surround the JSON with chatter and fences; the others send it bare."""
-    return f"Here is the rewritten report.\n```json\n{content}\n```\nEach number is a placeholder." if mode == "text" else content
+    if mode != "text":
+        return content
+    return f"Here is the rewritten report.\n```json\n{content}\n```\nEach number is a placeholder."
 
 
 def scripted(mode: str, outcome: str) -> list[Behaviour]:

@@ -14,7 +14,8 @@ from typing import Any
 
 GOOD: dict[str, dict[str, Any]] = {
     "headline": {
-        "heading": "Bitcoin slumps {price.change_24h_pct|abs} to {price.current} as daily close breaks {levels.broken} support",
+        "heading": "Bitcoin slumps {price.change_24h_pct|abs} to {price.current} as daily close breaks "
+                   "{levels.broken} support",
         "paragraphs": [],
     },
     "lead": {"heading": "", "paragraphs": [

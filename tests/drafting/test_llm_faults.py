@@ -178,7 +178,8 @@ def test_a_rejected_request_is_not_retried(tmp_path, example_snapshot, template_
     with ChatServer([error(404, "The model `test-model` does not exist")]) as server:
         article = run(server.url, tmp_path, example_snapshot)
         assert len(server.requests) == 1
-    assert_template_fallback(article, template_body, "rejected the request (HTTP 404): The model `test-model` does not exist")
+    assert_template_fallback(article, template_body,
+                             "rejected the request (HTTP 404): The model `test-model` does not exist")
 
 
 def test_truncated_reply_says_so(tmp_path, example_snapshot, template_body) -> None:

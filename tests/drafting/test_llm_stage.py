@@ -1,4 +1,4 @@
-"""The stage end to end on many real days: what is proven is kept, what is not is replaced, and the record says which."""
+"""The stage end to end on real days: what is proven is kept, what is not is replaced, and the record says which."""
 
 from __future__ import annotations
 
@@ -92,3 +92,37 @@ def test_prompts_can_be_overridden(tmp_path: Path, example_snapshot: MarketSnaps
     with ChatServer([completion(echo_reply(example_snapshot, None))]) as server:
         generate(example_snapshot, llm_settings(server.url, tmp_path, prompts_dir=own))
         assert server.requests[0]["messages"][0]["content"].startswith("House style: terse.")
+
+
+def test_whole_article_check_reverts_the_section_it_faults(tmp_path: Path, example_snapshot: MarketSnapshot) -> None:
+    """A finding that only shows in the assembled article sends that section, and only it, back to the template."""
+    from types import SimpleNamespace
+
+    from generator.drafting.llm_config import resolve_llm
+    from generator.drafting.llm_stage import run_llm_stage
+    from tests.drafting.llm_replies import GOOD, as_content
+
+    def check_in_context_only(text: str, facts: object) -> SimpleNamespace:
+        # Stands in for a context-dependent finding: flags the lead's verb, but only in the whole article.
+        if "## Key metrics" not in text or "slumped" not in text:
+            return SimpleNamespace(mentions=[])
+        start = text.index("slumped")
+        return SimpleNamespace(mentions=[SimpleNamespace(text="slumped", start=start, end=start + 7,
+                                                         verdict="direction", reason="test")])
+
+    analysis = analyze(example_snapshot)
+    facts = build_facts(example_snapshot, analysis)
+    env = make_environment(None)
+    ctx = build_context(example_snapshot, analysis, facts, None, "marketnews")
+    seed = article_seed(example_snapshot, "daily")
+    template = render_sections(env, ctx, seed)
+    with ChatServer([completion(as_content(GOOD))]) as server:
+        config = resolve_llm(llm_settings(server.url, tmp_path))
+        assert config is not None
+        sections, report = run_llm_stage(env, ctx, seed, template, facts, config, None, check=check_in_context_only)
+    by_name = {s.name: s for s in sections}
+    assert by_name["lead"].origin == "fallback"
+    assert by_name["lead"].markdown == next(s.markdown for s in template if s.name == "lead")
+    assert report.sections["lead"].reasons == ["in the whole article, fact-check direction: 'slumped'"]
+    assert by_name["headline"].origin == "llm" and "slumps" in by_name["headline"].markdown
+    assert "a language model drafted some of the prose" in by_name["automation"].markdown
