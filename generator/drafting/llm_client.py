@@ -108,7 +108,7 @@ class LLMClient:
                     model=request.model,
                     messages=request.messages,  # type: ignore[arg-type]
                     temperature=request.temperature,
-                    max_tokens=request.max_tokens,
+                    **{self.config.max_tokens_param: request.max_tokens},  # type: ignore[arg-type]
                     **({"response_format": request.response_format} if request.response_format else {}),  # type: ignore[arg-type]
                 )
             except openai.APIStatusError as err:

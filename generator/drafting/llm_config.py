@@ -30,10 +30,13 @@ class ServerProfile(BaseModel):
     json_object_schema: bool = False  # json_object may carry a "schema" that constrains decoding
     needs_key: bool = False
     timeout: float = 300.0  # seconds per call; local servers on a CPU take minutes for a long prompt
+    # OpenAI's newer models refuse max_tokens; everyone else knows only max_tokens.
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
 
 
 SERVER_PROFILES: dict[str, ServerProfile] = {
-    "openai": ServerProfile(mode="json_schema", base_url=None, needs_key=True, timeout=60.0),
+    "openai": ServerProfile(mode="json_schema", base_url=None, needs_key=True, timeout=60.0,
+                            max_tokens_param="max_completion_tokens"),
     "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1"),
     "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0),
     # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar).
@@ -56,6 +59,7 @@ class LLMConfig(BaseModel):
     api_key: SecretStr
     mode: Mode
     json_object_schema: bool
+    max_tokens_param: str
     temperature: float
     max_tokens: int
     timeout: float
@@ -118,6 +122,7 @@ def resolve_llm(settings: Settings) -> LLMConfig | None:
         api_key=SecretStr(key or NO_KEY),
         mode=profile.mode if settings.llm_mode == "auto" else settings.llm_mode,
         json_object_schema=profile.json_object_schema,
+        max_tokens_param=profile.max_tokens_param,
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout or profile.timeout,

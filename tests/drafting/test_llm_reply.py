@@ -83,7 +83,8 @@ def test_response_format_on_the_wire(tmp_path: Path, server: str, mode: str, exp
         reply = LLMClient(config).complete(request)
         sent = srv.requests[0]
     assert reply.content == GOOD and (reply.prompt_tokens, reply.completion_tokens) == (1000, 400)
-    assert (sent["temperature"], sent["max_tokens"]) == (0.2, 100)
+    tokens_param = "max_completion_tokens" if server == "openai" else "max_tokens"
+    assert (sent["temperature"], sent[tokens_param]) == (0.2, 100)
     if expected is None:
         assert "response_format" not in sent
         return
