@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from generator.drafting.placeholders import stray_numbers, without_placeholders
+from generator.drafting.placeholders import PLACEHOLDER, stray_numbers, without_placeholders
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
@@ -71,3 +71,24 @@ def direction_problems(headline: str, direction: str | None) -> list[str]:
     if pattern is not None and (m := pattern.search(without_placeholders(headline))):
         return [f"the headline says {m.group(0)!r} but the price moved {direction} over 24 hours"]
     return []
+
+
+_DIRECTION_WORD = re.compile(rf"\b({_UP}|{_DOWN}|up|down|higher|lower|gain|loss|decline|rally|drop)\b", re.I)
+
+
+def sign_problems(text: str, negative: set[str]) -> list[str]:
+    """A signed negative value beside a direction word ("fell -14.72%"), or |abs with no direction word near it.
+
+    ``negative`` holds the keys of facts whose value is below zero.
+    """
+    problems = []
+    for m in PLACEHOLDER.finditer(text):
+        before = without_placeholders(text[max(0, m.start() - 40):m.start()]).split()[-4:]
+        after = without_placeholders(text[m.end():m.end() + 25]).split()[:2]
+        near = _DIRECTION_WORD.search(" ".join(before + after))
+        key, absolute = m.group(1), bool(m.group(2))
+        if absolute and not near:
+            problems.append(f"{{{key}|abs}} hides the sign; use it only next to a direction word such as 'fell'")
+        elif not absolute and key in negative and near:
+            problems.append(f"{{{key}}} is negative; next to {near.group(0)!r} write {{{key}|abs}}")
+    return problems

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm_guard import direction_problems, prose_problems
+from generator.drafting.llm_guard import direction_problems, prose_problems, sign_problems
 from generator.drafting.llm_reply import SectionDraft
 from generator.drafting.placeholders import PlaceholderError, fill, placeholder_keys
 from generator.facts import FactSet
@@ -134,6 +134,8 @@ def prove(
     own_words = re.sub(r"^(## |- )", "", text.replace(shape.prefix, "", 1) if shape.prefix else text, flags=re.M)
     problems += prose_problems(own_words, terms)
     problems += substance_problems(shape, own_words, paragraphs)
+    negative = {f.key for f in facts if isinstance(f.value, float | int) and f.value < 0}
+    problems += sign_problems(own_words, negative)
     if shape.title:
         problems += direction_problems(text, shape.direction)
     try:

@@ -6,7 +6,7 @@ import pytest
 
 from generator.analysis import analyze
 from generator.drafting import article_seed
-from generator.drafting.llm_guard import direction_problems, prose_problems
+from generator.drafting.llm_guard import direction_problems, prose_problems, sign_problems
 from generator.drafting.placeholders import (
     PlaceholderError,
     fill,
@@ -86,10 +86,12 @@ def test_the_template_text_passes_the_guard(until: str) -> None:
     _, shown, facts = views(make_snapshot(until))
     everything = "\n".join(shown.values())
     terms = number_terms(everything)
+    negative = {f.key for f in facts if isinstance(f.value, float) and f.value < 0}
     for name, view in shown.items():
         body = "\n".join(line.removeprefix("## ").removeprefix("- ") for line in view.splitlines())
         body = body.replace("LONDON, ", "")
         assert prose_problems(body, terms) == [], name
+        assert sign_problems(body, negative) == [], name
 
 
 def test_number_terms_are_the_words_that_carry_digits() -> None:
@@ -116,6 +118,16 @@ def test_number_terms_are_the_words_that_carry_digits() -> None:
 def test_guard_rules(text: str, why: str) -> None:
     problems = prose_problems(text, set())
     assert any(why in p for p in problems), problems
+
+
+def test_signs_beside_direction_words() -> None:
+    negative = {"price.change_24h_pct"}
+    assert sign_problems("Bitcoin fell {price.change_24h_pct|abs} to {price.current}", negative) == []
+    assert sign_problems("a {price.change_24h_pct|abs} drop", negative) == []
+    assert sign_problems("Bitcoin fell {price.change_24h_pct} to {price.current}", negative) == [
+        "{price.change_24h_pct} is negative; next to 'fell' write {price.change_24h_pct|abs}"]
+    assert sign_problems("The change was {price.change_24h_pct|abs}.", negative) == [
+        "{price.change_24h_pct|abs} hides the sign; use it only next to a direction word such as 'fell'"]
 
 
 def test_headline_direction() -> None:
