@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -19,8 +19,11 @@ from generator.drafting.llm_reply import SectionDraft
 from generator.drafting.placeholders import PlaceholderError, fill, placeholder_keys
 from generator.facts import FactSet
 
-# generator.factcheck.check_article(text, facts) -> CheckReport (mentions with verdicts).
-Check = Callable[[str, FactSet], Any]
+if TYPE_CHECKING:
+    from generator.factcheck import CheckReport
+
+# generator.factcheck.check_article; a parameter so tests can put a context-dependent finding in its place.
+Check = Callable[[str, FactSet], "CheckReport"]
 
 MAX_HEADLINE_CHARS = 140
 # A rewrite must keep the substance of the draft: at least this share of its facts and of its length.
@@ -114,13 +117,13 @@ def compose(shape: SectionShape, draft: SectionDraft) -> tuple[str, list[str], l
     return f"## {heading or shape.heading}\n\n{body}", paragraphs, []
 
 
-def mention_problems(report: Any) -> list[str]:
+def mention_problems(report: CheckReport) -> list[str]:
     """The fact-check's findings that are not 'verified', one line each."""
     out = []
     for m in report.mentions:
         if m.verdict == "verified":
             continue
-        detail = f" ({m.reason})" if getattr(m, "reason", None) else ""
+        detail = f" ({m.reason})" if m.reason else ""
         out.append(f"fact-check {m.verdict}: {m.text!r}{detail}")
     return out
 
