@@ -153,7 +153,11 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str)
         text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name)
     except TemplateError as err:
         raise ConfigError(f"template sections/{name}.md.j2 failed: {err}") from None
-    return reflow(text)
+    text = reflow(text)
+    # A section whose data is all missing renders as a bare heading: leave it out entirely.
+    if all(line.startswith("#") for line in text.splitlines()):
+        return ""
+    return text
 
 
 def render_sections(

@@ -112,3 +112,12 @@ def test_a_template_cannot_print_a_raw_number(example_snapshot: MarketSnapshot, 
 
 def test_candles_helper_is_real() -> None:
     assert len(bittrex_candles(until="2018-02-05")) == 401
+
+
+def test_a_section_without_data_leaves_no_bare_heading() -> None:
+    # No derivatives and (on this quiet day) no level break: "Why it matters" has nothing to say.
+    for until in ("2017-03-18", "2017-06-12", "2017-09-15", "2018-04-12"):
+        d, _, _ = draft(make_snapshot(until, with_derivatives=False))
+        blocks = d.body.split("\n\n")
+        for heading, following in zip(blocks, blocks[1:]):
+            assert not (heading.startswith("## ") and following.startswith(("## ", "---"))), (until, heading)
