@@ -194,6 +194,18 @@ def cmd_drafts_edit(args: argparse.Namespace) -> int:
     return EXIT_BLOCKED if article.status == "blocked" else EXIT_OK
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.desk.console import publish_lines
+    from generator.desk.publish import publish_article
+    from generator.desk.store import open_store
+
+    settings = _settings(args)
+    result = publish_article(open_store(settings), settings, args.id, args.target)
+    for line in publish_lines(result):
+        print(line)
+    return result.exit_code
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from generator.desk.server import serve
 
@@ -308,6 +320,18 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
     edt.add_argument("id", type=int, help="draft id")
     edt.add_argument("--by", metavar="NAME", help="who edits (default: your login name)")
     edt.set_defaults(func=cmd_drafts_edit)
+
+    from generator.publishing import TARGETS
+
+    pub = sub.add_parser("publish", help="publish an approved draft to the publishing targets",
+                         description="Send the current revision of an approved draft (or, with auto_publish, of a draft "
+                                     "that passes the fact-check) to every configured target, or to --target. Each "
+                                     "publication is recorded; publishing again never makes a second post. Exit 7 "
+                                     "when a target failed (the draft stays approved and the next run retries).")
+    pub.add_argument("id", type=int, help="draft id (see 'drafts list')")
+    pub.add_argument("--target", action="append", choices=TARGETS, metavar="NAME",
+                     help=f"only this target ({', '.join(TARGETS)}); repeat for several (default: every configured one)")
+    pub.set_defaults(func=cmd_publish)
 
     review = sub.add_parser("review", help="serve the review page (or set its password)",
                             description="Serve the review page where editors see the proof and approve drafts.")

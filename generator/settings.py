@@ -8,6 +8,7 @@ docs/configuration.md (a test fails when one is not).
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
@@ -73,6 +74,10 @@ class Settings(BaseSettings):
     publish_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a publishing target.")
     publish_retries: int = Field(default=3, ge=0, le=10, description="Retries with backoff on 429 and 5xx answers.")
 
+    auto_publish: bool = Field(
+        default=False, description="Publish drafts that pass the fact-check without waiting for an editor's approval."
+    )
+
     # Static site
     static_site_dir: Path = Field(default=Path("site"), description="Folder the static site is written to.")
     static_site_url: str | None = Field(default=None, description="Public base URL of the static site (for feeds).")
@@ -95,6 +100,10 @@ class Settings(BaseSettings):
     schedule_state_file: Path = Field(
         default=Path("state/schedule.json"), description="Run-state file; its lock file sits beside it."
     )
+
+    # Many assets
+    assets: list[str] = Field(default_factory=list, description="Assets 'generate --all' writes articles for.")
+    concurrent_assets: int = Field(default=8, ge=1, le=64, description="Assets fetched and written at the same time.")
 
     # Live data: provider base URLs (mirrors, proxies, tests). generator/sources reads them as <provider>_url.
     binance_url: str = Field(default="https://data-api.binance.vision", description="Binance spot public data.")
@@ -187,6 +196,15 @@ class Settings(BaseSettings):
     llm_daily_token_cap: int = Field(
         default=1_000_000, ge=0, description="Tokens all articles may spend per UTC day; 0 means no cap."
     )
+
+    @field_validator("assets")
+    @classmethod
+    def _tickers(cls, value: list[str]) -> list[str]:
+        tickers = [a.strip().upper() for a in value]
+        bad = [a for a in tickers if not re.fullmatch(r"[A-Z0-9]{2,12}", a)]
+        if bad:
+            raise ValueError(f"invalid asset {bad[0]!r}: give tickers such as BTC, ETH or SOL")
+        return list(dict.fromkeys(tickers))
 
     @field_validator("candle_timeframes")
     @classmethod

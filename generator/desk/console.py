@@ -15,6 +15,7 @@ from generator.desk.actions import SaveResult, save_revision
 from generator.desk.checking import describe, summarise
 from generator.desk.models import Article
 from generator.desk.proof import mention_views, proof_text
+from generator.desk.publish import PublishResult
 from generator.desk.store import Store
 from generator.errors import InputError, MarketnewsError
 
@@ -61,7 +62,28 @@ def show(store: Store, article_id: int, color: bool = False) -> str:
         notes.append(f"[{n}] {m.verdict_label}: {m.text}{expected}{fact}" + (f" — {m.reason}" if m.reason else ""))
         notes.append(f"    {''.join(m.sentence)}")
     tail = ["", "failures:", *notes] if notes else []
+    publications = store.publications(article_id)
+    if publications:
+        tail += ["", "publications:", *(f"  {p.target}: {p.describe()}" for p in publications)]
     return "\n".join(head) + body + "\n".join(tail) + ("\n" if tail else "")
+
+
+def publish_lines(result: PublishResult) -> list[str]:
+    """What 'marketnews publish' prints for one article: a line per target, then the article's status."""
+    lines = []
+    for t in result.targets:
+        if t.outcome == "failed":
+            lines.append(f"draft {result.article_id}: {t.target} failed: {t.error}")
+        else:
+            verb = {"already": "already published", "published": "created" if t.created else "updated"}[t.outcome]
+            lines.append(f"draft {result.article_id}: {t.target}: {verb}: {t.url or t.remote_id}")
+    failed = [t.target for t in result.targets if t.outcome == "failed"]
+    if failed:
+        lines.append(f"draft {result.article_id} stays {result.status}: {', '.join(failed)} failed; the next publish "
+                     "run retries (see 'marketnews drafts show')")
+    else:
+        lines.append(f"draft {result.article_id} is {result.status} (revision {result.revision})")
+    return lines
 
 
 def _editor_command() -> list[str]:

@@ -82,7 +82,48 @@ BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+PUBLICATION_STATUSES = ("pending", "published", "failed")
+
+# Where each article went: one row per article and target, updated in place by every attempt. A row is
+# written as 'pending' before the remote call and settled after it, so a crash in between leaves a
+# 'pending' row that the next run retries (the targets look the post up before creating it).
+_V2 = f"""
+CREATE TABLE publications (
+    id               INTEGER PRIMARY KEY,
+    article_id       INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    target           TEXT NOT NULL,                 -- static_site | wordpress | webhook
+    revision         INTEGER NOT NULL,              -- the revision last sent (or being sent)
+    status           TEXT NOT NULL CHECK (status IN {PUBLICATION_STATUSES!r}),
+    remote_id        TEXT,
+    url              TEXT,
+    error            TEXT,                          -- why the last attempt failed (NULL once it succeeds)
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    first_attempt_at TEXT NOT NULL,
+    last_attempt_at  TEXT NOT NULL,
+    published_at     TEXT,                          -- when the last successful attempt finished
+    UNIQUE (article_id, target)
+);
+CREATE INDEX publications_by_status ON publications (status, article_id);
+
+-- Nothing that fails the fact-check goes out, whichever code path sends it.
+CREATE TRIGGER publication_requires_passing_revision
+BEFORE INSERT ON publications
+WHEN NOT COALESCE(
+    (SELECT passed FROM revisions WHERE article_id = NEW.article_id AND number = NEW.revision), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'publish refused: the revision fails the fact-check');
+END;
+
+CREATE TRIGGER publication_update_requires_passing_revision
+BEFORE UPDATE OF revision ON publications
+WHEN NOT COALESCE(
+    (SELECT passed FROM revisions WHERE article_id = NEW.article_id AND number = NEW.revision), 0)
+BEGIN
+    SELECT RAISE(ABORT, 'publish refused: the revision fails the fact-check');
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 
 

@@ -76,3 +76,33 @@ class AuditEntry(BaseModel):
     to_status: str | None
     revision: int | None
     reason: str | None
+
+
+class Publication(BaseModel):
+    """Where one article went on one publishing target, and how the last attempt went."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    article_id: int
+    target: str
+    revision: int
+    status: Literal["pending", "published", "failed"]
+    remote_id: str | None
+    url: str | None
+    error: str | None
+    attempts: int
+    first_attempt_at: datetime
+    last_attempt_at: datetime
+    published_at: datetime | None
+
+    def describe(self) -> str:
+        """'published (revision 2): https://...' / 'failed after 3 attempts: ...' for terminals and pages."""
+        if self.status == "published":
+            where = self.url or f"remote id {self.remote_id}"
+            return f"published (revision {self.revision}): {where}"
+        if self.status == "failed":
+            tries = "1 attempt" if self.attempts == 1 else f"{self.attempts} attempts"
+            return f"failed after {tries}, retried by the next publish run: {self.error}"
+        return ("pending: an attempt was interrupted before its outcome was recorded; the next publish run "
+                "looks the post up before sending it again")

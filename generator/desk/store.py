@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.desk.migrations import migrate
-from generator.desk.models import Article, AuditEntry, Revision
+from generator.desk.models import Article, AuditEntry, Publication, Revision
 from generator.errors import ConfigError, NotFound
 from generator.facts import FactSet
 from generator.settings import Settings
@@ -133,6 +133,14 @@ class Store:
         with self.connect() as conn:
             rows = conn.execute("SELECT * FROM audit WHERE article_id IS ? ORDER BY id DESC", (article_id,))
             return [AuditEntry.model_validate(dict(r)) for r in rows]
+
+    def publications(self, article_id: int, conn: sqlite3.Connection | None = None) -> list[Publication]:
+        """Where an article went (or failed to go), one row per target, by target name."""
+        sql = "SELECT * FROM publications WHERE article_id = ? ORDER BY target"
+        if conn is not None:
+            return [Publication.model_validate(dict(r)) for r in conn.execute(sql, (article_id,))]
+        with self.connect() as own:
+            return [Publication.model_validate(dict(r)) for r in own.execute(sql, (article_id,))]
 
     def _one(self, conn: sqlite3.Connection | None, sql: str, params: tuple[Any, ...]) -> sqlite3.Row | None:
         if conn is not None:

@@ -184,6 +184,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
             summary=summarise(revision.factcheck),
             facts=list(facts), chart=chart, revisions=store.revisions(article_id), audit=store.audit(article_id),
             current=revision.number == article.current_revision, error=error, reason=reason,
+            publications=store.publications(article_id),
         )
         return page, status
 

@@ -84,12 +84,24 @@ def article_slug(date: AwareDatetime, asset: str, kind: str) -> str:
 def load_article(folder: Path, categories: list[str] | None = None, extra_tags: list[str] | None = None,
                  guid: str | None = None) -> PublishableArticle:
     """Read an article folder written by ``generate``."""
+    meta, body = read_article_file(folder)
+    return build_article(folder, meta, body, categories, extra_tags, guid)
+
+
+def read_article_file(folder: Path) -> tuple[dict[str, Any], str]:
+    """(front matter, Markdown body with its title heading) of ``folder/article.md``."""
     path = folder / "article.md"
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as err:
         raise InputError(f"cannot read {path}: {err.strerror or err}") from None
-    meta, body = _split_front_matter(text, path)
+    return _split_front_matter(text, path)
+
+
+def build_article(folder: Path, meta: dict[str, Any], body: str, categories: list[str] | None = None,
+                  extra_tags: list[str] | None = None, guid: str | None = None) -> PublishableArticle:
+    """The article from its front matter and Markdown ``body`` (e.g. an edited revision); the chart from ``folder``."""
+    path = folder / "article.md"
     try:
         title, date, asset, kind = str(meta["title"]), meta["date"], str(meta["asset"]), str(meta["kind"])
     except KeyError as err:
