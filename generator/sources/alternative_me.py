@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from generator.errors import ProviderError
 from generator.snapshot import FearGreed
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_s, non_empty_list, number
-from generator.sources.base import provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_s,
+    non_empty_list,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(
@@ -19,8 +29,9 @@ INFO = ProviderInfo(
     name="alternative.me",
     metrics=("fear_greed",),
     docs="https://alternative.me/crypto/fear-and-greed-index/#api",
-    # The index is market-wide: every asset maps to it.
+    # The index is market-wide: every asset maps to it, so a run for several assets asks once (one URL, shared).
     symbols={"*": "fng"},
+    rate_limits=(RateLimit(60, 60),),  # 60 requests per minute
 )
 
 

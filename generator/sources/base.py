@@ -18,6 +18,16 @@ from generator.errors import ProviderError
 from generator.snapshot import TIMEFRAMES, Candle, Provenance
 
 @dataclass(frozen=True)
+class RateLimit:
+    """At most ``requests`` per ``seconds`` (a token bucket: that many at once, then the rate). ``path``: only
+    that endpoint's requests count (providers that limit per endpoint); None: every request to the provider."""
+
+    requests: int
+    seconds: float
+    path: str | None = None
+
+
+@dataclass(frozen=True)
 class ProviderInfo:
     """A provider's capabilities and limits, as data."""
 
@@ -33,6 +43,10 @@ class ProviderInfo:
     needs_key: str | None = None  # settings field of a required API key
     optional_key: str | None = None  # settings field of an optional API key
     key_header: str | None = None  # where the key goes
+    # Limits as documented by the provider, shared by every asset of a run (generator.sources.http.RateLimiter).
+    rate_limits: tuple[RateLimit, ...] = ()
+    max_concurrent: int = 8  # requests in flight at once
+    batch_size: int | None = None  # symbols one request may ask for together (None: one symbol per request)
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class FetchContext:
     now: datetime
     candle_count: int = 200
     okx_max_pages: int = 20
+    batch: tuple[str, ...] = ()  # symbols asked for together in one request (providers with batch_size)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,17 @@ the default 8 hours, with fundingIntervalHours).
 from __future__ import annotations
 
 from generator.snapshot import Funding, OpenInterest
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(
@@ -21,6 +31,8 @@ INFO = ProviderInfo(
     symbols={"BTC": "BTCUSDT", "ETH": "ETHUSDT", "SOL": "SOLUSDT", "XRP": "XRPUSDT", "BNB": "BNBUSDT",
              "DOGE": "DOGEUSDT"},
     quote="USDT",
+    # 2,400 request weight per minute per IP; premiumIndex, openInterest and fundingInfo with a symbol weigh 1.
+    rate_limits=(RateLimit(1200, 60),),
 )
 VENUE = "Binance"
 DEFAULT_FUNDING_HOURS = 8.0

@@ -14,7 +14,17 @@ from typing import Any
 
 from generator.errors import ProviderError
 from generator.snapshot import Funding, OpenInterest, Price
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(
@@ -24,6 +34,7 @@ INFO = ProviderInfo(
     docs="https://bybit-exchange.github.io/docs/v5/market/tickers",
     symbols={"BTC": "BTCUSDT", "ETH": "ETHUSDT", "SOL": "SOLUSDT", "XRP": "XRPUSDT", "DOGE": "DOGEUSDT"},
     quote="USDT",
+    rate_limits=(RateLimit(600, 5),),  # 600 requests per 5 seconds per IP
 )
 VENUE = "Bybit"
 DEFAULT_FUNDING_HOURS = 8.0

@@ -14,6 +14,7 @@ from generator.sources.base import (
     FetchContext,
     Fetched,
     ProviderInfo,
+    RateLimit,
     build,
     candle_series,
     candles_to_request,
@@ -38,6 +39,7 @@ INFO = ProviderInfo(
     timeframes={"1m": 60, "5m": 300, "15m": 900, "1h": 3600, "1d": 86400},  # no 4h: Coinbase offers 6h instead
     max_candles=300,
     includes_open_candle=True,
+    rate_limits=(RateLimit(10, 1),),  # public endpoints: 10 requests per second per IP
 )
 
 

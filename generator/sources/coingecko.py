@@ -2,7 +2,8 @@
 
 Docs: GET /simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true
 &include_last_updated_at=true -> {"bitcoin": {"usd": 67187.34,
-"usd_24h_change": 3.63, "last_updated_at": 1711356300}}. CoinGecko ids are
+"usd_24h_change": 3.63, "last_updated_at": 1711356300}}; ids=bitcoin,ethereum
+answers for both in one object. CoinGecko ids are
 names, not tickers, hence the symbol map. A demo API key, when configured, goes
 in the x-cg-demo-api-key header.
 """
@@ -11,7 +12,17 @@ from __future__ import annotations
 
 from generator.errors import ProviderError
 from generator.snapshot import Price
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_s, number, provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_s,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(
@@ -24,11 +35,16 @@ INFO = ProviderInfo(
     quote="USD",
     optional_key="coingecko_api_key",
     key_header="x-cg-demo-api-key",
+    # Keyless and demo plans: 5 to 30 calls per minute depending on load and key; 10 is safe for both.
+    rate_limits=(RateLimit(10, 60),),
+    batch_size=50,  # /simple/price takes a comma-separated list of ids
 )
 
 
 def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
-    reply = client.get_json("/simple/price", {"ids": ctx.symbol, "vs_currencies": "usd",
+    # Several assets of a run share one request; ids CoinGecko does not know are simply absent from the answer.
+    ids = ",".join(ctx.batch) if len(ctx.batch) > 1 else ctx.symbol
+    reply = client.get_json("/simple/price", {"ids": ids, "vs_currencies": "usd",
                                               "include_24hr_change": "true", "include_last_updated_at": "true"})
     if not isinstance(reply.data, dict) or not reply.data.get(ctx.symbol):
         raise ProviderError(f"empty data: no price for {ctx.symbol!r}")

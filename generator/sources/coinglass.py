@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.errors import ProviderError
 from generator.snapshot import LiquidationScope, Liquidations
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, number, provenance
+from generator.sources.base import FetchContext, Fetched, ProviderInfo, RateLimit, build, number, provenance
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(
@@ -24,6 +24,7 @@ INFO = ProviderInfo(
     symbols={"BTC": "BTC", "ETH": "ETH", "SOL": "SOL", "XRP": "XRP", "BNB": "BNB", "DOGE": "DOGE"},
     needs_key="coinglass_api_key",
     key_header="CG-API-KEY",
+    rate_limits=(RateLimit(30, 60),),  # the Hobbyist plan's 30 requests per minute (higher plans allow more)
 )
 
 

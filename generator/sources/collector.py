@@ -66,15 +66,18 @@ class Outcome:
 class Collector:
     """One fetch: clients per provider, one chain per metric, all chains at once."""
 
-    def __init__(self, plan: FetchPlan, session_for: Callable[[str], requests.Session],
-                 observer: Observer | None = None) -> None:
+    def __init__(self, plan: FetchPlan, session_for: Callable[[str], requests.Session] | None = None,
+                 observer: Observer | None = None, client_for: Callable[[str], Client] | None = None) -> None:
+        """Clients come from ``client_for`` (shared with other fetches, which own them) or are made here
+        from ``session_for`` and closed at the end."""
         self.plan = plan
         self.observer = observer or (lambda event: None)
-        self.clients = {
-            pid: Client(pid, p.base_url, session_for(pid), plan.http)
-            for pid, p in plan.providers.items()
-            if any(pid in chain for chain in plan.chains.values())
-        }
+        self.owns_sessions = client_for is None
+        if client_for is None:
+            assert session_for is not None, "give session_for or client_for"
+            client_for = lambda pid: Client(pid, plan.providers[pid].base_url, session_for(pid), plan.http)  # noqa: E731
+        self.clients = {pid: client_for(pid) for pid in plan.providers
+                        if any(pid in chain for chain in plan.chains.values())}
 
     def run(self) -> MarketSnapshot:
         metrics = list(dict.fromkeys(["price", *self.plan.chains]))  # price first: the cross-check waits for it
@@ -87,8 +90,9 @@ class Collector:
                 elif metric != "price":
                     futures[metric] = pool.submit(self._chain, metric)
             outcomes = {m: f.result() for m, f in futures.items()}
-        for session in {id(c.session): c.session for c in self.clients.values()}.values():
-            session.close()
+        if self.owns_sessions:
+            for session in {id(c.session): c.session for c in self.clients.values()}.values():
+                session.close()
         return self._assemble(outcomes)
 
     # --- chains ---------------------------------------------------------------
@@ -113,7 +117,8 @@ class Collector:
         if timeframe is not None and timeframe not in module.INFO.timeframes:
             return self._skip(metric, pid, f"no {timeframe} candles", outcome)
         self.observer(Event(metric, pid, "start"))
-        ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages)
+        ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages,
+                           tuple(self.plan.providers[pid].batch or ()))
         fetch = getattr(module, "fetch_price" if base == "price_check" else f"fetch_{base}")
         started = time.perf_counter()
         try:

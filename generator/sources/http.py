@@ -8,10 +8,15 @@ the next provider for the metric is asked instead of stalling the article.
 
 from __future__ import annotations
 
+import copy
 import email.utils
 import json
+import logging
 import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -31,6 +36,9 @@ from urllib3.util.retry import Retry
 
 from generator import __version__
 from generator.errors import ProviderError
+from generator.sources.base import RateLimit
+
+log = logging.getLogger("marketnews.sources")
 
 USER_AGENT = f"marketnews/{__version__} (automated market-news desk; python-requests)"
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -107,6 +115,55 @@ def make_session(adapter: HTTPAdapter, headers: dict[str, str] | None = None) ->
     return session
 
 
+class HttpStatusError(ProviderError):
+    """The provider answered with an HTTP error status (after any retries); ``status`` says which."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class RateLimiter:
+    """One provider's rate limits (token buckets) and its cap on requests in flight, shared by every
+    thread and asset of a run. A request waits for a token of every limit that applies to its path."""
+
+    def __init__(self, limits: Sequence[RateLimit] = (), max_concurrent: int = 8,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.limits = list(limits)
+        self.clock, self.sleep = clock, sleep
+        self.waited = 0.0  # seconds spent waiting for tokens, summed over threads (for logs and the benchmark)
+        self._tokens = [float(limit.requests) for limit in self.limits]  # start full: a burst is allowed
+        self._stamp = clock()
+        self._lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_concurrent)
+
+    @contextmanager
+    def slot(self, path: str) -> Iterator[None]:
+        """Hold one of the provider's concurrent slots and one token of each applicable limit."""
+        with self._slots:
+            self._take(path)
+            yield
+
+    def _take(self, path: str) -> None:
+        while True:
+            with self._lock:
+                now = self.clock()
+                elapsed, self._stamp = now - self._stamp, now
+                applies = [limit.path in (None, path) for limit in self.limits]
+                wait = 0.0
+                for i, limit in enumerate(self.limits):
+                    rate = limit.requests / limit.seconds
+                    self._tokens[i] = min(float(limit.requests), self._tokens[i] + elapsed * rate)
+                    if applies[i] and self._tokens[i] < 1:
+                        wait = max(wait, (1 - self._tokens[i]) / rate)
+                if wait <= 0:
+                    for i, apply in enumerate(applies):
+                        self._tokens[i] -= 1 if apply else 0
+                    return
+                self.waited += wait
+            self.sleep(wait)
+
+
 @dataclass(frozen=True)
 class Reply:
     """A parsed JSON response: the data, the URL asked (no secrets in it) and the server's Date."""
@@ -124,13 +181,23 @@ class Client:
     same endpoint, e.g. the mark price for funding and open interest).
     """
 
-    def __init__(self, provider: str, base_url: str, session: requests.Session, options: HttpOptions) -> None:
+    def __init__(self, provider: str, base_url: str, session: requests.Session, options: HttpOptions,
+                 limiter: RateLimiter | None = None) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.options = options
+        self.limiter = limiter  # None: no waiting (a replay asks no server)
+        self.used: set[str] | None = None
         self._lock = threading.Lock()
         self._memo: dict[str, Future[Reply]] = {}
+
+    def tracking(self, used: set[str]) -> Client:
+        """This client (same session, answers and limits) noting every URL it is asked for in ``used``:
+        one asset's view of a client the assets of a run share."""
+        view = copy.copy(self)
+        view.used = used
+        return view
 
     def url(self, path: str, params: dict[str, Any] | None = None) -> str:
         query = urlencode({k: v for k, v in (params or {}).items() if v is not None})
@@ -138,6 +205,8 @@ class Client:
 
     def get_json(self, path: str, params: dict[str, Any] | None = None) -> Reply:
         url = self.url(path, params)
+        if self.used is not None:
+            self.used.add(url)
         with self._lock:
             future = self._memo.get(url)
             owner = future is None
@@ -146,7 +215,7 @@ class Client:
         assert future is not None
         if owner:
             try:
-                future.set_result(self._get(url))
+                future.set_result(self._limited(path, url))
             except Exception as err:  # anything, or the threads waiting on this URL would wait forever
                 future.set_exception(err)
         return future.result()
@@ -159,6 +228,16 @@ class Client:
             futures = [pool.submit(self.get_json, path, params) for path, params in requests_]
             return [f.result() for f in futures]
 
+    def _limited(self, path: str, url: str) -> Reply:
+        if self.limiter is None:
+            return self._get(url)
+        started = time.monotonic()
+        with self.limiter.slot(path):
+            waited = time.monotonic() - started
+            if waited >= 1.0:
+                log.info("%s: waited %.1f s for its rate limit before %s", self.provider, waited, path)
+            return self._get(url)
+
     def _get(self, url: str) -> Reply:
         timeout = self.options.timeout_seconds
         try:
@@ -169,7 +248,7 @@ class Client:
                      "ConnectionError": f"could not connect: {reason}"}
             raise ProviderError(words.get(kind, f"request failed: {reason}")) from None
         if response.status_code >= 400:
-            raise ProviderError(_status_message(response))
+            raise HttpStatusError(_status_message(response), response.status_code)
         if not response.content.strip():
             raise ProviderError("empty response body")
         try:

@@ -18,6 +18,7 @@ from generator.sources.base import (
     FetchContext,
     Fetched,
     ProviderInfo,
+    RateLimit,
     build,
     candle_series,
     candles_to_request,
@@ -40,6 +41,7 @@ INFO = ProviderInfo(
     timeframes={"1m": 1, "5m": 5, "15m": 15, "30m": 30, "1h": 60, "4h": 240, "1d": 1440, "1w": 10080},
     max_candles=720,
     includes_open_candle=True,
+    rate_limits=(RateLimit(3, 3),),  # public endpoints: about one call per second per IP, short bursts tolerated
 )
 
 

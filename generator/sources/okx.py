@@ -20,7 +20,17 @@ from typing import Any
 
 from generator.errors import ProviderError
 from generator.snapshot import LiquidationScope, Liquidations
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(
@@ -31,6 +41,8 @@ INFO = ProviderInfo(
     # The underlying; the perpetual is "<underlying>-SWAP".
     symbols={"BTC": "BTC-USDT", "ETH": "ETH-USDT", "SOL": "SOL-USDT", "XRP": "XRP-USDT", "DOGE": "DOGE-USDT"},
     quote="USDT",
+    # Public data endpoints are limited per endpoint: 20 requests per 2 seconds per IP each.
+    rate_limits=(RateLimit(20, 2, "/api/v5/public/liquidation-orders"), RateLimit(20, 2, "/api/v5/public/instruments")),
 )
 PAGE = 100
 USD_LIKE = frozenset({"USD", "USDT", "USDC"})

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from generator.errors import ConfigError, InputError
 from generator.settings import Settings
@@ -27,6 +28,16 @@ class ProviderPlan(BaseModel):
     base_url: str
     symbol: str | None  # None: the provider has no symbol for the asset, so it is skipped
     keyed: bool = False  # a required API key was configured (the key itself is never stored)
+    # Symbols asked for in one request with this asset's (a run for several assets, providers with batch_size).
+    # Stored so a replay asks exactly what the live run asked.
+    batch: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_empty_batch(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("batch") is None:
+            data.pop("batch", None)  # a one-asset run's recording stays as it was before batches existed
+        return data
 
 
 class FetchPlan(BaseModel):
@@ -96,3 +107,23 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> F
             max_retry_wait_seconds=settings.http_max_retry_wait_seconds,
         ),
     )
+
+
+def build_plans(settings: Settings, assets: list[str], now: datetime | None = None) -> dict[str, FetchPlan]:
+    """The plans of one run for several assets, at one moment. Providers that answer for several symbols
+    in one request (``batch_size``) get the run's symbols in groups, so one request serves the group."""
+    moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+    plans = {p.asset: p for p in (build_plan(settings, a, moment) for a in assets)}
+    for pid, module in PROVIDERS.items():
+        size = module.INFO.batch_size
+        symbols = list(dict.fromkeys(s for p in plans.values() if (s := p.providers[pid].symbol) is not None))
+        if not size or len(symbols) < 2:
+            continue
+        groups = [sorted(symbols[i:i + size]) for i in range(0, len(symbols), size)]
+        group_of = {s: g for g in groups for s in g}
+        for asset, plan in plans.items():
+            symbol = plan.providers[pid].symbol
+            if symbol is not None and len(group_of[symbol]) > 1:
+                provider = plan.providers[pid].model_copy(update={"batch": group_of[symbol]})
+                plans[asset] = plan.model_copy(update={"providers": {**plan.providers, pid: provider}})
+    return plans

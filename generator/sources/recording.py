@@ -86,11 +86,16 @@ class Recording:
             self.errors.append({"method": request.method or "GET", "uri": public_url(request.url or ""),
                                 "error": kind, "message": reason[:300]})
 
-    def to_yaml(self, metadata: dict[str, Any], comment: str = HEADER_COMMENT) -> bytes:
-        """The cassette text; interactions sorted by URL so two recordings of the same data diff cleanly."""
+    def to_yaml(self, metadata: dict[str, Any], comment: str = HEADER_COMMENT,
+                only: Iterable[str] | None = None) -> bytes:
+        """The cassette text; interactions sorted by URL so two recordings of the same data diff cleanly.
+        ``only``: just the exchanges of these URLs (one asset's part of a run for several)."""
+        wanted = None if only is None else {public_url(u) for u in only}
         with self._lock:
-            pairs = sorted(self.interactions, key=lambda p: (p[0].uri, p[0].method))
-            errors = sorted(self.errors, key=lambda e: (e["uri"], e["error"]))
+            pairs = sorted((p for p in self.interactions if wanted is None or p[0].uri in wanted),
+                           key=lambda p: (p[0].uri, p[0].method))
+            errors = sorted((e for e in self.errors if wanted is None or e["uri"] in wanted),
+                            key=lambda e: (e["uri"], e["error"]))
         data = {
             "version": FORMAT_VERSION,
             "interactions": [
