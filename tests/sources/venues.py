@@ -7,7 +7,9 @@ data: the daily candles are real (Bittrex BTC-USDT, finta test data, LGPL-3.0,
 see tests/fixtures/NOTICE); the 4h candles are illustrative (each real day cut
 into six bars that visit its open, high, low and close); tickers follow the
 real candles; funding, open interest, liquidations and the Fear & Greed value
-are illustrative. Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
+are illustrative. Every symbol gets the same data (so runs for several assets can
+be exercised); ``unlisted`` Binance symbols are refused as Binance refuses unknown ones.
+Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
 or absurd data) and latencies can be injected per provider and endpoint.
 
 Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too.
@@ -113,6 +115,7 @@ class Venues:
         self.price = last.close
         self.index_premium = 1.001  # CoinGecko's aggregate price relative to the exchanges' (a little off)
         self.orders = self._liquidation_orders(random.Random(seed))
+        self.unlisted: set[str] = set()  # Binance spot symbols answered as unknown (-1121), alone or in a list
         self.faults: dict[tuple[str, str], Fault] = {}
         self.latencies: dict[str, float] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
@@ -296,20 +299,27 @@ class Venues:
     # --- Binance spot ----------------------------------------------------------------
 
     def binance_ticker(self, q: dict[str, str], mode: str) -> Answer:
+        symbols = json.loads(q["symbols"]) if "symbols" in q else [q.get("symbol")]
+        if any(s in self.unlisted for s in symbols):  # one unknown symbol fails the whole list, as Binance does
+            return Answer(400, {"code": -1121, "msg": "Invalid symbol."})
         if mode == "empty":
-            return Answer(200, {})
+            return Answer(200, [] if "symbols" in q else {})
+        rows = [self._binance_ticker_row(s, mode) for s in symbols]
+        return Answer(200, rows if "symbols" in q else rows[0])
+
+    def _binance_ticker_row(self, symbol: str | None, mode: str) -> dict[str, Any]:
         t = self._ticker(mode)
         price = 0.0 if mode == "absurd" else t["price"]
         ms = int(self._stale(mode).timestamp() * 1000)
-        return Answer(200, {
-            "symbol": q.get("symbol"), "priceChange": f"{t['price'] - t['open']:.8f}",
+        return {
+            "symbol": symbol, "priceChange": f"{t['price'] - t['open']:.8f}",
             "priceChangePercent": f"{t['change']:.3f}", "weightedAvgPrice": f"{t['price']:.8f}",
             "prevClosePrice": f"{t['open']:.8f}", "lastPrice": f"{price:.8f}", "lastQty": "0.01000000",
             "bidPrice": f"{t['price'] - 0.01:.8f}", "bidQty": "1.00000000", "askPrice": f"{t['price']:.8f}",
             "askQty": "1.00000000", "openPrice": f"{t['open']:.8f}", "highPrice": f"{t['high']:.8f}",
             "lowPrice": f"{t['low']:.8f}", "volume": f"{t['volume']:.8f}", "quoteVolume": f"{t['volume'] * t['price']:.8f}",
             "openTime": ms - 86_400_000, "closeTime": ms, "firstId": 1, "lastId": 100000, "count": 100000,
-        })
+        }
 
     def binance_klines(self, q: dict[str, str], mode: str) -> Answer:
         if mode == "empty":
@@ -382,9 +392,9 @@ class Venues:
         if mode == "empty":
             return Answer(200, {})
         t = self._ticker(mode)
-        return Answer(200, {q.get("ids", "bitcoin"): {
-            "usd": 0 if mode == "absurd" else round(t["price"] * self.index_premium, 2),
-            "usd_24h_change": t["change"], "last_updated_at": int(self._stale(mode).timestamp()) - 30}})
+        coin = {"usd": 0 if mode == "absurd" else round(t["price"] * self.index_premium, 2),
+                "usd_24h_change": t["change"], "last_updated_at": int(self._stale(mode).timestamp()) - 30}
+        return Answer(200, {i: coin for i in q.get("ids", "bitcoin").split(",")})
 
     # --- Binance USD-M futures -------------------------------------------------------------
 
@@ -465,7 +475,7 @@ class Venues:
         return Answer(200, {"code": "0", "msg": "", "data": [{
             "instType": "SWAP", "instId": q.get("instId"), "uly": q.get("instId", "").removesuffix("-SWAP"),
             "instFamily": q.get("instId", "").removesuffix("-SWAP"), "ctVal": "0.01", "ctMult": "1",
-            "ctValCcy": "BTC", "ctType": "linear", "settleCcy": "USDT", "lever": "100", "state": "live"}]})
+            "ctValCcy": q.get("instId", "BTC").split("-")[0], "ctType": "linear", "settleCcy": "USDT", "lever": "100", "state": "live"}]})
 
     def okx_liquidation_orders(self, q: dict[str, str], mode: str) -> Answer:
         if mode == "empty":
