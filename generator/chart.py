@@ -9,6 +9,7 @@ price axis ticks are formatted by the facts module too.
 from __future__ import annotations
 
 import io
+import threading
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -44,6 +45,10 @@ class DrawnLevel(BaseModel):
     key: str
     value: float
     label: str
+
+
+# pyplot keeps global state (the current figure): one chart at a time when assets are written in threads.
+_PYPLOT = threading.Lock()
 
 
 class ChartImage(BaseModel):
@@ -87,16 +92,17 @@ def embed_chart(body: str, alt: str, src: str = CHART_FILE) -> str:
 
 def render_chart(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, candles: int = 90) -> ChartImage:
     """Draw the chart and return it as PNG bytes, with alt text and the levels drawn."""
-    fig = draw_chart(snapshot, analysis, facts, candles)
-    try:
-        drawn = drawn_levels(fig)
-        buf = io.BytesIO()
-        # No Software metadata: the same data gives the same bytes across runs.
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
-    finally:
-        import matplotlib.pyplot as plt
+    with _PYPLOT:
+        fig = draw_chart(snapshot, analysis, facts, candles)
+        try:
+            drawn = drawn_levels(fig)
+            buf = io.BytesIO()
+            # No Software metadata: the same data gives the same bytes across runs.
+            fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None})
+        finally:
+            import matplotlib.pyplot as plt
 
-        plt.close(fig)
+            plt.close(fig)
     return ChartImage(png=buf.getvalue(), width=int(WIDTH_IN * DPI), height=int(HEIGHT_IN * DPI),
                       alt=chart_alt_text(snapshot, analysis, facts), drawn=drawn)
 

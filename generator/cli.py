@@ -70,6 +70,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
     overrides = {"chart": args.chart, "llm": args.llm}
     settings = _settings(args, **{k: v for k, v in overrides.items() if v is not None})
+    if args.all or args.asset is not None:
+        from generator.batch import configured_assets, parse_assets
+
+        assets = configured_assets(settings) if args.all else parse_assets(args.asset)
+        if args.all or len(assets) > 1:
+            return _generate_many(args, settings, assets)
+        args.asset = assets[0]
     extra: dict[str, bytes] = {}
     if args.snapshot is not None:
         snapshot = load_snapshot(args.snapshot)
@@ -94,6 +101,26 @@ def cmd_generate(args: argparse.Namespace) -> int:
                   f"from the model ({calls}, {llm['cached_calls']} cached, "
                   f"{llm['prompt_tokens'] + llm['completion_tokens']} tokens{cost})")
     return EXIT_BLOCKED if result.status == "blocked" else EXIT_OK
+
+
+def _generate_many(args: argparse.Namespace, settings, assets: list[str]) -> int:  # noqa: ANN001 - Settings
+    """generate --asset A,B,C / --all: a line per asset as it is done, then the summary; exit code the worst."""
+    from generator.batch import AssetOutcome, generate_many
+
+    def done(outcome: AssetOutcome) -> None:
+        for note in outcome.notes:
+            sys.stderr.write(f"{PROG}: {outcome.asset}: {note}\n")
+        if not args.json:
+            print(outcome.line(), flush=True)
+
+    result = generate_many(assets, settings, kind=args.kind, out=args.out, on_done=done)
+    if args.json:
+        _print_json([o.model_dump(mode="json") for o in result.outcomes])
+    else:
+        print(result.summary())
+        if result.of("draft") or result.of("blocked"):
+            print("review them with 'marketnews drafts list' or 'marketnews review'")
+    return result.exit_code
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -250,7 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Draft an article and write article.md, article.html, snapshot.json and "
                                      "factcheck.json (and sources.yaml for live data) to OUT/<date>/<asset>-<kind>/.")
     source = gen.add_mutually_exclusive_group(required=True)
-    source.add_argument("--asset", metavar="ASSET", help="fetch live data for ASSET (e.g. BTC) and record it")
+    source.add_argument("--asset", metavar="ASSET",
+                        help="fetch live data for ASSET (e.g. BTC), or several at once (BTC,ETH,SOL), and record it")
+    source.add_argument("--all", action="store_true", help="every asset of the setting assets, fetched together")
     source.add_argument("--replay", type=Path, metavar="FILE", help="rebuild from a recording (sources.yaml)")
     source.add_argument("--snapshot", type=Path, metavar="FILE", help="snapshot JSON file")
     gen.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: setting output_dir)")

@@ -127,7 +127,7 @@ def test_a_bad_key_is_a_fallback_not_a_crash(live_venues: Venues, tmp_path: Path
 
 @pytest.mark.parametrize(("args", "message"), [
     (["generate", "--asset", "BTC", "--snapshot", "x.json"], "not allowed with argument"),
-    (["generate"], "one of the arguments --asset --replay --snapshot is required"),
+    (["generate"], "one of the arguments --asset --all --replay --snapshot is required"),
     (["generate", "--replay", "no-such-file.yaml"], "replay file not found: no-such-file.yaml"),
     (["fetch"], "the following arguments are required: --asset"),
     (["fetch", "--asset", "B!TC"], "invalid asset 'B!TC'"),

@@ -6,6 +6,7 @@ print a raw number fails, so every number in an article is a fact's display text
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import Any
@@ -65,7 +66,10 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=16)
 def make_environment(templates_dir: Path | None) -> Environment:
+    """The jinja2 environment for a templates folder, made once per process: it caches compiled templates
+    (compiling them is most of a template-only draft's time) and reloads a template whose file changed."""
     loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
     loaders.append(FileSystemLoader(str(bundled_dir("templates"))))
     return Environment(
