@@ -233,6 +233,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    from generator.scheduling import Scheduler
+    from generator.scheduling.runner import JobRunner
+
+    settings = _settings(args)
+    runner = JobRunner(settings, echo=lambda line: print(line, flush=True))
+    Scheduler(settings.jobs, settings.schedule_state_file).run_job(args.job, runner)
+    return runner.exit_code
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+    from datetime import datetime, timezone
+
+    from generator.scheduling import Scheduler
+    from generator.scheduling.lock import exclusive_lock
+    from generator.scheduling.runner import JobRunner, next_run_line
+
+    settings = _settings(args)
+    scheduler = Scheduler(settings.jobs, settings.schedule_state_file)
+
+    def echo(line: str) -> None:
+        print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S}Z {line}", flush=True)
+
+    stop = threading.Event()
+    # SIGTERM (docker stop, systemctl stop): finish the job in progress, then leave.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    lock = settings.schedule_state_file.with_name(settings.schedule_state_file.name + ".scheduler.lock")
+    with exclusive_lock(lock, "another 'marketnews schedule'"):
+        for name, job in sorted(scheduler.jobs.items()):
+            echo(next_run_line(name, job, scheduler.clock()))
+        scheduler.serve(JobRunner(settings, echo=echo), sleep=stop.wait, should_stop=stop.is_set)
+    echo("scheduler stopped")
+    return EXIT_OK
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from generator.desk.server import serve
 
@@ -353,14 +390,27 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
     from generator.publishing import TARGETS
 
     pub = sub.add_parser("publish", help="publish an approved draft to the publishing targets",
-                         description="Send the current revision of an approved draft (or, with auto_publish, of a draft "
-                                     "that passes the fact-check) to every configured target, or to --target. Each "
-                                     "publication is recorded; publishing again never makes a second post. Exit 7 "
-                                     "when a target failed (the draft stays approved and the next run retries).")
+                         description="Send the current revision of an approved draft (or, with auto_publish, of a "
+                                     "draft that passes the fact-check) to every configured target, or to --target. "
+                                     "Each publication is recorded; publishing again never makes a second post. Exit "
+                                     "7 when a target failed (the draft stays approved and the next run retries).")
     pub.add_argument("id", type=int, help="draft id (see 'drafts list')")
     pub.add_argument("--target", action="append", choices=TARGETS, metavar="NAME",
-                     help=f"only this target ({', '.join(TARGETS)}); repeat for several (default: every configured one)")
+                     help=f"only this target ({', '.join(TARGETS)}); repeatable (default: every configured one)")
     pub.set_defaults(func=cmd_publish)
+
+    sched = sub.add_parser("schedule", help="run the scheduled jobs in the foreground (a container or a service)",
+                           description="Run the jobs configured as [jobs.NAME] tables at their cron slots until "
+                                       "stopped (SIGTERM finishes the job in progress first). Each slot runs once; "
+                                       "slots missed while it was not running are caught up with one run. See "
+                                       "docs/scheduling.md.")
+    sched.set_defaults(func=cmd_schedule)
+    run = sub.add_parser("run", help="run one scheduled job once, now (for cron, systemd timers, CronJobs)",
+                         description="Run the job named JOB once, now, under the same lock and run state as "
+                                     "'marketnews schedule'. Exit 8 when another run holds the lock; otherwise the "
+                                     "job's worst outcome (0, 3 blocked, 4 data unavailable, 7 publishing failed).")
+    run.add_argument("job", metavar="JOB", help="the job's name: a [jobs.JOB] table in the settings")
+    run.set_defaults(func=cmd_run)
 
     review = sub.add_parser("review", help="serve the review page (or set its password)",
                             description="Serve the review page where editors see the proof and approve drafts.")

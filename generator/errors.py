@@ -97,5 +97,14 @@ class AlreadyRunning(MarketnewsError):
     exit_code = 8
 
 
+class JobFailed(MarketnewsError):
+    """Part of a run failed (some assets, some publications) while the rest was done; ``exit_code`` is the worst
+    part's. Caller: read the lines printed before it; the scheduler records the failure and the next run retries."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
 EXIT_OK = 0
 EXIT_BLOCKED = 3

@@ -11,6 +11,7 @@ sends the chain to the next provider; a chain that runs out records why in
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -74,8 +75,9 @@ class Collector:
         self.observer = observer or (lambda event: None)
         self.owns_sessions = client_for is None
         if client_for is None:
-            assert session_for is not None, "give session_for or client_for"
-            client_for = lambda pid: Client(pid, plan.providers[pid].base_url, session_for(pid), plan.http)  # noqa: E731
+            if session_for is None:
+                raise TypeError("Collector needs session_for or client_for")
+            client_for = functools.partial(_own_client, plan, session_for)
         self.clients = {pid: client_for(pid) for pid in plan.providers
                         if any(pid in chain for chain in plan.chains.values())}
 
@@ -203,6 +205,10 @@ class Collector:
         if abs(diff) <= self.plan.price_tolerance_pct:
             return []
         return [PriceDisagreement(provider=check.provider or "?", price=other.current, difference_pct=round(diff, 4))]
+
+
+def _own_client(plan: FetchPlan, session_for: Callable[[str], requests.Session], pid: str) -> Client:
+    return Client(pid, plan.providers[pid].base_url, session_for(pid), plan.http)
 
 
 def _reasons(outcome: Outcome) -> str:

@@ -12,7 +12,7 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -32,6 +32,7 @@ class WordPressState:
         self.terms: dict[str, dict[int, dict[str, Any]]] = {"categories": {1: _term(1, "Uncategorized")}, "tags": {}}
         self.next_id = 100
         self.fail: list[int] = []
+        self.on_create: Callable[[dict[str, Any]], None] | None = None  # called with a new post before answering
         self.log: list[tuple[str, str]] = []
         self.base = ""
         self.lock = threading.Lock()
@@ -128,7 +129,10 @@ class Handler(BaseHTTPRequestHandler):
                               forbidden)
             body = json.loads(raw or b"{}")
             if not item:
-                return 201, self._save_post(st.new_id(), body, user)
+                post = self._save_post(st.new_id(), body, user)
+                if st.on_create is not None:
+                    st.on_create(post)  # e.g. kill the client: the post exists, the client never hears of it
+                return 201, post
             if int(item) not in st.posts:
                 return _error("rest_post_invalid_id", "Invalid post ID.", 404)
             return 200, self._save_post(int(item), body, user)
