@@ -79,7 +79,9 @@ def main() -> None:
             venues.latency(provider, ms / 1000)
         env = environment(venues, assets, {})
         timed(["BTC"], env)  # warm-up: imports, page cache
+        venues.requests.clear()
         one = [timed(["BTC"], env) for _ in range(args.runs)]
+        per_asset = len(venues.requests) / args.runs
         venues.requests.clear()
         batch = [timed(assets, env) for _ in range(args.runs)]
         per_run = len(venues.requests) / args.runs
@@ -91,7 +93,9 @@ def main() -> None:
     print(f"latency per request: {', '.join(f'{p} {ms} ms' for p, ms in LATENCY_MS.items())}")
     print(f"1 asset:   {one_med:6.2f} s (median of {args.runs}; min {min(one):.2f}, max {max(one):.2f})")
     print(f"{len(assets)} assets: {batch_med:6.2f} s (median of {args.runs}; min {min(batch):.2f}, max {max(batch):.2f})"
-          f" = {batch_med / len(assets):.2f} s per asset, {per_run:.0f} requests per run")
+          f" = {batch_med / len(assets):.2f} s per asset")
+    print(f"requests:  {per_run:.0f} for {len(assets)} assets in one run; {per_asset:.0f} for one asset alone "
+          f"({per_asset * len(assets):.0f} for {len(assets)} separate runs)")
     print(f"ratio:     {batch_med / one_med:6.1f}x one asset (target: <= 20x)")
     print(f"{len(assets)} assets one at a time (concurrent_assets = 1): {serial:.2f} s")
 
