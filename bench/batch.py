@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -54,6 +55,7 @@ def environment(venues: Venues, assets: list[str], extra: dict[str, str]) -> dic
 
 
 def timed(assets: list[str], env: dict[str, str]) -> float:
+    """Wall time of one generate process (its peak RSS is read from RUSAGE_CHILDREN by the caller)."""
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "generator", "generate", "--asset", ",".join(assets),
@@ -88,6 +90,7 @@ def main() -> None:
         serial_env = environment(venues, assets, {"MARKETNEWS_CONCURRENT_ASSETS": "1"})
         serial = timed(assets, serial_env)
     one_med, batch_med = statistics.median(one), statistics.median(batch)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child: a batch run
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()}")
     print(f"latency per request: {', '.join(f'{p} {ms} ms' for p, ms in LATENCY_MS.items())}")
@@ -96,7 +99,7 @@ def main() -> None:
           f" = {batch_med / len(assets):.2f} s per asset")
     print(f"requests:  {per_run:.0f} for {len(assets)} assets in one run; {per_asset:.0f} for one asset alone "
           f"({per_asset * len(assets):.0f} for {len(assets)} separate runs)")
-    print(f"ratio:     {batch_med / one_med:6.1f}x one asset (target: <= 20x)")
+    print(f"ratio:     {batch_med / one_med:6.1f}x one asset (target: <= 20x); peak RSS of a run {peak_mb:.0f} MB")
     print(f"{len(assets)} assets one at a time (concurrent_assets = 1): {serial:.2f} s")
 
 

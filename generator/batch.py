@@ -10,6 +10,7 @@ its exit code is the worst of them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from generator.errors import EXIT_BLOCKED, EXIT_OK, ConfigError, InputError, Mar
 from generator.settings import Settings
 
 if TYPE_CHECKING:
-    from generator.sources import FetchBatch
+    from generator.sources import Event, FetchBatch
 
 log = logging.getLogger("marketnews.batch")
 
@@ -104,26 +105,33 @@ def generate_many(assets: list[str], settings: Settings, kind: str = "daily", ou
     from generator.desk.store import open_store
     from generator.sources import FetchBatch
 
-    batch = FetchBatch(assets, settings, now)  # bad tickers or settings stop the run here, before any request
-    open_store(settings, out)  # create and migrate the desk store once, before the workers register drafts
     outcomes: dict[str, AssetOutcome] = {}
-    with batch, ThreadPoolExecutor(max_workers=min(settings.concurrent_assets, len(assets)),
-                                   thread_name_prefix="asset") as pool:
-        futures = {pool.submit(_one, batch, asset, settings, kind, out): asset for asset in batch.plans}
-        for future in as_completed(futures):
-            outcome = future.result()
-            outcomes[outcome.asset] = outcome
-            if on_done is not None:
-                on_done(outcome)
-    return BatchResult(outcomes=[outcomes[a] for a in batch.plans])
+    # Bad tickers or settings stop the run in FetchBatch, before any request.
+    with FetchBatch(assets, settings, now) as batch:
+        open_store(settings, out)  # create and migrate the desk store once, before the workers register drafts
+        with ThreadPoolExecutor(max_workers=min(settings.concurrent_assets, len(assets)),
+                                thread_name_prefix="asset") as pool:
+            futures = [pool.submit(_one, batch, asset, settings, kind, out) for asset in batch.plans]
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes[outcome.asset] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+        return BatchResult(outcomes=[outcomes[a] for a in batch.plans])
 
 
 def _one(batch: FetchBatch, asset: str, settings: Settings, kind: str, out: Path | None) -> AssetOutcome:
     from generator.pipeline import generate
+    from generator.sources.progress import LogProgress
     from generator.sources.summary import fetch_notes
 
+    progress = LogProgress()  # one INFO line per provider outcome, named for the asset (log_level = "INFO")
+
+    def observe(event: Event) -> None:
+        progress(dataclasses.replace(event, metric=f"{asset} {event.metric}"))
+
     try:
-        fetched = batch.fetch(asset)
+        fetched = batch.fetch(asset, observe)
         result = generate(fetched.snapshot, settings, kind=kind, out=out,
                           extra_files={"sources.yaml": fetched.recording})
     except MarketnewsError as err:
