@@ -20,17 +20,8 @@ from typing import Any
 
 from generator.errors import ProviderError
 from generator.snapshot import LiquidationScope, Liquidations
-from generator.sources.base import (
-    FetchContext,
-    Fetched,
-    ProviderInfo,
-    RateLimit,
-    build,
-    field_of,
-    from_ms,
-    number,
-    provenance,
-)
+from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
+from generator.sources.base import RateLimit
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(
