@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from generator import __version__
 from generator.errors import EXIT_BLOCKED, EXIT_OK, MarketnewsError
+from generator.kinds import KINDS
 
 PROG = "marketnews"
 
@@ -320,7 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--replay", type=Path, metavar="FILE", help="rebuild from a recording (sources.yaml)")
     source.add_argument("--snapshot", type=Path, metavar="FILE", help="snapshot JSON file")
     gen.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: setting output_dir)")
-    gen.add_argument("--kind", default="daily", choices=("daily", "alert"), help="article kind (default: daily)")
+    gen.add_argument("--kind", default="daily", choices=KINDS,
+                     help="article kind (default: daily; alert: the breaking-news shape, last hour first)")
     gen.add_argument("--json", action="store_true", help="print a machine-readable summary")
     gen.add_argument("--chart", action=argparse.BooleanOptionalAction, default=None,
                      help="draw chart.png and embed it in the article (default: setting chart; needs matplotlib)")

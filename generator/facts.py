@@ -105,6 +105,13 @@ def format_datetime(value: datetime) -> str:
     return f"{format_date(utc)}, {utc:%H:%M} UTC"
 
 
+def format_time(value: datetime) -> str:
+    """'09:05 UTC' (the time of day only, in UTC)."""
+    from datetime import timezone
+
+    return f"{value.astimezone(timezone.utc):%H:%M} UTC"
+
+
 def _round_sig(value: float, digits: int) -> float:
     if value == 0:
         return 0.0
@@ -212,8 +219,10 @@ class _Builder:
     def add_text(self, key: str, value: str, display: str, label: str) -> None:
         self.facts[key] = Fact(key=key, value=value, unit="text", label=label, display=display, display_abs=display)
 
-    def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False) -> None:
-        text = format_datetime(when) if with_time else format_date(when)
+    def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False,
+                 time_only: bool = False) -> None:
+        text = format_time(when) if time_only else format_datetime(when) if with_time else format_date(when)
+        with_time = with_time or time_only
         self.facts[key] = Fact(
             key=key,
             value=when.isoformat(),
@@ -286,6 +295,11 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
           formatter=lambda v: format_number(v, 0 if v >= 100 else 2))
     if change is not None:
         b.add("windows.change", 24.0, "hours", "Window of the price change", change_source)
+    if (hour := analysis.change_1h) is not None and hour.end is not None:  # alerts: "fell 4.2% in the hour to 09:15 UTC"
+        hour_src = snapshot.candles[hour.window.timeframe].source
+        b.add("price.change_1h_pct", hour.pct, "percent", "1h change", hour_src)
+        b.add("windows.change_1h", 1.0, "hours", "Window of the 1h price change", hour_src)
+        b.add_date("price.change_1h_end", hour.end, "End of the hour the 1h change covers", hour_src, time_only=True)
     if p.high_24h is not None and p.low_24h is not None:  # "fell as much as 18%", "17% below the day's high"
         b.add("price.max_drop_24h_pct", (p.low_24h / p.high_24h - 1) * 100, "percent", "24h high-to-low drop", p.source)
         b.add("price.from_high_24h_pct", (p.current / p.high_24h - 1) * 100, "percent", "Price vs 24h high", p.source)

@@ -18,6 +18,7 @@ from generator.drafting.template import make_environment
 from generator.facts import FactSet, build_facts
 from generator.factcheck import CheckReport, check_article
 from generator.html import article_page
+from generator.kinds import article_name
 from generator.output import write_article_dir
 from generator.errors import InputError
 from generator.settings import Settings
@@ -52,8 +53,8 @@ def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
 
 
 def article_dir(out: Path, snapshot: MarketSnapshot, kind: str) -> Path:
-    """output/<date>/<asset>-<kind>/ (date of as_of, UTC)."""
-    return out / f"{snapshot.as_of:%Y-%m-%d}" / f"{snapshot.asset.lower()}-{kind}"
+    """output/<date>/<asset>-<kind>/ (date of as_of, UTC); alerts add the minute: <asset>-alert-<HHMM>/."""
+    return out / f"{snapshot.as_of:%Y-%m-%d}" / article_name(snapshot.asset, kind, snapshot.as_of)
 
 
 def section_record(draft: Draft) -> dict[str, dict[str, Any]]:

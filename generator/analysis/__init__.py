@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.analysis.change import change_24h
+from generator.analysis.change import change_1h, change_24h
 from generator.analysis.fvg import fair_value_gaps
 from generator.analysis.levels import support_resistance
 from generator.analysis.models import Analysis
@@ -48,4 +48,5 @@ def analyze(
         levels=support_resistance(series.candles, tf, level_lookback, swing_strength, level_tolerance_pct),
         fvg=fair_value_gaps(series.candles, tf, level_lookback, fvg_min_size_pct),
         change_24h=change,
+        change_1h=change_1h(snapshot.candles.values()),
     )

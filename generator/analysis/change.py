@@ -1,7 +1,8 @@
-"""24-hour change from candles, for tickers that do not give one."""
+"""Price changes over a fixed window from candles: 24 hours (for tickers that do not give one) and the last hour."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from generator.analysis.models import ChangeResult
@@ -9,22 +10,23 @@ from generator.analysis.swings import window_of
 from generator.snapshot import TIMEFRAMES, CandleSeries
 
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 
 
-def change_24h(series: CandleSeries) -> ChangeResult | None:
-    """Percent change from the close 24h before the last close to the last close.
+def change_over(series: CandleSeries, window: timedelta) -> ChangeResult | None:
+    """Percent change from the close ``window`` before the last close to the last close.
 
-    Needs a timeframe that divides a day and the candle exactly 24h back; None otherwise.
+    Needs a timeframe that divides the window and the candle exactly one window back; None otherwise.
     """
     step = TIMEFRAMES[series.timeframe]
-    if step > DAY or DAY % step:
+    if step > window or window % step:
         return None
-    back = DAY // step
+    back = window // step
     candles = series.candles
     if len(candles) <= back:
         return None
     start, end = candles[-1 - back], candles[-1]
-    if end.time - start.time != DAY:  # a gap in the series: the close is not 24h earlier
+    if end.time - start.time != window:  # a gap in the series: the close is not one window earlier
         return None
     used = candles[-1 - back :]
     return ChangeResult(
@@ -32,4 +34,25 @@ def change_24h(series: CandleSeries) -> ChangeResult | None:
         from_price=start.close,
         to_price=end.close,
         window=window_of(used, series.timeframe),
+        hours=window / HOUR,
+        end=end.time + step,
     )
+
+
+def change_24h(series: CandleSeries) -> ChangeResult | None:
+    """Percent change over the 24 hours to the last close."""
+    return change_over(series, DAY)
+
+
+def change_1h(candles: Iterable[CandleSeries]) -> ChangeResult | None:
+    """Percent change over the hour to the latest close, from the finest series that gives it.
+
+    A 5-minute series measures the hour to within five minutes of now; an hourly
+    series measures the last whole hour, which may have ended up to an hour ago.
+    The result's ``end`` says which hour it was.
+    """
+    for series in sorted(candles, key=lambda s: TIMEFRAMES[s.timeframe]):
+        result = change_over(series, HOUR)
+        if result is not None:
+            return result
+    return None

@@ -116,12 +116,14 @@ class FVGResult(_Result):
 
 
 class ChangeResult(_Result):
-    """Percent change between two closes 24 hours apart."""
+    """Percent change between two closes ``hours`` apart; ``end`` is when the later candle closed."""
 
     pct: float
     from_price: float
     to_price: float
     window: CandleWindow
+    hours: float = 24.0
+    end: AwareDatetime | None = None
 
 
 class Analysis(_Result):
@@ -133,3 +135,4 @@ class Analysis(_Result):
     levels: LevelsResult | None
     fvg: FVGResult | None
     change_24h: ChangeResult | None
+    change_1h: ChangeResult | None = None  # from the finest candles that divide an hour (alerts fetch 5m ones)

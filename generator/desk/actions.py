@@ -25,6 +25,7 @@ from generator.desk.models import Article, Revision
 from generator.desk.store import Store, _Stale
 from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed
 from generator.facts import FactSet
+from generator.kinds import desk_date
 
 if TYPE_CHECKING:
     from generator.drafting import Draft
@@ -130,7 +131,7 @@ def register_generated(settings: Settings, out: Path | None, dest: Path, snapsho
     except MarketnewsError as err:
         raise type(err)(f"wrote {dest} but could not register it for review: {err}") from None
     return register_draft(
-        store, path=dest, asset=snapshot.asset, kind=kind, date=f"{snapshot.as_of:%Y-%m-%d}", title=draft.title,
+        store, path=dest, asset=snapshot.asset, kind=kind, date=desk_date(kind, snapshot.as_of), title=draft.title,
         files=files, body=draft.body, facts=facts, sections={s.name: s.origin for s in draft.sections},
         report=report_dict(report),
     )

@@ -20,7 +20,7 @@ class Article(BaseModel):
     id: int
     asset: str
     kind: str
-    date: str
+    date: str  # '2018-02-06'; alerts, one per minute, '2018-02-06 09:05' (generator.kinds.desk_date)
     status: Status
     title: str
     path: Path

@@ -166,7 +166,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         articles = store.articles(status)
         by_date: dict[str, list[Any]] = {}
         for a in articles:
-            by_date.setdefault(a.date, []).append(a)
+            by_date.setdefault(a.date[:10], []).append(a)  # alerts carry a time: '2018-02-06 09:05'
         counts = {s: 0 for s in STATUSES} | store.counts()
         return render_template("review/queue.html", by_date=by_date, status=status, counts=counts)
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from generator.analysis import Analysis
 from generator.drafting.llm_config import resolve_llm
 from generator.drafting.template import (
+    LAYOUTS,
     PROSE_SECTIONS,
     SECTIONS,
     Section,
@@ -57,9 +58,10 @@ def draft_article(
     ctx: TemplateContext = build_context(snapshot, analysis, facts, settings.dateline, settings.publication)
     ctx.checked = checked
     seed = article_seed(snapshot, kind)
-    sections = render_sections(env, ctx, seed)
+    layout = LAYOUTS[kind]
+    sections = render_sections(env, ctx, seed, layout=layout)
     report = None
-    config = resolve_llm(settings)
+    config = resolve_llm(settings) if layout.llm else None
     if config is not None:
         # Imported here: a template-only run must not load the openai SDK.
         from generator.drafting.llm_stage import run_llm_stage
@@ -67,4 +69,4 @@ def draft_article(
         sections, llm_report = run_llm_stage(env, ctx, seed, sections, facts, config, settings.prompts_dir)
         report = llm_report.model_dump(mode="json")
     title = next(s.markdown for s in sections if s.name == "headline")
-    return Draft(title=title, sections=sections, body=assemble(env, sections), llm=report)
+    return Draft(title=title, sections=sections, body=assemble(env, sections, layout), llm=report)

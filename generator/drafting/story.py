@@ -7,12 +7,12 @@ levels are referred to by fact key.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
-from generator.facts import FactSet, fear_greed_band, rsi_band
+from generator.facts import Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
 
 ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ether", "SOL": "Solana", "XRP": "XRP", "BNB": "BNB", "DOGE": "Dogecoin"}
@@ -23,6 +23,10 @@ TIMEFRAME_WORDS = {
 FLAT_PCT = 0.5  # a 24h change smaller than this is "little changed"
 SHARP_PCT = 8.0  # and one at least this large is a sharp move
 LOPSIDED_SHARE = 60.0  # percent of liquidations on one side to call it one-sided
+FLAT_1H_PCT = 0.2  # an hour's move smaller than this is "little changed"
+SHARP_1H_PCT = 3.0  # and one at least this large is a sharp move for an hour
+# An hour's liquidations at least this many times the 24h hourly average lead an alert (a spike).
+SPIKE_MULTIPLE = 3.0
 
 # Level facts in order of preference when two sit at the same price.
 LEVEL_KEYS = (
@@ -84,6 +88,12 @@ class Story(BaseModel):
     fib_below: list[str]  # fib level keys below the price, nearest first
     bullish: Scenario | None
     bearish: Scenario | None
+    # The last hour, for alerts
+    hour_direction: Literal["up", "down", "flat"] | None = None
+    hour_sharp: bool = False
+    liquidation_side_1h: Literal["longs", "shorts", "balanced"] | None = None
+    liquidation_spike: bool | None = None  # None: no 24h total to compare the hour with
+    alert_focus: Literal["liquidations", "price"] | None = None  # what an alert's headline leads with
 
 
 def venues_text(venues: list[str]) -> str:
@@ -122,11 +132,7 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
         rsi_key = next((f.key for f in facts if f.key.startswith("technicals.rsi_") and f.key != "technicals.rsi_period"), None)
 
     liq = snapshot.liquidations
-    side = None
-    share = facts.get("liquidations.long_share_24h_pct")
-    if share is not None:
-        v = float(share.value)
-        side = "longs" if v >= LOPSIDED_SHARE else ("shorts" if v <= 100 - LOPSIDED_SHARE else "balanced")
+    side = _side(facts.get("liquidations.long_share_24h_pct"))
 
     funding = snapshot.funding
     fsign = None if funding is None else ("positive" if funding.rate > 0 else "negative" if funding.rate < 0 else "zero")
@@ -143,6 +149,7 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
     bearish = Scenario(trigger=below[0], target=below[1] if len(below) > 1 else None) if below else None
 
     fg = snapshot.fear_greed
+    hour = _hour(facts)
     return Story(
         asset=snapshot.asset,
         asset_name=snapshot.asset_name or ASSET_NAMES.get(snapshot.asset, snapshot.asset),
@@ -169,4 +176,40 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
         fib_below=fib_below,
         bullish=bullish,
         bearish=bearish,
+        **hour,
     )
+
+
+def _side(share: Fact | None) -> Literal["longs", "shorts", "balanced"] | None:
+    if share is None:
+        return None
+    v = float(share.value)
+    return "longs" if v >= LOPSIDED_SHARE else ("shorts" if v <= 100 - LOPSIDED_SHARE else "balanced")
+
+
+def _hour(facts: FactSet) -> dict[str, Any]:
+    """The last hour in words: the move, which side was liquidated, whether that was a spike, what leads."""
+    change = facts.get("price.change_1h_pct")
+    direction = None
+    if change is not None:
+        pct = float(change.value)
+        direction = "flat" if abs(pct) < FLAT_1H_PCT else ("up" if pct > 0 else "down")
+    hour_liq, day_liq = facts.get("liquidations.total_1h_usd"), facts.get("liquidations.total_24h_usd")
+    spike = None
+    if hour_liq is not None and day_liq is not None and float(day_liq.value) > 0:
+        spike = float(hour_liq.value) >= SPIKE_MULTIPLE * float(day_liq.value) / 24
+    sharp = change is not None and abs(float(change.value)) >= SHARP_1H_PCT
+    # A spike leads, and so do liquidations when there is no move to lead with or no 24h total to judge them
+    # by, unless the move is sharp; else the move; else whatever of the hour the data has.
+    focus: str | None = None
+    if hour_liq is not None and (spike or direction in (None, "flat") or (spike is None and not sharp)):
+        focus = "liquidations"
+    elif direction is not None:
+        focus = "price"
+    return {
+        "hour_direction": direction,
+        "hour_sharp": sharp,
+        "liquidation_side_1h": _side(facts.get("liquidations.long_share_1h_pct")),
+        "liquidation_spike": spike,
+        "alert_focus": focus,
+    }

@@ -26,6 +26,31 @@ SECTIONS = (
     "headline", "lead", "price_action", "market_structure", "metrics",
     "why_it_matters", "scenarios", "outlook", "disclaimer", "automation", "sources",
 )
+# The breaking-news shape: the last hour first, then context and a short table.
+ALERT_SECTIONS = ("headline", "lead", "context", "metrics", "disclaimer", "automation", "sources")
+
+
+class Layout(BaseModel):
+    """How one article kind is laid out: its sections, its page template and where its own sections live."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sections: tuple[str, ...]
+    page: str  # the template that assembles the sections
+    folder: str | None = None  # "<folder>/sections/<name>.md.j2" is tried before the shared "sections/<name>.md.j2"
+    llm: bool = True  # whether the LLM stage (when configured) may rewrite its prose sections
+
+    def section_templates(self, name: str) -> list[str]:
+        shared = f"sections/{name}.md.j2"
+        return [f"{self.folder}/{shared}", shared] if self.folder else [shared]
+
+
+LAYOUTS: dict[str, Layout] = {
+    "daily": Layout(sections=SECTIONS, page="article.md.j2"),
+    # Alerts stay template-only: they go out within seconds of a poll, and the LLM stage's prompts and
+    # placeholder views are written for the daily sections.
+    "alert": Layout(sections=ALERT_SECTIONS, page="alert/article.md.j2", folder="alert", llm=False),
+}
 # Sections a language model may rewrite; the rest are data or legal text and stay template-only.
 PROSE_SECTIONS = ("headline", "lead", "price_action", "market_structure", "why_it_matters", "scenarios", "outlook")
 
@@ -143,7 +168,8 @@ def build_context(
     )
 
 
-def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str) -> str:
+def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
+                   layout: Layout = LAYOUTS["daily"]) -> str:
     phrasing = Phrasing(seed)
     story = ctx.S
 
@@ -152,11 +178,12 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str)
             return "the broken support" if story.broke == "support" else "the cleared resistance"
         return LEVEL_NAMES[key]
 
+    names = layout.section_templates(name)
     try:
-        template = env.get_template(f"sections/{name}.md.j2")
+        template = env.select_template(names)
         text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name)
     except TemplateError as err:
-        raise ConfigError(f"template sections/{name}.md.j2 failed: {err}") from None
+        raise ConfigError(f"template {names[0]} failed: {err}") from None
     text = reflow(text)
     # A section whose data is all missing renders as a bare heading: leave it out entirely.
     if all(line.startswith("#") for line in text.splitlines()):
@@ -165,16 +192,17 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str)
 
 
 def render_sections(
-    env: Environment, ctx: TemplateContext, seed: str, names: tuple[str, ...] = SECTIONS
+    env: Environment, ctx: TemplateContext, seed: str, names: tuple[str, ...] | None = None,
+    layout: Layout = LAYOUTS["daily"],
 ) -> list[Section]:
-    return [Section(name=n, markdown=render_section(env, n, ctx, seed)) for n in names]
+    return [Section(name=n, markdown=render_section(env, n, ctx, seed, layout)) for n in names or layout.sections]
 
 
-def assemble(env: Environment, sections: list[Section]) -> str:
+def assemble(env: Environment, sections: list[Section], layout: Layout = LAYOUTS["daily"]) -> str:
     """The article body (no front matter) from rendered sections, empty ones dropped."""
     by_name = {s.name: s.markdown for s in sections}
     try:
-        text = env.get_template("article.md.j2").render(sections=by_name)
+        text = env.get_template(layout.page).render(sections=by_name)
     except TemplateError as err:
-        raise ConfigError(f"template article.md.j2 failed: {err}") from None
+        raise ConfigError(f"template {layout.page} failed: {err}") from None
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

@@ -55,6 +55,7 @@ _MOVES_DOWN = r"fell|falls|dropped|drops|declined|declines|slid|slides|slipped|s
 _MOVES_UP = r"rose|rises|climbed|climbs|gained|gains|jumped|jumps|surged|surges|soared|soars|rallied|rallies|" \
             r"advanced|advances|rebounded|rebounds|recovered|recovers|spiked|spikes"
 # Another window than the 24 hours the change covers ("fell this week", "rose since March").
+_HOUR = re.compile(r"\b(?:hour|hourly|60 minutes)\b", re.I)
 _OTHER_TIME = re.compile(r"\b(?:week|weeks|weekend|month|months|year|years|since|ago|last|previous)\b", re.I)
 
 
@@ -226,8 +227,8 @@ def _levels_before(layout: Layout, pos: int, mentions: list[Mention], facts_of: 
 
 
 def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Claim]:
-    change = index.facts.get("price.change_24h_pct")
-    if change is None or abs(float(change.value)) < 0.1:
+    day, hour = index.facts.get("price.change_24h_pct"), index.facts.get("price.change_1h_pct")
+    if all(c is None or abs(float(c.value)) < 0.1 for c in (day, hour)):
         return []
     names = "|".join(re.escape(n) for n in sorted(index.asset_names, key=len, reverse=True) if n) or "bitcoin"
     pattern = re.compile(rf"\b(?:{names}|the price|prices?|it)\s+(?:has\s+|had\s+|was\s+|\w+ly\s+)?"
@@ -241,13 +242,17 @@ def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) 
         if any(a <= s < b for s in starts) or _skip(layout, m.start(), m.end()):
             continue
         text = masked[sent.start : sent.end]
-        if _OTHER_TIME.search(masked, a, b) or (re.search(_MOVES_DOWN, text) and re.search(_MOVES_UP, text)):
+        if re.search(_MOVES_DOWN, text) and re.search(_MOVES_UP, text):
+            continue
+        # "fell in the past hour" is about the hour's move; other windows than 24 hours are not checked.
+        change = hour if _HOUR.search(masked, a, b) else None if _OTHER_TIME.search(masked, a, b) else day
+        if change is None or abs(float(change.value)) < 0.1:
             continue
         claimed = -1 if m.group("down") else 1
         actual = 1 if float(change.value) > 0 else -1
         out.append((m.start(), m.end(), _verdict(
-            claimed == actual, change, change.display, f"24h change is {change.display}",
-            f"24h change is {change.display}: it {'rose' if actual > 0 else 'fell'}", verdict="direction")))
+            claimed == actual, change, change.display, f"{change.label} is {change.display}",
+            f"{change.label} is {change.display}: it {'rose' if actual > 0 else 'fell'}", verdict="direction")))
     return out
 
 

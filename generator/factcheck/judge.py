@@ -26,7 +26,7 @@ from generator.factcheck.markdown import Layout
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
 # Facts whose sign the words carry ("fell 14.72%"), and those whose written sign matters ("-0.0375%").
-SIGN_FROM_WORDS = ("price.change_24h_pct", "price.max_drop_24h_pct", "price.from_high_24h_pct",
+SIGN_FROM_WORDS = ("price.change_24h_pct", "price.change_1h_pct", "price.max_drop_24h_pct", "price.from_high_24h_pct",
                    "levels.from_move_high_pct", "levels.from_move_low_pct")
 SIGN_WRITTEN = ("funding.rate_pct",)
 # Facts that are prices: "above"/"below" them is a position, not a bound on an amount.

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import yaml
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from generator import kinds
 from generator.drafting.story import ASSET_NAMES
 from generator.errors import InputError
 from generator.html import markdown_to_html
@@ -77,8 +78,8 @@ class PublishTarget(Protocol):
 
 
 def article_slug(date: AwareDatetime, asset: str, kind: str) -> str:
-    """'2018-02-06-btc-daily': unique per article folder (output/<date>/<asset>-<kind>/)."""
-    return f"{date:%Y-%m-%d}-{asset.lower()}-{kind}"
+    """'2018-02-06-btc-daily', '2018-02-06-btc-alert-0905': unique per article folder (see generator.kinds)."""
+    return kinds.article_slug(asset, kind, date)
 
 
 def load_article(folder: Path, categories: list[str] | None = None, extra_tags: list[str] | None = None,
