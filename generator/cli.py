@@ -82,6 +82,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.snapshot is not None:
         snapshot = load_snapshot(args.snapshot)
     else:
+        if args.kind == "alert":  # an alert also measures the last hour: fetch the alert_timeframe candles too
+            from generator.alerts.poll import alert_settings
+
+            settings = alert_settings(settings)
         fetched = _fetch(args, settings)
         snapshot, extra = fetched.snapshot, {"sources.yaml": fetched.recording}
     result = generate(snapshot, settings, kind=args.kind, out=args.out, extra_files=extra)
@@ -148,6 +152,21 @@ def _write(path: Path, data: bytes) -> None:
         write_atomic(path, data)
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from generator.alerts.parsing import parse_interval
+    from generator.alerts.watch import Watcher, log_to_stderr, serve
+    from generator.errors import EXIT_DATA_UNAVAILABLE
+
+    settings = _settings(args)
+    log_to_stderr(settings.log_level)
+    watcher = Watcher(settings, args.asset or settings.watch_assets, out=args.out)
+    if args.once:
+        outcomes = watcher.round()
+        return EXIT_DATA_UNAVAILABLE if all(o.error for o in outcomes) else EXIT_OK
+    serve(watcher, args.every or parse_interval(settings.watch_every))
+    return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -300,6 +319,24 @@ def _port(text: str) -> int:
     return value
 
 
+def _interval(text: str) -> float:
+    from generator.alerts.parsing import parse_interval
+
+    try:
+        return parse_interval(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _assets(text: str) -> list[str]:
+    from generator.alerts.parsing import parse_assets
+
+    try:
+        return parse_assets(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 # --- parser -------------------------------------------------------------------
 
 
@@ -337,6 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--out", type=Path, metavar="FILE", help="snapshot file to write (default: print it)")
     fetch.add_argument("--record", type=Path, metavar="FILE", help="also write the recording (sources.yaml) here")
     fetch.set_defaults(func=cmd_fetch)
+
+    watch = sub.add_parser("watch", help="poll liquidations and price; draft a breaking alert when they spike",
+                           description="Poll each asset's 1h liquidations and price and, when a rule in the settings "
+                                       "fires (alert_*), draft an alert article, register it on the desk and notify "
+                                       "the webhook. Runs until Ctrl-C or SIGTERM.")
+    watch.add_argument("--asset", type=_assets, metavar="ASSETS",
+                       help="comma-separated assets, e.g. BTC,ETH (default: setting watch_assets)")
+    watch.add_argument("--every", type=_interval, metavar="INTERVAL",
+                       help="time between polls, e.g. 90s, 5m, 1h (default: setting watch_every)")
+    watch.add_argument("--once", action="store_true", help="poll each asset once and exit (for cron and tests)")
+    watch.add_argument("--out", type=Path, metavar="DIR", help="output folder for alerts (default: setting output_dir)")
+    watch.set_defaults(func=cmd_watch)
 
     chk = sub.add_parser("check", help="fact-check an article against a snapshot",
                          description="Find every number, qualitative claim and quote in ARTICLE (Markdown or text) and "

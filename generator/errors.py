@@ -108,3 +108,4 @@ class JobFailed(MarketnewsError):
 
 EXIT_OK = 0
 EXIT_BLOCKED = 3
+EXIT_DATA_UNAVAILABLE = 4

@@ -105,6 +105,30 @@ class Settings(BaseSettings):
     assets: list[str] = Field(default_factory=list, description="Assets 'generate --all' writes articles for.")
     concurrent_assets: int = Field(default=8, ge=1, le=64, description="Assets fetched and written at the same time.")
 
+    # Breaking-news alerts (marketnews watch)
+    watch_assets: list[str] = Field(
+        default_factory=list, description="Assets 'watch' polls without --asset (default: assets, else BTC)."
+    )
+    watch_every: str = Field(default="5m", description="Time between polls, e.g. '90s', '5m', '1h' (at least 30s).")
+    alert_timeframe: str = Field(default="5m", description="Candles the hour's price move is measured on.")
+    alert_liquidations_usd: dict[str, float] = Field(
+        default_factory=dict, description="Fire when 1h liquidations exceed this many USD: {asset or '*': usd}."
+    )
+    alert_liquidations_multiple: float = Field(
+        default=4.0, ge=0, description="Fire when 1h liquidations exceed this multiple of the trailing hourly average (0: off)."
+    )
+    alert_liquidations_min_usd: float = Field(
+        default=1_000_000.0, ge=0, description="The multiple rule ignores hours with less than this in liquidations."
+    )
+    alert_baseline_hours: float = Field(default=24.0, gt=0, le=24 * 30, description="Hours the trailing average covers.")
+    alert_baseline_min_hours: float = Field(
+        default=6.0, ge=0, description="Poll history needed before the average comes from it (else the provider's 24h)."
+    )
+    alert_price_move_pct: float = Field(
+        default=3.0, ge=0, description="Fire when the price moves more than this percent in an hour (0: off)."
+    )
+    alert_cooldown_minutes: float = Field(default=60.0, ge=0, description="No second alert for an asset within this.")
+
     # Live data: provider base URLs (mirrors, proxies, tests). generator/sources reads them as <provider>_url.
     binance_url: str = Field(default="https://data-api.binance.vision", description="Binance spot public data.")
     coinbase_url: str = Field(default="https://api.exchange.coinbase.com", description="Coinbase Exchange REST API.")
@@ -197,7 +221,7 @@ class Settings(BaseSettings):
         default=1_000_000, ge=0, description="Tokens all articles may spend per UTC day; 0 means no cap."
     )
 
-    @field_validator("assets")
+    @field_validator("assets", "watch_assets")
     @classmethod
     def _tickers(cls, value: list[str]) -> list[str]:
         tickers = [a.strip().upper() for a in value]
@@ -205,6 +229,26 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"invalid asset {bad[0]!r}: give tickers such as BTC, ETH or SOL")
         return list(dict.fromkeys(tickers))
+
+    @field_validator("watch_every")
+    @classmethod
+    def _interval(cls, value: str) -> str:
+        from generator.alerts.parsing import parse_interval
+
+        parse_interval(value)
+        return value
+
+    @field_validator("alert_timeframe")
+    @classmethod
+    def _hour_divisor(cls, value: str) -> str:
+        from datetime import timedelta
+
+        from generator.snapshot import TIMEFRAMES
+
+        step = TIMEFRAMES.get(value)
+        if step is None or step > timedelta(hours=1) or timedelta(hours=1) % step:
+            raise ValueError(f"{value!r} does not divide an hour; use one of 1m, 5m, 15m, 30m, 1h")
+        return value
 
     @field_validator("candle_timeframes")
     @classmethod

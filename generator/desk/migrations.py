@@ -123,7 +123,39 @@ BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+
+# Breaking-news alerts (marketnews watch). The trailing hourly average needs the 1h liquidation totals of
+# earlier polls; they live here rather than in a state file because the alerts they lead to are desk
+# articles, several watchers and the review page may read them at once, and SQLite gives both atomically.
+_V3 = """
+CREATE TABLE watch_polls (
+    id                 INTEGER PRIMARY KEY,
+    asset              TEXT NOT NULL,
+    at                 TEXT NOT NULL,            -- the poll's moment, UTC ISO 8601 ('2026-11-26T09:05:00+00:00')
+    price              REAL NOT NULL,
+    change_1h_pct      REAL,                     -- the hour's move, when the candles gave one
+    liquidations_1h    REAL,                     -- USD; NULL when no provider gave liquidations
+    long_1h            REAL,
+    short_1h           REAL,
+    liquidations_24h   REAL,
+    provider           TEXT                      -- whose liquidations: averages compare like with like
+);
+CREATE INDEX watch_polls_by_asset ON watch_polls (asset, at);
+
+CREATE TABLE alerts (
+    id            INTEGER PRIMARY KEY,
+    asset         TEXT NOT NULL,
+    at            TEXT NOT NULL,                 -- when the poll fired it (UTC ISO 8601)
+    triggers      TEXT NOT NULL,                 -- JSON list of the rules that fired, with values and thresholds
+    article_id    INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+    payload       TEXT NOT NULL,                 -- JSON the webhook is sent (kept to retry a failed delivery)
+    notified_at   TEXT,                          -- NULL until the webhook accepted it
+    notify_error  TEXT
+);
+CREATE INDEX alerts_by_asset ON alerts (asset, at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 
 

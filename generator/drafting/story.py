@@ -94,6 +94,7 @@ class Story(BaseModel):
     liquidation_side_1h: Literal["longs", "shorts", "balanced"] | None = None
     liquidation_spike: bool | None = None  # None: no 24h total to compare the hour with
     alert_focus: Literal["liquidations", "price"] | None = None  # what an alert's headline leads with
+    hour_crossed: list[str] = []  # level keys the hour's move went through, nearest to the price now first
 
 
 def venues_text(venues: list[str]) -> str:
@@ -150,6 +151,11 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
 
     fg = snapshot.fear_greed
     hour = _hour(facts)
+    if analysis.change_1h is not None:  # levels between the price an hour ago and now: the move went through them
+        start = analysis.change_1h.from_price
+        crossed = [k for k in above if float(facts[k].value) < start] if start > price else \
+            [k for k in below if float(facts[k].value) > start]
+        hour["hour_crossed"] = crossed
     return Story(
         asset=snapshot.asset,
         asset_name=snapshot.asset_name or ASSET_NAMES.get(snapshot.asset, snapshot.asset),

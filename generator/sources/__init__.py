@@ -9,6 +9,7 @@ snapshot offline from a recording. Each returns the snapshot and the recording
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from pathlib import Path
 
@@ -27,9 +28,12 @@ __all__ = ["Event", "FetchBatch", "FetchResult", "Observer", "fetch_live", "fetc
 
 
 def fetch_live(asset: str, settings: Settings, observer: Observer | None = None,
-               now: datetime | None = None) -> FetchResult:
-    """Fetch ``asset`` from the configured providers and record the exchanges (keys filtered out)."""
-    with FetchBatch([asset], settings, now) as batch:
+               now: datetime | None = None, metrics: Collection[str] | None = None) -> FetchResult:
+    """Fetch ``asset`` from the configured providers and record the exchanges (keys filtered out).
+
+    ``metrics`` limits the fetch (price and candles are always fetched); see ``build_plan``.
+    """
+    with FetchBatch([asset], settings, now, metrics) as batch:
         return batch.fetch(next(iter(batch.plans)), observer)
 
 

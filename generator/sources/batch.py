@@ -12,6 +12,7 @@ from — shared ones included — and replays on its own.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -38,8 +39,10 @@ class FetchResult:
 class FetchBatch:
     """The live fetch of ``assets`` at one moment; ``fetch(asset)`` may be called from several threads."""
 
-    def __init__(self, assets: list[str], settings: Settings, now: datetime | None = None) -> None:
-        self.plans = build_plans(settings, assets, now)  # InputError/ConfigError here, before any request
+    def __init__(self, assets: list[str], settings: Settings, now: datetime | None = None,
+                 metrics: Collection[str] | None = None) -> None:
+        # metrics: only these besides price and candles (a watch poll); InputError/ConfigError before any request
+        self.plans = build_plans(settings, assets, now, metrics)
         keys = provider_keys(settings)
         self.recording = Recording(secrets=[k for _, k in keys.values()])
         first = next(iter(self.plans.values()))

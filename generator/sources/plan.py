@@ -9,6 +9,7 @@ order, whatever the replaying machine's settings or clock say.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,6 +19,10 @@ from generator.errors import ConfigError, InputError
 from generator.settings import Settings
 from generator.sources.http import HttpOptions
 from generator.sources.registry import DEFAULT_ORDER, PROVIDERS, chain_metric
+
+
+# What a snapshot cannot do without; every fetch asks for these.
+ESSENTIAL = ("price", "candles")
 
 
 class ProviderPlan(BaseModel):
@@ -58,8 +63,13 @@ class FetchPlan(BaseModel):
     http: HttpOptions
 
 
-def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> FetchPlan:
-    """The plan of a live fetch of ``asset`` at ``now`` (default: the clock, to the second)."""
+def build_plan(settings: Settings, asset: str, now: datetime | None = None,
+               metrics: Collection[str] | None = None) -> FetchPlan:
+    """The plan of a live fetch of ``asset`` at ``now`` (default: the clock, to the second).
+
+    ``metrics`` limits the fetch to some metrics ('liquidations', ...; price and candles are always
+    fetched): a watch poll asks only for what its rules read.
+    """
     asset = asset.strip().upper()
     if not re.fullmatch(r"[A-Z0-9]{2,12}", asset):
         raise InputError(f"invalid asset {asset!r}: give a ticker such as BTC, ETH or SOL")
@@ -77,6 +87,8 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> F
     for metric in ["price", *(f"candles.{tf}" for tf in settings.candle_timeframes), "price_check", "funding",
                    "open_interest", "liquidations", "fear_greed"]:
         base = chain_metric(metric)
+        if metrics is not None and base not in (*metrics, *ESSENTIAL):
+            continue
         order = settings.provider_order.get(base, DEFAULT_ORDER[base])
         for pid in order:
             if pid not in PROVIDERS or base not in PROVIDERS[pid].INFO.metrics:
@@ -109,11 +121,12 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None) -> F
     )
 
 
-def build_plans(settings: Settings, assets: list[str], now: datetime | None = None) -> dict[str, FetchPlan]:
+def build_plans(settings: Settings, assets: list[str], now: datetime | None = None,
+                metrics: Collection[str] | None = None) -> dict[str, FetchPlan]:
     """The plans of one run for several assets, at one moment. Providers that answer for several symbols
     in one request (``batch_size``) get the run's symbols in groups, so one request serves the group."""
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    plans = {p.asset: p for p in (build_plan(settings, a, moment) for a in assets)}
+    plans = {p.asset: p for p in (build_plan(settings, a, moment, metrics) for a in assets)}
     for pid, module in PROVIDERS.items():
         size = module.INFO.batch_size
         symbols = list(dict.fromkeys(s for p in plans.values() if (s := p.providers[pid].symbol) is not None))

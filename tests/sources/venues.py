@@ -12,6 +12,14 @@ be exercised); ``unlisted`` Binance symbols are refused as Binance refuses unkno
 Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
 or absurd data) and latencies can be injected per provider and endpoint.
 
+Candles shorter than 4h (5m, 1h, ...) follow the 4h bars' path (each 4h bar a
+straight line from its open to its close), then today's flat price; ``cascade``
+bends the last part of that path into a sell-off (or rally) ending at ``now``
+and adds a burst of liquidation orders over it, as an exchange would show a
+liquidation cascade. ``now`` may be moved forward between requests (a watch's
+later polls); intraday bars, tickers and dates follow it. All of that is
+illustrative.
+
 Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too.
 """
 
@@ -56,6 +64,17 @@ class Fault:
     kind: str  # timeout | 429 | 500 | 502 | 503 | 451 | malformed | empty | stale | absurd
     times: int | None = None  # how many requests it hits; None: all
     retry_after: str | None = "0"
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """A move of ``move_pct`` from ``start`` to ``end`` with ``liquidations_usd`` of orders spread over it."""
+
+    start: datetime
+    end: datetime
+    move_pct: float
+    liquidations_usd: float
+    long_share: float
 
 
 @dataclass
@@ -113,6 +132,8 @@ class Venues:
         self.open_day = Bar(last.time + DAY, last.close, last.close, last.close, last.close, 1.0)
         self.open_h4 = Bar(t, last.close, last.close, last.close, last.close, 1.0)
         self.price = last.close
+        self.last_close = last.close
+        self.cascade_move: Cascade | None = None
         self.index_premium = 1.001  # CoinGecko's aggregate price relative to the exchanges' (a little off)
         self.orders = self._liquidation_orders(random.Random(seed))
         self.unlisted: set[str] = set()  # Binance spot symbols answered as unknown (-1121), alone or in a list
@@ -277,6 +298,12 @@ class Venues:
         last, prev = self.days[-1], self.days[-2]
         price = self.price
         change = (last.close - prev.close) / prev.close * 100
+        if self.cascade_move is not None:  # the rolling 24h the exchanges report, along the path
+            price, day_ago = self.price_at(self.now), self.price_at(self.now - DAY)
+            seen = [self.price_at(t) for t, _ in self._path() if self.now - DAY <= t <= self.now] + [price, day_ago]
+            t = {"price": price, "open": day_ago, "high": max(seen), "low": min(seen), "volume": last.volume,
+                 "change": (price - day_ago) / day_ago * 100}
+            return t | ({"change": 450.0} if mode == "absurd" else {})
         if mode == "absurd":
             change = 450.0  # beyond any believable 24h move
         return {"price": price, "open": prev.close, "high": last.high, "low": last.low, "volume": last.volume,
@@ -286,7 +313,73 @@ class Venues:
         """The moment an answer describes: now, or three days ago for a stale one."""
         return self.now - timedelta(days=3) if mode == "stale" else self.now
 
-    def _bars(self, timeframe: str, mode: str) -> tuple[list[Bar], Bar]:
+    # --- intraday path -------------------------------------------------------------
+
+    def _path(self) -> list[tuple[datetime, float]]:
+        """(time, price) corners of the price path: the 4h bars, today's flat price, the cascade."""
+        points = [(b.time, b.open) for b in self.h4] + [(self.h4[-1].time + H4, self.h4[-1].close)]
+        c = self.cascade_move
+        if c is not None:
+            points = [p for p in points if p[0] < c.start]
+            points += [(c.start, self.last_close), (c.end, self.last_close * (1 + c.move_pct / 100))]
+        return points
+
+    def price_at(self, moment: datetime) -> float:
+        points = self._path()
+        if moment <= points[0][0]:
+            return points[0][1]
+        for (t0, p0), (t1, p1) in zip(points, points[1:]):
+            if t0 <= moment <= t1:
+                return p0 + (p1 - p0) * ((moment - t0) / (t1 - t0))
+        return points[-1][1]  # after the last corner the price stays put
+
+    def intraday(self, timeframe: str, count: int) -> list[Bar]:
+        """The newest ``count`` bars of a sub-4h ``timeframe`` up to ``now``, the still-open one last."""
+        step = TIMEFRAMES_S[timeframe]
+        corners = [t for t, _ in self._path()]
+        first = max(self.h4[0].time, _floor(self.now, step) - step * (count - 1))
+        bars, t = [], _floor(first, step)
+        while t <= self.now:
+            end = min(t + step, self.now)
+            seen = [self.price_at(t), *(self.price_at(x) for x in corners if t < x < end), self.price_at(end)]
+            bars.append(Bar(t, seen[0], max(seen), min(seen), seen[-1], 1.0))
+            t += step
+        return bars
+
+    def cascade(self, minutes: float = 60, move_pct: float = -6.0, liquidations_usd: float = 250e6,
+                long_share: float = 0.9, orders: int = 150) -> Cascade:
+        """A sell-off (or rally) over the ``minutes`` to ``now``, with a burst of liquidation orders."""
+        c = Cascade(self.now - timedelta(minutes=minutes), self.now, move_pct, liquidations_usd, long_share)
+        self.cascade_move = c
+        self.price = self.price_at(self.now)
+        burst = []
+        for i in range(orders):
+            ts = c.end - (c.end - c.start) * ((i + 0.5) / orders)
+            long = int((i + 1) * long_share) > int(i * long_share)  # the share, spread evenly over the burst
+            px = self.price_at(ts) * (0.99 if long else 1.01)
+            sz = liquidations_usd / orders / (0.01 * px)  # OKX BTC-USDT-SWAP: 0.01 BTC per contract
+            burst.append({"bkLoss": "0", "bkPx": f"{px:.1f}", "ccy": "", "posSide": "long" if long else "short",
+                          "side": "sell" if long else "buy", "sz": f"{sz:.0f}",
+                          "ts": str(int(ts.timestamp() * 1000))})
+        self.orders = sorted(self.orders + burst, key=lambda o: -int(o["ts"]))
+        return c
+
+    def _burst(self, window: timedelta) -> tuple[float, float]:
+        """USD of the cascade's orders (long, short) within ``window`` before now."""
+        long = short = 0.0
+        for o in self.orders:
+            ts = datetime.fromtimestamp(int(o["ts"]) / 1000, timezone.utc)
+            c = self.cascade_move
+            if c is None or not (c.start <= ts <= c.end) or not (self.now - window < ts <= self.now):
+                continue
+            usd = float(o["sz"]) * 0.01 * float(o["bkPx"])
+            long, short = (long + usd, short) if o["posSide"] == "long" else (long, short + usd)
+        return long, short
+
+    def _bars(self, timeframe: str, mode: str, count: int = 1000) -> tuple[list[Bar], Bar]:
+        if TIMEFRAMES_S[timeframe] < H4:
+            bars = self.intraday(timeframe, count + 1)
+            return bars[:-1], bars[-1]
         bars, open_bar = (self.days, self.open_day) if timeframe == "1d" else (self.h4, self.open_h4)
         if mode == "stale":
             cut = 3 if timeframe == "1d" else 18  # three days missing at the end
@@ -324,8 +417,9 @@ class Venues:
     def binance_klines(self, q: dict[str, str], mode: str) -> Answer:
         if mode == "empty":
             return Answer(200, [])
-        bars, open_bar = self._bars(q.get("interval", "1d"), mode)
-        step = DAY if q.get("interval") == "1d" else H4
+        interval = q.get("interval", "1d")
+        bars, open_bar = self._bars(interval, mode, int(q.get("limit", 500)))
+        step = TIMEFRAMES_S[interval]
         newest = [*bars, open_bar][-int(q.get("limit", 500)):]
         rows = [[int(b.time.timestamp() * 1000), f"{b.open:.8f}", f"{b.high:.8f}", f"{b.low:.8f}", f"{b.close:.8f}",
                  f"{b.volume:.8f}", int((b.time + step).timestamp() * 1000) - 1, f"{b.volume * b.close:.8f}", 100,
@@ -350,14 +444,15 @@ class Venues:
 
     def coinbase_candles(self, q: dict[str, str], mode: str) -> Answer:
         granularity = int(q.get("granularity", "0"))
-        if granularity not in (60, 300, 900, 3600, 21600, 86400):
+        if granularity not in (60, 300, 900, 3600, 86400):  # Coinbase also has 21600 (6h); marketnews never asks
             return Answer(400, {"message": "Unsupported granularity"})
         if mode == "empty":
             return Answer(200, [])
-        bars, open_bar = self._bars("1d", mode)
+        timeframe = next(tf for tf, step in TIMEFRAMES_S.items() if step.total_seconds() == granularity)
+        bars, open_bar = self._bars(timeframe, mode, 300)
         start = datetime.fromisoformat(q["start"].replace("Z", "+00:00"))
         rows = [[int(b.time.timestamp()), b.low, b.high, b.open, b.close, b.volume]
-                for b in [*bars, open_bar] if b.time >= start - DAY]
+                for b in [*bars, open_bar] if b.time >= start - TIMEFRAMES_S[timeframe]]
         return Answer(200, rows[::-1][:300])
 
     # --- Kraken ----------------------------------------------------------------------
@@ -377,7 +472,7 @@ class Venues:
     def kraken_ohlc(self, q: dict[str, str], mode: str) -> Answer:
         if mode == "empty":
             return Answer(200, {"error": [], "result": {"XXBTZUSD": [], "last": 0}})
-        timeframe = {"1440": "1d", "240": "4h"}.get(q.get("interval", ""))
+        timeframe = {"1440": "1d", "240": "4h", "60": "1h", "15": "15m", "5": "5m", "1": "1m"}.get(q.get("interval", ""))
         if timeframe is None:
             return Answer(200, {"error": ["EGeneral:Invalid arguments"]})
         bars, open_bar = self._bars(timeframe, mode)
@@ -450,10 +545,13 @@ class Venues:
             scale = 3.0  # the 1h total above the 24h one
         shares = {"Binance": 0.41, "OKX": 0.22, "Bybit": 0.19, "Bitget": 0.1, "HTX": 0.08}
         total = 412_000_000 * scale
-        rows = [{"exchange": "All", "liquidation_usd": total, "longLiquidation_usd": total * 0.82,
-                 "shortLiquidation_usd": total * 0.18}]
-        rows += [{"exchange": ex, "liquidation_usd": total * s, "longLiquidation_usd": total * s * 0.82,
-                  "shortLiquidation_usd": total * s * 0.18} for ex, s in shares.items()]
+        long, short = total * 0.82, total * 0.18
+        extra_long, extra_short = self._burst(DAY if q.get("range") == "24h" else timedelta(hours=1))
+        long, short, total = long + extra_long, short + extra_short, total + extra_long + extra_short
+        rows = [{"exchange": "All", "liquidation_usd": total, "longLiquidation_usd": long,
+                 "shortLiquidation_usd": short}]
+        rows += [{"exchange": ex, "liquidation_usd": total * s, "longLiquidation_usd": long * s,
+                  "shortLiquidation_usd": short * s} for ex, s in shares.items()]
         return Answer(200, {"code": "0", "msg": "success", "data": rows}, date=self._stale(mode))
 
     # --- OKX -------------------------------------------------------------------------
@@ -501,6 +599,15 @@ class Venues:
         return Answer(200, {"name": "Fear and Greed Index", "data": [{
             "value": "150" if mode == "absurd" else "8", "value_classification": "Extreme Fear",
             "timestamp": str(int(day.timestamp())), "time_until_update": "86100"}], "metadata": {"error": None}})
+
+
+TIMEFRAMES_S = {"1m": timedelta(minutes=1), "5m": timedelta(minutes=5), "15m": timedelta(minutes=15),
+                "30m": timedelta(minutes=30), "1h": timedelta(hours=1), "4h": H4, "1d": DAY}
+
+
+def _floor(moment: datetime, step: timedelta) -> datetime:
+    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    return epoch + ((moment - epoch) // step) * step
 
 
 def _day(moment: datetime) -> datetime:
