@@ -72,9 +72,9 @@ def format_number(value: float, decimals: int = 0) -> str:
 
 
 def format_hours(value: float) -> str:
-    """'1 hour', '4 hours', '1 day', '90 days', '1 week' (a duration given in hours)."""
+    """'1 hour', '4 hours', '1 day', '90 days', '1 week', '90 seconds' (a duration given in hours)."""
     for size, word in ((8760.0, "year"), (730.0, "month"), (168.0, "week"), (24.0, "day"), (1.0, "hour"),
-                       (1 / 60, "minute")):
+                       (1 / 60, "minute"), (1 / 3600, "second")):
         count = value / size
         if value >= size and abs(count - round(count)) < 1e-9:
             n = round(count)

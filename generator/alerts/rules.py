@@ -80,7 +80,7 @@ class Baseline(_Model):
     polls: int = 0
 
     def describe(self) -> str:
-        where = f"{self.polls} polls over {format_hours(round(self.hours, 1))}" if self.source == "polls" \
+        where = f"{self.polls} polls over {format_hours(max(round(self.hours), 1))}" if self.source == "polls" \
             else "the provider's 24h total"
         return f"trailing hourly average {format_usd(self.hourly_usd)} ({where})"
 

@@ -1,0 +1,61 @@
+"""The watch's tables in the desk database: an existing desk is upgraded in place, and alerts are desk articles."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from generator.alerts.history import History
+from generator.alerts.rules import Reading, Trigger
+from generator.desk.migrations import MIGRATIONS, _statements, schema_version
+from generator.desk.store import Store
+from generator.pipeline import generate
+from generator.settings import Settings
+from tests.conftest import make_snapshot
+from tests.intraday import with_intraday
+
+
+def test_a_schema_1_desk_is_upgraded_and_keeps_its_drafts(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    with sqlite3.connect(path) as conn:  # a desk as the previous version left it
+        for statement in _statements(MIGRATIONS[0]):
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO articles (asset, kind, date, status, title, path, facts, created_at, updated_at) "
+                     "VALUES ('BTC', 'daily', '2018-02-06', 'draft', 'T', '/x', '{}', 'now', 'now')")
+    store = Store(path)
+    with store.connect() as conn:
+        assert schema_version(conn) == len(MIGRATIONS)
+        assert conn.execute("SELECT title FROM articles").fetchone()[0] == "T"
+    history = History(store)
+    at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    history.record_poll(Reading(asset="BTC", at=at, price=1.0, liquidations_1h=5.0, provider="okx"), timedelta(hours=1))
+    assert [p.liquidations_1h for p in history.polls("BTC", at, at)] == [5.0]
+
+
+def test_two_alerts_on_one_day_are_two_articles(tmp_path: Path) -> None:
+    settings = Settings(output_dir=tmp_path)
+    morning = with_intraday(make_snapshot("2018-02-05"), "5m", -4.0)
+    evening = morning.model_copy(update={"as_of": morning.as_of + timedelta(hours=9, minutes=30)})
+    daily = generate(morning, settings)
+    first = generate(morning, settings, kind="alert")
+    second = generate(evening, settings, kind="alert")
+    assert [p.relative_to(tmp_path).as_posix() for p in (daily.path, first.path, second.path)] == [
+        "2018-02-06/btc-daily", "2018-02-06/btc-alert-0000", "2018-02-06/btc-alert-0930"]
+    assert len({daily.draft_id, first.draft_id, second.draft_id}) == 3
+    again = generate(morning, settings, kind="alert")  # the same alert again: the same article, unchanged
+    assert again.draft_id == first.draft_id
+
+
+def test_alert_records_round_trip(tmp_path: Path) -> None:
+    history = History(Store(tmp_path / "desk.sqlite3"))
+    at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    trigger = Trigger(rule="price_move", value=-4.2, threshold=3.0, text="price moved -4.20%")
+    record = history.record_alert("ETH", at, [trigger], None, {"alert": {"asset": "ETH"}})
+    assert history.last_alert("ETH") == record and history.last_alert("BTC") is None
+    assert history.undelivered(at - timedelta(hours=1)) == [record]
+    history.mark_notified(record.id, at + timedelta(seconds=3))
+    assert history.undelivered(at - timedelta(hours=1)) == []
+    [stored] = history.alerts()
+    assert stored.triggers == [trigger] and stored.payload == {"alert": {"asset": "ETH"}}
