@@ -25,6 +25,7 @@ Not a pytest module: bench/fetch.py and examples/build_live_replay.py use it too
 
 from __future__ import annotations
 
+import bisect
 import csv
 import email.utils
 import functools
@@ -134,6 +135,7 @@ class Venues:
         self.price = last.close
         self.last_close = last.close
         self.cascade_move: Cascade | None = None
+        self._corners: list[tuple[datetime, float]] | None = None
         self.index_premium = 1.001  # CoinGecko's aggregate price relative to the exchanges' (a little off)
         self.orders = self._liquidation_orders(random.Random(seed))
         self.unlisted: set[str] = set()  # Binance spot symbols answered as unknown (-1121), alone or in a list
@@ -317,21 +319,24 @@ class Venues:
 
     def _path(self) -> list[tuple[datetime, float]]:
         """(time, price) corners of the price path: the 4h bars, today's flat price, the cascade."""
-        points = [(b.time, b.open) for b in self.h4] + [(self.h4[-1].time + H4, self.h4[-1].close)]
-        c = self.cascade_move
-        if c is not None:
-            points = [p for p in points if p[0] < c.start]
-            points += [(c.start, self.last_close), (c.end, self.last_close * (1 + c.move_pct / 100))]
-        return points
+        if self._corners is None:
+            points = [(b.time, b.open) for b in self.h4] + [(self.h4[-1].time + H4, self.h4[-1].close)]
+            c = self.cascade_move
+            if c is not None:
+                points = [p for p in points if p[0] < c.start]
+                points += [(c.start, self.last_close), (c.end, self.last_close * (1 + c.move_pct / 100))]
+            self._corners = points
+        return self._corners
 
     def price_at(self, moment: datetime) -> float:
         points = self._path()
-        if moment <= points[0][0]:
+        i = bisect.bisect_right(points, moment, key=lambda p: p[0])
+        if i == 0:
             return points[0][1]
-        for (t0, p0), (t1, p1) in zip(points, points[1:]):
-            if t0 <= moment <= t1:
-                return p0 + (p1 - p0) * ((moment - t0) / (t1 - t0))
-        return points[-1][1]  # after the last corner the price stays put
+        if i == len(points):
+            return points[-1][1]  # after the last corner the price stays put
+        (t0, p0), (t1, p1) = points[i - 1], points[i]
+        return p0 + (p1 - p0) * ((moment - t0) / (t1 - t0))
 
     def intraday(self, timeframe: str, count: int) -> list[Bar]:
         """The newest ``count`` bars of a sub-4h ``timeframe`` up to ``now``, the still-open one last."""
@@ -341,7 +346,8 @@ class Venues:
         bars, t = [], _floor(first, step)
         while t <= self.now:
             end = min(t + step, self.now)
-            seen = [self.price_at(t), *(self.price_at(x) for x in corners if t < x < end), self.price_at(end)]
+            inside = corners[bisect.bisect_right(corners, t):bisect.bisect_left(corners, end)]
+            seen = [self.price_at(t), *(self.price_at(x) for x in inside), self.price_at(end)]
             bars.append(Bar(t, seen[0], max(seen), min(seen), seen[-1], 1.0))
             t += step
         return bars
@@ -350,7 +356,7 @@ class Venues:
                 long_share: float = 0.9, orders: int = 150) -> Cascade:
         """A sell-off (or rally) over the ``minutes`` to ``now``, with a burst of liquidation orders."""
         c = Cascade(self.now - timedelta(minutes=minutes), self.now, move_pct, liquidations_usd, long_share)
-        self.cascade_move = c
+        self.cascade_move, self._corners = c, None
         self.price = self.price_at(self.now)
         burst = []
         for i in range(orders):
