@@ -73,7 +73,9 @@ NEGATED = re.compile(r"\b(?:fail(?:s|ed)? to|unable to|could(?:n't| not)|did(?:n
                      r"no longer|struggl(?:es|ed|ing) to)\s+(?:\w+\s+){0,3}$", re.I)
 # Generic statements and history: "such readings often...", "historically", "back in 2021".
 GENERIC = re.compile(
-    r"\b(?:often|typically|usually|tend(?:s)? to|historically|in the past|generally|commonly|such readings?|"
+    r"\b(?:often|typically|usually|tend(?:s)? to|historically|generally|commonly|such readings?|"
+    # "in the past" is generic, "in the past hour" is a window
+    r"in the past(?!\s+(?:\d+\s*|few\s+|several\s+)?(?:hours?|hour's|day|days|minutes?|sessions?|24)\b)|"
     r"readings? (?:like|of this kind)|classic|in general|as a rule|whenever)\b",
     re.I,
 )

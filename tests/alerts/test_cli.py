@@ -68,3 +68,15 @@ def test_the_loop_stops_cleanly_on_a_signal(live_venues: Venues, tmp_path: Path,
     assert proc.returncode == 0, "".join(seen) + rest
     assert "watching BTC every 30 seconds" in seen[0]
     assert rest.rstrip().endswith("INFO watch stopped") and "Traceback" not in rest
+
+
+def test_generate_kind_alert_fetches_the_hours_candles(live_venues: Venues, tmp_path: Path) -> None:
+    live_venues.cascade(minutes=60, move_pct=5.5, liquidations_usd=3e6, long_share=0.1)
+    proc = run("generate", "--asset", "BTC", "--kind", "alert", "--out", str(tmp_path), env=env_for(live_venues))
+    assert proc.returncode == 0, proc.stderr
+    [folder] = (tmp_path / f"{live_venues.now:%Y-%m-%d}").iterdir()
+    assert folder.name == f"btc-alert-{live_venues.now:%H%M}"
+    snapshot = json.loads((folder / "snapshot.json").read_text())
+    assert set(snapshot["candles"]) == {"1d", "4h", "5m"} and snapshot["analysis"]["change_1h"]["hours"] == 1.0
+    assert live_venues.hits("binance", "/api/v3/klines", interval="5m") == 1
+    assert "in the hour to" in (folder / "article.md").read_text()
