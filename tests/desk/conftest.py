@@ -70,7 +70,7 @@ def register(store: Store, example: Example, check: Callable[..., dict[str, Any]
              source: Example | None = None) -> Article:
         src = source or example
         text = src.body if body is None else body
-        folder = tmp_path / date / f"{asset.lower()}-{kind}"
+        folder = tmp_path / date.replace(" ", "-") / f"{asset.lower()}-{kind}"
         folder.mkdir(parents=True, exist_ok=True)
         return register_draft(
             store, path=folder, asset=asset, kind=kind, date=date, title=src.draft.title,

@@ -151,6 +151,15 @@ def test_the_queue_lists_drafts_by_date_with_check_and_llm_share(
     assert signed_in.get("/?status=nonsense").status_code == 400
 
 
+def test_alerts_are_listed_under_their_day_with_their_time(signed_in: FlaskClient, register) -> None:  # noqa: ANN001
+    register(date="2018-02-06")
+    register(date="2018-02-06 09:05", kind="alert")
+    register(date="2018-02-06 15:40", kind="alert")
+    page = signed_in.get("/").data.decode()
+    assert page.count("<h2>2018-02-06</h2>") == 1
+    assert page.index("alert · 15:40 UTC") < page.index("alert · 09:05 UTC") < page.index("BTC · daily<")
+
+
 def test_the_draft_page_shows_the_proof_failures_facts_history_and_audit(signed_in: FlaskClient, register,
                                                                           example) -> None:  # noqa: ANN001
     article = register(example.body.replace(RIGHT, WRONG))
