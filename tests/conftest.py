@@ -86,3 +86,13 @@ def failing_templates(tmp_path: Path) -> Path:
     (templates / "sections" / "disclaimer.md.j2").write_text(
         "**Disclaimer:** Bitcoin last traded this low in March 2020, when liquidations topped $1.2 billion.\n")
     return templates
+
+
+def match_golden(produced: str, expected: Path) -> None:
+    """Compare with a golden file, or rewrite it when UPDATE_GOLDEN is set (then review the diff)."""
+    import os
+
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected.parent.mkdir(parents=True, exist_ok=True)
+        expected.write_text(produced)
+    assert produced == expected.read_text(), f"{expected.name} differs from {expected}; see the test's docstring"

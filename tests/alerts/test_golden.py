@@ -7,7 +7,6 @@ hence the source links).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ import pytest
 from generator.pipeline import generate
 from generator.settings import Settings
 from generator.sources import fetch_replay
-from tests.conftest import ROOT
+from tests.conftest import ROOT, match_golden
 
 GOLDEN = ROOT / "tests" / "golden" / "btc-alert-replay"
 
@@ -26,9 +25,4 @@ def test_replayed_alert_matches_golden(tmp_path: Path, name: str) -> None:
     result = generate(fetched.snapshot, Settings(), kind="alert", out=tmp_path,
                       extra_files={"sources.yaml": fetched.recording})
     assert result.path == tmp_path / "2018-06-18" / "btc-alert-0907" and result.status == "draft"
-    produced = (result.path / name).read_text()
-    expected = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_text(produced)
-    assert produced == expected.read_text(), f"{name} differs from {expected}; see the module docstring"
+    match_golden((result.path / name).read_text(), GOLDEN / name)

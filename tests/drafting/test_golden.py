@@ -6,7 +6,6 @@ and review the diff.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from generator.pipeline import generate
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot
+from tests.conftest import match_golden
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "btc-2018-02-06"
 
@@ -21,9 +21,4 @@ GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "btc-2018-02-06"
 @pytest.mark.parametrize("name", ["article.md", "article.html"])
 def test_example_article_matches_golden(example_snapshot: MarketSnapshot, tmp_path: Path, name: str) -> None:
     result = generate(example_snapshot, Settings(), out=tmp_path)
-    produced = (result.path / name).read_text()
-    expected = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_text(produced)
-    assert produced == expected.read_text(), f"{name} differs from {expected}; see the module docstring"
+    match_golden((result.path / name).read_text(), GOLDEN / name)

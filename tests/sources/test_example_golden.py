@@ -6,7 +6,6 @@ and review the diff (rebuilding the recording itself changes its 127.0.0.1 port,
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from generator.pipeline import generate
 from generator.settings import Settings
 from generator.sources import fetch_replay
-from tests.conftest import ROOT
+from tests.conftest import ROOT, match_golden
 
 GOLDEN = ROOT / "tests" / "golden" / "btc-live-replay"
 
@@ -23,9 +22,4 @@ GOLDEN = ROOT / "tests" / "golden" / "btc-live-replay"
 def test_replayed_example_matches_golden(tmp_path: Path, name: str) -> None:
     fetched = fetch_replay(ROOT / "examples" / "btc-live-replay.yaml")
     result = generate(fetched.snapshot, Settings(), out=tmp_path, extra_files={"sources.yaml": fetched.recording})
-    produced = (result.path / name).read_text()
-    expected = GOLDEN / name
-    if os.environ.get("UPDATE_GOLDEN"):
-        expected.parent.mkdir(parents=True, exist_ok=True)
-        expected.write_text(produced)
-    assert produced == expected.read_text(), f"{name} differs from {expected}; see the module docstring"
+    match_golden((result.path / name).read_text(), GOLDEN / name)
