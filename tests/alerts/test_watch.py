@@ -143,7 +143,7 @@ def test_a_dead_provider_is_logged_and_the_loop_goes_on(venues: Venues, tmp_path
     assert [o.error is not None for o in outcomes] == [True, True]
     assert "BTC: poll failed, trying again next poll: no provider could give BTC candles" in caplog.text
     venues.faults.clear()
-    venues.fault("okx", "*", "timeout")  # now liquidations are missing: the price rule still runs
+    venues.fault("okx", "*", "503")  # now liquidations are missing: the price rule still runs
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="marketnews.watch"):
         outcomes = w.round()

@@ -91,3 +91,12 @@ def test_missing_groups_one_at_a_time(example_snapshot) -> None:  # noqa: ANN001
         analysis, facts = facts_for(snapshot, settings)
         body = draft_article(snapshot, analysis, facts, settings, checked=True).body
         assert check_article(body, facts).passed, group
+
+
+def test_alerts_stay_template_only_when_an_llm_is_configured(tmp_path) -> None:  # noqa: ANN001
+    """An alert goes out within seconds of a poll; the LLM stage (for daily articles) is not asked."""
+    settings = Settings(llm="on", llm_server="llamacpp", llm_base_url="http://127.0.0.1:9/v1", llm_cache_dir=tmp_path)
+    snapshot = with_intraday(make_snapshot("2018-02-05"), "5m", -4.0)
+    analysis, facts = facts_for(snapshot, settings)
+    draft = draft_article(snapshot, analysis, facts, settings, "alert", checked=True)
+    assert draft.llm is None and {s.origin for s in draft.sections} == {"template"}
