@@ -155,13 +155,14 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from generator.alerts.parsing import parse_interval
-    from generator.alerts.watch import Watcher, log_to_stderr, serve
+    from generator.alerts.interval import parse_interval
+    from generator.alerts.watch import Watcher, log_to_stderr, serve, watched_assets
+    from generator.batch import parse_assets
     from generator.errors import EXIT_DATA_UNAVAILABLE
 
     settings = _settings(args)
     log_to_stderr(settings.log_level)
-    watcher = Watcher(settings, args.asset or settings.watch_assets, out=args.out)
+    watcher = Watcher(settings, parse_assets(args.asset) if args.asset else watched_assets(settings), out=args.out)
     if args.once:
         outcomes = watcher.round()
         return EXIT_DATA_UNAVAILABLE if all(o.error for o in outcomes) else EXIT_OK
@@ -320,19 +321,10 @@ def _port(text: str) -> int:
 
 
 def _interval(text: str) -> float:
-    from generator.alerts.parsing import parse_interval
+    from generator.alerts.interval import parse_interval
 
     try:
         return parse_interval(text)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
-
-
-def _assets(text: str) -> list[str]:
-    from generator.alerts.parsing import parse_assets
-
-    try:
-        return parse_assets(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
 
@@ -379,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
                            description="Poll each asset's 1h liquidations and price and, when a rule in the settings "
                                        "fires (alert_*), draft an alert article, register it on the desk and notify "
                                        "the webhook. Runs until Ctrl-C or SIGTERM.")
-    watch.add_argument("--asset", type=_assets, metavar="ASSETS",
+    watch.add_argument("--asset", metavar="ASSETS",
                        help="comma-separated assets, e.g. BTC,ETH (default: setting watch_assets)")
     watch.add_argument("--every", type=_interval, metavar="INTERVAL",
                        help="time between polls, e.g. 90s, 5m, 1h (default: setting watch_every)")

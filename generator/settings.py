@@ -233,7 +233,7 @@ class Settings(BaseSettings):
     @field_validator("watch_every")
     @classmethod
     def _interval(cls, value: str) -> str:
-        from generator.alerts.parsing import parse_interval
+        from generator.alerts.interval import parse_interval
 
         parse_interval(value)
         return value

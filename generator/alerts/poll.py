@@ -14,7 +14,7 @@ from generator.alerts.rules import Reading
 from generator.analysis.change import change_1h
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot
-from generator.sources import FetchResult, fetch_live
+from generator.sources import FetchBatch, FetchResult, fetch_live
 
 POLL_METRICS = ("liquidations",)  # besides price and candles, which every fetch asks for
 # Enough candles for an hour back at any timeframe that divides one (12 five-minute ones, 60 one-minute ones).
@@ -45,9 +45,13 @@ def reading_of(snapshot: MarketSnapshot) -> Reading:
     )
 
 
-def fetch_poll(asset: str, settings: Settings, now: datetime | None = None) -> MarketSnapshot:
-    """The cheap snapshot of one poll (DataUnavailable when no provider gives the price or candles)."""
-    return fetch_live(asset, poll_settings(settings), now=now, metrics=POLL_METRICS).snapshot
+def poll_batch(assets: list[str], settings: Settings, now: datetime | None = None) -> FetchBatch:
+    """One round of polls: the assets share provider calls (Binance's ticker for all of them) and rate limits.
+
+    ``batch.fetch(asset).snapshot`` is one asset's cheap snapshot (DataUnavailable when no provider gives
+    its price or candles). Bad tickers or provider settings raise here, before any request.
+    """
+    return FetchBatch(assets, poll_settings(settings), now, POLL_METRICS)
 
 
 def fetch_alert(asset: str, settings: Settings, now: datetime | None = None) -> FetchResult:

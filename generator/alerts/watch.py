@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.alerts.history import AlertRecord, History
-from generator.alerts.poll import fetch_alert, fetch_poll, reading_of
+from generator.alerts.poll import fetch_alert, poll_batch, reading_of
 from generator.alerts.rules import Baseline, Reading, Thresholds, Trigger, baseline, baseline_window, cooldown_until, \
     evaluate
 from generator.errors import MarketnewsError
 from generator.facts import format_hours, format_percent, format_time, format_usd
 from generator.settings import Settings
+from generator.sources import FetchBatch
 from generator.sources.summary import fetch_notes
 
 log = logging.getLogger("marketnews.watch")
@@ -45,6 +46,11 @@ class PollOutcome:
     error: str | None = None
 
 
+def watched_assets(settings: Settings) -> list[str]:
+    """The assets to watch without --asset: watch_assets, else assets, else BTC."""
+    return list(settings.watch_assets or settings.assets or ["BTC"])
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -57,6 +63,7 @@ class Watcher:
         from generator.desk.store import open_store
 
         self.settings, self.assets, self.out, self.clock = settings, assets, out, clock
+        poll_batch(assets, settings, clock()).close()  # bad tickers or provider settings: an error now, not per poll
         self.history = History(open_store(settings, out))
         self.webhook = None
         if settings.webhook_url:
@@ -68,16 +75,17 @@ class Watcher:
         """Retry failed deliveries, then poll every asset once (stopping early when ``stop`` is set)."""
         self.retry_deliveries()
         outcomes = []
-        for asset in self.assets:
-            if stop is not None and stop.is_set():
-                break
-            outcomes.append(self.poll(asset))
+        with poll_batch(self.assets, self.settings, self.clock()) as batch:
+            for asset in self.assets:
+                if stop is not None and stop.is_set():
+                    break
+                outcomes.append(self.poll(asset, batch))
         return outcomes
 
-    def poll(self, asset: str) -> PollOutcome:
+    def poll(self, asset: str, batch: FetchBatch) -> PollOutcome:
         th = Thresholds.for_asset(self.settings, asset)
         try:
-            snapshot = fetch_poll(asset, self.settings, self.clock())
+            snapshot = batch.fetch(asset).snapshot
         except MarketnewsError as err:
             log.error("%s: poll failed, trying again next poll: %s", asset, err)
             return PollOutcome(asset, error=str(err))

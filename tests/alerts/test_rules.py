@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from generator.alerts.parsing import parse_assets, parse_interval
+from generator.alerts.interval import parse_interval
 from generator.alerts.rules import Reading, Thresholds, baseline, cooldown_until, evaluate
 from generator.settings import Settings
 
@@ -87,10 +87,3 @@ def test_intervals(text: str, seconds: float) -> None:
 def test_bad_intervals(text: str, error: str) -> None:
     with pytest.raises(ValueError, match=error):
         parse_interval(text)
-
-
-def test_asset_lists() -> None:
-    assert parse_assets("btc, ETH,,sol,BTC") == ["BTC", "ETH", "SOL"]
-    for bad in ("", " , ", "BTC,E$H"):
-        with pytest.raises(ValueError):
-            parse_assets(bad)

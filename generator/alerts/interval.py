@@ -1,4 +1,4 @@
-"""The two inputs of ``watch`` a person types: an interval ('5m') and a list of assets ('BTC,ETH')."""
+"""The interval between watch polls, as people type it: '90s', '5m', '1h'."""
 
 from __future__ import annotations
 
@@ -18,19 +18,3 @@ def parse_interval(text: str) -> float:
     if seconds < MIN_INTERVAL_S:
         raise ValueError(f"{text!r} is too short: polls must be at least {MIN_INTERVAL_S:.0f}s apart (providers rate-limit)")
     return seconds
-
-
-def parse_assets(text: str) -> list[str]:
-    """['BTC', 'ETH'] from 'btc, ETH' (upper-cased, duplicates dropped); ValueError for a non-ticker."""
-    assets: list[str] = []
-    for part in (text or "").split(","):
-        asset = part.strip().upper()
-        if not asset:
-            continue
-        if not re.fullmatch(r"[A-Z0-9]{2,12}", asset):
-            raise ValueError(f"invalid asset {part.strip()!r}: give tickers such as BTC,ETH,SOL")
-        if asset not in assets:
-            assets.append(asset)
-    if not assets:
-        raise ValueError("no asset given: give tickers such as BTC,ETH,SOL")
-    return assets
