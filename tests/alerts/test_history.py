@@ -9,7 +9,9 @@ from pathlib import Path
 from generator.alerts.history import History
 from generator.alerts.rules import Reading, Trigger
 from generator.desk.migrations import MIGRATIONS, _statements, schema_version
-from generator.desk.store import Store
+from generator.desk.actions import approve
+from generator.desk.publish import publish_article
+from generator.desk.store import Store, open_store
 from generator.pipeline import generate
 from generator.settings import Settings
 from tests.conftest import make_snapshot
@@ -46,6 +48,14 @@ def test_two_alerts_on_one_day_are_two_articles(tmp_path: Path) -> None:
     assert len({daily.draft_id, first.draft_id, second.draft_id}) == 3
     again = generate(morning, settings, kind="alert")  # the same alert again: the same article, unchanged
     assert again.draft_id == first.draft_id
+    # Approved and published, each is its own post.
+    site = Settings(output_dir=tmp_path, static_site_dir=tmp_path / "site", static_site_url="https://news.example.com/")
+    store = open_store(site)
+    for draft_id in (first.draft_id, second.draft_id):
+        approve(store, draft_id, by="Ann")  # type: ignore[arg-type]
+        assert publish_article(store, site, draft_id, ["static_site"]).status == "published"  # type: ignore[arg-type]
+    pages = sorted(p.name for p in (tmp_path / "site").iterdir() if p.is_dir())
+    assert pages == ["2018-02-06-btc-alert-0000", "2018-02-06-btc-alert-0930"]
 
 
 def test_alert_records_round_trip(tmp_path: Path) -> None:
