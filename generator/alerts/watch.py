@@ -79,7 +79,11 @@ class Watcher:
             for asset in self.assets:
                 if stop is not None and stop.is_set():
                     break
-                outcomes.append(self.poll(asset, batch))
+                try:
+                    outcomes.append(self.poll(asset, batch))
+                except Exception as err:  # a bug, or the desk database unusable: say so, keep watching the others
+                    log.exception("%s: poll went wrong (a bug, or the desk database is unusable)", asset)
+                    outcomes.append(PollOutcome(asset, error=f"{type(err).__name__}: {err}"))
         return outcomes
 
     def poll(self, asset: str, batch: FetchBatch) -> PollOutcome:

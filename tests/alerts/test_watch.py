@@ -160,3 +160,21 @@ def test_polls_are_kept_for_the_baseline_and_pruned(venues: Venues, tmp_path: Pa
     assert polls[-1].at == venues.now and polls[-1].provider == "okx" and polls[-1].change_1h_pct is not None
     assert min(p.at for p in polls) >= venues.now - timedelta(hours=30)  # the 6 h baseline and a day more are kept
     assert len(polls) == 31  # hourly seeds from 1 to 30 hours ago, and this poll
+
+
+def test_an_unexpected_error_in_one_asset_does_not_stop_the_others(venues: Venues, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    w = watcher(venues, tmp_path, assets=["BTC", "ETH"])
+    real = w.history.record_poll
+
+    def broken_for_btc(reading, keep):  # noqa: ANN001, ANN202 - stands in for a bug with one asset's data
+        if reading.asset == "BTC":
+            raise RuntimeError("disk I/O error")
+        return real(reading, keep)
+
+    monkeypatch.setattr(w.history, "record_poll", broken_for_btc)
+    with caplog.at_level(logging.INFO, logger="marketnews.watch"):
+        btc, eth = w.round()
+    assert btc.error == "RuntimeError: disk I/O error" and eth.error is None and eth.reading is not None
+    assert "BTC: poll went wrong" in caplog.text and "ETH: $" in caplog.text
