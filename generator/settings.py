@@ -115,7 +115,7 @@ class Settings(BaseSettings):
         default_factory=dict, description="Fire when 1h liquidations exceed this many USD: {asset or '*': usd}."
     )
     alert_liquidations_multiple: float = Field(
-        default=4.0, ge=0, description="Fire when 1h liquidations exceed this multiple of the trailing hourly average (0: off)."
+        default=4.0, ge=0, description="Fire when 1h liquidations exceed this multiple of the trailing hourly average."
     )
     alert_liquidations_min_usd: float = Field(
         default=1_000_000.0, ge=0, description="The multiple rule ignores hours with less than this in liquidations."

@@ -16,5 +16,6 @@ def parse_interval(text: str) -> float:
         raise ValueError(f"{text!r} is not an interval; write a number and a unit, e.g. 90s, 5m or 1h")
     seconds = float(match.group(1)) * _UNITS[match.group(2).lower()]
     if seconds < MIN_INTERVAL_S:
-        raise ValueError(f"{text!r} is too short: polls must be at least {MIN_INTERVAL_S:.0f}s apart (providers rate-limit)")
+        raise ValueError(f"{text!r} is too short: polls must be at least {MIN_INTERVAL_S:.0f}s apart "
+                         "(providers rate-limit)")
     return seconds
