@@ -1,0 +1,96 @@
+"""Commands of the editorial desk: drafts, publish, review."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from generator.cli.common import PROG, print_json, settings_for
+from generator.errors import EXIT_BLOCKED, EXIT_OK
+
+
+def cmd_drafts_list(args: argparse.Namespace) -> int:
+    from generator.desk.console import article_json, list_table
+    from generator.desk.store import open_store
+
+    articles = open_store(settings_for(args)).articles(args.status)
+    if args.json:
+        print_json([article_json(a) for a in articles])
+    else:
+        print(list_table(articles))
+    return EXIT_OK
+
+
+def cmd_drafts_show(args: argparse.Namespace) -> int:
+    from generator.desk.console import show, wants_color
+    from generator.desk.store import open_store
+
+    sys.stdout.write(show(open_store(settings_for(args)), args.id, color=wants_color(sys.stdout)))
+    return EXIT_OK
+
+
+def cmd_drafts_approve(args: argparse.Namespace) -> int:
+    from generator.desk.actions import approve
+    from generator.desk.store import open_store
+
+    article = approve(open_store(settings_for(args)), args.id, by=args.by, expected_version=args.version)
+    print(f"draft {article.id} approved by {args.by} (revision {article.current_revision})")
+    return EXIT_OK
+
+
+def cmd_drafts_reject(args: argparse.Namespace) -> int:
+    from generator.desk.actions import reject
+    from generator.desk.store import open_store
+
+    article = reject(open_store(settings_for(args)), args.id, by=args.by, reason=args.reason,
+                     expected_version=args.version)
+    print(f"draft {article.id} rejected by {args.by}")
+    return EXIT_OK
+
+
+def cmd_drafts_edit(args: argparse.Namespace) -> int:
+    from generator.desk.checking import describe
+    from generator.desk.console import edit_in_editor
+    from generator.desk.store import open_store
+
+    result = edit_in_editor(open_store(settings_for(args)), args.id, by=args.by or getpass.getuser())
+    if result is None or result.revision is None:
+        print(f"draft {args.id}: no changes, nothing saved")
+        return EXIT_OK
+    article = result.article
+    print(f"draft {article.id}: saved revision {result.revision.number} ({article.status}): "
+          f"{describe(article.factcheck)}")
+    return EXIT_BLOCKED if article.status == "blocked" else EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from generator.desk.console import publish_lines
+    from generator.desk.publish import publish_article
+    from generator.desk.store import open_store
+
+    settings = settings_for(args)
+    result = publish_article(open_store(settings), settings, args.id, args.target)
+    for line in publish_lines(result):
+        print(line)
+    return result.exit_code
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from generator.desk.server import serve
+
+    serve(settings_for(args), host=args.host, port=args.port)
+    return EXIT_OK
+
+
+def cmd_review_set_password(args: argparse.Namespace) -> int:
+    from generator.desk.auth import config_file, hash_password, save_password_hash
+    from generator.desk.console import read_new_password
+
+    target = config_file(args.config)
+    save_password_hash(target, hash_password(read_new_password()))
+    print(f"review password set in {target}; restart 'marketnews review' to use it (open sessions end)")
+    if os.environ.get("MARKETNEWS_REVIEW_PASSWORD_HASH"):
+        sys.stderr.write(f"{PROG}: warning: MARKETNEWS_REVIEW_PASSWORD_HASH is set and overrides {target}\n")
+    return EXIT_OK

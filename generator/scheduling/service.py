@@ -1,0 +1,35 @@
+"""The scheduler as a foreground service: `marketnews schedule`."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from generator.scheduling.lock import exclusive_lock
+from generator.scheduling.runner import JobRunner, next_run_line
+from generator.scheduling.scheduler import Scheduler
+from generator.settings import Settings
+
+
+def timestamped(line: str) -> None:
+    """Print a line with a UTC timestamp, flushed (service logs are read live)."""
+    print(f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S}Z {line}", flush=True)
+
+
+def serve_forever(settings: Settings, echo: Callable[[str], None] = timestamped) -> None:
+    """Run every configured job at its slots until SIGTERM; the job in progress finishes first.
+
+    A second scheduler on the same state file is refused (AlreadyRunning).
+    """
+    scheduler = Scheduler(settings.jobs, settings.schedule_state_file)
+    stop = threading.Event()
+    # SIGTERM (docker stop, systemctl stop): finish the job in progress, then leave.
+    signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+    lock = settings.schedule_state_file.with_name(settings.schedule_state_file.name + ".scheduler.lock")
+    with exclusive_lock(lock, "another 'marketnews schedule'"):
+        for name, job in sorted(scheduler.jobs.items()):
+            echo(next_run_line(name, job, scheduler.clock()))
+        scheduler.serve(JobRunner(settings, echo=echo), sleep=stop.wait, should_stop=stop.is_set)
+    echo("scheduler stopped")
