@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
-from generator.snapshot import TIMEFRAMES, MarketSnapshot, Provenance
+from generator.snapshot import TIMEFRAMES, CandleSeries, MarketSnapshot, Provenance
 
 Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime", "hours", "text"]
 
@@ -90,6 +90,11 @@ def format_index(value: float) -> str:
 def format_ratio(value: float) -> str:
     """'0.618', '0.5'."""
     return FIB_RATIO_TEXT.get(value, f"{value:g}")
+
+
+def format_times(value: float) -> str:
+    """'4.6 to 1'."""
+    return f"{value:.1f} to 1"
 
 
 def format_date(value: date | datetime) -> str:
@@ -269,6 +274,21 @@ def source_fact_key(what: str) -> str:
     return f"sources.{what.replace(' ', '_').replace('&', 'and').lower()}.as_of"
 
 
+def last_beyond(series: CandleSeries, level: float, as_of: datetime, side: Literal["low", "high"]) -> datetime | None:
+    """When the candles before the last 24 hours last traded at or below (``low``) or above ``level``; None if never.
+
+    Candles that end within the 24 hours before ``as_of`` are today's move, not history.
+    """
+    cutoff = as_of - timedelta(hours=24)
+    span = TIMEFRAMES[series.timeframe]
+    for candle in reversed(series.candles):
+        if candle.time + span > cutoff:
+            continue
+        if (candle.low <= level) if side == "low" else (candle.high >= level):
+            return candle.time
+    return None
+
+
 def fib_key(ratio: float) -> str:
     """'levels.fib_0_618' for 0.618."""
     return "levels.fib_" + format_ratio(ratio).replace(".", "_")
@@ -315,6 +335,13 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
             share = liq.long_share(window)  # type: ignore[arg-type]
             b.add(f"liquidations.long_share_{window}_pct", share * 100 if share is not None else None, "percent",
                   f"Long share of {words} liquidations", liq.source, decimals=0)
+            # The other side's share and the long/short ratio: "shorts made up 18%", "longs outnumbered
+            # shorts more than four to one" are claims about the same figures.
+            b.add(f"liquidations.short_share_{window}_pct", (1 - share) * 100 if share is not None else None,
+                  "percent", f"Short share of {words} liquidations", liq.source, decimals=0)
+            short = getattr(liq, f"short_{window}_usd")
+            b.add(f"liquidations.long_short_ratio_{window}", getattr(liq, f"long_{window}_usd") / short if short else None,
+                  "ratio", f"Longs to shorts liquidated ({words})", liq.source, formatter=format_times)
 
         for window, hours in (("1h", 1.0), ("24h", 24.0)):
             b.add(f"windows.liquidations_{window}", hours, "hours", f"Liquidation window ({window})", liq.source)
@@ -347,6 +374,12 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     tf_hours = TIMEFRAMES[analysis.timeframe].total_seconds() / 3600
     b.add("analysis.timeframe", tf_hours, "hours", "Timeframe of the level analysis", None)
     src = snapshot.candles[analysis.timeframe].source
+    # "its lowest level since November": when the candles last traded at or beyond today's price.
+    series = snapshot.candles.get("1d") or snapshot.candles[analysis.timeframe]
+    for side, word in (("low", "low"), ("high", "high")):
+        when = last_beyond(series, p.current, snapshot.as_of, side)  # type: ignore[arg-type]
+        if when is not None:
+            b.add_date(f"price.{side}_since_date", when, f"Last time the price was this {word}", series.source)
     b.add("price.last_close", snapshot.candles[analysis.timeframe].candles[-1].close, "usd",
           f"Latest {analysis.timeframe} close", src)
     if (fib := analysis.fib) is not None:

@@ -29,7 +29,8 @@ _RSI_NEAR = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
 _SIDE_AFTER = re.compile(r"\s+(?:above|below|overhead|underneath)\b(?=\s*(?:[,.;)]|and\b|$|the (?:current )?price))",
                          re.I)
 _FIB_PERCENTS = {23.6, 38.2, 50.0, 61.8, 78.6}
-_NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage")
+_NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage", "multiple")
+_DATES = ("date", "time", "year")
 
 
 def _is_ratio(m: Mention, layout: Layout) -> bool:
@@ -57,8 +58,13 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
             m.tags = {"metric": "level"}  # "$6,189 below and $7,846 above": levels placed against the price
     cues = find_cues(layout, index, mentions)
     binder = Binder(layout, index, mentions, cues)
-    judgements: list[Judgement] = []
-    for i, m in enumerate(mentions):
+    judgements: list[Judgement | None] = [None] * len(mentions)
+    # Numbers first, in order (an amount may refer back to the one before it); then dates, which may name
+    # the level after them ("the November 12 low of $5,429").
+    order = [i for i, m in enumerate(mentions) if m.kind not in _DATES] + \
+        [i for i, m in enumerate(mentions) if m.kind in _DATES]
+    for i in order:
+        m = mentions[i]
         if m.kind == "ratio":
             j = judge_ratio(m, index)
         elif m.kind in ("duration", "timeframe"):
@@ -66,15 +72,16 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
             j = judge_duration(m, binder.evidence(i), index, bool(_RSI_NEAR.search(layout.masked, sent.start, sent.end)))
         elif m.kind == "leverage":
             j = Judgement("unsupported", None, None, "the data has no leverage figures")
-        elif m.kind in ("date", "time", "year"):
+        elif m.kind in _DATES:
             j = judge_date(m, binder.bind(i))
         else:
             j = judge_number(m, binder.bind(i), layout, index)
-        judgements.append(j)
-    _history(layout, mentions, judgements)
+        judgements[i] = j
+    done = [j for j in judgements if j is not None]
+    _history(layout, binder, mentions, done)
     results = [_result(layout, m.start, m.end, m.kind, _value(m), j, None if m.when else m.precision)
-               for m, j in zip(mentions, judgements)]
-    facts_of = [j.fact for j in judgements]
+               for m, j in zip(mentions, done)]
+    facts_of = [j.fact for j in done]
     claims = [c for check in CLAIM_CHECKS for c in check(layout, index)]
     claims += side_claims(layout, index, mentions, facts_of) + direction_claims(layout, index, mentions)
     results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
@@ -84,20 +91,36 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     return CheckReport.from_results(results)
 
 
-def _history(layout: Layout, mentions: list[Mention], judgements: list[Judgement]) -> None:
-    """Numbers in a sentence about a time the data does not cover (an unbacked date, "historically") are unbacked."""
+HISTORY_REACH = 0.2  # how close a phrase about another time must be to a number to make it unbacked
+
+
+def _history(layout: Layout, binder: Binder, mentions: list[Mention], judgements: list[Judgement]) -> None:
+    """Numbers near words about a time the data does not cover ("historically", an unbacked date) are unbacked.
+
+    A date that names a level ("the December 7 peak") or a since-claim ("lowest since September") is checked
+    itself; it does not put the clause in another period.
+    """
     by_sentence: dict[int, list[int]] = {}
     for i, m in enumerate(mentions):
         by_sentence.setdefault(layout.sentence_index(m.start), []).append(i)
     for si, members in by_sentence.items():
         sent = layout.sentences[si]
-        stray = [k for k in members if mentions[k].kind in ("date", "year") and judgements[k].verdict != "verified"]
-        if not stray and not HISTORICAL.search(layout.masked, sent.start, sent.end):
+        anchors: list[tuple[int, int, str]] = [
+            (h.start(), h.end(), "refers to another period than the snapshot's")
+            for h in HISTORICAL.finditer(layout.masked, sent.start, sent.end)]
+        for k in members:
+            b = binder.bound[k]
+            if mentions[k].kind in ("date", "year") and judgements[k].verdict != "verified" and \
+                    (b is None or b.role not in ("level", "since")):
+                anchors.append((mentions[k].start, mentions[k].end,
+                                f"refers to {mentions[k].text}, which the data does not cover"))
+        if not anchors:
             continue
-        why = f"refers to {mentions[stray[0]].text}, which the data does not cover" if stray \
-            else "refers to another period than the snapshot's"
         for i in members:
-            if mentions[i].kind in _NUMERIC and judgements[i].verdict != "unsupported":
+            if mentions[i].kind not in _NUMERIC or judgements[i].verdict == "unsupported":
+                continue
+            reach, why = max(((binder.reach(i, a, b), why) for a, b, why in anchors), key=lambda t: t[0])
+            if reach >= HISTORY_REACH:
                 judgements[i] = Judgement("unsupported", None, None, why)
 
 

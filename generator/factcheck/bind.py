@@ -28,8 +28,8 @@ _COMMA = re.compile(r"[,(){}\[\]]")
 _STRONG = re.compile(r"[;:—–]|\s-\s|\b(?:while|whereas|but|against|versus|vs\.?|compared (?:with|to)|although|"
                      r"though|and|as|with|after|before|which|where|when)\b", re.I)
 # A cue followed by "at"/"of" and a number speaks about that number ("support at $7,846"), not an earlier one.
-_RIGHT_ATTACH = re.compile(r"^(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|=)\s+(?:the\s+|a\s+)?$|^\s*[:=]\s*$",
-                           re.I)
+_RIGHT_ATTACH = re.compile(r"^(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|from|between|=)\s+"
+                           r"(?:the\s+|a\s+)?$|^\s*[:=]\s*$", re.I)
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
 _MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|"
@@ -39,7 +39,13 @@ _MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|dow
 _APPOSITION = re.compile(r"^(?:\s+of\s+(?:that|it|the\s+\S+(?:\s+\S+)?))?\s*,\s*(?:or|i\.e\.|that is|or about|or roughly)\s*$",
                          re.I)
 _ANAPHORA = re.compile(r"^\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
-_DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|since|in|dated|set on|left on|reached on)\s*$", re.I)
+_DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|in|dated|set on|left on|reached on)\s*$", re.I)
+# "the November 12 low of $5,429", "its December 17 peak at $19,850": a date naming the level after it.
+_DATED_NOUN = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?P<noun>highs?|lows?|peak|top|bottom|trough|close|support|resistance|"
+                         r"level)\s+(?:of|at|near|around)\s*$", re.I)
+# Slots that say which figure a number is; words naming a value the bound fact lacks make it unbacked.
+_IDENTITY = ("window", "side", "tf")
+CONTRADICTED = 0.5  # weight of words for another window/side/timeframe that unbinds a number
 
 # Mention kinds and the units of the facts they may bind to.
 UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
@@ -63,9 +69,11 @@ class Binding:
     reason: str
     score: float = 0.0
     alternatives: list[Fact] = field(default_factory=list)
+    role: str | None = None  # dates: "level" (the date a level was set), "since" or "as_of"; else None
 
 
 _WORD = re.compile(r"\S+")
+_ASIDE = re.compile(r",[ \t]*(?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+[ \t]*,")
 
 
 def _count(positions: list[int], a: int, b: int) -> int:
@@ -75,7 +83,7 @@ def _count(positions: list[int], a: int, b: int) -> int:
 
 @lru_cache(maxsize=256)
 def _title_cues(title: str) -> tuple[tuple[Tags, float], ...]:
-    return tuple(CUE_TAGS[k] for _, _, k in CUE_SCANNER.finditer(title))
+    return tuple((CUE_TAGS[k][2], CUE_TAGS[k][1]) for _, _, k in CUE_SCANNER.finditer(title))
 
 
 Summary = dict[str, tuple[float, dict[str, float]]]
@@ -101,6 +109,9 @@ class Binder:
             if m.partner is not None and m.partner > i:  # "between X and Y": the "and" is no clause barrier
                 other = mentions[m.partner]
                 chars[m.end : other.start] = " " * (other.start - m.end)
+        # A short aside between commas (", for instance,", ", however,") is no clause barrier.
+        for aside in _ASIDE.finditer("".join(chars)):
+            chars[aside.start()] = chars[aside.end() - 1] = " "
         self.plain = "".join(chars)
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(self.plain)]
@@ -124,6 +135,20 @@ class Binder:
         lo, hi = bisect_right(self._mention_starts, a), bisect_left(self._mention_starts, b)
         return sum(1 for i in range(lo, hi) if i not in skip)
 
+    def reach(self, i: int, start: int, end: int, skip: set[int] | None = None) -> float:
+        """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.
+
+        Falls with the words in between, clause barriers (commas, "while", "and") and other numbers in
+        between (a phrase belongs to its nearest number).
+        """
+        m = self.mentions[i]
+        a, b = (end, m.start) if end <= m.start else (m.end, start)
+        if skip is None:
+            skip = {i} | ({m.partner} if m.partner is not None else set())
+        w = 1 / (1 + _count(self._words, a, b) / 6)
+        w *= 0.5 ** _count(self._commas, a, b) * 0.4 ** _count(self._strong, a, b)
+        return w * 0.45 ** self._mentions_between(a, b, skip)
+
     def evidence(self, i: int) -> list[tuple[Tags, float]]:
         """(tags, weight) of every cue that may speak about mention ``i`` (a fresh list each call)."""
         if i not in self._evidence:
@@ -145,23 +170,21 @@ class Binder:
                 if m.kind in ("duration", "timeframe") or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
                 continue
+            tags = cue.tags if cue.start >= m.end else cue.after
             if cell is not None:
                 ccell = sent.cell_of(cue.start)
                 if ccell != cell:
                     w = 0.9 if ccell == 0 else 0.25
-                    out.append((cue.tags, cue.weight * w))
+                    out.append((tags, cue.weight * w))
                     continue
-            a, b = (cue.end, m.start) if cue.end <= m.start else (m.end, cue.start)
-            w = cue.weight / (1 + _count(self._words, a, b) / 6)
+            w = cue.weight * self.reach(i, cue.start, cue.end, skip)
             if cue.start >= m.end:
                 nxt = bisect_left(self._mention_starts, cue.end)
                 if nxt < len(self.mentions) and self.mentions[nxt].start < sent.end and nxt not in skip \
                         and _RIGHT_ATTACH.match(self.plain[cue.end : self.mentions[nxt].start]):
                     w *= 0.25
-            w *= 0.5 ** _count(self._commas, a, b) * 0.4 ** _count(self._strong, a, b)
-            w *= 0.45 ** self._mentions_between(a, b, skip)
-            if w > 0.02:
-                out.append((cue.tags, w))
+            if w > 0.02 and tags:
+                out.append((tags, w))
         if sent.cells:
             for col, title in enumerate(sent.header):
                 if cell == col and title:
@@ -171,7 +194,7 @@ class Binder:
             said = {slot for tags, w in out if w > 0.1 for slot in tags}
             prev = layout.sentences[si - 1]
             for cue in self._cues_in(prev.start, prev.end):
-                rest = {k: v for k, v in cue.tags.items() if k not in said and k in _CARRIED}
+                rest = {k: v for k, v in cue.after.items() if k not in said and k in _CARRIED}
                 if rest:
                     out.append((rest, cue.weight * 0.15))
         # "76% of the tally, or $1.9 billion": an apposition restates the amount before it.
@@ -259,22 +282,23 @@ class Binder:
         return out
 
     def bind(self, i: int) -> Binding:
+        binding = self._bind(i)
+        self.bound[i] = binding
+        return binding
+
+    def _bind(self, i: int) -> Binding:
         m = self.mentions[i]
         if m.unit == "foreign":
-            binding = Binding(None, "an amount in another currency; the data is in dollars")
-            self.bound[i] = binding
-            return binding
+            return Binding(None, "an amount in another currency; the data is in dollars")
         cands = self.candidates(m)
+        is_date = m.kind in ("date", "time", "year")
         if not cands:
-            binding = Binding(None, f"no fact of this kind ({m.kind}) in the data")
-            self.bound[i] = binding
-            return binding
-        if m.kind in ("date", "time", "year"):
+            return Binding(None, f"no fact of this kind ({m.kind}) in the data")
+        if is_date:
             paired = self._paired_date(i)
             if paired is not None:
-                binding = Binding(paired, "date of the level before it", 1.0)
-                self.bound[i] = binding
-                return binding
+                return Binding(paired[0], "date of the level it names", 1.0, role="level") if paired[0] is not None \
+                    else Binding(None, paired[1], role="level")
         evidence = self.evidence(i)
         evidence.extend(self._dated(i))
         if m.range_role in ("low", "high"):
@@ -283,70 +307,112 @@ class Binder:
             evidence.extend(self._move_ends(m))
         summary = self.summarize(evidence)
         said = summary.get("metric")
-        if said is not None and said[0] >= 0.3 and m.kind not in ("date", "time", "year"):
+        if said is not None and said[0] >= 0.3 and not is_date:
+            top_metric, top_weight = max(said[1].items(), key=lambda kv: kv[1])
+            if top_weight >= 0.5 and top_metric in self.index.metrics and top_metric not in self.index.present:
+                # "Open interest climbed to $1.2 billion" with no open-interest data: backed by nothing,
+                # not by whichever figure of another metric is nearest.
+                return Binding(None, f"the data has no {top_metric.replace('_', ' ')} figures")
             # Facts of a metric no cue names cannot win; skip scoring them.
-            floor = 0.25 * max(said[1].values())
+            floor = 0.25 * top_weight
             named = {v for v, w in said[1].items() if w >= floor}
             cands = [info for info in cands if not named.isdisjoint(info.tags.get("metric", ()))] or cands
         scored = [(self.score(info, summary), info) for info in cands]
-        if m.kind not in ("date", "time", "year"):
+        if not is_date:
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.
             scored = [t for t in scored if t[0][1] > 0.05] or scored
         best = max(s[0] for s, _ in scored)
         top = [(s, info) for s, info in scored if s[0] >= best - max(TIE, abs(best) * 0.08)]
         support = max(s[1] for s, _ in top)
-        if m.kind in ("date", "time", "year"):
-            binding = self._bind_date(m, scored, top, best)
-        elif support <= 0.05 or self._foreign(evidence) >= FOREIGN_SHARE * support:
-            binding = Binding(None, self._unsupported_reason(evidence), best)
-        else:
-            top.sort(key=lambda t: _distance(m, t[1].fact))
-            fact = top[0][1].fact
-            binding = Binding(fact, f"bound to {fact.label}", best, [t[1].fact for t in top[1:]])
-        self.bound[i] = binding
-        return binding
+        if is_date:
+            return self._bind_date(m, scored, top, best, summary)
+        if support <= 0.05 or self._foreign(evidence) >= FOREIGN_SHARE * support:
+            return Binding(None, self._unsupported_reason(evidence), best)
+        top.sort(key=lambda t: _distance(m, t[1].fact))
+        fitting = [t for t in top if _contradicted(t[1], summary) is None]
+        if not fitting:
+            # "fell 14.72% this week": the words name a window the data has no figure for.
+            info = top[0][1]
+            return Binding(None, f"the words tie it to a {_contradicted(info, summary)} the data has no figure for "
+                                 f"(the closest is {info.fact.label})", best)
+        info = fitting[0][1]
+        return Binding(info.fact, f"bound to {info.fact.label}", best, [t[1].fact for t in fitting[1:]])
 
-    def _bind_date(self, m: Mention, scored, top, best: float) -> Binding:  # type: ignore[no-untyped-def]
-        """A date verifies when some date fact has it; a cue names the expected one only for "as of" times."""
+    def _bind_date(self, m: Mention, scored, top, best: float, summary: Summary) -> Binding:  # type: ignore[no-untyped-def]
+        """A date verifies when some date fact has it; cues name the expected one for "as of" and "since" dates."""
         assert m.when is not None
+        metric = summary.get("metric", (0.0, {}))[1]
+        if metric.get("since", 0.0) >= 0.5:
+            # "its lowest level since November": the date the candles were last that low (or high).
+            aspects = summary.get("aspect", (0.0, {}))[1]
+            pool = [info for _, info in scored if "since" in info.tags.get("metric", ())
+                    and any(aspects.get(a, 0.0) > 0.3 for a in info.tags.get("aspect", ()))]
+            matching = [info.fact for info in pool if m.when.matches(moment(info.fact))]
+            if matching:
+                return Binding(matching[0], f"matches {matching[0].label}", best, role="since")
+            if pool:
+                return Binding(pool[0].fact, f"bound to {pool[0].fact.label}", best, role="since")
+            return Binding(None, "no earlier candle in the data traded at this price: nothing backs the date", best,
+                           role="since")
         as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
-        pool = as_of or [info for _, info in scored]  # "as of ..." must be a data time, not any date
+        # "as of ..." must be a data time; any other date some date the data has (but not a since-date, which
+        # only a since-claim states).
+        pool = as_of or [info for _, info in scored if "since" not in info.tags.get("metric", ())]
+        role = "as_of" if as_of else None
         matching = [info.fact for info in pool if m.when.matches(moment(info.fact))]
         if matching:
-            return Binding(matching[0], f"matches {matching[0].label}", best)
+            return Binding(matching[0], f"matches {matching[0].label}", best, role=role)
         if as_of:
-            return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best)
+            return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best, role=role)
         return Binding(None, "no date in the data matches", best)
 
     def _dated(self, i: int) -> list[tuple[Tags, float]]:
-        """'its high of $73,800 set on January 14': a date right after a level says which level it is."""
+        """'its high of $73,800 set on January 14', 'the November 12 low of $5,429': a date names the level."""
         m = self.mentions[i]
-        if m.kind not in ("money", "number") or i + 1 >= len(self.mentions):
+        if m.kind not in ("money", "number"):
             return []
-        nxt = self.mentions[i + 1]
-        if nxt.when is None or not _DATE_PAIR.match(self.layout.masked[m.end : nxt.start]):
+        masked = self.layout.masked
+        nxt = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        prev = self.mentions[i - 1] if i > 0 else None
+        noun = None
+        if nxt is not None and nxt.when is not None and _DATE_PAIR.match(masked[m.end : nxt.start]):
+            when = nxt.when
+        elif prev is not None and prev.when is not None and (dn := _DATED_NOUN.match(masked[prev.end : m.start])):
+            when, noun = prev.when, dn.group("noun").lower()
+        else:
             return []
         out: list[tuple[Tags, float]] = []
         for key, date_key in DATE_OF.items():
             date_fact = self.index.facts.get(date_key)
             info = self.index.by_key.get(key)
-            if date_fact is not None and info is not None and nxt.when.matches(moment(date_fact)):
+            if date_fact is not None and info is not None and when.matches(moment(date_fact)):
                 out.append(({k: v for k, v in info.tags.items() if k not in ("asset", "role")}, 1.0))
+        if not out and noun is not None and noun.rstrip("s") in ("high", "low", "peak", "top", "bottom", "trough"):
+            out.append(({"window": "move"}, 0.6))  # a dated high or low is a swing, not today's range
         return out
 
-    def _paired_date(self, i: int) -> Fact | None:
+    def _paired_date(self, i: int) -> tuple[Fact | None, str] | None:
+        """A date that says when the level next to it was set: that level's date fact (None if it has none)."""
         m = self.mentions[i]
+        si = self.layout.sentence_index(m.start)
+        masked = self.layout.masked
         for j in range(i - 1, max(-1, i - 3), -1):
             prev = self.mentions[j]
             b = self.bound[j]
             if prev.kind not in ("money", "number") or b is None or b.fact is None:
                 continue
-            if self.layout.sentence_index(prev.start) != self.layout.sentence_index(m.start):
-                return None
-            if _DATE_PAIR.match(self.layout.masked[prev.end : m.start]):
+            if self.layout.sentence_index(prev.start) != si:
+                break
+            if _DATE_PAIR.match(masked[prev.end : m.start]):
                 key = DATE_OF.get(b.fact.key)
-                return self.index.facts.get(key) if key else None
-            return None
+                return (self.index.facts.get(key), "") if key and key in self.index.facts else None
+            break
+        if i + 1 < len(self.mentions) and _DATED_NOUN.match(masked[m.end : self.mentions[i + 1].start]):
+            b = self.bound[i + 1]
+            if b is not None and b.fact is not None and (key := DATE_OF.get(b.fact.key)) is not None:
+                if key in self.index.facts:
+                    return self.index.facts[key], ""
+            return None, f"the data has no date for the level it names ({b.fact.label if b and b.fact else 'none'})"
         return None
 
     def _move_ends(self, m: Mention) -> list[tuple[Tags, float]]:
@@ -386,6 +452,20 @@ class Binder:
             top = max(metrics, key=metrics.__getitem__)
             return f"no fact in the data backs this figure (it reads as {top.replace('_', ' ')})"
         return "no fact in the data backs this figure"
+
+
+def _contradicted(info: FactInfo, summary: Summary) -> str | None:
+    """The window, side or timeframe the words name for which this fact has no value, when they name it clearly."""
+    for slot in _IDENTITY:
+        said, have = summary.get(slot), info.tags.get(slot)
+        if said is None or not have:
+            continue
+        support = max(said[1].get(v, 0.0) for v in have)
+        other, weight = max(((v, w) for v, w in said[1].items() if v not in have), key=lambda t: t[1],
+                            default=(None, 0.0))
+        if other is not None and weight >= CONTRADICTED and support < 0.25 * weight:
+            return f"{slot} of {other}"
+    return None
 
 
 def _distance(m: Mention, fact: Fact) -> float:

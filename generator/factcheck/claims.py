@@ -54,6 +54,8 @@ _MOVES_DOWN = r"fell|falls|dropped|drops|declined|declines|slid|slides|slipped|s
               r"tumbled|tumbles|slumped|slumps|dipped|dips|crashed|crashes|retreated|retreats"
 _MOVES_UP = r"rose|rises|climbed|climbs|gained|gains|jumped|jumps|surged|surges|soared|soars|rallied|rallies|" \
             r"advanced|advances|rebounded|rebounds|recovered|recovers|spiked|spikes"
+_DESTINATION = re.compile(r"\s+(?:back\s+)?(?:to|toward|towards|as low as|as high as|into|below|above|under|through|past)\b",
+                          re.I)
 # Another window than the 24 hours the change covers ("fell this week", "rose since March").
 _HOUR = re.compile(r"\b(?:hour|hourly|60 minutes)\b", re.I)
 _OTHER_TIME = re.compile(r"\b(?:week|weeks|weekend|month|months|year|years|since|ago|last|previous)\b", re.I)
@@ -248,6 +250,8 @@ def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) 
         change = hour if _HOUR.search(masked, a, b) else None if _OTHER_TIME.search(masked, a, b) else day
         if change is None or abs(float(change.value)) < 0.1:
             continue
+        if _DESTINATION.match(masked, m.end()):
+            continue  # "fell to an intraday low of $6,372", "recovered to $6,960": a move within the day, to a level
         claimed = -1 if m.group("down") else 1
         actual = 1 if float(change.value) > 0 else -1
         out.append((m.start(), m.end(), _verdict(

@@ -20,9 +20,20 @@ from generator.factcheck.lexicon import CHANGE_WORDS
 Tags = Mapping[str, str | tuple[str, ...]]
 AMOUNTS = ("liquidations", "volume", "open_interest", "market_cap", "etf_flows")  # what a "total" can be of
 
-# (pattern, tags, weight). Patterns are case-insensitive unless they start with (?-i).
-CUES: tuple[tuple[str, Tags, float], ...] = (
+# (pattern, tags, weight[, tags after]). Patterns are case-insensitive. The tags speak for numbers before the
+# cue; when a fourth element is given, it speaks for numbers after it instead ("$16,488, a whisker below its
+# high" is not the high; "below its high of $16,493" is).
+CueRule = tuple[str, Tags, float] | tuple[str, Tags, float, Tags]
+CUES: tuple[CueRule, ...] = (
     # Longer phrases first: the alternation takes the first pattern that matches at a position.
+    # "its lowest level since November": the number before is a low (or the price now), the date after is
+    # when the price was last that low.
+    (r"\b(?:lowest|weakest|deepest|cheapest)\s+(?:[\w-]+\s+){0,3}?since\b", {"aspect": ("low", "current")}, 0.9,
+     {"metric": "since", "aspect": "low"}),
+    (r"\b(?:highest|strongest|priciest|loftiest)\s+(?:[\w-]+\s+){0,3}?since\b", {"aspect": ("high", "current")}, 0.9,
+     {"metric": "since", "aspect": "high"}),
+    (r"\b(?:for the )?first time since\b|\b(?:levels?|prices?|lows?|highs?) (?:not|last) seen since\b", {}, 0.9,
+     {"metric": "since", "aspect": ("low", "high")}),
     (r"\bopen interest\b|\bOI\b", {"metric": "open_interest"}, 1.0),
     (r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b|\bgreed index\b|\bfear index\b|\bextreme (?:fear|greed)\b|"
      r"\((?:extreme )?(?:fear|greed)\)", {"metric": "fear_greed"}, 1.0),
@@ -30,11 +41,20 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     # "most of them longs" describes the mix, it does not make the next amount a long-side figure.
     (r"\b(?:most|many|the bulk|the majority|nearly all|almost all|all|half|some) of (?:them|those|these|it|which)\s+"
      r"(?:were\s+|being\s+)?(?:longs?|shorts?)\b", {"aspect": "share"}, 0.3),
+    # "the $412 million flush was dominated by longs, which made up 82%": the amount before is the whole,
+    # what follows is the longs' part.
+    (r"\b(?:dominated|led|driven|mostly|mainly|largely)\s+(?:by\s+)?(?:leveraged\s+)?(?:longs?|long positions|bulls)\b",
+     {"side": "total"}, 0.9, {"side": "long"}),
+    (r"\b(?:dominated|led|driven|mostly|mainly|largely)\s+(?:by\s+)?(?:leveraged\s+)?(?:shorts?|short positions|bears)\b",
+     {"side": "total"}, 0.9, {"side": "short"}),
+    # "86% of the $48.2 million": the amount after is the whole, the number before a share of it.
+    (r"\bof\s+(?:the|all|a total of)(?=\s+(?:US)?\$\s?\d)", {"aspect": "share"}, 0.8, {"side": "total"}),
+    (r"\bratio\b|\boutnumber(?:ed|s|ing)?\b|\bto one\b|\bfor every\b", {"aspect": "ratio"}, 0.9),
     (r"\bliquidat\w*|\brekt\b|\bwiped out\b|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
     (r"\blongs? and shorts?\b|\bshorts? and longs?\b|\bboth sides\b|\blong and short\b", {"side": "total"}, 0.9),
-    (r"\blongs?\b(?!-term)|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)|bulls\b", {"side": "long"}, 0.9),
-    (r"\bshorts?\b(?!-term)|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)|bears\b",
+    (r"\blongs?\b(?!-term)|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)", {"side": "long"}, 0.9),
+    (r"\bshorts?\b(?!-term)|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)",
      {"side": "short"}, 0.9),
     (r"\btotal(?:led|ed|s|ling|ing)?\b|\bin all\b|\bcombined\b|\boverall\b|\baggregate\b|\ball told\b",
      {"side": "total", "metric": AMOUNTS}, 0.7),
@@ -42,8 +62,10 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     # --- windows and timeframes ---
     (r"\b(?:1|one)[- ]?(?:hour|hr|h)\b|\bhourly\b|\b(?:past|last|latest|previous|single|an|the|that|one|same)\s+hour\b|"
      r"\b60[- ]?(?:minutes?|mins?)\b|\bwithin an hour\b", {"window": "1h", "tf": "1h"}, 1.0),
+    # "slid to $6,653 intraday": a figure reached during the day, an extreme, not where the price is.
+    (r"\bintraday\b", {"window": "24h", "tf": "1d", "aspect": ("low", "high")}, 0.8, {"window": "24h", "tf": "1d"}),
     (r"\b24[- ]?(?:hours?|hrs?|h)\b|\b(?:past|last|latest|previous|one|single)\s+day\b|(?<![-\w])day'?s?\b|"
-     r"\bdaily\b|\bsession\b|\bintraday\b|\btoday\b|\bovernight\b|\bon the day\b", {"window": "24h", "tf": "1d"}, 0.8),
+     r"\bdaily\b|\bsession\b|\btoday\b|\bovernight\b|\bon the day\b", {"window": "24h", "tf": "1d"}, 0.8),
     (r"\b(?:4|four)[- ]?(?:hours?|hrs?|h)\b|\bH4\b|\bfour-hourly\b", {"tf": "4h", "window": "4h"}, 1.0),
     (r"\bweekly\b|\b(?:1|one)[- ]?(?:week|w)\b|\bweek'?s?\b", {"tf": "1w", "window": "1w"}, 0.8),
     (r"\bmonthly\b|\bmonth'?s?\b|\b30[- ]day\b", {"window": "1mo", "tf": "1mo"}, 0.8),
@@ -63,14 +85,22 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
     (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
      r"dip(?:s|ped)|rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|rebound(?:s|ed)|"
      r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
-     r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around|"
-     r"as low as|as high as)\b", {"metric": ("price", "change")}, 0.6),
+     r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around)\b",
+     {"metric": ("price", "change")}, 0.6),
+    (r"\bas low as\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
+    (r"\bas high as\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
+    # "slid to $6,653 before recovering": the figure before was a trough; "before sellers took over": a peak.
+    (r"\bbefore (?:recovering|rebounding|bouncing|paring|recouping|reclaiming|buyers)\b|"
+     r"\band then (?:recovered|rebounded|bounced)\b", {"aspect": "low"}, 0.8, {}),
+    (r"\bbefore (?:retreating|falling|slipping|sliding|pulling back|reversing|sellers|giving (?:back|up)|easing|fading)\b",
+     {"aspect": "high"}, 0.8, {}),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
-    # "18% below its high", "up 57% from the November low": a distance from a high or low, and that high or low.
-    (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w-]+\s+){0,2}?"
-     r"(?:highs?|peak|top)\b", {"aspect": ("from_high", "high")}, 1.0),
-    (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
-     {"aspect": ("from_low", "low")}, 1.0),
+    # "18% below its high", "up 57% from the November low": a distance from a high or low (the number before),
+    # and that high or low (the number after: "below its high of $73,800").
+    (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?"
+     r"(?:highs?|peak|top)\b", {"aspect": "from_high"}, 1.0, {"aspect": "high"}),
+    (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
+     {"aspect": "from_low"}, 1.0, {"aspect": "low"}),
     (r"\bas much as\b|\bat one point\b|\bat (?:its|the) lows?\b|\bpeak[- ]to[- ]trough\b|\bhigh[- ]to[- ]low\b",
      {"aspect": "max"}, 0.9),
     (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
@@ -145,7 +175,8 @@ CUES: tuple[tuple[str, Tags, float], ...] = (
 FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
     (r"price\.last_close", {"metric": "price", "aspect": "close"}),
-    (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h"}),
+    # The day's high and low bound the range the price is in: levels nothing has broken.
+    (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h", "state": "intact"}),
     (r"price\.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "net"}),
     (r"price\.change_1h_pct", {"metric": "change", "window": "1h", "aspect": "net"}),
     (r"price\.change_1h_end", {"metric": "change", "window": "1h"}),
@@ -153,8 +184,11 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"price\.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}),
     (r"levels\.from_move_(high|low)_pct", {"metric": "change", "window": "move", "aspect": "from_{1}"}),
     (r"price\.volume_24h", {"metric": "volume", "window": "24h"}),
-    (r"liquidations\.long_share_(1h|24h)_pct", {"metric": "liquidations", "side": "long", "aspect": "share",
-                                                "window": "{1}"}),
+    (r"liquidations\.(long|short)_share_(1h|24h)_pct", {"metric": "liquidations", "side": "{1}", "aspect": "share",
+                                                       "window": "{2}"}),
+    (r"liquidations\.long_short_ratio_(1h|24h)", {"metric": "liquidations", "side": "long", "aspect": "ratio",
+                                                 "window": "{1}"}),
+    (r"price\.(low|high)_since_date", {"metric": "since", "aspect": "{1}"}),
     (r"liquidations\.(total|long|short)_(1h|24h)_usd", {"metric": "liquidations", "side": "{1}", "window": "{2}"}),
     (r"funding\.rate_pct", {"metric": "funding"}),
     (r"funding\.interval_hours", {"metric": "funding", "aspect": "interval"}),
@@ -196,9 +230,9 @@ SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "asp
                                  "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}
 
 
-def cue_tags() -> list[tuple[Tags, float]]:
-    """The tags and weight of each cue, by index."""
-    return [(tags, weight) for _, tags, weight in CUES]
+def cue_tags() -> list[tuple[Tags, float, Tags]]:
+    """The tags, weight and tags for numbers after it, of each cue, by index."""
+    return [(rule[1], rule[2], rule[3] if len(rule) > 3 else rule[1]) for rule in CUES]  # type: ignore[misc]
 
 
 @lru_cache(maxsize=512)

@@ -21,7 +21,7 @@ from generator.factcheck.markdown import Layout
 from generator.factcheck.scan import Scanner
 
 CUE_TAGS = cue_tags()
-CUE_SCANNER = Scanner([pattern for pattern, _, _ in CUES])
+CUE_SCANNER = Scanner([rule[0] for rule in CUES])
 DEFAULT_WEIGHT = 0.35  # how much an unstated slot's default reading counts
 
 
@@ -29,8 +29,9 @@ DEFAULT_WEIGHT = 0.35  # how much an unstated slot's default reading counts
 class Cue:
     start: int
     end: int
-    tags: Tags
+    tags: Tags  # for numbers before the cue (and the mention a cue of its own belongs to)
     weight: float
+    after: Tags  # for numbers after it
 
 
 @dataclass(slots=True)
@@ -69,9 +70,11 @@ class FactIndex:
     asset_names: tuple[str, ...]
     metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
     by_key: dict[str, FactInfo] = field(default_factory=dict)
+    present: frozenset[str] = frozenset()  # the metrics this fact set has figures for
 
     def __post_init__(self) -> None:
         self.by_key = {info.key: info for info in self.infos}
+        self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
 
 
 _LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
@@ -127,15 +130,17 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
         for a, b, i in _asset_scanner(index.asset_names).finditer(masked):
             if a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
                 continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
-            if i == 0:
-                cues.append(Cue(a, b, {"asset": "ours", "metric": ("price", "change")}, 0.5))
-            else:
-                cues.append(Cue(a, b, {"asset": "other"}, 1.2))
+            tags = _OURS if i == 0 else _OTHER
+            cues.append(Cue(a, b, tags, 0.5 if i == 0 else 1.2, tags))
     for mention in mentions:
         if mention.tags:
-            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0))
+            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0, mention.tags))
     cues.sort(key=lambda c: c.start)
     return cues
+
+
+_OURS: Tags = {"asset": "ours", "metric": ("price", "change")}
+_OTHER: Tags = {"asset": "other"}
 
 
 @lru_cache(maxsize=16)
@@ -143,10 +148,16 @@ def _asset_scanner(ours: tuple[str, ...]) -> Scanner:
     others = {a for aliases in ASSET_ALIASES.values() for a in aliases} | set(OTHER_MARKETS)
     others -= set(ours)
 
-    def alternation(names: set[str] | tuple[str, ...]) -> str:
-        return "|".join(re.escape(n) + r"(?![\w/])" for n in sorted(names, key=len, reverse=True) if n)
+    def alternation(names: set[str] | tuple[str, ...], exclude: set[str]) -> str:
+        out = []
+        for n in sorted(names, key=len, reverse=True):
+            # "bitcoin" must not match the start of "bitcoin cash": another asset whose name extends ours.
+            longer = [re.escape(o[len(n):]) for o in exclude if o.startswith(n + " ")]
+            guard = f"(?!{'|'.join(longer)})" if longer else ""
+            out.append(re.escape(n) + r"(?![\w/])" + guard)
+        return "|".join(out)
 
-    return Scanner([alternation(ours) or r"(?!x)x", alternation(others)])
+    return Scanner([alternation(ours, others) or r"(?!x)x", alternation(others, set())])
 
 
 def moment(fact: Fact) -> datetime:

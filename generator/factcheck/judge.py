@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, Binder, Binding, isclose
@@ -37,9 +38,21 @@ _POST_RELATION = re.compile(
     r"^(?:\s+(?:is|are|sits?|lies|lie|stands?|remains?|now|still|well|just|and|which|that))*\s+"
     r"(?P<rel>above|below|under|beneath|overhead|underneath)\b(?!\s+(?:\$|\d|the\s+(?:\$|\d)))"
     r"(?:\s+(?:the\s+)?(?:current\s+|spot\s+|market\s+)?(?:price|market))?", re.I)
-_PRICE_RELATION = re.compile(
-    r"\b(?:the price|price|it|prices?)\s+(?:is|sits|trades|holds|remains|stays|stands|now trades|is trading|"
-    r"was|closed|settled)\s+(?:still\s+|now\s+|well\s+|just\s+|even\s+)?(?P<rel>above|below|under|beneath)\b", re.I)
+# The words of claims.side_claims: a level that "sits above the price" is checked there, not on the number.
+_SIDE_CLAIM = re.compile(r"^.*\b(?:sits?|lies|lie|stands?|is|are|remains?|now)\s+(?:overhead|(?:above|below|beneath)\s+"
+                         r"(?:the\s+)?(?:current\s+|spot\s+|market\s+)?(?:price|market))\b", re.I)
+_RELATION_VERB = (r"(?:is|sits|trades|traded|holds|held|remains|stays|stands|now trades|is trading|was|closed|settled|"
+                  r"is holding|is hovering|hovers)\s+(?:still\s+|now\s+|well\s+|just\s+|even\s+|comfortably\s+)?"
+                  r"(?P<rel>above|below|under|beneath)\b")
+
+
+@lru_cache(maxsize=16)
+def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """'The price is below', 'Bitcoin now trades above': the price (or the asset) placed against a level."""
+    subjects = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
+    subject = rf"(?:the price|price|it|prices?{'|' + subjects if subjects else ''})"
+    return re.compile(rf"\b{subject}\s+(?:\w+ly\s+|now\s+|still\s+)?{_RELATION_VERB}", re.I)
+_RATIO_TEXT = re.compile(r"\b0?\.\d{1,3}\b")  # "the 0.786 Fib level at $8,515": the ratio names the level, it is no rival
 _CROSS = re.compile(
     r"\b(?:dropped|drops|fell|falls|slipped|slips|dipped|dips|sank|sinks|plunged|tumbled|slid|crashed|broke|breaks|"
     r"rose|rises|climbed|climbs|jumped|surged|rallied|spiked|pushed|popped|topped|crossed|moved)\s+(?:back\s+)?"
@@ -226,11 +239,14 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
     judgement = Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     if position and fact.key.startswith("levels."):
         post = _POST_RELATION.match(layout.masked[m.end : m.end + 60])
+        if post and _SIDE_CLAIM.match(post.group()):
+            # "... $9,680 sits above the price": the side is reported once, as a claim (claims.side_claims).
+            return judgement
         if post:  # "$6,189 below": where a level is, even in a sentence about what to watch
             rel = post.group("rel").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             return _relation(m, fact, rel, layout, index, pre=False)
-        pre = _price_relation(layout, m)
+        pre = _price_relation(layout, m, index)
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre, layout, index, pre=True)
     return judgement
@@ -245,7 +261,7 @@ def _as_level(m: Mention, index: FactIndex) -> Judgement:
     return Judgement("unsupported", None, None, f"no level in the data is at {m.text.strip()}")
 
 
-def _price_relation(layout: Layout, m: Mention) -> str | None:
+def _price_relation(layout: Layout, m: Mention, index: FactIndex) -> str | None:
     """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set."""
     sent = layout.sentence_at(m.start)
     masked = layout.masked
@@ -253,12 +269,12 @@ def _price_relation(layout: Layout, m: Mention) -> str | None:
     if bm := _BREAK_BEFORE.search(before[-80:]):
         rel = bm.group("rel").lower()
         return None if rel in ("through", "past") else ("below" if rel in ("below", "under", "beneath") else "above")
-    relations = list(_PRICE_RELATION.finditer(before))
+    relations = list(_price_relation_pattern(index.asset_names).finditer(before))
     if not relations:
         return None
     found = relations[-1]
-    between = masked[found.end() : m.start]
-    if re.search(r"\d", between) and layout.sentence_index(found.start()) == layout.sentence_index(m.start):
+    between = before[found.end() :]
+    if re.search(r"\d", _RATIO_TEXT.sub("", between)):
         # Another number sits between the relation and this one: the relation belongs to that one.
         return None
     rel = found.group("rel").lower()

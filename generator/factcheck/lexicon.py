@@ -103,6 +103,11 @@ ASSET_ALIASES: dict[str, tuple[str, ...]] = {
     "SHIB": ("shiba inu", "shib"),
     "MATIC": ("polygon", "matic"),
     "PEPE": ("pepe",),
+    "BCH": ("bitcoin cash", "bch"),
+    "BSV": ("bitcoin sv", "bsv"),
+    "BTG": ("bitcoin gold", "btg"),
+    "WBTC": ("wrapped bitcoin", "wbtc"),
+    "ETC": ("ethereum classic",),
 }
 OTHER_MARKETS = (
     "s&p 500", "s&p", "nasdaq", "dow jones", "dow", "ftse", "nikkei", "dax", "gold", "silver", "oil", "crude",

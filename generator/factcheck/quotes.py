@@ -28,8 +28,18 @@ _PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|obs
 _NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’-]+)"
 _ROLE = r"(?:analyst|trader|CEO|founder|co-founder|head|chief|strategist|economist|researcher|partner|director|" \
         r"manager|officer|president|investor|professor|lead|VP)"
+_SAID = r"said|says|told|tells|noted|added|wrote|writes|tweeted|posted|warned|explained|argued|quipped|remarked|asked"
+_PERSON = (r"(?:one|an?|the|another)\s+(?:[\w-]+\s+){0,2}?(?:analyst|trader|expert|strategist|economist|investor|"
+           r"researcher|executive|observer|commentator|dealer|manager|founder|CEO|spokesperson|source|insider)s?|"
+           r"(?:analysts|traders|experts|strategists|economists|investors|observers|dealers|sources)")
+# Right after a quotation: '"This is capitulation," said one trader.', '..." a derivatives trader told reporters.'
+_SPEECH_AFTER = re.compile(
+    rf"^[\s,.!?]*(?:(?i:{_SAID})\b|(?i:{_PERSON})\s+(?i:{_SAID})\b|{_NAME}\s+(?i:{_SAID})\b|(?:he|she|they)\s+(?i:{_SAID})\b)")
+# Right before one: 'One trader said: "Sell."'
+_SPEECH_BEFORE = re.compile(rf"\b(?i:{_SAID}|according to [\w\s]+)\s*[:,]?\s*$")
 _ATTRIBUTED = re.compile(
     rf"\b(?i:{_PEOPLE})\s+(?:have\s+|has\s+|had\s+)?(?i:{_SPEECH_VERB})\b"
+    rf"|\b(?i:{_SAID})\s+(?i:{_PERSON})\b"
     rf"|\b(?i:according to)\s+(?:(?i:{_PEOPLE})|{_NAME}(?=,?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_ROLE}))"
     rf"|\b{_NAME},\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{_ROLE}\b[^.]{{0,80}}?\b(?:said|says|told|noted|wrote|added|explained)\b"
     rf"|\b(?:said|says|told|noted|wrote|added|explained)\s+{_NAME}\b",
@@ -44,10 +54,14 @@ def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
     for m in _QUOTED.finditer(masked):
         inner = next(g for g in m.groups() if g is not None)
         words = len(inner.split())
-        if words < 4:
-            continue
         sent_a = layout.sentence_at(m.start())
         sent_b = layout.sentence_at(max(m.start(), m.end() - 1))
+        if _SPEECH_AFTER.match(masked, m.end()) or _SPEECH_BEFORE.search(masked[sent_a.start : m.start()]):
+            # Attributed speech, however short: a label in quotation marks ("Extreme Fear") has no speaker.
+            out.append((m.start(), m.end(), "quoted speech: the data cannot back a quote"))
+            continue
+        if words < 4:
+            continue
         around = masked[sent_a.start : m.start()] + " " + masked[m.end() : sent_b.end]
         full_sentence = words >= 6 and re.search(r"[.!?]\s*$", inner.strip()) is not None
         first_person = re.search(r"\b(?:I|we|we're|I'm|I'd|our|my|us)\b", inner) is not None
@@ -56,9 +70,10 @@ def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
             out.append((m.start(), m.end(), "quoted speech: the data cannot back a quote"))
     if not _ATTRIBUTION_NEAR.search(masked):
         return sorted(out)
+    quoted = {layout.sentence_index(a) for a, _, _ in out} | {layout.sentence_index(b - 1) for _, b, _ in out}
     for m in _ATTRIBUTED.finditer(masked):
-        if any(a <= m.start() < b for a, b, _ in out):
-            continue
+        if any(a <= m.start() < b for a, b, _ in out) or layout.sentence_index(m.start()) in quoted:
+            continue  # the quotation itself is reported; its attribution is the same finding
         out.append((m.start(), m.end(), "attributed to a person: the data cannot back what someone said or thinks"))
     out.sort()
     return out
