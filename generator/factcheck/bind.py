@@ -49,7 +49,8 @@ CONTRADICTED = 0.5  # weight of words for another window/side/timeframe that unb
 
 # Mention kinds and the units of the facts they may bind to.
 UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
-    "money": ("usd",), "percent": ("percent",), "index": ("index",), "number": ("usd", "index", "count"),
+    "money": ("usd",), "percent": ("percent",), "index": ("index",), "number": ("usd", "index", "count", "ratio"),
+    "multiple": ("ratio",),
     "count": ("count",), "coins": ("count",), "date": ("date", "datetime"), "time": ("datetime",),
     "year": ("date", "datetime"),
 }

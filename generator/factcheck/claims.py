@@ -260,4 +260,39 @@ def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) 
     return out
 
 
-CLAIM_CHECKS: tuple[Callable[[Layout, FactIndex], list[Claim]], ...] = (rsi_claims, fear_greed_claims, break_claims)
+_SIDE_WORD = r"(?:leveraged\s+)?(?:longs?|shorts?|(?:long|short)\s+(?:positions|liquidations|traders|bets))"
+_OUTNUMBER = re.compile(
+    rf"\b(?P<a>{_SIDE_WORD})\s+(?:\w+\s+)?(?:outnumbered|outweighed|outpaced|exceeded|dwarfed|outstripped|eclipsed|"
+    rf"outnumber|outweigh|outpace|exceed|dwarf)\s+(?P<b>{_SIDE_WORD})\b"
+    rf"|\bmore\s+(?P<a2>longs|shorts|long positions|short positions)\s+than\s+(?P<b2>longs|shorts|long positions|"
+    rf"short positions)\b", re.I)
+_HOUR = re.compile(r"\b(?:hour|1h|1-hour|60 minutes)\b", re.I)
+_DAY = re.compile(r"\b(?:24 hours|24h|24-hour|day|day's|daily|session)\b", re.I)
+
+
+def mix_claims(layout: Layout, index: FactIndex) -> list[Claim]:
+    """'Longs outnumbered shorts', 'more shorts than longs were liquidated': which side was larger."""
+    out: list[Claim] = []
+    masked = layout.masked
+    for m in _OUTNUMBER.finditer(masked):
+        first = (m.group("a") or m.group("a2")).lower()
+        longs_first = "long" in first
+        sent = layout.sentence_at(m.start())
+        text = masked[sent.start : sent.end]
+        windows = ["1h"] if _HOUR.search(text) else ["24h"] if _DAY.search(text) else ["1h", "24h"]
+        pairs = [(index.facts.get(f"liquidations.long_{w}_usd"), index.facts.get(f"liquidations.short_{w}_usd"))
+                 for w in windows]
+        pairs = [(lg, sh) for lg, sh in pairs if lg is not None and sh is not None]
+        if not pairs:
+            out.append((m.start(), m.end(), Judgement("unsupported", None, None, "the data has no long/short liquidations")))
+            continue
+        wrong = [(lg, sh) for lg, sh in pairs if (float(lg.value) > float(sh.value)) != longs_first]
+        lg, sh = wrong[0] if wrong else pairs[0]
+        larger = "longs" if float(lg.value) > float(sh.value) else "shorts"
+        why = f"{lg.label} {lg.display} against {sh.label.lower()} {sh.display}: {larger} were larger"
+        out.append((m.start(), m.end(), _verdict(not wrong, lg, f"{lg.display} vs {sh.display}", why, why, "direction")))
+    return out
+
+
+CLAIM_CHECKS: tuple[Callable[[Layout, FactIndex], list[Claim]], ...] = (rsi_claims, fear_greed_claims, break_claims,
+                                                                         mix_claims)

@@ -103,7 +103,7 @@ CUES: tuple[CueRule, ...] = (
      {"aspect": "from_low"}, 1.0, {"aspect": "low"}),
     (r"\bas much as\b|\bat one point\b|\bat (?:its|the) lows?\b|\bpeak[- ]to[- ]trough\b|\bhigh[- ]to[- ]low\b",
      {"aspect": "max"}, 0.9),
-    (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
+    (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b(?!\s+(?:US)?\$|\s+\d)|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
     (r"\blows?\b|\bbottom(?:ed)?\b|\btrough\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
     (r"\brange\b", {"aspect": ("low", "high")}, 0.5),
     (r"\b(?:to|at)(?=\s*\$\s?\d)", {"metric": "price"}, 0.45),

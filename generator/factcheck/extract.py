@@ -22,7 +22,8 @@ from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.scan import ascii_lower
 from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_value, words_value
 
-Kind = str  # money | percent | index | number | ratio | leverage | duration | timeframe | date | time | year | coins | count
+Kind = str  # money | percent | index | number | ratio | multiple | leverage | duration | timeframe | date | time | year |
+# coins | count
 
 _NUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|(?<![\w.])\.\d+")
 _CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
@@ -39,6 +40,8 @@ _PERCENT = re.compile(
 )
 _INDEX = re.compile(r"\s?(?:/\s?100\b|out of (?:100|a (?:possible|maximum of) 100)\b)")
 _LEVERAGE = re.compile(r"[xX×](?![A-Za-z0-9])")
+# "four to one", "4.6-to-1", "5:1": a multiple (longs to shorts), not two numbers.
+_MULTIPLE = re.compile(r"(?:-to-|\s+to\s+|\s?:\s?)(?:one|1)\b(?![.,:]\d)", re.I)
 _DURATION = re.compile(
     r"(?P<sep>[-\s]?)(?P<unit>(?i:minutes?|mins?|hours?|hrs?|days?|weeks?|wks?|months?|years?|yrs?)|h|H|d|D|w|W|m)"
     r"(?![A-Za-z0-9])"
@@ -57,6 +60,8 @@ _TIMEFRAME_WORD = re.compile(
 _TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
 _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
+_SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
+                        r"whipsaw\w*)\s+(?:\w+\s+){0,2}?from\s+(?:\S+\s+){0,3}$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and|through)\s*$")
 _RANGE_KINDS = ("money", "percent", "number", "index", "coins", "leverage", "duration")
 _MEASURE_AFTER = re.compile(
@@ -206,6 +211,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
         kind, end = "money", end + cu.end()
     elif kind != "money" and (fx := _FOREIGN_AFTER.match(after)):
         kind, end, unit = "money", end + fx.end(), "foreign"
+    elif kind == "number" and not scaled and (mm := _MULTIPLE.match(after)):
+        kind, end = "multiple", end + mm.end()
     elif kind == "number" and not scaled and (pm := _PERCENT.match(after)):
         kind, end, unit = "percent", end + pm.end(), pm.group("unit")
         if unit in ("bps", "basis point", "basis points"):
@@ -257,12 +264,14 @@ def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
         before = look[max(0, m.start() - 24) : m.start()]
         last_word = m.group().lower().replace("-", " ").split()[-1]
         scale = _SCALES.get(last_word, 1.0)  # "five billion": precise to a billion
-        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or scale > 1
+        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or _MULTIPLE.match(after) or scale > 1
         valued = re.search(r"(?:\b(?:at|to|of|hit|reached|scored?|reads?|reading|a mere|just|only)\s+)$", before, re.I)
         if not measure and not (valued and value >= 2):
             continue  # "one of the", "two scenarios": not a claim about the data
         end, kind, precision, unit = m.end(), "number", scale, None
-        if pm := _PERCENT.match(after):
+        if mm := _MULTIPLE.match(after):
+            kind, end = "multiple", end + mm.end()
+        elif pm := _PERCENT.match(after):
             kind, end = "percent", end + pm.end()
         elif im := _INDEX.match(after):
             kind, end = "index", end + im.end()
@@ -303,6 +312,8 @@ def _ranges(masked: str, mentions: list[Mention]) -> None:
         lead = masked[max(0, x.start - 30) : x.start]
         between = re.search(r"\bbetween\s+(?:\S+\s+){0,3}$", lead, re.I) is not None
         from_to = word == "to" and re.search(r"\bfrom\s+(?:\S+\s+){0,3}$", lead, re.I) is not None
+        if from_to and _SPAN_VERB.search(lead):
+            from_to, between = False, True  # "ranged from $13,025 to $16,493": a low and a high, not a move
         if word == "and" and not between:
             continue
         if word in ("to", "through") and not (from_to or between or x.kind == y.kind or x.kind == "number"):

@@ -20,7 +20,7 @@ from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, Binder, Binding, isclose
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, HYPOTHETICAL, NEGATED, NEGATIVE_WORDS, \
+from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL, NEGATED, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
 
@@ -32,6 +32,7 @@ SIGN_FROM_WORDS = ("price.change_24h_pct", "price.change_1h_pct", "price.max_dro
 SIGN_WRITTEN = ("funding.rate_pct",)
 # Facts that are prices: "above"/"below" them is a position, not a bound on an amount.
 POSITION_METRICS = ("price", "level")
+PRICES = ("price.current", "price.last_close", "price.high_24h", "price.low_24h")
 FIB_RATIOS = {0.236, 0.382, 0.5, 0.618, 0.786}
 _BARRIER = re.compile(r"[,;:()|—–]|\s-\s|\b(?:while|whereas|but|although|after|before|since|despite)\b")
 _POST_RELATION = re.compile(
@@ -200,6 +201,10 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact, index)
+    if fact.key in PRICES and _forecast(layout, m):
+        # "could fall to $5,000", "expect bitcoin to hit $20,000": no claim about the price; backed only if a
+        # level the data has is at that number.
+        return _as_level(m, index)
     if m.qualifier in ("lower", "upper") and fact.key.startswith("price.") and _hypothetical(layout, m):
         # "If BTC closes below $58,200": no claim about the price, but the number must be a level the data has.
         return _as_level(m, index)
@@ -250,6 +255,13 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre, layout, index, pre=True)
     return judgement
+
+
+def _forecast(layout: Layout, m: Mention) -> bool:
+    """The clause before the number (or the rest of its sentence) says what is expected, not what is."""
+    a, b = clause(layout, m.start, m.end)
+    sent = layout.sentence_at(m.start)
+    return bool(FORECAST.search(layout.masked, a, m.start) or FORECAST.search(layout.masked, m.end, sent.end))
 
 
 def _as_level(m: Mention, index: FactIndex) -> Judgement:

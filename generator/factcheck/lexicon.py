@@ -68,6 +68,14 @@ HYPOTHETICAL = re.compile(
     r"reclaim|retest|rejection|rebound|bounce)|losing|regain(?:ing)?)\b",
     re.I,
 )
+# A clause about what is expected: a price named in it is a level someone watches, not where the price is.
+FORECAST = re.compile(
+    r"\b(?:could|might|would|will|should|expects?|expected|expecting|forecasts?|forecast(?:ed|ing)|predicts?|"
+    r"predicted|projects?|projected|targets?|targeting|eyes?|eyeing)\b|\b(?-i:may)\b|"
+    r"\b(?:in|over|within)\s+the\s+(?:coming|next)\b|\bby\s+(?:year-end|the end of)\b|"
+    r"\bbefore the (?:year|month|week|quarter) is out\b|\bnext (?:week|month|quarter|year)\b",
+    re.I,
+)
 # "failed to stay above $65,000": the relation after these is denied, so it is not checked.
 NEGATED = re.compile(r"\b(?:fail(?:s|ed)? to|unable to|could(?:n't| not)|did(?:n't| not)|does(?:n't| not)|not|never|"
                      r"no longer|struggl(?:es|ed|ing) to)\s+(?:\w+\s+){0,3}$", re.I)
