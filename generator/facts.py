@@ -380,8 +380,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         when = last_beyond(series, p.current, snapshot.as_of, side)  # type: ignore[arg-type]
         if when is not None:
             b.add_date(f"price.{side}_since_date", when, f"Last time the price was this {word}", series.source)
-    b.add("price.last_close", snapshot.candles[analysis.timeframe].candles[-1].close, "usd",
-          f"Latest {analysis.timeframe} close", src)
+    last = snapshot.candles[analysis.timeframe].candles[-1]
+    b.add("price.last_close", last.close, "usd", f"Latest {analysis.timeframe} close", src)
+    b.add_date("price.last_close_date", last.time, f"Date of the latest {analysis.timeframe} candle", src)
     if (fib := analysis.fib) is not None:
         move = fib.move
         b.add("windows.fib", fib.window.count * tf_hours, "hours", "Look-back of the Fibonacci move", src)

@@ -91,6 +91,7 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     return CheckReport.from_results(results)
 
 
+_WHEN = re.compile(r"\s*,?\s*(?:when|as|while|amid|after|before)\b", re.I)
 HISTORY_REACH = 0.2  # how close a phrase about another time must be to a number to make it unbacked
 
 
@@ -108,18 +109,27 @@ def _history(layout: Layout, binder: Binder, mentions: list[Mention], judgements
         anchors: list[tuple[int, int, str]] = [
             (h.start(), h.end(), "refers to another period than the snapshot's")
             for h in HISTORICAL.finditer(layout.masked, sent.start, sent.end)]
+        after: list[tuple[int, str]] = []  # "... in March 2020, when liquidations topped $1.2 billion"
         for k in members:
-            b = binder.bound[k]
-            if mentions[k].kind in ("date", "year") and judgements[k].verdict != "verified" and \
-                    (b is None or b.role not in ("level", "since")):
-                anchors.append((mentions[k].start, mentions[k].end,
-                                f"refers to {mentions[k].text}, which the data does not cover"))
-        if not anchors:
+            b, d = binder.bound[k], mentions[k]
+            if d.kind not in ("date", "year"):
+                continue
+            why = f"refers to {d.text}, which the data does not cover"
+            if b is None or b.role not in ("level", "since"):
+                if judgements[k].verdict != "verified":
+                    anchors.append((d.start, d.end, why))
+            elif w := _WHEN.match(layout.masked, d.end):
+                after.append((w.end(), f"refers to the time of {d.text}, which the data does not cover"))
+        if not anchors and not after:
             continue
         for i in members:
             if mentions[i].kind not in _NUMERIC or judgements[i].verdict == "unsupported":
                 continue
-            reach, why = max(((binder.reach(i, a, b), why) for a, b, why in anchors), key=lambda t: t[0])
+            reach, why = max(((binder.reach(i, a, b), why) for a, b, why in anchors), key=lambda t: t[0],
+                             default=(0.0, ""))
+            for start, because in after:
+                if mentions[i].start >= start and binder.reach(i, start, start) >= reach:
+                    reach, why = binder.reach(i, start, start), because
             if reach >= HISTORY_REACH:
                 judgements[i] = Judgement("unsupported", None, None, why)
 

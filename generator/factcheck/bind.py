@@ -17,7 +17,7 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 from generator.facts import Fact
-from generator.factcheck.cues import SLOT_WEIGHT, Tags, fact_tags
+from generator.factcheck.cues import DISTANCE_OF, SLOT_WEIGHT, Tags, fact_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, DEFAULT_WEIGHT, Cue, FactIndex, FactInfo, moment
 from generator.factcheck.markdown import Layout
@@ -32,7 +32,8 @@ _RIGHT_ATTACH = re.compile(r"^(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|tow
                            r"(?:the\s+|a\s+)?$|^\s*[:=]\s*$", re.I)
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
-_MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|"
+_MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|bounced?|"
+                      r"jump(?:ed)?|spiked?|squeeze|"
                       r"rebound(?:ed)?|up move|upswing)\b", re.I)
 _MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
                         r"down move|downswing|correction)\b", re.I)
@@ -42,7 +43,7 @@ _ANAPHORA = re.compile(r"^\s*(?:of|from)\s+(?:that|it|them|those|this|the total|
 _DATE_PAIR = re.compile(r"^\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|in|dated|set on|left on|reached on)\s*$", re.I)
 # "the November 12 low of $5,429", "its December 17 peak at $19,850": a date naming the level after it.
 _DATED_NOUN = re.compile(r"^\s*(?:[\w'-]+\s+){0,2}?(?P<noun>highs?|lows?|peak|top|bottom|trough|close|support|resistance|"
-                         r"level)\s+(?:of|at|near|around)\s*$", re.I)
+                         r"level|candle\s+closed|close\s+(?:came\s+)?)\s+(?:of|at|near|around)\s*$", re.I)
 # Slots that say which figure a number is; words naming a value the bound fact lacks make it unbacked.
 _IDENTITY = ("window", "side", "tf")
 CONTRADICTED = 0.5  # weight of words for another window/side/timeframe that unbinds a number
@@ -58,8 +59,13 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
 DATE_OF = {
     "levels.broken": "levels.broken_date", "levels.fib_move_low": "levels.fib_move_low_date",
     "levels.fib_move_high": "levels.fib_move_high_date", "levels.fvg_low": "levels.fvg_date",
-    "levels.fvg_high": "levels.fvg_date",
+    "levels.fvg_high": "levels.fvg_date", "price.last_close": "price.last_close_date",
 }
+# "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
+_LEVEL_DATE_BEFORE = re.compile(
+    r"\b(?:gap|fvg|imbalance|levels?|support|resistance|highs?|lows?|peak|top|bottom|trough|candle|close)\s+"
+    r"(?:(?:was\s+)?(?:left|set|formed|created|reached|recorded|printed|hit|made|established|marked)\s+(?:on|in|from)|"
+    r"on|from)\s*$", re.I)
 
 
 @dataclass(slots=True)
@@ -71,6 +77,7 @@ class Binding:
     score: float = 0.0
     alternatives: list[Fact] = field(default_factory=list)
     role: str | None = None  # dates: "level" (the date a level was set), "since" or "as_of"; else None
+    foreign: bool = False  # unbacked because the words speak of another metric or asset
 
 
 _WORD = re.compile(r"\S+")
@@ -168,7 +175,7 @@ class Binder:
             if self._inside_other(cue, i):
                 continue
             if cue.start < m.end and m.start < cue.end:
-                if m.kind in ("duration", "timeframe") or cue.tags is m.tags:
+                if m.kind in ("duration", "timeframe", "count") or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
                 continue
             tags = cue.tags if cue.start >= m.end else cue.after
@@ -280,6 +287,11 @@ class Binder:
         out = [info for u in units for info in self.index.by_unit.get(u, [])]
         if m.kind == "number" and not m.scaled and m.value is not None and m.value >= 1000:
             out = [info for info in out if info.fact.unit == "usd"]
+        elif m.kind == "number" and m.value:
+            # A bare "30" is no dollar level of $46,054: a number without a currency can be a price written
+            # without "$" ("support at 58,200"), but only one of about that size.
+            v = abs(m.value)
+            out = [info for info in out if info.fact.unit != "usd" or v * 20 >= abs(float(info.fact.value)) >= v / 20]
         return out
 
     def bind(self, i: int) -> Binding:
@@ -302,6 +314,8 @@ class Binder:
                     else Binding(None, paired[1], role="level")
         evidence = self.evidence(i)
         evidence.extend(self._dated(i))
+        if m.kind == "percent":
+            evidence.extend(self._distance_of(i, evidence))
         if m.range_role in ("low", "high"):
             evidence.append(({"aspect": m.range_role}, 0.5))
         elif m.range_role in ("start", "end"):
@@ -309,11 +323,13 @@ class Binder:
         summary = self.summarize(evidence)
         said = summary.get("metric")
         if said is not None and said[0] >= 0.3 and not is_date:
-            top_metric, top_weight = max(said[1].items(), key=lambda kv: kv[1])
-            if top_weight >= 0.5 and top_metric in self.index.metrics and top_metric not in self.index.present:
+            top_weight = max(said[1].values())
+            absent = [(w, v) for v, w in said[1].items() if v in self.index.metrics and v not in self.index.present
+                      and w >= 0.3 and w >= 0.6 * top_weight]
+            if absent:
                 # "Open interest climbed to $1.2 billion" with no open-interest data: backed by nothing,
                 # not by whichever figure of another metric is nearest.
-                return Binding(None, f"the data has no {top_metric.replace('_', ' ')} figures")
+                return Binding(None, f"the data has no {max(absent)[1].replace('_', ' ')} figures", foreign=True)
             # Facts of a metric no cue names cannot win; skip scoring them.
             floor = 0.25 * top_weight
             named = {v for v, w in said[1].items() if w >= floor}
@@ -327,8 +343,10 @@ class Binder:
         support = max(s[1] for s, _ in top)
         if is_date:
             return self._bind_date(m, scored, top, best, summary)
-        if support <= 0.05 or self._foreign(evidence) >= FOREIGN_SHARE * support:
-            return Binding(None, self._unsupported_reason(evidence), best)
+        if support <= 0.05:
+            return Binding(None, self._unsupported_reason(evidence), best, foreign=self._foreign(evidence) > 0.3)
+        if self._foreign(evidence) >= FOREIGN_SHARE * support:
+            return Binding(None, self._unsupported_reason(evidence), best, foreign=True)
         top.sort(key=lambda t: _distance(m, t[1].fact))
         fitting = [t for t in top if _contradicted(t[1], summary) is None]
         if not fitting:
@@ -355,6 +373,13 @@ class Binder:
                 return Binding(pool[0].fact, f"bound to {pool[0].fact.label}", best, role="since")
             return Binding(None, "no earlier candle in the data traded at this price: nothing backs the date", best,
                            role="since")
+        if _LEVEL_DATE_BEFORE.search(self.layout.masked[max(0, m.start - 60) : m.start]):
+            # "the fair value gap left on February 1": the date some level was set.
+            dated = [self.index.facts[k] for k in DATE_OF.values() if k in self.index.facts]
+            matching = [f for f in dated if m.when.matches(moment(f))]
+            if matching:
+                return Binding(matching[0], f"matches {matching[0].label}", best, role="level")
+            return Binding(None, "no level in the data was set on that date", best, role="level")
         as_of = [info for s, info in top if "as_of" in info.tags.get("metric", ()) and s[1] > 0.3]
         # "as of ..." must be a data time; any other date some date the data has (but not a since-date, which
         # only a since-claim states).
@@ -416,14 +441,34 @@ class Binder:
             return None, f"the data has no date for the level it names ({b.fact.label if b and b.fact else 'none'})"
         return None
 
+    def _distance_of(self, i: int, evidence: list[tuple[Tags, float]]) -> list[tuple[Tags, float]]:
+        """'Its low was $13,025, 21% beneath the high': the distance of the low, not of the price."""
+        m = self.mentions[i]
+        said = {a for tags, w in evidence if w >= 0.3 for a in _values(tags.get("aspect"))}
+        wanted = [(subject, meant) for (subject, distance), meant in DISTANCE_OF.items() if distance in said]
+        if not wanted:
+            return []
+        sent = self.layout.sentence_at(m.start)
+        for cue in reversed(self._cues_in(sent.start, m.start)):
+            aspects = _values(cue.tags.get("aspect"))
+            if cue.tags.get("asset") == "ours" or "current" in aspects:
+                return []  # the price (or the asset) is what is distant
+            for subject, meant in wanted:
+                if aspects == (subject,):
+                    return [({"aspect": meant}, 1.2)]
+        return []
+
     def _move_ends(self, m: Mention) -> list[tuple[Tags, float]]:
-        """'the rally from X to Y': X is the move's low and Y its high (the other way round for a decline)."""
+        """'the rally from X to Y': X is a low and Y a high, or where the price is now (the other way round for
+        a decline). Which move (the day's, the swing's) the other words say: 'the rally', a date, 'in hours'."""
         sent = self.layout.sentence_at(m.start)
         text = self.layout.masked[sent.start : sent.end]
         up, down = _MOVE_UP.search(text), _MOVE_DOWN.search(text)
         if up and not down or down and not up:
             first, last = ("low", "high") if up else ("high", "low")
-            return [({"aspect": first if m.range_role == "start" else last, "window": "move"}, 0.8)]
+            if m.range_role == "start":
+                return [({"aspect": (first, "open")}, 0.8)]
+            return [({"aspect": (last, "current", "close")}, 0.8)]
         return [({"aspect": ("open", "high", "low", "close")}, 0.5)] if m.range_role == "start" else []
 
     def _foreign(self, evidence: list[tuple[Tags, float]]) -> float:
@@ -453,6 +498,10 @@ class Binder:
             top = max(metrics, key=metrics.__getitem__)
             return f"no fact in the data backs this figure (it reads as {top.replace('_', ' ')})"
         return "no fact in the data backs this figure"
+
+
+def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return () if value is None else value if isinstance(value, tuple) else (value,)
 
 
 def _contradicted(info: FactInfo, summary: Summary) -> str | None:

@@ -32,6 +32,12 @@ CUES: tuple[CueRule, ...] = (
      {"metric": "since", "aspect": "low"}),
     (r"\b(?:highest|strongest|priciest|loftiest)\s+(?:[\w-]+\s+){0,3}?since\b", {"aspect": ("high", "current")}, 0.9,
      {"metric": "since", "aspect": "high"}),
+    # "last traded this low in March 2020": a since-claim too.
+    (r"\blast\s+(?:traded|seen|sat|stood|was|were|hit|changed hands)\s+(?:at\s+)?(?:this|that|so|these|those)\s+"
+     r"(?:low|weak|cheap)\b(?:\s+levels?)?(?:\s+(?:in|on|back in))?", {}, 0.9, {"metric": "since", "aspect": "low"}),
+    (r"\blast\s+(?:traded|seen|sat|stood|was|were|hit|changed hands)\s+(?:at\s+)?(?:this|that|so|these|those)\s+"
+     r"(?:high|strong|expensive)\b(?:\s+levels?)?(?:\s+(?:in|on|back in))?", {}, 0.9,
+     {"metric": "since", "aspect": "high"}),
     (r"\b(?:for the )?first time since\b|\b(?:levels?|prices?|lows?|highs?) (?:not|last) seen since\b", {}, 0.9,
      {"metric": "since", "aspect": ("low", "high")}),
     (r"\bopen interest\b|\bOI\b", {"metric": "open_interest"}, 1.0),
@@ -81,7 +87,8 @@ CUES: tuple[CueRule, ...] = (
     (r"\b(?:above|below|under|beneath|overhead of)\s+the\s+(?:current\s+|spot\s+|market\s+)?price\b",
      {"metric": "level"}, 0.8),
     (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
-     r"\bhovers?\b|\bhovering\b", {"metric": "price"}, 0.8),
+     r"\bhovers?\b(?!\s+(?:just\s+)?(?:above|below|near|around))|\bhovering\b(?!\s+(?:just\s+)?(?:above|below|near|around))",
+     {"metric": "price"}, 0.8),
     (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
      r"dip(?:s|ped)|rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|rebound(?:s|ed)|"
      r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
@@ -174,7 +181,7 @@ CUES: tuple[CueRule, ...] = (
 # Tags of each fact, by key pattern ({1}, {2}: the pattern's groups). First match wins.
 FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
-    (r"price\.last_close", {"metric": "price", "aspect": "close"}),
+    (r"price\.last_close(?:_date)?", {"metric": "price", "aspect": "close"}),
     # The day's high and low bound the range the price is in: levels nothing has broken.
     (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h", "state": "intact"}),
     (r"price\.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "net"}),
@@ -195,8 +202,9 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"open_interest\.usd", {"metric": "open_interest"}),
     (r"sentiment\.fear_greed", {"metric": "fear_greed"}),
     (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
-    (r"bands\.rsi_(?:oversold|overbought)", {"metric": "rsi", "aspect": "threshold"}),
-    (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}"}),
+    # A band edge is a level of the RSI: "below the 30 level".
+    (r"bands\.rsi_(?:oversold|overbought)", {"metric": ("rsi", "level"), "aspect": "threshold"}),
+    (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}", "aspect": "reading"}),
     (r"levels\.fib_move_(low|high)_date", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
     (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move", "state": "intact"}),
     (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}", "state": "intact"}),
@@ -224,7 +232,12 @@ DEFAULTS: dict[str, dict[str, str]] = {
     "price": {"aspect": "current", "window": "24h"},
     "change": {"aspect": "net"},
     "liquidations": {"side": "total"},
+    "rsi": {"aspect": "reading"},  # "RSI at 72" is the reading, not the overbought threshold
 }
+# What a distance measures depends on what is distant: "the low ... 21% beneath the high" is the day's
+# high-to-low drop, "bitcoin sits 17% below its high" the price against the high. (the subject the sentence
+# last named before the number, the distance the words give) -> the aspect of the fact meant.
+DISTANCE_OF: dict[tuple[str, str], str] = {("low", "from_high"): "max"}
 # How much each slot counts when cues disagree with a fact.
 SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,
                                  "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}

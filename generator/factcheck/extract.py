@@ -50,6 +50,11 @@ _DURATION = re.compile(
 _DURATION_HOURS = {"minute": 1 / 60, "min": 1 / 60, "m": 1 / 60, "hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0,
                    "d": 24.0, "week": 168.0, "wk": 168.0, "w": 168.0, "month": 730.0, "year": 8760.0, "yr": 8760.0}
 _PERIODS = re.compile(r"[-\s](?:periods?|candles?|bars?|sessions?)\b")
+# "five straight days", "3 consecutive sessions": a streak, which is a duration no window of the data has.
+_STREAK = re.compile(r"\s(?:(?:straight|consecutive|successive)\s+(?P<unit>days?|sessions?|weeks?|hours?|months?)|"
+                     r"(?P<unit2>days?|sessions?|weeks?|hours?|months?)\s+in\s+a\s+row)\b")
+# "at one point": an idiom, not a measure of one point.
+_IDIOM = re.compile(r"\bat one (?:point|stage|time)\b", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _COINS = re.compile(r"\s?(?P<unit>" + "|".join(COIN_UNITS) + r")(?![A-Za-z0-9])")
 _TIMEFRAME_WORD = re.compile(
@@ -221,6 +226,9 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
         kind, end = "index", end + im.end()
     elif kind == "number" and not scaled and _LEVERAGE.match(after) and value >= 1:
         kind, end = "leverage", end + 1
+    elif kind == "number" and not scaled and (sk := _STREAK.match(after)):
+        hours = _DURATION_HOURS.get((sk.group("unit") or sk.group("unit2")).rstrip("s").replace("session", "day"), 24.0)
+        kind, end, unit, value, precision = "duration", end + sk.end(), "streak", value * hours, precision * hours
     elif kind == "number" and not scaled and (pe := _PERIODS.match(after)):
         kind, end, unit = "count", end + pe.end(), "periods"
     elif kind == "number" and not scaled and (dm := _DURATION.match(after)) and not (dm.group("sep") == " " and dm.group("unit") in "hHdDwWm"):
@@ -264,13 +272,20 @@ def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
         before = look[max(0, m.start() - 24) : m.start()]
         last_word = m.group().lower().replace("-", " ").split()[-1]
         scale = _SCALES.get(last_word, 1.0)  # "five billion": precise to a billion
-        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or _MULTIPLE.match(after) or scale > 1
+        if _IDIOM.match(look, max(0, m.start() - 3)):
+            continue
+        measure = _MEASURE_AFTER.match(after) or _CURRENCY_AFTER.match(after) or _MULTIPLE.match(after) or scale > 1 \
+            or _STREAK.match(after)
         valued = re.search(r"(?:\b(?:at|to|of|hit|reached|scored?|reads?|reading|a mere|just|only)\s+)$", before, re.I)
         if not measure and not (valued and value >= 2):
             continue  # "one of the", "two scenarios": not a claim about the data
         end, kind, precision, unit = m.end(), "number", scale, None
         if mm := _MULTIPLE.match(after):
             kind, end = "multiple", end + mm.end()
+        elif sk := _STREAK.match(after):
+            u = (sk.group("unit") or sk.group("unit2")).lower().rstrip("s").replace("session", "day")
+            hours = _DURATION_HOURS.get(u, 24.0)
+            kind, end, unit, value, precision = "duration", end + sk.end(), "streak", value * hours, hours
         elif pm := _PERCENT.match(after):
             kind, end = "percent", end + pm.end()
         elif im := _INDEX.match(after):

@@ -53,6 +53,8 @@ def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     subjects = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
     subject = rf"(?:the price|price|it|prices?{'|' + subjects if subjects else ''})"
     return re.compile(rf"\b{subject}\s+(?:\w+ly\s+|now\s+|still\s+)?{_RELATION_VERB}", re.I)
+_GAINED = re.compile(r"\b(?:added|adds|gained|gains|lost|loses|shed|sheds|gave up|gives up|tacked on|erased|"
+                     r"pared|trimmed)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _RATIO_TEXT = re.compile(r"\b0?\.\d{1,3}\b")  # "the 0.786 Fib level at $8,515": the ratio names the level, it is no rival
 _CROSS = re.compile(
     r"\b(?:dropped|drops|fell|falls|slipped|slips|dipped|dips|sank|sinks|plunged|tumbled|slid|crashed|broke|breaks|"
@@ -147,7 +149,7 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
 def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
     """Verdict for a money, percent, index or plain-number mention bound (or not) to a fact."""
     j = _judge_number(m, binding, layout, index)
-    if j.verdict == "unsupported" and m.kind in ("money", "number"):
+    if j.verdict == "unsupported" and m.kind in ("money", "number") and not binding.foreign:
         # "dropped below the $60,000 level": a round number no fact names, which the price crossed in
         # the last 24 hours, is backed by the 24h range. (A number the words tie to a fact must be that fact.)
         crossed = _crossing(m, layout, index)
@@ -201,6 +203,9 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact, index)
+    if fact.key in PRICES and m.kind == "money" and _GAINED.search(layout.masked, max(0, m.start - 40), m.start):
+        # "Bitcoin added more than $3,400": a change in dollars, which no fact gives.
+        return Judgement("unsupported", None, None, "a change in dollars: the data has the change in percent")
     if fact.key in PRICES and _forecast(layout, m):
         # "could fall to $5,000", "expect bitcoin to hit $20,000": no claim about the price; backed only if a
         # level the data has is at that number.
@@ -331,6 +336,8 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
     When the words say whose window it is ("1-hour liquidations", "per 8-hour interval"), it must be that one.
     """
     hours = m.value or 0.0
+    if m.unit == "streak":
+        return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
     # An asset name says nothing about which window a duration is ("a 5-year horizon for Bitcoin").
     summary = Binder.summarize([(tags, w) for tags, w in evidence if "asset" not in tags])

@@ -23,8 +23,9 @@ _PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|obs
            r"market (?:participants|watchers|observers|makers)|researchers?|sources?|insiders?|executives?|"
            r"the CEO|a CEO|the founder|a spokesperson|spokes(?:man|woman)|one (?:analyst|trader|expert|investor)|"
            r"some (?:analysts|traders|experts|investors)|many (?:analysts|traders|experts|investors)|"
-           r"(?:an?|the|one|another) (?:\w+ )?(?:analyst|trader|expert|strategist|economist|investor|researcher|"
-           r"executive|observer|commentator|pseudonymous trader|crypto trader|market analyst)")
+           r"(?:an?|the|one|another) (?:[\w-]+ ){0,2}?(?:analyst|trader|expert|strategist|economist|investor|researcher|"
+           r"executive|observer|commentator|head|chief|director|partner|manager|officer|founder|dealer|"
+           r"spokes(?:man|woman|person))")
 _NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’-]+)"
 _ROLE = r"(?:analyst|trader|CEO|founder|co-founder|head|chief|strategist|economist|researcher|partner|director|" \
         r"manager|officer|president|investor|professor|lead|VP)"
