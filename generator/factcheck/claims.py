@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from generator.facts import Fact, fear_greed_band, rsi_band
 from generator.factcheck.index import FactIndex
@@ -26,6 +27,12 @@ _TF_WORDS = (
     (re.compile(r"\b(?:hourly|1-hour|1h|1H|H1)\b"), "1h"), (re.compile(r"\b(?:weekly|1w|1W)\b"), "1w"),
     (re.compile(r"\b(?:15-minute|15m)\b"), "15m"), (re.compile(r"\b(?:30-minute|30m)\b"), "30m"),
 )
+# Lower-case literals: the sentences a check has to read (Layout.sentences_with).
+_RSI_TRIGGER = re.compile(r"over(?:sold|bought)")
+_FG_TRIGGER = re.compile(r"fear|greed|sentiment|f&g")
+_BREAK_TRIGGER = re.compile(r"support|resistance")
+_SIDE_TRIGGER = re.compile(r"above|below|overhead|beneath")
+_MIX_TRIGGER = re.compile(r"outnumber|outweigh|outpace|exceed|dwarf|outstrip|eclipse|more long|more short")
 _RSI_WORD = re.compile(r"\b(oversold|overbought)\b", re.I)
 _OTHER_OSC = re.compile(r"\b(?:stochastic|MFI|CCI|Williams|money flow|MACD)\b", re.I)
 _NOT_IN = re.compile(r"\b(?:not|no longer|never|out of|exit(?:ed|s|ing)?|left|leaving|recover(?:ed|ing|s)? from|"
@@ -91,7 +98,7 @@ def _skip(layout: Layout, start: int, end: int) -> bool:
 def rsi_claims(layout: Layout, index: FactIndex) -> list[Claim]:
     out: list[Claim] = []
     masked = layout.masked
-    for m in _RSI_WORD.finditer(masked):
+    for m in (m for s in layout.sentences_with(_RSI_TRIGGER) for m in _RSI_WORD.finditer(masked, s.start, s.end)):
         sent = layout.sentence_at(m.start())
         if _OTHER_OSC.search(masked, sent.start, sent.end) or _skip(layout, m.start(), m.end()):
             continue
@@ -129,7 +136,7 @@ def fear_greed_claims(layout: Layout, index: FactIndex) -> list[Claim]:
     fact = index.facts.get("sentiment.fear_greed")
     out: list[Claim] = []
     masked = layout.masked
-    for sent in layout.sentences:
+    for sent in layout.sentences_with(_FG_TRIGGER):
         text = masked[sent.start : sent.end]
         if not _FG_CONTEXT.search(text) and not re.search(r"\b(?:extreme\s+(?:fear|greed))\b", text, re.I):
             continue
@@ -160,7 +167,10 @@ def break_claims(layout: Layout, index: FactIndex) -> list[Claim]:
     fact = index.facts.get("levels.broken")
     out: list[Claim] = []
     masked = layout.masked
-    for m in list(_BREAK.finditer(masked)) + list(_BROKEN_NOUN.finditer(masked)):
+    sentences = layout.sentences_with(_BREAK_TRIGGER)
+    found = [m for s in sentences for m in _BREAK.finditer(masked, s.start, s.end)]
+    found += [m for s in sentences for m in _BROKEN_NOUN.finditer(masked, s.start, s.end)]
+    for m in found:
         kind = (m.group("kind") or m.groupdict().get("kind2") or "").lower()
         start, end = m.span()
         verb_form = "down" in m.groupdict()
@@ -189,7 +199,7 @@ def side_claims(layout: Layout, index: FactIndex, mentions: list[Mention], facts
     if price is None:
         return out
     masked = layout.masked
-    for sent in layout.sentences:
+    for sent in layout.sentences_with(_SIDE_TRIGGER):
         for m in _SIDE.finditer(masked, sent.start, sent.end):
             rel = (m.group("rel") or m.group("rel2")).lower()
             if m.group("rel") and not re.search(r"\b(?:price|market)\b", m.group()) and rel != "overhead":
@@ -228,17 +238,27 @@ def _levels_before(layout: Layout, pos: int, mentions: list[Mention], facts_of: 
     return found
 
 
+_MOVES = re.compile(f"{_MOVES_DOWN}|{_MOVES_UP}")
+
+
+@lru_cache(maxsize=16)
+def _direction_pattern(asset_names: tuple[str, ...]) -> re.Pattern[str]:
+    """'Bitcoin fell', 'the price has climbed': a move of the price, with its subject."""
+    names = "|".join(re.escape(n) for n in sorted(asset_names, key=len, reverse=True) if n) or "bitcoin"
+    return re.compile(rf"\b(?:{names}|the price|prices?|it)\s+(?:has\s+|had\s+|was\s+|\w+ly\s+)?"
+                      rf"(?:(?P<down>{_MOVES_DOWN})|(?P<up>{_MOVES_UP}))\b", re.I)
+
+
 def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Claim]:
     day, hour = index.facts.get("price.change_24h_pct"), index.facts.get("price.change_1h_pct")
     if all(c is None or abs(float(c.value)) < 0.1 for c in (day, hour)):
         return []
-    names = "|".join(re.escape(n) for n in sorted(index.asset_names, key=len, reverse=True) if n) or "bitcoin"
-    pattern = re.compile(rf"\b(?:{names}|the price|prices?|it)\s+(?:has\s+|had\s+|was\s+|\w+ly\s+)?"
-                         rf"(?:(?P<down>{_MOVES_DOWN})|(?P<up>{_MOVES_UP}))\b", re.I)
+    pattern = _direction_pattern(index.asset_names)
     masked = layout.masked
     out: list[Claim] = []
     starts = [m.start for m in mentions if m.kind == "percent"]
-    for m in pattern.finditer(masked):
+    found = (m for s in layout.sentences_with(_MOVES) for m in pattern.finditer(masked, s.start, s.end))
+    for m in found:
         a, b = clause(layout, m.start(), m.end())
         sent = layout.sentence_at(m.start())
         if any(a <= s < b for s in starts) or _skip(layout, m.start(), m.end()):
@@ -274,7 +294,7 @@ def mix_claims(layout: Layout, index: FactIndex) -> list[Claim]:
     """'Longs outnumbered shorts', 'more shorts than longs were liquidated': which side was larger."""
     out: list[Claim] = []
     masked = layout.masked
-    for m in _OUTNUMBER.finditer(masked):
+    for m in (m for s in layout.sentences_with(_MIX_TRIGGER) for m in _OUTNUMBER.finditer(masked, s.start, s.end)):
         first = (m.group("a") or m.group("a2")).lower()
         longs_first = "long" in first
         sent = layout.sentence_at(m.start())

@@ -25,7 +25,8 @@ from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_
 Kind = str  # money | percent | index | number | ratio | multiple | leverage | duration | timeframe | date | time | year |
 # coins | count
 
-_NUM = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d])|(?<![\w.])\.\d+")
+# Digit first, so Python's re skips to the next digit in C; what may precede a number is checked after.
+_NUM = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)|\.\d+")
 _CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(\[:])(?P<sign>[-+−])$")
 _SCALE = re.compile(
@@ -57,13 +58,14 @@ _STREAK = re.compile(r"\s(?:(?:straight|consecutive|successive)\s+(?P<unit>days?
 _IDIOM = re.compile(r"\bat one (?:point|stage|time)\b", re.I)
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _COINS = re.compile(r"\s?(?P<unit>" + "|".join(COIN_UNITS) + r")(?![A-Za-z0-9])")
-_TIMEFRAME_WORD = re.compile(
-    r"\b(?P<word>daily|weekly|hourly|monthly|four-hourly|4-hourly)\b(?=\s+(?:(?:price\s+)?chart|close|closes|closing|"
-    r"candles?|candlesticks?|timeframe|time frame|RSI|structure|basis|bars?)\b)"
-    r"|(?<=RSI \(14, )(?P<word2>daily|weekly|hourly)\b"
+_TIMEFRAME_WORD = re.compile(  # on lower-cased text
+    r"(?P<word>daily|weekly|hourly|monthly|four-hourly|4-hourly)\b(?=\s+(?:(?:price\s+)?chart|close|closes|closing|"
+    r"candles?|candlesticks?|timeframe|time frame|rsi|structure|basis|bars?)\b)"
+    r"|(?<=rsi \(14, )(?P<word2>daily|weekly|hourly)\b"
 )
 _TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
+_CLOSE_PAREN = re.compile(r"\s*[,)]")
 _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
 _SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
                         r"whipsaw\w*)\s+(?:\w+\s+){0,2}?from\s+(?:\S+\s+){0,3}$", re.I)
@@ -101,8 +103,7 @@ def _decimals_precision(digits: str) -> float:
 
 
 def _blank(chars: list[str], a: int, b: int) -> None:
-    for i in range(a, b):
-        chars[i] = " "
+    chars[a:b] = " " * (b - a)
 
 
 _QTOKEN = re.compile(r"[a-z]+\.?|[~≈<>≤≥]=?")
@@ -126,9 +127,13 @@ def _qualifier(masked: str, start: int, end: int) -> str:
 
 
 # Where a date can be, and which patterns to try there: a month name, an ISO date, a clock time, a quarter.
-_DATE_ANCHOR = re.compile(
-    r"(?P<month>\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)|(?P<iso>\b\d{4}-\d\d-\d\d)|"
-    r"(?P<clock>\d:\d\d|\d\s*[ap]\.?m\b)|(?P<quarter>\bq[1-4]\s)")
+# One pass each, each starting with a literal or a digit (fast in Python's re); run on lower-cased text.
+_DATE_ANCHORS = (
+    ("month", re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")),
+    ("iso", re.compile(r"\d{4}-\d\d-\d\d")),
+    ("clock", re.compile(r"\d(?::\d\d|\s*[ap]\.?m\b)")),
+    ("quarter", re.compile(r"q[1-4]\s")),
+)
 _BY_ANCHOR = {
     "month": (DATE_PATTERNS[0], DATE_PATTERNS[1], DATE_PATTERNS[3], MONTH_ONLY),
     "iso": (DATE_PATTERNS[2],),
@@ -137,19 +142,32 @@ _BY_ANCHOR = {
 }
 
 
-def _dates(work: str, out: list[Mention], text: str) -> str:
-    chars = list(work)
-    taken: list[tuple[int, int]] = []
-    low = work.lower()
-    for anchor in _DATE_ANCHOR.finditer(low):
-        lo, hi = max(0, anchor.start() - 30), anchor.end() + 40
-        if taken and anchor.start() < taken[-1][1]:
+def _anchors(low: str) -> list[tuple[int, int, str]]:
+    found = []
+    for name, pattern in _DATE_ANCHORS:
+        if name == "quarter" and "q" not in low:
             continue
-        for pattern in _BY_ANCHOR[anchor.lastgroup or "month"]:
+        for m in pattern.finditer(low):
+            a = m.start()
+            if a and low[a - 1].isalnum() and name != "clock":
+                continue  # inside a word ("remark", "aq1")
+            found.append((a, m.end(), name))
+    found.sort()
+    return found
+
+
+def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
+    chars: list[str] | None = None
+    taken: list[tuple[int, int]] = []
+    for a_start, a_end, name in _anchors(low):
+        lo, hi = max(0, a_start - 30), a_end + 40
+        if taken and a_start < taken[-1][1]:
+            continue
+        for pattern in _BY_ANCHOR[name]:
             m = pattern.search(work, lo, hi)
-            while m is not None and m.end() <= anchor.start():
+            while m is not None and m.end() <= a_start:
                 m = pattern.search(work, m.end(), hi)
-            if m is None or m.start() > anchor.end():
+            if m is None or m.start() > a_end:
                 continue
             full = pattern.match(work, m.start())  # the window may have cut the date short
             if full is None:
@@ -167,13 +185,17 @@ def _dates(work: str, out: list[Mention], text: str) -> str:
                 continue
             out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
             taken.append(m.span())
+            chars = chars or list(work)
             _blank(chars, m.start(), m.end())
             break
-    return "".join(chars)
+    return "".join(chars) if chars is not None else work
 
 
 def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     a, b = m.span()
+    if a and (work[a - 1].isalnum() or work[a - 1] == "_" or (work[a - 1] in ".," and m.group()[0] != ".")
+              or (m.group()[0] == "." and work[a - 1] == ".")):
+        return None  # part of a longer token: "x1", "1.2.3", a decimal's tail
     digits = m.group().replace(",", "")
     value = float(digits)
     precision = _decimals_precision(digits)
@@ -256,15 +278,18 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     return mention
 
 
-def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
-    """Number words in ``work`` (digits blanked); units after them are read in ``look`` (digits kept)."""
-    low = ascii_lower(work)
+def _number_words(low: str, look: str, text: str, out: list[Mention]) -> None:
+    """Number words in ``low`` (lower-cased, digits blanked); units after them are read in ``look`` (digits kept)."""
     for m in FRACTION_WORDS.finditer(low):
+        if m.start() and low[m.start() - 1].isalpha():
+            continue
         value = fraction_value(m.group())
         if value is not None:
             out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], "percent", value, precision=10.0,
                                words=True, qualifier="approx"))
     for m in NUMBER_WORDS.finditer(low):
+        if m.start() and low[m.start() - 1].isalpha():
+            continue  # "someone", "often"
         value = words_value(m.group())
         if value is None:
             continue
@@ -303,10 +328,12 @@ def _number_words(work: str, look: str, text: str, out: list[Mention]) -> None:
                            scaled=scale > 1))
 
 
-def _timeframe_words(work: str, text: str, out: list[Mention]) -> None:
-    for m in _TIMEFRAME_WORD.finditer(work):
+def _timeframe_words(low: str, text: str, out: list[Mention]) -> None:
+    for m in _TIMEFRAME_WORD.finditer(low):
         word = m.group("word") or m.group("word2")
         a, b = m.span()
+        if a and low[a - 1].isalpha():
+            continue
         out.append(Mention(a, b, text[a:b], "timeframe", _TIMEFRAME_HOURS[word.lower()], words=True))
 
 
@@ -355,10 +382,17 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     """Every numeric mention in the layout's text, in order of position."""
     text, masked = layout.text, layout.masked
     out: list[Mention] = []
-    chars = list(masked)
-    for a, b in name_spans(masked):
-        _blank(chars, a, b)
-    work = _dates("".join(chars), out, text)
+    low = ascii_lower(masked)
+    spans = name_spans(low)
+    if spans:
+        chars = list(masked)
+        for a, b in spans:
+            _blank(chars, a, b)
+        work = "".join(chars)
+        low = work.lower() if len(work) == len(low) else ascii_lower(work)
+    else:
+        work = masked
+    work = _dates(work, low, out, text)
     look = work
     last_end = -1
     for m in _NUM.finditer(work):
@@ -366,8 +400,8 @@ def extract_mentions(layout: Layout) -> list[Mention]:
             continue  # the "100" of "8/100" belongs to the index mention before it
         mention = _number(work, text, m)
         if mention is not None:
-            if _PERIOD_BEFORE.search(work, max(0, mention.start - 30), mention.start) and mention.kind == "number" \
-                    and re.match(r"\s*[,)]", work[mention.end : mention.end + 3]):
+            if mention.kind == "number" and _CLOSE_PAREN.match(work, mention.end) \
+                    and _PERIOD_BEFORE.search(work, max(0, mention.start - 30), mention.start):
                 mention.kind, mention.tags = "count", {"metric": "rsi", "aspect": "period"}
             out.append(mention)
             last_end = mention.end
@@ -375,11 +409,13 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     for mention in out:
         _blank(chars, mention.start, mention.end)
     work = "".join(chars)
+    low = ascii_lower(work)
     words: list[Mention] = []
-    _number_words(work, look, text, words)
+    _number_words(low, look, text, words)
     # "nine out of 100": the digits belong to the number-word mention around them.
-    out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in words)] + words
-    _timeframe_words(work, text, out)
+    if words:
+        out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in words)] + words
+    _timeframe_words(low, text, out)
     out.sort(key=lambda x: x.start)
     for mention in out:
         if mention.kind not in ("date", "time", "year", "timeframe"):

@@ -123,11 +123,16 @@ def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
-    """Every cue in the text, in order, plus asset names and the tags mentions carry themselves."""
+    """The cues in the sentences a mention can hear (its own and, in prose, the one before), in order, plus
+    asset names and the tags mentions carry themselves."""
     masked = layout.masked
-    cues = [Cue(a, b, *CUE_TAGS[i]) for a, b, i in CUE_SCANNER.finditer(masked)]
-    if index.asset is not None:
-        for a, b, i in _asset_scanner(index.asset_names).finditer(masked):
+    cues: list[Cue] = []
+    assets = _asset_scanner(index.asset_names) if index.asset is not None else None
+    for start, stop in _spans_to_scan(layout, mentions):
+        cues += [Cue(a, b, *CUE_TAGS[i]) for a, b, i in CUE_SCANNER.finditer(masked, start, stop)]
+        if assets is None:
+            continue
+        for a, b, i in assets.finditer(masked, start, stop):
             if a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
                 continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
             tags = _OURS if i == 0 else _OTHER
@@ -137,6 +142,24 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
             cues.append(Cue(mention.start, mention.end, mention.tags, 1.0, mention.tags))
     cues.sort(key=lambda c: c.start)
     return cues
+
+
+def _spans_to_scan(layout: Layout, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Runs of consecutive sentences that hold a mention, each with the sentence before it."""
+    wanted: set[int] = set()
+    for m in mentions:
+        si = layout.sentence_index(m.start)
+        wanted.add(si)
+        if si:
+            wanted.add(si - 1)
+    spans: list[tuple[int, int]] = []
+    for si in sorted(wanted):
+        sent = layout.sentences[si]
+        if spans and si - 1 in wanted:
+            spans[-1] = (spans[-1][0], sent.end)
+        else:
+            spans.append((sent.start, sent.end))
+    return spans
 
 
 _OURS: Tags = {"asset": "ours", "metric": ("price", "change")}

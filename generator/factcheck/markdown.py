@@ -14,24 +14,31 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from generator.factcheck.scan import ascii_lower
+
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
-_MASKS = (
-    re.compile(r"<!--.*?-->", re.S),  # HTML comments
-    re.compile(r"`[^`\n]+`"),  # inline code
-    re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)"),  # link and image targets: ](url "title")
-    re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M),  # reference link definitions
-    re.compile(r"<(?:https?://|mailto:)[^>\s]+>"),  # autolinks
-    re.compile(r"\b(?:https?://|www\.)[^\s)\]>]+"),  # bare URLs
-    re.compile(r"</?[A-Za-z][^>\n]*>"),  # HTML tags (their text stays)
-    re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b"),  # e-mail addresses
-    re.compile(r"(?<![\w&])[@#][A-Za-z_]\w*"),  # handles and hashtags (#Bitcoin2024, @trader123)
-    re.compile(r"\b0x[0-9a-fA-F]{6,}\b"),  # addresses and hashes
-    re.compile(r"\[\^?\d+\]"),  # footnote and citation markers
-    re.compile(r"^[ \t]{0,3}#{1,6}(?=\s)", re.M),  # heading markers
-    re.compile(r"^[ \t]*(?:>[ \t]*)*\d{1,3}[.)](?=[ \t])", re.M),  # ordered-list markers
-    re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$", re.M),  # table rules
-    re.compile(r"\\(?=[$%*_#|\[\]()`\\-])"),  # Markdown escapes: keep "$", drop the backslash
+# (literal that must occur for the pattern to match, pattern). Each pass runs only when its literal is in the
+# text, and on its own: one alternation of all of them costs several times the separate passes (Python's re
+# scans a pattern with a literal first character fast, an alternation at every position).
+_MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("<!--", re.compile(r"<!--.*?-->", re.S)),  # HTML comments
+    ("`", re.compile(r"`[^`\n]+`")),  # inline code
+    ("](", re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")),  # link and image targets: ](url "title")
+    ("]:", re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)),  # reference link definitions
+    ("<", re.compile(r"<(?:https?://|mailto:)[^>\s]+>")),  # autolinks
+    ("://", re.compile(r"\b(?:https?://)[^\s)\]>]+")),  # bare URLs
+    ("www.", re.compile(r"\bwww\.[^\s)\]>]+")),
+    ("<", re.compile(r"</?[A-Za-z][^>\n]*>")),  # HTML tags (their text stays)
+    ("@", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")),  # e-mail addresses
+    ("@", re.compile(r"(?<![\w&])@[A-Za-z_]\w*")),  # handles (@trader123)
+    ("#", re.compile(r"(?<![\w&])#[A-Za-z_]\w*")),  # hashtags (#Bitcoin2024)
+    ("0x", re.compile(r"\b0x[0-9a-fA-F]{6,}\b")),  # addresses and hashes
+    ("[", re.compile(r"\[\^?\d+\]")),  # footnote and citation markers
+    ("#", re.compile(r"^[ \t]{0,3}#{1,6}(?=\s)", re.M)),  # heading markers
+    ("", re.compile(r"^[ \t]*(?:>[ \t]*)*\d{1,3}[.)](?=[ \t])", re.M)),  # ordered-list markers
+    ("--", re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$", re.M)),  # table rules
+    ("\\", re.compile(r"\\(?=[$%*_#|\[\]()`\\-])")),  # Markdown escapes: keep "$", drop the backslash
 )
 _TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|>|\d{1,3}[.)][ \t]|#)")
@@ -69,19 +76,42 @@ class Layout:
     masked: str
     sentences: list[Sentence]
     _starts: list[int] = field(default_factory=list)
+    lower: str = ""  # the masked text lower-cased, offsets kept: most passes match lower-case patterns on it
+    _texts: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.sentences]
+        self.lower = ascii_lower(self.masked)
 
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect_right(self._starts, pos) - 1)
+
+    def sentences_with(self, trigger: re.Pattern[str]) -> list[Sentence]:
+        """The sentences in which ``trigger`` (a lower-case pattern) matches the lower-cased text, in order.
+
+        Passes with costly patterns run only there: a literal trigger is found fast, an alternation that
+        starts with \\b is tried at every position of the text.
+        """
+        out: list[Sentence] = []
+        last = -1
+        if not self.sentences:
+            return out
+        for m in trigger.finditer(self.lower):
+            si = self.sentence_index(m.start())
+            if si != last:
+                out.append(self.sentences[si])
+                last = si
+        return out
 
     def sentence_at(self, pos: int) -> Sentence:
         return self.sentences[self.sentence_index(pos)]
 
     def sentence_text(self, pos: int) -> str:
-        s = self.sentence_at(pos)
-        return " ".join(self.text[s.start : s.end].split())
+        si = self.sentence_index(pos)
+        if (found := self._texts.get(si)) is None:
+            s = self.sentences[si] if self.sentences else Sentence(0, 0, 0)
+            found = self._texts[si] = " ".join(self.text[s.start : s.end].split())
+        return found
 
 
 def _blank(chars: list[str], start: int, end: int) -> None:
@@ -90,20 +120,27 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-_ANY_MASK = re.compile("|".join(f"(?:{p.pattern})" if not p.flags & re.S else f"(?s:{p.pattern})" for p in _MASKS), re.M)
-
-
 def mask(text: str) -> str:
     """``text`` with every non-prose character replaced by a space (newlines kept)."""
-    chars = list(text)
+    chars: list[str] | None = None
     if m := _FRONT_MATTER.match(text):
+        chars = list(text)
         _blank(chars, 0, m.end())
-    for m in _FENCE.finditer(text):
-        _blank(chars, m.start(), m.end())
-    masked = "".join(chars)
-    for m in _ANY_MASK.finditer(masked):
-        _blank(chars, m.start(), m.end())
-    return "".join(chars)
+    if "```" in text or "~~~" in text:
+        chars = chars or list(text)
+        for m in _FENCE.finditer(text):
+            _blank(chars, m.start(), m.end())
+    masked = "".join(chars) if chars is not None else text
+    for trigger, pattern in _MASKS:
+        if trigger not in masked:
+            continue
+        found = [m.span() for m in pattern.finditer(masked)]
+        if found:
+            chars = list(masked)
+            for a, b in found:
+                _blank(chars, a, b)
+            masked = "".join(chars)
+    return masked
 
 
 def _split_cells(line_start: int, line: str) -> list[tuple[int, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from generator.factcheck.scan import ascii_lower, lower_pattern
+from generator.factcheck.scan import lower_pattern
 
 NAME_PATTERNS: tuple[str, ...] = (
     # Market indices and rankings
@@ -29,11 +29,28 @@ NAME_PATTERNS: tuple[str, ...] = (
     r"Proof[- ]of[- ]\w+",
 )
 NAMES = re.compile(lower_pattern(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")"))  # run on lower-cased text
+_DIGITS = re.compile(r"\d+")
+_BEFORE, _AFTER = 24, 12  # how far a name reaches before and after the digits in it
 
 
-def name_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of the names in ``text`` whose numbers are not quantities."""
-    return [m.span() for m in NAMES.finditer(ascii_lower(text))]
+def name_spans(low: str) -> list[tuple[int, int]]:
+    """Spans of the names in ``low`` (lower-cased text) that contain digits which are not quantities.
+
+    Only the text around digits is searched: a name without digits hides no number.
+    """
+    windows: list[list[int]] = []
+    for d in _DIGITS.finditer(low):
+        a, b = max(0, d.start() - _BEFORE), d.end() + _AFTER
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = b
+        else:
+            windows.append([a, b])
+    out = []
+    for a, b in windows:
+        for m in NAMES.finditer(low, a, min(b, len(low))):
+            if any(ch.isdigit() for ch in m.group()):
+                out.append(m.span())
+    return out
 
 
 # Letter-digit tokens that *are* quantities or timeframes ("50x", "24h", "$60K", "4H", "1st", "18.75million").

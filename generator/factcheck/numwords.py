@@ -26,10 +26,11 @@ FRACTIONS = {
 _SMALL = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
 _WORD = rf"(?:(?:{'|'.join(TENS)})[- ](?:{'|'.join(k for k in UNITS if UNITS[k] and UNITS[k] < 10)})|{_SMALL})"
 _SCALE_TAIL = rf"(?:[- ](?:hundred|thousand|million|billion|trillion)(?:[- ](?:and[- ])?{_WORD})?)"
-# Both patterns run on lower-cased text (scan.ascii_lower): re.I costs three times as much.
-NUMBER_WORDS = re.compile(rf"\b(?:(?:a|an){_SCALE_TAIL}+|{_WORD}{_SCALE_TAIL}*)\b")
+# Both patterns run on lower-cased text (scan.ascii_lower): re.I costs three times as much. Neither starts with
+# \b, so Python's re can skip to the letters a number word may start with; the caller checks the word start.
+NUMBER_WORDS = re.compile(rf"(?:(?:a|an){_SCALE_TAIL}+|{_WORD}{_SCALE_TAIL}*)\b")
 FRACTION_WORDS = re.compile(
-    r"\b(?:two[- ]thirds|three[- ]quarters|(?:a|one)[- ](?:third|quarter|fifth|half)|half)\b(?=\s+(?:of|the)\b)"
+    r"(?:two[- ]thirds|three[- ]quarters|(?:a|one)[- ](?:third|quarter|fifth|half)|half)\b(?=\s+(?:of|the)\b)"
 )
 
 

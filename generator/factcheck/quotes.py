@@ -19,6 +19,8 @@ _SPEECH_VERB = (r"said|says|say|told|tells|noted|notes|added|adds|explained|expl
                 r"tweeted|posted|believes?|believed|thinks?|expects?|expected|suggests?|suggested|claims?|claimed|"
                 r"insists?|insisted|contends?|emphasi[sz]ed|stressed|pointed out|put it|quipped|according to")
 _ATTRIBUTION_NEAR = re.compile(rf"\b(?:{_SPEECH_VERB})\b", re.I)
+# The sentences worth reading for an attribution: those with a speech verb (lower-case literals, found fast).
+_SPEECH_TRIGGER = re.compile(rf"{_SPEECH_VERB}")
 _PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|observers|commentators|pundits|"
            r"market (?:participants|watchers|observers|makers)|researchers?|sources?|insiders?|executives?|"
            r"the CEO|a CEO|the founder|a spokesperson|spokes(?:man|woman)|one (?:analyst|trader|expert|investor)|"
@@ -69,10 +71,11 @@ def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
         alone = not masked[sent_a.start : m.start()].strip(" *_>") and not masked[m.end() : sent_b.end].strip(" *_.")
         if _ATTRIBUTION_NEAR.search(around) or full_sentence or first_person or (alone and words >= 6):
             out.append((m.start(), m.end(), "quoted speech: the data cannot back a quote"))
-    if not _ATTRIBUTION_NEAR.search(masked):
+    sentences = layout.sentences_with(_SPEECH_TRIGGER)
+    if not sentences:
         return sorted(out)
     quoted = {layout.sentence_index(a) for a, _, _ in out} | {layout.sentence_index(b - 1) for _, b, _ in out}
-    for m in _ATTRIBUTED.finditer(masked):
+    for m in (m for s in sentences for m in _ATTRIBUTED.finditer(masked, s.start, s.end)):
         if any(a <= m.start() < b for a, b, _ in out) or layout.sentence_index(m.start()) in quoted:
             continue  # the quotation itself is reported; its attribution is the same finding
         out.append((m.start(), m.end(), "attributed to a person: the data cannot back what someone said or thinks"))

@@ -16,9 +16,21 @@ from collections.abc import Iterator, Sequence
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
+_LAST_LOWER: list[tuple[str, str]] = []
+
+
 def ascii_lower(text: str) -> str:
-    """Lower-case A-Z only, so every offset stays put (str.lower can lengthen some letters)."""
-    return text.translate(_ASCII_LOWER)
+    """``text`` lower-cased with every offset kept (str.lower can lengthen a few letters, e.g. "İ").
+
+    The passes over one text all ask for it; the last one is kept.
+    """
+    if _LAST_LOWER and _LAST_LOWER[0][0] is text:
+        return _LAST_LOWER[0][1]
+    low = text.lower()  # C-fast; translate() with a table is ten times slower
+    if len(low) != len(text):
+        low = text.translate(_ASCII_LOWER)
+    _LAST_LOWER[:] = [(text, low)]
+    return low
 
 
 def lower_pattern(pattern: str) -> str:
@@ -77,6 +89,8 @@ def _expand(items: Sequence, prefixes: set[str], limit: int) -> set[str] | None:
                     chars.add(chr(a).lower())
                 elif o is C.RANGE and a[1] - a[0] < 12:
                     chars |= {chr(c).lower() for c in range(a[0], a[1] + 1)}
+                elif o is C.CATEGORY and a is C.CATEGORY_DIGIT:
+                    chars |= set("0123456789")
                 else:
                     return None
             current = done | {p + c for p in todo for c in chars}
@@ -159,12 +173,13 @@ class Scanner:
         alts = sorted(alts, key=lambda t: t[0])
         return re.compile("|".join(f"({a})" for _, a in alts), flags), [i for i, _ in alts]
 
-    def finditer(self, text: str) -> Iterator[tuple[int, int, int]]:
+    def finditer(self, text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, int]]:
+        """Matches in ``text[start:stop]`` (offsets into ``text``)."""
         low = ascii_lower(text)
         subject = low if self._lower else text
         end = -1
         by_key, fallback, always = self._by_key, self._fallback, self._always
-        for m in _STARTS.finditer(low):
+        for m in _STARTS.finditer(low, start, len(low) if stop is None else stop):
             pos = m.start()
             if pos < end:
                 continue
