@@ -243,9 +243,18 @@ SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "asp
                                  "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}
 
 
+def as_tuples(tags: Tags) -> dict[str, tuple[str, ...]]:
+    """The tags with every value a tuple: the binder's loops then need no type checks."""
+    return {slot: value if isinstance(value, tuple) else (value,) for slot, value in tags.items()}
+
+
 def cue_tags() -> list[tuple[Tags, float, Tags]]:
-    """The tags, weight and tags for numbers after it, of each cue, by index."""
-    return [(rule[1], rule[2], rule[3] if len(rule) > 3 else rule[1]) for rule in CUES]  # type: ignore[misc]
+    """The tags, weight and tags for numbers after it, of each cue, by index (values as tuples)."""
+    out = []
+    for rule in CUES:
+        before = as_tuples(rule[1])
+        out.append((before, rule[2], as_tuples(rule[3]) if len(rule) > 3 else before))  # type: ignore[misc]
+    return out
 
 
 @lru_cache(maxsize=512)

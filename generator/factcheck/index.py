@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from generator.facts import Fact, FactSet
-from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, cue_tags, fact_tags
+from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, as_tuples, cue_tags, fact_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
@@ -42,11 +42,15 @@ class FactInfo:
     # (slot, default, weight) of each default this fact does not meet.
     items: tuple[tuple[str, tuple[str, ...], float], ...] = ()
     metric: str = ""
+    metrics: tuple[str, ...] = ()
+    number: float = 0.0  # the value as a float (0 for dates and text)
     defaults: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in self.tags.items())
-        self.metric = self.tags.get("metric", ("",))[0]
+        self.metrics = self.tags.get("metric", ())
+        self.metric = self.metrics[0] if self.metrics else ""
+        self.number = float(self.fact.value) if isinstance(self.fact.value, int | float) else 0.0
         self.defaults = {
             m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
                      if slot in self.tags and d not in self.tags[slot])
@@ -139,6 +143,7 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
             cues.append(Cue(a, b, tags, 0.5 if i == 0 else 1.2, tags))
     for mention in mentions:
         if mention.tags:
+            mention.tags = as_tuples(mention.tags)  # type: ignore[assignment]
             cues.append(Cue(mention.start, mention.end, mention.tags, 1.0, mention.tags))
     cues.sort(key=lambda c: c.start)
     return cues
@@ -162,8 +167,8 @@ def _spans_to_scan(layout: Layout, mentions: list[Mention]) -> list[tuple[int, i
     return spans
 
 
-_OURS: Tags = {"asset": "ours", "metric": ("price", "change")}
-_OTHER: Tags = {"asset": "other"}
+_OURS: Tags = {"asset": ("ours",), "metric": ("price", "change")}
+_OTHER: Tags = {"asset": ("other",)}
 
 
 @lru_cache(maxsize=16)

@@ -1,0 +1,275 @@
+"""Evidence: what the words around a mention say about the fact it states.
+
+Cues (cues.py) near a mention are weighed by distance: words between them, clause barriers (commas,
+semicolons, "while", "against"...), other numbers in between (a cue usually belongs to the nearest
+number) and, in a table, whether the cue is in the row's label. Some evidence comes from the mentions
+around it: a date naming a level ("the November 12 low of $5,429"), an amount restated ("76%, or
+$1.9 billion"), a share of the amount before ("86% of it"), the ends of a move ("from X to Y").
+bind.py turns the evidence into a fact.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
+from generator.facts import Fact
+from generator.factcheck.cues import DISTANCE_OF, Tags, fact_tags
+from generator.factcheck.extract import Mention
+from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
+from generator.factcheck.markdown import Layout
+from generator.factcheck.scan import ascii_lower
+
+Evidence = list[tuple[Tags, float]]
+
+_COMMA = re.compile(r"[,(){}\[\]]")
+# Clause barriers, matched on lower-cased text. Every alternative starts with a literal, so Python's re skips
+# to the characters they can start with; a word barrier is kept only at a word start (_starts_word).
+_STRONG = re.compile(r";|:|—|–| - |while\b|whereas\b|but\b|against\b|versus\b|vs\b\.?|compared (?:with|to)\b|"
+                     r"although\b|though\b|and\b|as\b|with\b|after\b|before\b|which\b|where\b|when\b")
+# A cue followed by "at"/"of" and a number speaks about that number ("support at $7,846"), not an earlier one.
+# These patterns are used with match(text, pos, endpos), which anchors at pos (a "^" would not match there).
+_RIGHT_ATTACH = re.compile(r"(?:(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|from|between|=)\s+"
+                           r"(?:the\s+|a\s+)?|\s*[:=]\s*)$", re.I)
+# Slots the previous sentence may fill: what is being counted and over which window, not which level.
+_CARRIED = frozenset(("metric", "window", "side", "tf"))
+_MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|bounced?|"
+                      r"jump(?:ed)?|spiked?|squeeze|rebound(?:ed)?|up move|upswing)\b", re.I)
+_MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
+                        r"down move|downswing|correction)\b", re.I)
+_APPOSITION = re.compile(r"(?:\s+of\s+(?:that|it|the\s+\S+(?:\s+\S+)?))?\s*,\s*(?:or|i\.e\.|that is|or about|or roughly)\s*$",
+                         re.I)
+_ANAPHORA = re.compile(r"\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
+DATE_PAIR = re.compile(r"\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|in|dated|set on|left on|reached on)\s*$", re.I)
+# "the November 12 low of $5,429", "its December 17 peak at $19,850": a date naming the level after it.
+DATED_NOUN = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?(?P<noun>highs?|lows?|peak|top|bottom|trough|close|support|resistance|"
+                        r"level|candle\s+closed|close\s+(?:came\s+)?)\s+(?:of|at|near|around)\s*$", re.I)
+# Facts that pair a level with the date it was set.
+DATE_OF = {
+    "levels.broken": "levels.broken_date", "levels.fib_move_low": "levels.fib_move_low_date",
+    "levels.fib_move_high": "levels.fib_move_high_date", "levels.fvg_low": "levels.fvg_date",
+    "levels.fvg_high": "levels.fvg_date", "price.last_close": "price.last_close_date",
+}
+_SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
+_WORD = re.compile(r"\S+")
+_ASIDE = re.compile(r",[ \t]*(?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+[ \t]*,")
+_SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside their own span ("14-period")
+_TIMES = ("duration", "timeframe", "date", "time", "year")
+_AMOUNTS = ("money", "number", "percent")
+
+
+def _count(positions: list[int], a: int, b: int) -> int:
+    """How many of the sorted ``positions`` lie in [a, b)."""
+    return bisect_left(positions, b) - bisect_left(positions, a)
+
+
+@lru_cache(maxsize=256)
+def _title_cues(title: str) -> tuple[tuple[Tags, float], ...]:
+    return tuple((CUE_TAGS[k][2], CUE_TAGS[k][1]) for _, _, k in CUE_SCANNER.finditer(title))
+
+
+class Evidence:
+    """The evidence for each mention of one article (computed once per mention)."""
+
+    def __init__(self, layout: Layout, index: FactIndex, mentions: list[Mention], cues: list[Cue]) -> None:
+        self.layout = layout
+        self.index = index
+        self.mentions = mentions
+        self.cues = cues
+        self._cue_starts = [c.start for c in cues]
+        self._mention_starts = [m.start for m in mentions]
+        self.bound: list = [None] * len(mentions)  # list[Binding | None], filled by the binder
+        self._evidence: dict[int, Evidence] = {}
+        # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
+        chars = list(layout.masked)
+        for m in mentions:
+            chars[m.start : m.end] = "#" * (m.end - m.start)
+        for i, m in enumerate(mentions):
+            if m.partner is not None and m.partner > i:  # "between X and Y": the "and" is no clause barrier
+                other = mentions[m.partner]
+                chars[m.end : other.start] = " " * (other.start - m.end)
+        plain = "".join(chars)
+        # A short aside between commas (", for instance,", ", however,") is no clause barrier.
+        asides = list(_ASIDE.finditer(plain))
+        if asides:
+            for aside in asides:
+                chars[aside.start()] = chars[aside.end() - 1] = " "
+            plain = "".join(chars)
+        self.plain = plain
+        # Positions of words and clause barriers, counted between two points by bisection.
+        self._words = [w.start() for w in _WORD.finditer(plain)]
+        self._commas = [c.start() for c in _COMMA.finditer(plain)]
+        low = ascii_lower(plain)
+        self._strong = [c.start() for c in _STRONG.finditer(low) if _starts_word(low, c.start())]
+
+    # --- distances -------------------------------------------------------------------
+
+    def _cues_in(self, start: int, end: int) -> list[Cue]:
+        return self.cues[bisect_left(self._cue_starts, start) : bisect_left(self._cue_starts, end)]
+
+    def _inside_other(self, cue: Cue, i: int) -> bool:
+        """A cue inside another self-contained mention ("period" in "14-period") speaks only for that one."""
+        j = bisect_right(self._mention_starts, cue.start) - 1
+        if j < 0 or j == i:
+            return False
+        other = self.mentions[j]
+        return other.kind == "count" and other.start <= cue.start and cue.end <= other.end
+
+    def reach(self, i: int, start: int, end: int, skip: tuple[int, ...] | None = None) -> float:
+        """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.
+
+        Falls with the words in between, clause barriers (commas, "while", "and") and other numbers in
+        between (a phrase belongs to its nearest number).
+        """
+        m = self.mentions[i]
+        a, b = (end, m.start) if end <= m.start else (m.end, start)
+        if skip is None:
+            skip = (i, m.partner) if m.partner is not None else (i,)
+        w = 1 / (1 + (bisect_left(self._words, b) - bisect_left(self._words, a)) / 6)
+        commas = bisect_left(self._commas, b) - bisect_left(self._commas, a)
+        strong = bisect_left(self._strong, b) - bisect_left(self._strong, a)
+        if commas or strong:
+            w *= 0.5 ** commas * 0.4 ** strong
+        starts = self._mention_starts
+        lo, hi = bisect_right(starts, a), bisect_left(starts, b)
+        if hi > lo:
+            w *= 0.45 ** sum(1 for k in range(lo, hi) if k not in skip)
+        return w
+
+    # --- evidence ----------------------------------------------------------------------
+
+    def evidence(self, i: int) -> Evidence:
+        """(tags, weight) of every cue that may speak about mention ``i`` (a fresh list each call)."""
+        found = self._evidence.get(i)
+        if found is None:
+            found = self._evidence[i] = self._gather(i)
+        return list(found)
+
+    def _gather(self, i: int) -> Evidence:
+        m = self.mentions[i]
+        layout, masked = self.layout, self.layout.masked
+        si = layout.sentence_index(m.start)
+        sent = layout.sentences[si]
+        skip = (i, m.partner) if m.partner is not None else (i,)
+        out: Evidence = []
+        cell = sent.cell_of(m.start) if sent.cells else None
+        mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
+        for cue in self._cues_in(sent.start, sent.end):
+            if cue.start < m.end and m.start < cue.end:
+                if m.kind in _SELF or cue.tags is m.tags:
+                    out.append((cue.tags, cue.weight))
+                continue
+            if self._inside_other(cue, i):
+                continue
+            after = cue.start >= m.end
+            tags = cue.tags if after else cue.after
+            if not tags:
+                continue
+            if cell is not None:
+                ccell = sent.cell_of(cue.start)
+                if ccell != cell:
+                    out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
+                    continue
+            w = cue.weight * self.reach(i, cue.start, cue.end, skip)
+            if after:
+                nxt = bisect_left(starts, cue.end)
+                if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
+                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                    w *= 0.25
+            if w > 0.02:
+                out.append((tags, w))
+        if sent.cells:
+            if cell is not None and cell < len(sent.header) and (title := sent.header[cell]):
+                out.extend((tags, weight * 0.3) for tags, weight in _title_cues(title))
+        elif si > 0 and layout.sentences[si - 1].paragraph == sent.paragraph and not layout.sentences[si - 1].cells:
+            # The previous sentence speaks only to what this one leaves unsaid ("Long positions accounted for...").
+            said = {slot for tags, w in out if w > 0.1 for slot in tags}
+            prev = layout.sentences[si - 1]
+            for cue in self._cues_in(prev.start, prev.end):
+                rest = {k: v for k, v in cue.after.items() if k not in said and k in _CARRIED}
+                if rest:
+                    out.append((rest, cue.weight * 0.15))
+        # "76% of the tally, or $1.9 billion": an apposition restates the amount before it.
+        j = i - 1
+        while j >= 0 and mentions[j].kind in _TIMES:
+            j -= 1
+        if j >= 0 and m.kind in _AMOUNTS:
+            prev_m = mentions[j]
+            if prev_m.kind in _AMOUNTS and prev_m.kind != m.kind and \
+                    _APPOSITION.match(self.plain, prev_m.end, m.start) and layout.sentence_index(prev_m.start) == si:
+                out.extend(self.evidence(j))
+        # "of that", "of it": the amount refers back to the previous amount.
+        if _ANAPHORA.match(masked, m.end, m.end + 20):
+            ref = self._previous_bound(i)
+            if ref is not None:
+                # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.
+                keep = ("metric", "window") if m.kind == "percent" else ("metric",)
+                out.append(({k: v for k, v in fact_tags(ref.key).items() if k in keep}, 1.0))
+        return out
+
+    def _previous_bound(self, i: int) -> Fact | None:
+        for j in range(i - 1, -1, -1):
+            b = self.bound[j]
+            if b is not None and b.fact is not None and self.mentions[j].kind in ("money", "number"):
+                return b.fact
+        return None
+
+    def dated(self, i: int) -> Evidence:
+        """'its high of $73,800 set on January 14', 'the November 12 low of $5,429': a date names the level."""
+        m = self.mentions[i]
+        if m.kind not in ("money", "number"):
+            return []
+        masked = self.layout.masked
+        nxt = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
+        prev = self.mentions[i - 1] if i > 0 else None
+        noun = None
+        if nxt is not None and nxt.when is not None and DATE_PAIR.match(masked, m.end, nxt.start):
+            when = nxt.when
+        elif prev is not None and prev.when is not None and (dn := DATED_NOUN.match(masked, prev.end, m.start)):
+            when, noun = prev.when, dn.group("noun").lower()
+        else:
+            return []
+        out: Evidence = []
+        for key, date_key in DATE_OF.items():
+            date_fact = self.index.facts.get(date_key)
+            info = self.index.by_key.get(key)
+            if date_fact is not None and info is not None and when.matches(moment(date_fact)):
+                out.append(({k: v for k, v in info.tags.items() if k not in ("asset", "role")}, 1.0))
+        if not out and noun is not None and noun.rstrip("s") in _SWINGS:
+            out.append(({"window": ("move",)}, 0.6))  # a dated high or low is a swing, not today's range
+        return out
+
+    def distance_of(self, i: int, evidence: Evidence) -> Evidence:
+        """'Its low was $13,025, 21% beneath the high': the distance of the low, not of the price."""
+        m = self.mentions[i]
+        said = {a for tags, w in evidence if w >= 0.3 for a in tags.get("aspect", ())}
+        wanted = [(subject, meant) for (subject, distance), meant in DISTANCE_OF.items() if distance in said]
+        if not wanted:
+            return []
+        sent = self.layout.sentence_at(m.start)
+        for cue in reversed(self._cues_in(sent.start, m.start)):
+            aspects = cue.tags.get("aspect", ())
+            if cue.tags.get("asset") == ("ours",) or "current" in aspects:
+                return []  # the price (or the asset) is what is distant
+            for subject, meant in wanted:
+                if aspects == (subject,):
+                    return [({"aspect": (meant,)}, 1.2)]
+        return []
+
+    def move_ends(self, m: Mention) -> Evidence:
+        """'the rally from X to Y': X is a low and Y a high, or where the price is now (the other way round for
+        a decline). Which move (the day's, the swing's) the other words say: 'the rally', a date, 'in hours'."""
+        sent = self.layout.sentence_at(m.start)
+        up = _MOVE_UP.search(self.layout.masked, sent.start, sent.end)
+        down = _MOVE_DOWN.search(self.layout.masked, sent.start, sent.end)
+        if up and not down or down and not up:
+            first, last = ("low", "high") if up else ("high", "low")
+            if m.range_role == "start":
+                return [({"aspect": (first, "open")}, 0.8)]
+            return [({"aspect": (last, "current", "close")}, 0.8)]
+        return [({"aspect": ("open", "high", "low", "close")}, 0.5)] if m.range_role == "start" else []
+
+
+def _starts_word(low: str, pos: int) -> bool:
+    return pos == 0 or not low[pos - 1].isalnum() or not low[pos].isalpha()
