@@ -142,10 +142,9 @@ def _value(m: Mention) -> float | str | None:
 
 def _result(layout: Layout, start: int, end: int, kind: str, value: float | str | None, j: Judgement,
             precision: float | None = None) -> MentionResult:
-    # model_construct: every field is built here from checked values; validation would only cost time.
-    return MentionResult.model_construct(
-        text=layout.text[start:end], start=start, end=end, kind=kind, value=value, precision=precision,
-        verdict=j.verdict,
-        fact=j.fact.key if j.fact else None, expected=j.expected, reason=j.reason,
-        sentence=layout.sentence_text(start),
-    )
+    # Every field is built here from checked values; validation would only cost time.
+    return MentionResult.trusted({
+        "text": layout.text[start:end], "start": start, "end": end, "kind": kind, "value": value,
+        "precision": precision, "verdict": j.verdict, "fact": j.fact.key if j.fact else None,
+        "expected": j.expected, "reason": j.reason, "sentence": layout.sentence_text(start),
+    })

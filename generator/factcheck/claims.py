@@ -17,7 +17,12 @@ from generator.facts import Fact, fear_greed_band, rsi_band
 from generator.factcheck.index import FactIndex
 from generator.factcheck.extract import Mention
 from generator.factcheck.judge import Judgement, clause
+from generator.factcheck.lexicon import BREAK_TRIGGER as _BREAK_TRIGGER
+from generator.factcheck.lexicon import FG_TRIGGER as _FG_TRIGGER
 from generator.factcheck.lexicon import GENERIC, HISTORICAL, HYPOTHETICAL
+from generator.factcheck.lexicon import MIX_TRIGGER as _MIX_TRIGGER
+from generator.factcheck.lexicon import RSI_TRIGGER as _RSI_TRIGGER
+from generator.factcheck.lexicon import SIDE_TRIGGER as _SIDE_TRIGGER
 from generator.factcheck.markdown import Layout
 
 Claim = tuple[int, int, Judgement]
@@ -27,12 +32,6 @@ _TF_WORDS = (
     (re.compile(r"\b(?:hourly|1-hour|1h|1H|H1)\b"), "1h"), (re.compile(r"\b(?:weekly|1w|1W)\b"), "1w"),
     (re.compile(r"\b(?:15-minute|15m)\b"), "15m"), (re.compile(r"\b(?:30-minute|30m)\b"), "30m"),
 )
-# Lower-case literals: the sentences a check has to read (Layout.sentences_with).
-_RSI_TRIGGER = re.compile(r"over(?:sold|bought)")
-_FG_TRIGGER = re.compile(r"fear|greed|sentiment|f&g")
-_BREAK_TRIGGER = re.compile(r"support|resistance")
-_SIDE_TRIGGER = re.compile(r"above|below|overhead|beneath")
-_MIX_TRIGGER = re.compile(r"outnumber|outweigh|outpace|exceed|dwarf|outstrip|eclipse|more long|more short")
 _RSI_WORD = re.compile(r"\b(oversold|overbought)\b", re.I)
 _OTHER_OSC = re.compile(r"\b(?:stochastic|MFI|CCI|Williams|money flow|MACD)\b", re.I)
 _NOT_IN = re.compile(r"\b(?:not|no longer|never|out of|exit(?:ed|s|ing)?|left|leaving|recover(?:ed|ing|s)? from|"
@@ -238,7 +237,7 @@ def _levels_before(layout: Layout, pos: int, mentions: list[Mention], facts_of: 
     return found
 
 
-_MOVES = re.compile(f"{_MOVES_DOWN}|{_MOVES_UP}")
+_MOVES = frozenset(f"{_MOVES_DOWN}|{_MOVES_UP}".split("|"))
 
 
 @lru_cache(maxsize=16)

@@ -34,28 +34,52 @@ class Cue:
     after: Tags  # for numbers after it
 
 
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """What scoring needs of a fact's tags; the same for every fact set with that key, unit and role."""
+
+    tags: dict[str, tuple[str, ...]]
+    items: tuple[tuple[str, tuple[str, ...], float], ...]  # (slot, values, slot weight)
+    metrics: tuple[str, ...]
+    metric: str  # the first metric
+    # Per metric, the (slot, default, weight) of each default reading this fact does not meet.
+    defaults: dict[str, tuple[tuple[str, str, float], ...]]
+
+
+@lru_cache(maxsize=1024)
+def _profile(key: str, unit: str, role: tuple[str, ...] | None) -> Profile:
+    tags = dict(fact_tags(key))
+    if unit in ("usd", "percent", "index", "count", "ratio"):
+        tags["asset"] = ("ours",)
+    if role is not None:
+        tags["role"] = role
+    metrics = tags.get("metric", ())
+    defaults = {
+        m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
+                 if slot in tags and d not in tags[slot])
+        for m in metrics or ("",)
+    }
+    items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in tags.items())
+    return Profile(tags, items, metrics, metrics[0] if metrics else "", defaults)
+
+
 @dataclass(slots=True)
 class FactInfo:
+    """A fact with its tags, ready for scoring."""
+
     fact: Fact
     tags: dict[str, tuple[str, ...]]
-    # Precomputed for scoring: (slot, values, slot weight), the first metric, and per metric the
-    # (slot, default, weight) of each default this fact does not meet.
-    items: tuple[tuple[str, tuple[str, ...], float], ...] = ()
-    metric: str = ""
-    metrics: tuple[str, ...] = ()
-    number: float = 0.0  # the value as a float (0 for dates and text)
-    defaults: dict[str, tuple[tuple[str, str, float], ...]] = field(default_factory=dict)
+    items: tuple[tuple[str, tuple[str, ...], float], ...]
+    metric: str
+    metrics: tuple[str, ...]
+    defaults: dict[str, tuple[tuple[str, str, float], ...]]
+    number: float  # the value as a float (0 for dates and text)
 
-    def __post_init__(self) -> None:
-        self.items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in self.tags.items())
-        self.metrics = self.tags.get("metric", ())
-        self.metric = self.metrics[0] if self.metrics else ""
-        self.number = float(self.fact.value) if isinstance(self.fact.value, int | float) else 0.0
-        self.defaults = {
-            m: tuple((slot, d, SLOT_WEIGHT.get(slot, 1.0)) for slot, d in DEFAULTS.get(m, {}).items()
-                     if slot in self.tags and d not in self.tags[slot])
-            for m in self.tags.get("metric", ("",))
-        }
+    @classmethod
+    def of(cls, fact: Fact, role: tuple[str, ...] | None) -> FactInfo:
+        p = _profile(fact.key, fact.unit, role)
+        number = float(fact.value) if isinstance(fact.value, int | float) else 0.0
+        return cls(fact, p.tags, p.items, p.metric, p.metrics, p.defaults, number)
 
     @property
     def key(self) -> str:
@@ -87,10 +111,13 @@ _LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
 def index_facts(facts: FactSet) -> FactIndex:
     """The prepared index of ``facts``; the last one is kept, since a draft is checked section by section."""
     cached = _LAST_INDEX[0] if _LAST_INDEX else None
-    if cached is not None and cached[0] is facts:
-        return cached[1]
+    for held, index in _LAST_INDEX:
+        if held is facts:
+            return index
     index = _index_facts(facts)
-    _LAST_INDEX[:] = [(facts, index)]  # one pair, replaced whole; holding the FactSet keeps its id unique
+    # A few are kept (a draft is checked section by section, an editor re-checks): holding the FactSet keeps
+    # its identity unique while it is cached.
+    _LAST_INDEX[:] = [(facts, index), *_LAST_INDEX[: _KEEP - 1]]
     return index
 
 
@@ -105,25 +132,30 @@ def _index_facts(facts: FactSet) -> FactIndex:
     infos: list[FactInfo] = []
     by_unit: dict[str, list[FactInfo]] = {}
     for fact in facts:
-        tags = dict(fact_tags(fact.key))
-        if fact.unit in ("usd", "percent", "index", "count", "ratio"):
-            tags["asset"] = ("ours",)
-        if tags.get("metric") in (("level",), ("price", "level")) and price is not None and fact.unit == "usd":
+        role: tuple[str, ...] | None = None
+        if fact.unit == "usd" and price is not None and fact_tags(fact.key).get("metric") in _LEVEL_METRICS \
+                and "role" not in fact_tags(fact.key):
             if fact.key == "levels.broken":
-                tags["role"] = ("support", "resistance")  # a broken support is resistance now, and the other way
-            elif "role" not in tags:
-                tags["role"] = ("resistance",) if float(fact.value) > price else ("support",)
-        info = FactInfo(fact, tags)
+                role = ("support", "resistance")  # a broken support is resistance now, and the other way
+            else:
+                role = ("resistance",) if float(fact.value) > price else ("support",)
+        info = FactInfo.of(fact, role)
         infos.append(info)
         by_unit.setdefault(fact.unit, []).append(info)
-    # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
-    # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
-    metrics = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
-    return FactIndex(facts, infos, by_unit, price, asset, names, metrics)
+    return FactIndex(facts, infos, by_unit, price, asset, names, _KNOWN_METRICS)
+
+
+_LEVEL_METRICS = (("level",), ("price", "level"))
+_KEEP = 4  # fact sets whose index is kept
 
 
 def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
     return () if value is None else value if isinstance(value, tuple) else (value,)
+
+
+# Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
+# without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
+_KNOWN_METRICS = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:

@@ -49,6 +49,21 @@ UP_WORDS = re.compile(
     r"soar(?:s|ed|ing)?|rall(?:y|ies|ied|ying)|advanc(?:e|es|ed|ing)|add(?:s|ed|ing)?|rebound(?:s|ed|ing)?|"
     r"recover(?:s|ed|ing)?|bounc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|higher|stronger|increase[sd]?|green|positive|"
     r"bullish|pump(?:s|ed|ing)?|rocket(?:s|ed|ing)?)\b", re.I)
+# The words that make a sentence worth reading for each claim check (Layout.sentences_with).
+RSI_TRIGGER = frozenset(("oversold", "overbought"))
+FG_TRIGGER = frozenset(("fear", "greed", "sentiment"))
+BREAK_TRIGGER = frozenset(("support", "resistance"))
+SIDE_TRIGGER = frozenset(("above", "below", "overhead", "beneath"))
+MIX_TRIGGER = frozenset(f"{stem}{end}" for stem in ("outnumber", "outweigh", "outpace", "exceed", "dwarf", "outstripp",
+                                                    "eclipse", "outstrip") for end in ("", "s", "d", "ed")) | {"than"}
+SPEECH_TRIGGER = frozenset((
+    "said", "says", "say", "told", "tells", "noted", "notes", "added", "adds", "explained", "explains", "wrote", "writes",
+    "commented", "comments", "argued", "argues", "warned", "warns", "stated", "states", "remarked", "observed",
+    "predicted", "predicts", "cautioned", "cautions", "tweeted", "posted", "believe", "believes", "believed", "think",
+    "thinks", "expect", "expects", "expected", "suggest", "suggests", "suggested", "claim", "claims", "claimed",
+    "insist", "insists", "insisted", "contend", "contends", "emphasised", "emphasized", "stressed", "pointed", "put",
+    "quipped", "according",
+))
 # Words of price movement, as a cue that a percentage is a price change.
 CHANGE_WORDS = (
     r"\b(?:down|fell|fall(?:s|ing|en)?|drop(?:s|ped|ping)?|declin(?:e|es|ed|ing)|slid(?:e|es|ing)?|slip(?:s|ped|ping)?|"

@@ -40,6 +40,7 @@ _MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("--", re.compile(r"^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+(?:[ \t]*:?-{3,}:?[ \t]*)?\|?[ \t]*$", re.M)),  # table rules
     ("\\", re.compile(r"\\(?=[$%*_#|\[\]()`\\-])")),  # Markdown escapes: keep "$", drop the backslash
 )
+_WORDS = re.compile(r"[a-z]+")
 _TABLE_LINE = re.compile(r"^[ \t]*\|.*\|[ \t]*$")
 _BLOCK_START = re.compile(r"^[ \t]*(?:[-*+][ \t]|>|\d{1,3}[.)][ \t]|#)")
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and a likely sentence start.
@@ -78,6 +79,7 @@ class Layout:
     _starts: list[int] = field(default_factory=list)
     lower: str = ""  # the masked text lower-cased, offsets kept: most passes match lower-case patterns on it
     _texts: dict[int, str] = field(default_factory=dict)
+    _words: list[frozenset[str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.sentences]
@@ -86,22 +88,17 @@ class Layout:
     def sentence_index(self, pos: int) -> int:
         return max(0, bisect_right(self._starts, pos) - 1)
 
-    def sentences_with(self, trigger: re.Pattern[str]) -> list[Sentence]:
-        """The sentences in which ``trigger`` (a lower-case pattern) matches the lower-cased text, in order.
+    def sentences_with(self, words: frozenset[str]) -> list[Sentence]:
+        """The sentences that contain one of ``words`` (lower-case), in order.
 
-        Passes with costly patterns run only there: a literal trigger is found fast, an alternation that
-        starts with \\b is tried at every position of the text.
+        Passes with costly patterns run only there. Python's re scans fast for one literal, but an
+        alternation of words, even of literals, is tried at every position of the text; a set of the
+        words of each sentence, made once, answers every pass.
         """
-        out: list[Sentence] = []
-        last = -1
-        if not self.sentences:
-            return out
-        for m in trigger.finditer(self.lower):
-            si = self.sentence_index(m.start())
-            if si != last:
-                out.append(self.sentences[si])
-                last = si
-        return out
+        if not self._words:
+            low = self.lower
+            self._words = [frozenset(_WORDS.findall(low, s.start, s.end)) for s in self.sentences]
+        return [s for s, have in zip(self.sentences, self._words) if not have.isdisjoint(words)]
 
     def sentence_at(self, pos: int) -> Sentence:
         return self.sentences[self.sentence_index(pos)]

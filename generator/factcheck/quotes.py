@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from generator.factcheck.lexicon import SPEECH_TRIGGER as _SPEECH_TRIGGER
 from generator.factcheck.markdown import Layout
 
 _QUOTED = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|‘([^’]{12,}?)’(?!\w)|«([^»]{3,}?)»", re.S)
@@ -19,8 +20,7 @@ _SPEECH_VERB = (r"said|says|say|told|tells|noted|notes|added|adds|explained|expl
                 r"tweeted|posted|believes?|believed|thinks?|expects?|expected|suggests?|suggested|claims?|claimed|"
                 r"insists?|insisted|contends?|emphasi[sz]ed|stressed|pointed out|put it|quipped|according to")
 _ATTRIBUTION_NEAR = re.compile(rf"\b(?:{_SPEECH_VERB})\b", re.I)
-# The sentences worth reading for an attribution: those with a speech verb (lower-case literals, found fast).
-_SPEECH_TRIGGER = re.compile(rf"{_SPEECH_VERB}")
+
 _PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|observers|commentators|pundits|"
            r"market (?:participants|watchers|observers|makers)|researchers?|sources?|insiders?|executives?|"
            r"the CEO|a CEO|the founder|a spokesperson|spokes(?:man|woman)|one (?:analyst|trader|expert|investor)|"

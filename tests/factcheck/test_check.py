@@ -238,3 +238,17 @@ def test_markdown_link_targets_and_code_are_not_checked() -> None:
 def test_empty_and_numberless_text() -> None:
     assert check("").passed and check("").summary.mentions == 0
     assert check("Markets were quiet.").passed
+
+
+def test_trusted_results_are_the_models_pydantic_builds() -> None:
+    """The report's fast constructor gives what validation and model_construct give, copies and all."""
+    from generator.factcheck import MentionResult
+
+    values = {"text": "$60,704", "start": 3, "end": 10, "kind": "money", "value": 60704.0, "precision": 1.0,
+              "verdict": "verified", "fact": "price.current", "expected": "$60,704", "reason": "BTC price is $60,704",
+              "sentence": "At $60,704."}
+    fast, built = MentionResult.trusted(dict(values)), MentionResult(**values)
+    assert fast == built == MentionResult.model_construct(**values)
+    assert fast.model_dump_json() == built.model_dump_json() and fast.model_fields_set == built.model_fields_set
+    moved = check("Bitcoin fell 16.43% to $60,704.").shifted(5)
+    assert [m.start for m in moved.mentions] == [m.start + 5 for m in check("Bitcoin fell 16.43% to $60,704.").mentions]
