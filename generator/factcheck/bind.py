@@ -183,7 +183,8 @@ class Binder(Evidence):
             return Binding(None, self._unsupported_reason(evidence), best, foreign=True)
         if len(top) > 1:
             top.sort(key=lambda t: _distance(m, t[2].fact))
-        fitting = [t for t in top if _contradicted(t[2], summary) is None]
+        fitting = [t for t in top if _contradicted(t[2], summary) is None] \
+            if any(slot in summary for slot in _IDENTITY) else top
         if not fitting:
             # "fell 14.72% this week": the words name a window the data has no figure for.
             info = top[0][2]
@@ -284,10 +285,11 @@ def _contradicted(info: FactInfo, summary: Summary) -> str | None:
         said, have = summary.get(slot), info.tags.get(slot)
         if said is None or not have:
             continue
-        support = max(said[1].get(v, 0.0) for v in have)
-        other, weight = max(((v, w) for v, w in said[1].items() if v not in have), key=lambda t: t[1],
-                            default=(None, 0.0))
-        if other is not None and weight >= CONTRADICTED and support < 0.25 * weight:
+        other, weight = None, 0.0
+        for v, w in said[1].items():
+            if w > weight and v not in have:
+                other, weight = v, w
+        if other is not None and weight >= CONTRADICTED and max(said[1].get(v, 0.0) for v in have) < 0.25 * weight:
             return f"{slot} of {other}"
     return None
 

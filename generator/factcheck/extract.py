@@ -160,7 +160,7 @@ def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
     chars: list[str] | None = None
     taken: list[tuple[int, int]] = []
     for a_start, a_end, name in _anchors(low):
-        lo, hi = max(0, a_start - 30), a_end + 40
+        lo, hi = max(0, a_start - 20), a_end + 32  # a weekday or "6th of" before, a day, year and time after
         if taken and a_start < taken[-1][1]:
             continue
         for pattern in _BY_ANCHOR[name]:
