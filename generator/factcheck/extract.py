@@ -66,6 +66,7 @@ _TIMEFRAME_WORD = re.compile(  # on lower-cased text
 _TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
 _CLOSE_PAREN = re.compile(r"\s*[,)]")
+_NOTHING_AFTER = frozenset(",;.)]|*\n\"'")
 _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
 _SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
                         r"whipsaw\w*)\s+(?:\w+\s+){0,2}?from\s+(?:\S+\s+){0,3}$", re.I)
@@ -234,7 +235,9 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
             value, precision, scaled = value * factor, precision * factor, True
             end = b + sc.end()
             after = work[end : end + 40]
-    if kind != "money" and (cu := _CURRENCY_AFTER.match(after)):
+    if after[:1] in _NOTHING_AFTER:
+        pass  # "$6,960," or "2018.": no unit follows (the common case, decided without a dozen regexes)
+    elif kind != "money" and (cu := _CURRENCY_AFTER.match(after)):
         kind, end = "money", end + cu.end()
     elif kind != "money" and (fx := _FOREIGN_AFTER.match(after)):
         kind, end, unit = "money", end + fx.end(), "foreign"
@@ -267,7 +270,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
         kind, end, unit = "coins", end + co.end(), co.group("unit")
     elif kind == "number" and not scaled and _ORDINAL.match(after):
         return None  # "3rd": an ordinal, not a quantity
-    elif kind == "number" and not scaled and "." not in digits and "," not in m.group() and 1990 <= value <= 2099:
+    if kind == "number" and not scaled and "." not in digits and "," not in m.group() and 1990 <= value <= 2099 \
+            and end == b:
         kind, precision = "year", 1.0
     elif kind == "number" and scaled:
         kind = "number"
