@@ -166,6 +166,10 @@ class Binder(Evidence):
             floor = 0.25 * top_weight
             named = {v for v, w in said[1].items() if w >= floor}
             cands = [info for info in cands if not named.isdisjoint(info.metrics)] or cands
+        if is_date and (said is None or said[1].get("as_of", 0.0) < 0.3):
+            # A date is checked against every date the data has unless the words say "as of" (scores only
+            # decide that); "since" dates are found by their tags.
+            return self._bind_date(m, [(0.0, 0.0, info) for info in cands], [], 0.0, summary)
         scored = [(*score(info, summary), info) for info in cands]
         if not is_date:
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.

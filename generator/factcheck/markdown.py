@@ -86,7 +86,8 @@ class Layout:
         self.lower = ascii_lower(self.masked)
 
     def sentence_index(self, pos: int) -> int:
-        return max(0, bisect_right(self._starts, pos) - 1)
+        i = bisect_right(self._starts, pos) - 1
+        return i if i > 0 else 0
 
     def sentences_with(self, words: frozenset[str]) -> list[Sentence]:
         """The sentences that contain one of ``words`` (lower-case), in order.
