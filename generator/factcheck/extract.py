@@ -20,7 +20,7 @@ from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER
 from generator.factcheck.markdown import Layout
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.scan import ascii_lower
-from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORDS, fraction_value, words_value
+from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORD_TRIGGER, NUMBER_WORDS, fraction_value, words_value
 
 Kind = str  # money | percent | index | number | ratio | multiple | leverage | duration | timeframe | date | time | year |
 # coins | count
@@ -282,16 +282,22 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     return mention
 
 
-def _number_words(low: str, look: str, text: str, out: list[Mention]) -> None:
-    """Number words in ``low`` (lower-cased, digits blanked); units after them are read in ``look`` (digits kept)."""
-    for m in FRACTION_WORDS.finditer(low):
+def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Mention]) -> None:
+    """Number words in ``low`` (lower-cased, digits blanked); units after them are read in ``look`` (digits kept).
+
+    Only sentences with a number word are searched: "a", "one", "ten" start so many words that a pass
+    over the whole text is costly.
+    """
+    spans = [(s.start, s.end) for s in layout.sentences_with(NUMBER_WORD_TRIGGER)]
+    found = [m for a, b in spans for m in FRACTION_WORDS.finditer(low, a, b)]
+    for m in found:
         if m.start() and low[m.start() - 1].isalpha():
             continue
         value = fraction_value(m.group())
         if value is not None:
             out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], "percent", value, precision=10.0,
                                words=True, qualifier="approx"))
-    for m in NUMBER_WORDS.finditer(low):
+    for m in (m for a, b in spans for m in NUMBER_WORDS.finditer(low, a, b)):
         if m.start() and low[m.start() - 1].isalpha():
             continue  # "someone", "often"
         value = words_value(m.group())
@@ -415,7 +421,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     work = "".join(chars)
     low = ascii_lower(work)
     words: list[Mention] = []
-    _number_words(low, look, text, words)
+    _number_words(layout, low, look, text, words)
     # "nine out of 100": the digits belong to the number-word mention around them.
     if words:
         out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in words)] + words

@@ -23,6 +23,8 @@ FRACTIONS = {
     "three quarters": 75.0, "three-quarters": 75.0, "a fifth": 20.0, "one-fifth": 20.0, "one fifth": 20.0,
 }
 
+# The words a number phrase contains one of (Layout.sentences_with finds the sentences worth searching).
+NUMBER_WORD_TRIGGER = frozenset((*UNITS, *TENS, *SCALES, "half", "third", "thirds", "quarter", "quarters", "fifth"))
 _SMALL = "|".join(sorted(list(UNITS) + list(TENS), key=len, reverse=True))
 _WORD = rf"(?:(?:{'|'.join(TENS)})[- ](?:{'|'.join(k for k in UNITS if UNITS[k] and UNITS[k] < 10)})|{_SMALL})"
 _SCALE_TAIL = rf"(?:[- ](?:hundred|thousand|million|billion|trillion)(?:[- ](?:and[- ])?{_WORD})?)"
