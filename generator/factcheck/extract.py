@@ -66,6 +66,7 @@ _TIMEFRAME_WORD = re.compile(  # on lower-cased text
 _TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
 _CLOSE_PAREN = re.compile(r"\s*[,)]")
+_CURRENCY_CHARS = frozenset("$€£¥DT")  # the last letter of each currency _CURRENCY_BEFORE knows
 _NOTHING_AFTER = frozenset(",;.)]|*\n\"'")
 _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
 _SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
@@ -110,9 +111,19 @@ def _blank(chars: list[str], a: int, b: int) -> None:
 _QTOKEN = re.compile(r"[a-z]+\.?|[~≈<>≤≥]=?")
 
 
+_PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in QUALIFIER_PHRASES)
+_AFTER_MARKS = ("+", " or", "-ish", " plus")
+
+
 def _qualifier(masked: str, start: int, end: int) -> str:
     """exact | approx | nearly | just_over | lower | upper, from the words just before (or after) the number."""
-    tokens = _QTOKEN.findall(masked[max(0, start - 40) : start].lower())[-6:]
+    before = masked[max(0, start - 40) : start].lower()
+    last = before.split()[-4:]
+    while len(last) > 1 and last[-1] in QUALIFIER_FILLERS and last[-1] not in _PHRASE_ENDS:
+        last.pop()
+    if last and last[-1].isalpha() and last[-1] not in _PHRASE_ENDS and not masked.startswith(_AFTER_MARKS, end):
+        return "exact"  # the word before the number ends no qualifier, no mark after it: the common case, fast
+    tokens = _QTOKEN.findall(before)[-6:]
     for _ in range(3):
         for n in (4, 3, 2, 1):
             if len(tokens) >= n and (kind := QUALIFIER_PHRASES.get(" ".join(tokens[-n:]))):
@@ -157,6 +168,22 @@ def _anchors(low: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_AT_ANCHOR = (DATE_PATTERNS[0], MONTH_ONLY)
+
+
+def _keep_date(m: re.Match[str], when: When) -> bool:
+    """False for "may 3" read as a date when "may" is the verb ("prices may 3x")."""
+    return not (when.month is not None and when.day is not None and when.year is None
+                and m.group().strip()[:3].lower() == "may" and not m.group().lstrip().startswith("May"))
+
+
+def _add_date(out: list[Mention], m: re.Match[str], when: When, text: str, taken: list[tuple[int, int]]) -> None:
+    kind = "time" if when.year is None and when.month is None and not when.months and when.hour is not None \
+        else "date"
+    out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
+    taken.append(m.span())
+
+
 def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
     chars: list[str] | None = None
     taken: list[tuple[int, int]] = []
@@ -165,6 +192,21 @@ def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
         if taken and a_start < taken[-1][1]:
             continue
         for pattern in _BY_ANCHOR[name]:
+            if pattern in _AT_ANCHOR:
+                # "February 6, 2018", "in November": these start at the month (a weekday before it is optional).
+                m = pattern.match(work, a_start)
+                if m is None:
+                    continue
+                full = m
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                when = parse_date(m)
+                if when is None or not _keep_date(m, when):
+                    continue
+                _add_date(out, m, when, text, taken)
+                chars = chars or list(work)
+                _blank(chars, m.start(), m.end())
+                break
             m = pattern.search(work, lo, hi)
             while m is not None and m.end() <= a_start:
                 m = pattern.search(work, m.end(), hi)
@@ -177,15 +219,9 @@ def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             when = parse_date(m)
-            if when is None:
+            if when is None or not _keep_date(m, when):
                 continue
-            kind = "time" if when.year is None and when.month is None and not when.months \
-                and when.hour is not None else "date"
-            if kind == "date" and when.month is not None and when.day is not None and when.year is None \
-                    and m.group().strip()[:3].lower() == "may" and not re.match(r"May\s+\d", m.group()):
-                continue
-            out.append(Mention(m.start(), m.end(), text[m.start() : m.end()], kind, None, when=when))
-            taken.append(m.span())
+            _add_date(out, m, when, text, taken)
             chars = chars or list(work)
             _blank(chars, m.start(), m.end())
             break
@@ -215,7 +251,7 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     sign: int | None = None
     scaled = False
     unit = None
-    if cm := _CURRENCY_BEFORE.search(before):
+    if _CURRENCY_CHARS.intersection(before) and (cm := _CURRENCY_BEFORE.search(before)):
         kind, start = "money", a - (len(before) - cm.start())
         if cm.group("cur") in ("€", "£", "¥"):
             unit = "foreign"  # the data is in dollars: a euro or pound figure is backed by nothing here
@@ -338,8 +374,12 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
                            scaled=scale > 1))
 
 
-def _timeframe_words(low: str, text: str, out: list[Mention]) -> None:
-    for m in _TIMEFRAME_WORD.finditer(low):
+_TIMEFRAME_TRIGGER = frozenset(("daily", "weekly", "hourly", "monthly"))
+
+
+def _timeframe_words(layout: Layout, low: str, text: str, out: list[Mention]) -> None:
+    found = (m for s in layout.sentences_with(_TIMEFRAME_TRIGGER) for m in _TIMEFRAME_WORD.finditer(low, s.start, s.end))
+    for m in found:
         word = m.group("word") or m.group("word2")
         a, b = m.span()
         if a and low[a - 1].isalpha():
@@ -425,7 +465,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     # "nine out of 100": the digits belong to the number-word mention around them.
     if words:
         out = [m for m in out if not any(w.start <= m.start and m.end <= w.end for w in words)] + words
-    _timeframe_words(low, text, out)
+    _timeframe_words(layout, low, text, out)
     out.sort(key=lambda x: x.start)
     for mention in out:
         if mention.kind not in ("date", "time", "year", "timeframe"):

@@ -40,6 +40,8 @@ def name_spans(low: str) -> list[tuple[int, int]]:
     """
     windows: list[list[int]] = []
     for d in _DIGITS.finditer(low):
+        if d.start() and low[d.start() - 1] in "$.,0123456789":
+            continue  # "$6,960", the "72" of "14.72": no name puts a currency sign or a separator before its number
         a, b = max(0, d.start() - _BEFORE), d.end() + _AFTER
         if windows and a <= windows[-1][1]:
             windows[-1][1] = b
