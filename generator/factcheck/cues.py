@@ -101,6 +101,8 @@ CUES: tuple[CueRule, ...] = (
      r"\band then (?:recovered|rebounded|bounced)\b", {"aspect": "low"}, 0.8, {}),
     (r"\bbefore (?:retreating|falling|slipping|sliding|pulling back|reversing|sellers|giving (?:back|up)|easing|fading)\b",
      {"aspect": "high"}, 0.8, {}),
+    # "touched $6,653 before settling at $6,960": a point passed on the way, the day's low or high.
+    (r"\bbefore (?:settling|closing|ending|finishing)\b", {"aspect": ("low", "high")}, 0.8, {}),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
     # "18% below its high", "up 57% from the November low": a distance from a high or low (the number before),
     # and that high or low (the number after: "below its high of $73,800").
@@ -144,7 +146,9 @@ CUES: tuple[CueRule, ...] = (
     (r"\bfair value gaps?\b|\bFVGs?\b|\bimbalances?\b|\bgap\b", {"metric": "level", "level": "fvg"}, 1.0),
     (r"\b(?:after|following|with) an? (?:\w+ )?clos(?:e|ing) (?:below|above|through|beyond)\b|\bclosed (?:below|above)\b",
      {"state": "broken"}, 1.0),
-    (r"\bbr(?:oke|eaks?|eaking|oken)\b|\bbreach(?:ed|es)?\b|\bsliced?\b|\bslicing\b|\blost\b|\bclear(?:ed|s|ing)\b|"
+    # "lost the $7,846 support", not "shorts lost $41.3 million".
+    (r"\bbr(?:oke|eaks?|eaking|oken)\b|\bbreach(?:ed|es)?\b|\bsliced?\b|\bslicing\b|\blost\b(?!\s+(?:US)?\$|\s+\d)|"
+     r"\bclear(?:ed|s|ing)\b|"
      r"\breclaim(?:ed|s)?\b|\bbreak(?:down|out)\b|\bflipped\b|\bgave way\b", {"state": "broken"}, 0.8),
     (r"\bnearest\b|\bnext\b|\bclosest\b|\bimmediate\b|\bfirst\b", {"state": "intact"}, 0.6),
     (r"\brally\b|\bdecline\b|\bswing (?:high|low)\b|\badvance\b|\bsell-?off\b|\bdowntrend\b|\buptrend\b|\bleg\b|"

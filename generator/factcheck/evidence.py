@@ -172,7 +172,7 @@ class Evidence:
                     out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
                     continue
             w = cue.weight * self.reach(i, cue.start, cue.end, skip)
-            if after:
+            if after and cue.after is cue.tags:  # a cue with tags of its own for what follows speaks backwards
                 nxt = bisect_left(starts, cue.end)
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
                         and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
@@ -268,7 +268,11 @@ class Evidence:
             if m.range_role == "start":
                 return [({"aspect": (first, "open")}, 0.8)]
             return [({"aspect": (last, "current", "close")}, 0.8)]
-        return [({"aspect": ("open", "high", "low", "close")}, 0.5)] if m.range_role == "start" else []
+        # No direction said ("the move took BTC from X to Y"): X was where it started or an extreme, Y an extreme
+        # or where it is now.
+        if m.range_role == "start":
+            return [({"aspect": ("open", "high", "low", "close")}, 0.5)]
+        return [({"aspect": ("high", "low", "current", "close")}, 0.5)]
 
 
 def _starts_word(low: str, pos: int) -> bool:
