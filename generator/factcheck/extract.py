@@ -184,39 +184,29 @@ def _add_date(out: list[Mention], m: re.Match[str], when: When, text: str, taken
     taken.append(m.span())
 
 
+def _date_at(pattern: re.Pattern[str], work: str, a_start: int, a_end: int) -> re.Match[str] | None:
+    """The match of ``pattern`` that covers the anchor at [a_start, a_end), if any."""
+    if pattern in _AT_ANCHOR:
+        # "February 6, 2018", "in November": these start at the month (a weekday before it is optional).
+        return pattern.match(work, a_start)
+    lo, hi = max(0, a_start - 20), a_end + 32  # a weekday or "6th of" before, a day, year and time after
+    m = pattern.search(work, lo, hi)
+    while m is not None and m.end() <= a_start:
+        m = pattern.search(work, m.end(), hi)
+    if m is None or m.start() > a_end:
+        return None
+    return pattern.match(work, m.start())  # the window may have cut the date short
+
+
 def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
     chars: list[str] | None = None
     taken: list[tuple[int, int]] = []
     for a_start, a_end, name in _anchors(low):
-        lo, hi = max(0, a_start - 20), a_end + 32  # a weekday or "6th of" before, a day, year and time after
         if taken and a_start < taken[-1][1]:
             continue
         for pattern in _BY_ANCHOR[name]:
-            if pattern in _AT_ANCHOR:
-                # "February 6, 2018", "in November": these start at the month (a weekday before it is optional).
-                m = pattern.match(work, a_start)
-                if m is None:
-                    continue
-                full = m
-                if any(a < m.end() and m.start() < b for a, b in taken):
-                    continue
-                when = parse_date(m)
-                if when is None or not _keep_date(m, when):
-                    continue
-                _add_date(out, m, when, text, taken)
-                chars = chars or list(work)
-                _blank(chars, m.start(), m.end())
-                break
-            m = pattern.search(work, lo, hi)
-            while m is not None and m.end() <= a_start:
-                m = pattern.search(work, m.end(), hi)
-            if m is None or m.start() > a_end:
-                continue
-            full = pattern.match(work, m.start())  # the window may have cut the date short
-            if full is None:
-                continue
-            m = full
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            m = _date_at(pattern, work, a_start, a_end)
+            if m is None or any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             when = parse_date(m)
             if when is None or not _keep_date(m, when):
