@@ -21,7 +21,7 @@ from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, mom
 from generator.factcheck.markdown import Layout
 from generator.factcheck.scan import ascii_lower
 
-Evidence = list[tuple[Tags, float]]
+Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 
 _COMMA = re.compile(r"[,(){}\[\]]")
 # Clause barriers, matched on lower-cased text. Every alternative starts with a literal, so Python's re skips
@@ -80,7 +80,7 @@ class Evidence:
         self._cue_starts = [c.start for c in cues]
         self._mention_starts = [m.start for m in mentions]
         self.bound: list = [None] * len(mentions)  # list[Binding | None], filled by the binder
-        self._evidence: dict[int, Evidence] = {}
+        self._evidence: dict[int, Said] = {}
         # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
         chars = list(layout.masked)
         for m in mentions:
@@ -139,20 +139,20 @@ class Evidence:
 
     # --- evidence ----------------------------------------------------------------------
 
-    def evidence(self, i: int) -> Evidence:
+    def evidence(self, i: int) -> Said:
         """(tags, weight) of every cue that may speak about mention ``i`` (a fresh list each call)."""
         found = self._evidence.get(i)
         if found is None:
             found = self._evidence[i] = self._gather(i)
         return list(found)
 
-    def _gather(self, i: int) -> Evidence:
+    def _gather(self, i: int) -> Said:
         m = self.mentions[i]
         layout, masked = self.layout, self.layout.masked
         si = layout.sentence_index(m.start)
         sent = layout.sentences[si]
         skip = (i, m.partner) if m.partner is not None else (i,)
-        out: Evidence = []
+        out: Said = []
         cell = sent.cell_of(m.start) if sent.cells else None
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
         for cue in self._cues_in(sent.start, sent.end):
@@ -215,7 +215,7 @@ class Evidence:
                 return b.fact
         return None
 
-    def dated(self, i: int) -> Evidence:
+    def dated(self, i: int) -> Said:
         """'its high of $73,800 set on January 14', 'the November 12 low of $5,429': a date names the level."""
         m = self.mentions[i]
         if m.kind not in ("money", "number"):
@@ -230,7 +230,7 @@ class Evidence:
             when, noun = prev.when, dn.group("noun").lower()
         else:
             return []
-        out: Evidence = []
+        out: Said = []
         for key, date_key in DATE_OF.items():
             date_fact = self.index.facts.get(date_key)
             info = self.index.by_key.get(key)
@@ -240,7 +240,7 @@ class Evidence:
             out.append(({"window": ("move",)}, 0.6))  # a dated high or low is a swing, not today's range
         return out
 
-    def distance_of(self, i: int, evidence: Evidence) -> Evidence:
+    def distance_of(self, i: int, evidence: Said) -> Said:
         """'Its low was $13,025, 21% beneath the high': the distance of the low, not of the price."""
         m = self.mentions[i]
         said = {a for tags, w in evidence if w >= 0.3 for a in tags.get("aspect", ())}
@@ -257,7 +257,7 @@ class Evidence:
                     return [({"aspect": (meant,)}, 1.2)]
         return []
 
-    def move_ends(self, m: Mention) -> Evidence:
+    def move_ends(self, m: Mention) -> Said:
         """'the rally from X to Y': X is a low and Y a high, or where the price is now (the other way round for
         a decline). Which move (the day's, the swing's) the other words say: 'the rally', a date, 'in hours'."""
         sent = self.layout.sentence_at(m.start)

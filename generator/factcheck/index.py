@@ -109,8 +109,7 @@ _LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
 
 
 def index_facts(facts: FactSet) -> FactIndex:
-    """The prepared index of ``facts``; the last one is kept, since a draft is checked section by section."""
-    cached = _LAST_INDEX[0] if _LAST_INDEX else None
+    """The prepared index of ``facts``, kept for the last few fact sets (a draft is checked section by section)."""
     for held, index in _LAST_INDEX:
         if held is facts:
             return index
