@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from generator.facts import Fact
 from generator.factcheck.cues import DISTANCE_OF, Tags, fact_tags
@@ -20,6 +21,9 @@ from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
 from generator.factcheck.markdown import Layout
 from generator.factcheck.scan import ascii_lower
+
+if TYPE_CHECKING:
+    from generator.factcheck.bind import Binding
 
 Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 
@@ -79,7 +83,7 @@ class Evidence:
         self.cues = cues
         self._cue_starts = [c.start for c in cues]
         self._mention_starts = [m.start for m in mentions]
-        self.bound: list = [None] * len(mentions)  # list[Binding | None], filled by the binder
+        self.bound: list[Binding | None] = [None] * len(mentions)  # filled by the binder
         self._evidence: dict[int, Said] = {}
         # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
         chars = list(layout.masked)
