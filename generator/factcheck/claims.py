@@ -285,8 +285,8 @@ _OUTNUMBER = re.compile(
     rf"outnumber|outweigh|outpace|exceed|dwarf)\s+(?P<b>{_SIDE_WORD})\b"
     rf"|\bmore\s+(?P<a2>longs|shorts|long positions|short positions)\s+than\s+(?P<b2>longs|shorts|long positions|"
     rf"short positions)\b", re.I)
-_HOUR = re.compile(r"\b(?:hour|1h|1-hour|60 minutes)\b", re.I)
-_DAY = re.compile(r"\b(?:24 hours|24h|24-hour|day|day's|daily|session)\b", re.I)
+_MIX_HOUR = re.compile(r"\b(?:hour|1h|1-hour|60 minutes)\b", re.I)
+_MIX_DAY = re.compile(r"\b(?:24 hours|24h|24-hour|day|day's|daily|session)\b", re.I)
 
 
 def mix_claims(layout: Layout, index: FactIndex) -> list[Claim]:
@@ -298,7 +298,7 @@ def mix_claims(layout: Layout, index: FactIndex) -> list[Claim]:
         longs_first = "long" in first
         sent = layout.sentence_at(m.start())
         text = masked[sent.start : sent.end]
-        windows = ["1h"] if _HOUR.search(text) else ["24h"] if _DAY.search(text) else ["1h", "24h"]
+        windows = ["1h"] if _MIX_HOUR.search(text) else ["24h"] if _MIX_DAY.search(text) else ["1h", "24h"]
         pairs = [(index.facts.get(f"liquidations.long_{w}_usd"), index.facts.get(f"liquidations.short_{w}_usd"))
                  for w in windows]
         pairs = [(lg, sh) for lg, sh in pairs if lg is not None and sh is not None]
