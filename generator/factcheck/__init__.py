@@ -2,9 +2,11 @@
 
 ``check_article(text, facts)`` reads Markdown or plain text (a whole article
 with front matter, or one section), extracts every numeric mention
-(extract.py), binds each to the fact its clause talks about (bind.py), judges
-it (judge.py), checks the qualitative words that state data without a number
-(claims.py) and flags quotations (quotes.py). Pure: no I/O, same input, same report.
+(extract.py), weighs what the words around it say (evidence.py, with the cue
+rules of cues.py) and binds it to the fact its clause talks about (bind.py),
+judges it (judge.py), checks the qualitative words that state data without a
+number (claims.py) and flags quotations (quotes.py). Pure: no I/O, same input,
+same report.
 """
 
 from __future__ import annotations

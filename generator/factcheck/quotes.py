@@ -1,10 +1,13 @@
 """Quoted speech and attributions: an article of ours quotes nobody.
 
-Flags text in quotation marks that reads as speech (four words or more and an
-attribution nearby, a full sentence inside the marks, or a whole quoted
+Flags text in quotation marks that reads as speech (a speaker right before or
+after it, however short: '"Capitulation," the analyst wrote.'; or four words or
+more with an attribution nearby, a full sentence inside the marks, a whole quoted
 paragraph), and attributions to people without quotation marks, named or not
-("one analyst said", "traders believe", "according to an expert"). Scare
-quotes ('"max pain"') and data sources ("according to CoinGlass data") are not quotes.
+("one analyst said", "traders believe", "according to an expert"). Scare quotes
+('"max pain"'), labels ('"Extreme Fear"'), headlines nobody is said to have
+spoken and data sources ("according to CoinGlass data") are not quotes. A
+quotation and its attribution are one finding.
 """
 
 from __future__ import annotations
