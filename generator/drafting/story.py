@@ -95,6 +95,9 @@ class Story(BaseModel):
     liquidation_spike: bool | None = None  # None: no 24h total to compare the hour with
     alert_focus: Literal["liquidations", "price"] | None = None  # what an alert's headline leads with
     hour_crossed: list[str] = []  # level keys the hour's move went through, nearest to the price now first
+    # Windows ("1h", "24h") whose liquidation total is above zero. A zero total stays in the metrics
+    # table, with its source, but prose about "$0 liquidated" reads as news and says nothing.
+    liquidated: list[str] = []
 
 
 def venues_text(venues: list[str]) -> str:
@@ -201,6 +204,8 @@ def _hour(facts: FactSet) -> dict[str, Any]:
         pct = float(change.value)
         direction = "flat" if abs(pct) < FLAT_1H_PCT else ("up" if pct > 0 else "down")
     hour_liq, day_liq = facts.get("liquidations.total_1h_usd"), facts.get("liquidations.total_24h_usd")
+    if hour_liq is not None and float(hour_liq.value) <= 0:
+        hour_liq = None  # nothing was liquidated: the alert leads with the move, never with "$0"
     spike = None
     if hour_liq is not None and day_liq is not None and float(day_liq.value) > 0:
         spike = float(hour_liq.value) >= SPIKE_MULTIPLE * float(day_liq.value) / 24
@@ -218,4 +223,6 @@ def _hour(facts: FactSet) -> dict[str, Any]:
         "liquidation_side_1h": _side(facts.get("liquidations.long_share_1h_pct")),
         "liquidation_spike": spike,
         "alert_focus": focus,
+        "liquidated": [w for w in ("1h", "24h")
+                       if (f := facts.get(f"liquidations.total_{w}_usd")) is not None and float(f.value) > 0],
     }

@@ -121,3 +121,27 @@ def test_a_section_without_data_leaves_no_bare_heading() -> None:
         blocks = d.body.split("\n\n")
         for heading, following in zip(blocks, blocks[1:]):
             assert not (heading.startswith("## ") and following.startswith(("## ", "---"))), (until, heading)
+
+
+def test_zero_liquidations_stay_in_the_table_not_in_the_prose(example_snapshot: MarketSnapshot) -> None:
+    # An exchange that reports no liquidations is data, shown with its source in the table; a lead
+    # saying "$0 of leveraged positions were liquidated" is not news.
+    zero = {k: 0.0 for k in ("total_1h_usd", "long_1h_usd", "short_1h_usd",
+                             "total_24h_usd", "long_24h_usd", "short_24h_usd")}
+    snap = example_snapshot.model_copy(update={
+        "liquidations": example_snapshot.liquidations.model_copy(update=zero)})
+    d, facts, _ = draft(snap)
+    prose = "\n".join(s.markdown for s in d.sections if s.name not in ("metrics", "sources"))
+    assert "$0" not in prose and "liquidat" not in prose.lower()
+    assert "| 24-hour liquidations | $0 |" in next(s.markdown for s in d.sections if s.name == "metrics")
+    assert unbacked_numbers(d.body, facts) == []
+
+
+def test_a_quiet_hour_keeps_the_day_and_drops_the_hour(example_snapshot: MarketSnapshot) -> None:
+    quiet = {"total_1h_usd": 0.0, "long_1h_usd": 0.0, "short_1h_usd": 0.0}
+    snap = example_snapshot.model_copy(update={
+        "liquidations": example_snapshot.liquidations.model_copy(update=quiet)})
+    d, _, _ = draft(snap)
+    lead = next(s.markdown for s in d.sections if s.name == "lead")
+    assert "were liquidated" in lead and "latest hour" not in lead
+    assert "$0" not in "".join(s.markdown for s in d.sections if s.name != "metrics")
