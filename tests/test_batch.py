@@ -38,9 +38,9 @@ def test_one_asset_failing_does_not_stop_the_others(venues: Venues, tmp_path: Pa
     assert [o.asset for o in result.outcomes] == ["BTC", "ZZZ", "ETH"] and sorted(done) == ["BTC", "ETH", "ZZZ"]
     btc, zzz, eth = result.outcomes
     assert btc.status == eth.status == "draft" and btc.exit_code == 0
-    assert zzz.status == "failed" and zzz.exit_code == 4 and zzz.path is None
-    assert zzz.error.startswith("no provider could give the ZZZ price: binance: no symbol for ZZZ")
-    assert result.exit_code == 4
+    assert zzz.status == "failed" and zzz.exit_code == 2 and zzz.path is None
+    assert zzz.error.startswith("unknown asset ZZZ: no price provider has a symbol for it") and zzz.exit_code == 2
+    assert result.exit_code == 2
     assert result.summary() == "3 assets: 2 written (BTC, ETH), 1 failed (ZZZ)"
     for outcome in (btc, eth):
         assert sorted(p.name for p in outcome.path.iterdir()) == [
@@ -96,10 +96,10 @@ def test_bad_tickers_and_settings_stop_the_run_before_any_request(venues: Venues
 
 def test_cli_several_assets(live_venues: Venues, tmp_path: Path) -> None:
     proc = run("generate", "--asset", "btc,ZZZ,eth", "--out", str(tmp_path / "a"), env=env_for(live_venues))
-    assert proc.returncode == 4, proc.stderr
+    assert proc.returncode == 2, proc.stderr  # the worst exit code: ZZZ is bad input
     lines = proc.stdout.splitlines()
     by_asset = {line.split(":", 1)[0]: line for line in lines[:3]}
-    assert by_asset["ZZZ"].startswith("ZZZ: failed (exit 4): no provider could give the ZZZ price")
+    assert by_asset["ZZZ"].startswith("ZZZ: failed (exit 2): unknown asset ZZZ: no price provider has a symbol")
     assert by_asset["BTC"].startswith(f"BTC: wrote {tmp_path / 'a'}/") and "as draft " in by_asset["BTC"]
     assert lines[3] == "3 assets: 2 written (BTC, ETH), 1 failed (ZZZ)"
     assert "Traceback" not in proc.stderr

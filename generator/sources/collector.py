@@ -22,7 +22,7 @@ from typing import Any, Literal
 import requests
 from pydantic import ValidationError
 
-from generator.errors import DataUnavailable, ProviderError
+from generator.errors import DataUnavailable, InputError, ProviderError
 from generator.snapshot import MarketSnapshot, Price, PriceDisagreement, describe_validation_error
 from generator.sources.base import FetchContext, Fetched
 from generator.sources.http import Client
@@ -71,6 +71,13 @@ class Collector:
                  observer: Observer | None = None, client_for: Callable[[str], Client] | None = None) -> None:
         """Clients come from ``client_for`` (shared with other fetches, which own them) or are made here
         from ``session_for`` and closed at the end."""
+        if all(plan.providers[pid].symbol is None for pid in plan.chains.get("price", [])):
+            # Said before any request. Symbols are mapped, never guessed from the ticker: two coins can
+            # share one, and the article would quote the wrong coin.
+            known = sorted({a for m in PROVIDERS.values() for a in m.INFO.symbols if a != "*"})
+            raise InputError(f"unknown asset {plan.asset}: no price provider has a symbol for it (built in: "
+                             f"{', '.join(known)}); map it under symbols in your settings, e.g. "
+                             f"symbols.binance.{plan.asset} (see symbols in docs/configuration.md)")
         self.plan = plan
         self.observer = observer or (lambda event: None)
         self.owns_sessions = client_for is None

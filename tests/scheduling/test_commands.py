@@ -77,12 +77,12 @@ def test_run_daily_writes_each_asset_and_auto_publishes(live_venues: Venues, tmp
 def test_run_daily_reports_a_failed_asset_with_its_exit_code(live_venues: Venues, tmp_path: Path) -> None:
     config(tmp_path, DAILY.replace('["BTC", "ETH"]', '["BTC", "ZZZ"]'))
     proc = run("run", "morning", env=env_for(live_venues), cwd=tmp_path)
-    assert proc.returncode == 4
+    assert proc.returncode == 2
     assert "job morning: 2 assets: 1 written (BTC), 1 failed (ZZZ)" in proc.stdout
-    assert proc.stderr.startswith("marketnews: error: job morning: 1 of 2 assets failed: ZZZ: no provider could")
+    assert proc.stderr.startswith("marketnews: error: job morning: 1 of 2 assets failed: ZZZ: unknown asset ZZZ")
     assert proc.stderr.count("\n") == 1
     recorded = state(tmp_path)["morning"]
-    assert recorded["outcome"] == "failed" and "ZZZ: no provider could give the ZZZ price" in recorded["error"]
+    assert recorded["outcome"] == "failed" and "ZZZ: unknown asset ZZZ" in recorded["error"]
     assert [a.asset for a in Store(tmp_path / "out" / "desk.sqlite3").articles()] == ["BTC"]
 
 

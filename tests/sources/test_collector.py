@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ConfigError, DataUnavailable
+from generator.errors import ConfigError, DataUnavailable, InputError
 from generator.pipeline import generate
 from tests.sources.conftest import fetch, settings_for
 from tests.sources.venues import PROVIDERS, Venues
@@ -79,9 +79,11 @@ def test_no_candles_anywhere_stops_the_fetch(venues: Venues) -> None:
         fetch(venues)
 
 
-def test_an_asset_nobody_lists(venues: Venues) -> None:
-    with pytest.raises(DataUnavailable, match=r"binance: no symbol for ZZZ \(add symbols.binance.ZZZ\)"):
+def test_an_asset_nobody_lists_is_refused_before_any_request(venues: Venues) -> None:
+    with pytest.raises(InputError, match=r"^unknown asset ZZZ: no price provider has a symbol for it \(built in: "
+                                         r"BNB, BTC, DOGE, ETH, SOL, XRP\); map it under symbols") as err:
         fetch(venues, asset="ZZZ")
+    assert err.value.exit_code == 2 and venues.hits("binance", "/api/v3/ticker/24hr") == 0
 
 
 def test_a_user_symbol_is_asked_for(venues: Venues) -> None:
