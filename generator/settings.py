@@ -155,6 +155,10 @@ class Settings(BaseSettings):
     http_max_retry_wait_seconds: float = Field(
         default=30.0, ge=0, description="Longest Retry-After this run waits; a longer one falls back at once."
     )
+    fetch_deadline_seconds: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="The most one asset's whole fetch may take, every provider, retry and fallback included.",
+    )
     max_age_minutes: float = Field(
         default=30.0, gt=0, description="Reject prices, funding, open interest and liquidations older than this."
     )

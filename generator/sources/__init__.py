@@ -20,6 +20,7 @@ from generator.settings import Settings
 from generator.snapshot import describe_validation_error
 from generator.sources.batch import FetchBatch, FetchResult
 from generator.sources.collector import Event, Observer, collect
+from generator.sources.deadline import ReplayedDeadline
 from generator.sources.http import make_session
 from generator.sources.plan import FetchPlan
 from generator.sources.recording import Cassette, ReplayAdapter
@@ -46,5 +47,6 @@ def fetch_replay(path: Path, observer: Observer | None = None) -> FetchResult:
         why = describe_validation_error(err) if isinstance(err, ValidationError) else "no fetch plan"
         raise InputError(f"{path} has no usable marketnews fetch plan ({why})") from None
     adapter = ReplayAdapter(cassette)
-    snapshot = collect(plan, lambda pid: make_session(adapter), observer)
+    deadline = ReplayedDeadline(cassette.metadata["marketnews"].get("deadline"))
+    snapshot = collect(plan, lambda pid: make_session(adapter), observer, deadline)
     return FetchResult(snapshot=snapshot, recording=path.read_bytes())

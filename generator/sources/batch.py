@@ -16,12 +16,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
+from typing import Any
 
 import requests
 
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot
 from generator.sources.collector import Collector, Observer
+from generator.sources.deadline import Deadline
 from generator.sources.http import Client, RateLimiter, make_session, retry_policy
 from generator.sources.plan import build_plans
 from generator.sources.recording import Recording, RecordingAdapter
@@ -43,6 +45,7 @@ class FetchBatch:
                  metrics: Collection[str] | None = None) -> None:
         # metrics: only these besides price and candles (a watch poll); InputError/ConfigError before any request
         self.plans = build_plans(settings, assets, now, metrics)
+        self.deadline_seconds = settings.fetch_deadline_seconds
         keys = provider_keys(settings)
         self.recording = Recording(secrets=[k for _, k in keys.values()])
         first = next(iter(self.plans.values()))
@@ -59,11 +62,16 @@ class FetchBatch:
                                        limiter=RateLimiter(info.rate_limits, info.max_concurrent))
 
     def fetch(self, asset: str, observer: Observer | None = None) -> FetchResult:
-        """One asset's snapshot and its recording (DataUnavailable when price or candles cannot be had)."""
+        """One asset's snapshot and its recording (DataUnavailable when price or candles cannot be had,
+        including when the fetch deadline passes first)."""
         plan = self.plans[asset]
         urls: set[str] = set()
-        snapshot = Collector(plan, observer=observer, client_for=lambda pid: self.clients[pid].tracking(urls)).run()
-        metadata = {"marketnews": {"plan": plan.model_dump(mode="json")}}
+        deadline = Deadline(self.deadline_seconds)  # from now: each asset's fetch gets the whole allowance
+        snapshot = Collector(plan, observer=observer, deadline=deadline,
+                             client_for=lambda pid: self.clients[pid].tracking(urls, deadline)).run()
+        metadata: dict[str, Any] = {"marketnews": {"plan": plan.model_dump(mode="json")}}
+        if (stopped := deadline.record()) is not None:
+            metadata["marketnews"]["deadline"] = stopped  # a replay stops the same providers the same way
         return FetchResult(snapshot=snapshot, recording=self.recording.to_yaml(metadata, only=urls))
 
     def close(self) -> None:

@@ -6,7 +6,9 @@ order in its own thread; all chains run at once, so the fetch takes about as
 long as the slowest chain. A provider's answer that fails (HTTP error after
 retries, timeout, malformed or empty data) or is rejected (stale, absurd)
 sends the chain to the next provider; a chain that runs out records why in
-``snapshot.missing``. Nothing is ever filled in.
+``snapshot.missing``. Nothing is ever filled in. The fetch deadline
+(``generator.sources.deadline``) bounds the whole fetch: once it has passed,
+requests in flight give up and no chain asks another provider.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pydantic import ValidationError
 from generator.errors import DataUnavailable, InputError, ProviderError
 from generator.snapshot import MarketSnapshot, Price, PriceDisagreement, describe_validation_error
 from generator.sources.base import FetchContext, Fetched
+from generator.sources.deadline import Deadline
 from generator.sources.http import Client
 from generator.sources.plan import FetchPlan
 from generator.sources.registry import PROVIDERS, chain_metric
@@ -68,9 +71,10 @@ class Collector:
     """One fetch: clients per provider, one chain per metric, all chains at once."""
 
     def __init__(self, plan: FetchPlan, session_for: Callable[[str], requests.Session] | None = None,
-                 observer: Observer | None = None, client_for: Callable[[str], Client] | None = None) -> None:
-        """Clients come from ``client_for`` (shared with other fetches, which own them) or are made here
-        from ``session_for`` and closed at the end."""
+                 observer: Observer | None = None, client_for: Callable[[str], Client] | None = None,
+                 deadline: Deadline | None = None) -> None:
+        """Clients come from ``client_for`` (shared with other fetches, which own them; they must keep to
+        ``deadline``) or are made here from ``session_for`` and closed at the end."""
         if all(plan.providers[pid].symbol is None for pid in plan.chains.get("price", [])):
             # Said before any request. Symbols are mapped, never guessed from the ticker: two coins can
             # share one, and the article would quote the wrong coin.
@@ -80,11 +84,12 @@ class Collector:
                              f"symbols.binance.{plan.asset} (see symbols in docs/configuration.md)")
         self.plan = plan
         self.observer = observer or (lambda event: None)
+        self.deadline = deadline or Deadline(None)
         self.owns_sessions = client_for is None
         if client_for is None:
             if session_for is None:
                 raise TypeError("Collector needs session_for or client_for")
-            client_for = functools.partial(_own_client, plan, session_for)
+            client_for = functools.partial(_own_client, plan, session_for, self.deadline)
         self.clients = {pid: client_for(pid) for pid in plan.providers
                         if any(pid in chain for chain in plan.chains.values())}
 
@@ -125,6 +130,8 @@ class Collector:
                               outcome)
         if timeframe is not None and timeframe not in module.INFO.timeframes:
             return self._skip(metric, pid, f"no {timeframe} candles", outcome)
+        if self.deadline.stops(metric, pid, "skipped"):
+            return self._skip(metric, pid, self.deadline.reason("skipped"), outcome)
         self.observer(Event(metric, pid, "start"))
         ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages,
                            tuple(self.plan.providers[pid].batch or ()))
@@ -132,14 +139,16 @@ class Collector:
         started = time.perf_counter()
         try:
             fetched: Fetched = fetch(self.clients[pid], ctx, timeframe) if timeframe else fetch(self.clients[pid], ctx)
-            reason = problem(fetched.value, self.plan)
-            if reason:
-                raise ProviderError(reason)
         except ProviderError as err:
-            return self._fail(metric, pid, str(err), started, outcome)
+            # Past the deadline, a failure is the deadline's doing (a cut timeout, a retry given up).
+            why = self.deadline.reason("cut") if self.deadline.stops(metric, pid, "cut") else str(err)
+            return self._fail(metric, pid, why, started, outcome)
         except _SHAPE_ERRORS as err:
             log.debug("%s %s: unexpected answer", pid, metric, exc_info=True)
             return self._fail(metric, pid, f"unexpected response shape ({type(err).__name__})", started, outcome)
+        reason = problem(fetched.value, self.plan)
+        if reason:
+            return self._fail(metric, pid, reason, started, outcome)
         self.observer(Event(metric, pid, "ok", seconds=time.perf_counter() - started))
         return fetched
 
@@ -214,8 +223,9 @@ class Collector:
         return [PriceDisagreement(provider=check.provider or "?", price=other.current, difference_pct=round(diff, 4))]
 
 
-def _own_client(plan: FetchPlan, session_for: Callable[[str], requests.Session], pid: str) -> Client:
-    return Client(pid, plan.providers[pid].base_url, session_for(pid), plan.http)
+def _own_client(plan: FetchPlan, session_for: Callable[[str], requests.Session], deadline: Deadline,
+                pid: str) -> Client:
+    return Client(pid, plan.providers[pid].base_url, session_for(pid), plan.http, deadline=deadline)
 
 
 def _reasons(outcome: Outcome) -> str:
@@ -232,6 +242,6 @@ def _noted(outcome: Outcome) -> Any:
 
 
 def collect(plan: FetchPlan, session_for: Callable[[str], requests.Session],
-            observer: Observer | None = None) -> MarketSnapshot:
+            observer: Observer | None = None, deadline: Deadline | None = None) -> MarketSnapshot:
     """Fetch the snapshot ``plan`` describes; DataUnavailable when price or candles cannot be had."""
-    return Collector(plan, session_for, observer).run()
+    return Collector(plan, session_for, observer, deadline=deadline).run()

@@ -1,9 +1,11 @@
 """The HTTP layer every provider shares: sessions, timeouts, retries, JSON and one-line errors.
 
 Retries are urllib3's ``Retry`` (429 and 5xx, timeouts and dropped
-connections, exponential backoff, ``Retry-After`` honoured). One change: a
+connections, exponential backoff, ``Retry-After`` honoured). Two changes: a
 ``Retry-After`` longer than the run is willing to wait gives up at once, so
-the next provider for the metric is asked instead of stalling the article.
+the next provider for the metric is asked instead of stalling the article; and
+no retry, backoff or ``Retry-After`` sleep goes past the fetch deadline
+(``generator.sources.deadline``), which also cuts every attempt's timeouts.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -37,6 +40,7 @@ from urllib3.util.retry import Retry
 from generator import __version__
 from generator.errors import ProviderError
 from generator.sources.base import RateLimit
+from generator.sources.deadline import Deadline, DeadlineTimeout, current
 
 log = logging.getLogger("marketnews.sources")
 
@@ -74,6 +78,7 @@ class CappedRetry(Retry):
         return super().new(**kw)  # type: ignore[return-value]
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def, override]
+        wait = None
         if response is not None and self.respect_retry_after_header:
             try:
                 wait = self.get_retry_after(response)
@@ -82,7 +87,14 @@ class CappedRetry(Retry):
             if wait is not None and wait > self.max_wait:
                 # With raise_on_status=False urlopen hands the 429/503 back to us instead of raising.
                 raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {wait:.0f} s exceeds {self.max_wait:.0f} s"))
-        return super().increment(method, url, response, error, _pool, _stacktrace)
+        retry = super().increment(method, url, response, error, _pool, _stacktrace)
+        deadline = current()
+        if deadline is not None:
+            # The next attempt would start (after its sleep) at or past the fetch deadline: give up now.
+            sleep = wait if wait is not None else retry.get_backoff_time()
+            if deadline.remaining() <= sleep:
+                raise MaxRetryError(_pool, url, error or ResponseError("the fetch deadline was reached"))
+        return retry
 
 
 def retry_policy(options: HttpOptions) -> CappedRetry:
@@ -138,13 +150,19 @@ class RateLimiter:
         self._slots = threading.BoundedSemaphore(max_concurrent)
 
     @contextmanager
-    def slot(self, path: str) -> Iterator[None]:
-        """Hold one of the provider's concurrent slots and one token of each applicable limit."""
-        with self._slots:
-            self._take(path)
+    def slot(self, path: str, deadline: Deadline | None = None) -> Iterator[None]:
+        """Hold one of the provider's concurrent slots and one token of each applicable limit.
+        ProviderError when ``deadline`` would pass first."""
+        deadline = deadline or Deadline(None)
+        if not self._slots.acquire(timeout=min(deadline.remaining(), threading.TIMEOUT_MAX)):
+            raise ProviderError(f"no free request slot before the fetch deadline ({deadline.seconds:g} s)")
+        try:
+            self._take(path, deadline)
             yield
+        finally:
+            self._slots.release()
 
-    def _take(self, path: str) -> None:
+    def _take(self, path: str, deadline: Deadline) -> None:
         while True:
             with self._lock:
                 now = self.clock()
@@ -160,6 +178,9 @@ class RateLimiter:
                     for i, apply in enumerate(applies):
                         self._tokens[i] -= 1 if apply else 0
                     return
+                if wait >= deadline.remaining():
+                    raise ProviderError(f"its rate limit would hold the request past the fetch deadline "
+                                        f"({deadline.seconds:g} s)")
                 self.waited += wait
             self.sleep(wait)
 
@@ -182,21 +203,23 @@ class Client:
     """
 
     def __init__(self, provider: str, base_url: str, session: requests.Session, options: HttpOptions,
-                 limiter: RateLimiter | None = None) -> None:
+                 limiter: RateLimiter | None = None, deadline: Deadline | None = None) -> None:
         self.provider = provider
         self.base_url = base_url.rstrip("/")
         self.session = session
         self.options = options
         self.limiter = limiter  # None: no waiting (a replay asks no server)
         self.used: set[str] | None = None
+        self.deadline = deadline or Deadline(None)
         self._lock = threading.Lock()
         self._memo: dict[str, Future[Reply]] = {}
 
-    def tracking(self, used: set[str]) -> Client:
-        """This client (same session, answers and limits) noting every URL it is asked for in ``used``:
-        one asset's view of a client the assets of a run share."""
+    def tracking(self, used: set[str], deadline: Deadline | None = None) -> Client:
+        """This client (same session, answers and limits) noting every URL it is asked for in ``used`` and
+        keeping to ``deadline``: one asset's view of a client the assets of a run share."""
         view = copy.copy(self)
         view.used = used
+        view.deadline = deadline or self.deadline
         return view
 
     def url(self, path: str, params: dict[str, Any] | None = None) -> str:
@@ -218,7 +241,11 @@ class Client:
                 future.set_result(self._limited(path, url))
             except Exception as err:  # anything, or the threads waiting on this URL would wait forever
                 future.set_exception(err)
-        return future.result()
+        try:
+            # Another asset's fetch may be making this request, under its own (later) deadline.
+            return future.result(timeout=min(self.deadline.remaining(), threading.TIMEOUT_MAX))
+        except FutureTimeout:
+            raise ProviderError(self.deadline.reason("cut")) from None
 
     def get_many(self, *requests_: tuple[str, dict[str, Any] | None]) -> list[Reply]:
         """Several independent requests at once (a provider needing two endpoints waits for the slower only)."""
@@ -232,7 +259,7 @@ class Client:
         if self.limiter is None:
             return self._get(url)
         started = time.monotonic()
-        with self.limiter.slot(path):
+        with self.limiter.slot(path, self.deadline):
             waited = time.monotonic() - started
             if waited >= 1.0:
                 log.info("%s: waited %.1f s for its rate limit before %s", self.provider, waited, path)
@@ -241,7 +268,8 @@ class Client:
     def _get(self, url: str) -> Reply:
         timeout = self.options.timeout_seconds
         try:
-            response = self.session.get(url, timeout=(timeout, timeout))
+            with self.deadline.applied():
+                response = self.session.get(url, timeout=DeadlineTimeout(timeout, self.deadline))
         except requests.RequestException as err:
             kind, reason = transport_error(err)
             words = {"ReadTimeout": f"timed out after {timeout:g} s", "RetryError": f"gave up retrying: {reason}",
