@@ -1,7 +1,12 @@
 """Tokens and money: what each call cost, and the caps that stop further calls.
 
 The daily cap is shared by every marketnews process on the machine through a
-small JSON ledger (one total per UTC day) updated under a file lock.
+small JSON ledger (one total per UTC day) updated under a file lock. Checking
+the cap and claiming the call's worst case happen in ONE locked update
+(``reserve``), so workers generating several assets at once (threads or
+processes) cannot all read "under the cap" and all spend; when the call is
+done, ``settle`` swaps the claim for what it really used. A process killed
+mid-call leaves its claim counted for the day: the cap errs on the safe side.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ import json
 import logging
 import math
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -30,6 +36,8 @@ except ImportError:  # pragma: no cover
 CHARS_PER_TOKEN = 3
 log = logging.getLogger("marketnews.llm")
 LEDGER_DAYS_KEPT = 31
+# flock excludes other processes and other open files of this one; this also covers systems without flock.
+_THREADS = threading.Lock()
 
 
 class CallRecord(BaseModel):
@@ -85,6 +93,15 @@ def estimate_tokens(chars: int, max_tokens: int) -> int:
     return math.ceil(chars / CHARS_PER_TOKEN) + max_tokens
 
 
+class Reservation(BaseModel):
+    """Tokens a call in progress holds against the daily cap (on ``day``, UTC) until it is settled."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: str
+    tokens: int
+
+
 class Budget:
     """The per-article and daily token caps (0 = no cap)."""
 
@@ -94,39 +111,42 @@ class Budget:
         self.ledger = ledger_dir / "usage.json"
         self.spent = 0
 
-    def reserve(self, worst_case: int) -> None:
-        """Raise LLMBudgetExceeded when a call spending up to ``worst_case`` tokens could break a cap."""
+    def reserve(self, worst_case: int) -> Reservation:
+        """Claim ``worst_case`` tokens for a call, or raise LLMBudgetExceeded when that could break a cap.
+
+        The daily check and the claim are one locked update of the ledger; ``settle`` must follow."""
         if self.article_cap and self.spent + worst_case > self.article_cap:
             raise LLMBudgetExceeded(
                 f"the article token cap ({self.article_cap}) would be exceeded: {self.spent} spent, "
                 f"the next call may take up to {worst_case}"
             )
-        if self.daily_cap:
-            today = self.spent_today()
+        day = _today()
+        if not self.daily_cap:
+            return Reservation(day=day, tokens=0)
+        with self._locked() as data:
+            today = int(data.get(day, 0))
             if today + worst_case > self.daily_cap:
                 raise LLMBudgetExceeded(
-                    f"the daily token cap ({self.daily_cap}) would be exceeded: {today} spent today (UTC), "
-                    f"the next call may take up to {worst_case}"
+                    f"the daily token cap ({self.daily_cap}) would be exceeded: {today} spent today (UTC, "
+                    f"calls in progress counted at their most), the next call may take up to {worst_case}"
                 )
+            data[day] = today + worst_case
+            for old in sorted(data)[:-LEDGER_DAYS_KEPT]:
+                del data[old]
+        return Reservation(day=day, tokens=worst_case)
 
-    def spend(self, tokens: int) -> None:
-        """Record tokens a call actually used, for this article and for the day."""
+    def settle(self, reservation: Reservation, tokens: int) -> None:
+        """Record what the call really used (0 when it failed) in place of its claim."""
         self.spent += tokens
-        if tokens and self.daily_cap:
+        if reservation.tokens or (tokens and self.daily_cap):
             with self._locked() as data:
-                day = _today()
-                data[day] = int(data.get(day, 0)) + tokens
-                for old in sorted(data)[:-LEDGER_DAYS_KEPT]:
-                    del data[old]
-
-    def spent_today(self) -> int:
-        with self._locked() as data:
-            return int(data.get(_today(), 0))
+                day = reservation.day  # the claim's day, even when the call ran past midnight
+                data[day] = max(0, int(data.get(day, 0)) - reservation.tokens) + tokens
 
     @contextmanager
     def _locked(self) -> Iterator[dict[str, int]]:
         self.ledger.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.ledger, "a+", encoding="utf-8") as fh:
+        with _THREADS, open(self.ledger, "a+", encoding="utf-8") as fh:
             if fcntl is not None:
                 fcntl.flock(fh, fcntl.LOCK_EX)
             fh.seek(0)

@@ -139,16 +139,19 @@ class LLMStage:
             self.usage.calls.append(CallRecord(purpose=request.purpose, prompt_tokens=hit.prompt_tokens,
                                                completion_tokens=hit.completion_tokens, cached=True, seconds=0.0))
             return hit
-        self.budget.reserve(estimate_tokens(request.prompt_chars(), request.max_tokens))
+        held = self.budget.reserve(estimate_tokens(request.prompt_chars(), request.max_tokens))
         start = time.monotonic()
         try:
             reply = self.client.complete(request)
+        except BaseException:
+            self.budget.settle(held, 0)  # a failed call is counted as spending nothing, as before
+            raise
         finally:
             self.usage.http_attempts = self.client.attempts
         if not (reply.prompt_tokens or reply.completion_tokens):  # a server that reports no usage
             reply = reply.model_copy(update={"prompt_tokens": estimate_tokens(request.prompt_chars(), 0),
                                              "completion_tokens": estimate_tokens(len(reply.content), 0)})
-        self.budget.spend(reply.prompt_tokens + reply.completion_tokens)
+        self.budget.settle(held, reply.prompt_tokens + reply.completion_tokens)
         self.usage.calls.append(CallRecord(purpose=request.purpose, prompt_tokens=reply.prompt_tokens,
                                            completion_tokens=reply.completion_tokens, cached=False,
                                            seconds=round(time.monotonic() - start, 3)))
