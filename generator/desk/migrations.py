@@ -155,7 +155,13 @@ CREATE TABLE alerts (
 CREATE INDEX alerts_by_asset ON alerts (asset, at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# The slug a target stored the post under, as its server returned it: WordPress renames a slug another
+# post holds ('...-2'), so the slug asked for is not always where the post is.
+_V4 = """
+ALTER TABLE publications ADD COLUMN slug TEXT;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 
 

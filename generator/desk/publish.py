@@ -6,8 +6,10 @@ is recorded in the ``publications`` table, one row per article and target:
 
 1. the row is set to ``pending`` (attempts + 1) and committed BEFORE the remote call;
 2. the target publishes, looking the post up by slug or guid first;
-3. the row is set to ``published`` with the remote id and URL, or to ``failed``
-   with the reason, which also goes into the audit log.
+3. the row is set to ``published`` with what the target's server returned (remote
+   id, URL and the slug it actually used), or to ``failed`` with the reason, which
+   also goes into the audit log. The next run hands the recorded post to the
+   target, which finds it by id even if the server renamed its slug.
 
 A crash between 2 and 3 leaves a ``pending`` row; the next run sends again and
 the target's lookup finds the post created before the crash, so there is never
@@ -29,10 +31,10 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.desk.actions import title_of
 from generator.desk.checking import describe, summarise
-from generator.desk.models import Article, Revision
+from generator.desk.models import Article, Publication, Revision
 from generator.desk.store import Store, now
 from generator.errors import ConfigError, MarketnewsError, NotAllowed, PublishError
-from generator.publishing import PublishableArticle, PublishTarget, configured_targets, make_target
+from generator.publishing import PublishableArticle, PublishTarget, RemotePost, configured_targets, make_target
 from generator.publishing.article import build_article, read_article_file
 from generator.settings import Settings
 
@@ -49,6 +51,7 @@ class TargetOutcome(BaseModel):
     outcome: Literal["published", "failed", "already"]  # already: done for this revision by an earlier run
     url: str | None = None
     remote_id: str | None = None
+    slug: str | None = None
     created: bool = False
     error: str | None = None
 
@@ -144,10 +147,10 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
     why_not = refusal(article, revision, settings.auto_publish)
     if why_not:
         raise NotAllowed(why_not)
-    done = {p.target: p for p in store.publications(article_id)
-            if p.status == "published" and p.revision == revision.number}
-    outcomes = [TargetOutcome(target=n, outcome="already", url=done[n].url, remote_id=done[n].remote_id)
-                for n in targets if n in done]
+    recorded = {p.target: p for p in store.publications(article_id)}
+    done = {n: p for n, p in recorded.items() if p.status == "published" and p.revision == revision.number}
+    outcomes = [TargetOutcome(target=n, outcome="already", url=done[n].url, remote_id=done[n].remote_id,
+                              slug=done[n].slug) for n in targets if n in done]
     todo = [n for n in targets if n not in done]
     if todo:
         try:
@@ -160,12 +163,11 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
                 outcomes.append(_fail(store, article_id, name, revision.number, reason, by))
                 continue
             try:
-                post = targets[name].publish(publishable)
+                post = targets[name].publish(publishable, _remote_post(recorded.get(name)))
             except MarketnewsError as err:
                 outcomes.append(_fail(store, article_id, name, revision.number, str(err), by))
                 continue
-            outcomes.append(_succeed(store, article_id, name, revision.number, post.remote_id, post.url,
-                                     post.created, by))
+            outcomes.append(_succeed(store, article_id, name, revision.number, post, publishable.slug, by))
     outcomes.sort(key=lambda o: list(targets).index(o.target))
     status = _settle(store, article_id, revision.number, outcomes, by)
     return PublishResult(article_id=article_id, revision=revision.number, status=status, targets=outcomes)
@@ -206,17 +208,30 @@ def _fail(store: Store, article_id: int, target: str, revision: int, error: str,
     return TargetOutcome(target=target, outcome="failed", error=error)
 
 
-def _succeed(store: Store, article_id: int, target: str, revision: int, remote_id: str, url: str | None,
-             created: bool, by: str) -> TargetOutcome:
+def _remote_post(publication: Publication | None) -> RemotePost | None:
+    """Where an earlier run recorded the article on this target, for the target's lookup."""
+    if publication is None or publication.remote_id is None:
+        return None
+    return RemotePost(target=publication.target, remote_id=publication.remote_id, url=publication.url,
+                      slug=publication.slug)
+
+
+def _succeed(store: Store, article_id: int, target: str, revision: int, post: RemotePost, asked_slug: str,
+             by: str) -> TargetOutcome:
+    """Record what the target's server returned: its id, link and the slug it actually used."""
     with store.transaction() as conn:
-        conn.execute("UPDATE publications SET status = 'published', remote_id = ?, url = ?, error = NULL,"
+        conn.execute("UPDATE publications SET status = 'published', remote_id = ?, url = ?, slug = ?, error = NULL,"
                      " published_at = ? WHERE article_id = ? AND target = ?",
-                     (remote_id, url, now(), article_id, target))
+                     (post.remote_id, post.url, post.slug, now(), article_id, target))
         status = store.article(article_id, conn).status
-        where = url or f"remote id {remote_id}"
+        where = post.url or f"remote id {post.remote_id}"
+        renamed = ""
+        if post.slug and post.slug != asked_slug:
+            renamed = f"; the server stored it under the slug {post.slug!r}, not {asked_slug!r}"
         store.log(conn, by, f"published to {target}", article_id, status, status, revision,
-                  f"{where} ({'created' if created else 'updated'})")
-    return TargetOutcome(target=target, outcome="published", url=url, remote_id=remote_id, created=created)
+                  f"{where} ({'created' if post.created else 'updated'}{renamed})")
+    return TargetOutcome(target=target, outcome="published", url=post.url, remote_id=post.remote_id, slug=post.slug,
+                         created=post.created)
 
 
 def _settle(store: Store, article_id: int, revision: int, outcomes: list[TargetOutcome], by: str) -> str:

@@ -64,17 +64,21 @@ class RemotePost(BaseModel):
     target: str
     remote_id: str
     url: str | None
+    slug: str | None = None  # the slug the target stored it under, which may not be the one asked for
     created: bool = False  # False when an existing post was found and updated
 
 
 class PublishTarget(Protocol):
-    """One place articles go. ``publish`` looks the article up first, so calling it again never duplicates."""
+    """One place articles go. ``publish`` looks the article up first, so calling it again never duplicates.
+
+    ``previous`` is where the desk last recorded the article on this target (None: nowhere yet). A target
+    whose server may change the slug (WordPress) finds the post by its recorded id rather than by slug."""
 
     name: str
 
     def find_existing(self, article: PublishableArticle) -> RemotePost | None: ...
 
-    def publish(self, article: PublishableArticle) -> RemotePost: ...
+    def publish(self, article: PublishableArticle, previous: RemotePost | None = None) -> RemotePost: ...
 
 
 def article_slug(date: AwareDatetime, asset: str, kind: str) -> str:

@@ -84,24 +84,25 @@ class StaticSite:
             return None
         return RemotePost(target=self.name, remote_id=found.slug, url=self.url_of(found.slug))
 
-    def publish(self, article: PublishableArticle) -> RemotePost:
-        """Write (or replace) the article's page, then the index and the feeds."""
+    def publish(self, article: PublishableArticle, previous: RemotePost | None = None) -> RemotePost:
+        """Write (or replace) the article's page, then the index and the feeds. The site's own manifest
+        finds an earlier version (by guid, then slug), so ``previous`` is not needed."""
         entries = self.entries()
-        previous = _match(entries, article)
+        earlier = _match(entries, article)
         digest = hashlib.sha256(f"{article.title}\n{article.html}".encode()).hexdigest()
-        updated = previous.updated if previous and previous.content_hash == digest else self.clock()
+        updated = earlier.updated if earlier and earlier.content_hash == digest else self.clock()
         entry = FeedEntry(slug=article.slug, guid=article.guid, title=article.title, date=article.date,
                           updated=updated, summary=article.summary, tags=article.tags,
                           categories=article.categories, html=article.html, content_hash=digest)
         write_article_dir(self.root / article.slug, self._page_files(article))
-        if previous is not None and previous.slug != article.slug:
-            shutil.rmtree(self.root / previous.slug, ignore_errors=True)
-        entries = [e for e in entries if e is not previous] + [entry]
+        if earlier is not None and earlier.slug != article.slug:
+            shutil.rmtree(self.root / earlier.slug, ignore_errors=True)
+        entries = [e for e in entries if e is not earlier] + [entry]
         entries.sort(key=lambda e: (e.date, e.slug), reverse=True)
         self._write(MANIFEST, _ENTRIES.dump_json(entries, indent=2) + b"\n")
         self.rebuild(entries)
-        return RemotePost(target=self.name, remote_id=article.slug, url=self.url_of(article.slug),
-                          created=previous is None)
+        return RemotePost(target=self.name, remote_id=article.slug, url=self.url_of(article.slug), slug=article.slug,
+                          created=earlier is None)
 
     def rebuild(self, entries: list[FeedEntry] | None = None) -> None:
         """Rewrite the index, the feeds and the stylesheet from the manifest."""

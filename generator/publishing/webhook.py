@@ -93,7 +93,8 @@ class Webhook:
     def find_existing(self, article: PublishableArticle) -> RemotePost | None:
         return None
 
-    def publish(self, article: PublishableArticle) -> RemotePost:
+    def publish(self, article: PublishableArticle, previous: RemotePost | None = None) -> RemotePost:
+        """Deliver the article (a receiver tells repeats apart by the delivery id; ``previous`` is not used)."""
         return self.notify("article.published", {"article": article_payload(article)})
 
     def notify(self, event: str, data: dict[str, Any]) -> RemotePost:

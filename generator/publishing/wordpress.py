@@ -1,8 +1,11 @@
 """The WordPress target: the REST API (``/wp-json/wp/v2``) with an application password.
 
-A post is found by its slug (``GET /posts?slug=...&status=any``) before anything is
-created, so publishing again updates the same post, and a crash after the create is
-recovered by the next run. The chart is uploaded once to the media library
+A post is found before anything is created, so publishing again updates the same
+post: by the id the desk recorded (``GET /posts/<id>``), since WordPress renames a
+slug that another post holds (``...-2``), else by its slug
+(``GET /posts?slug=...&status=any``), so a crash after the create, before the desk
+recorded it, is recovered by the next run. What the server returned (id, link and
+the slug it actually used) is what the desk records. The chart is uploaded once to the media library
 (``<slug>-chart.png``, found again by its slug) and set as the featured image; it is
 left out of the post body so themes that show the featured image do not show it twice.
 An update keeps the post's current status: an editor's decision on WordPress wins.
@@ -56,9 +59,9 @@ class WordPress:
         post = self._find_post(article.slug)
         return None if post is None else self._remote(post, created=False)
 
-    def publish(self, article: PublishableArticle) -> RemotePost:
-        """Create the post, or update the one already there with this slug."""
-        existing = self._find_post(article.slug)
+    def publish(self, article: PublishableArticle, previous: RemotePost | None = None) -> RemotePost:
+        """Create the post, or update the one recorded in ``previous`` or else the one with this slug."""
+        existing = self._known_post(previous) or self._find_post(article.slug)
         payload: dict[str, Any] = {
             "title": article.title,
             "content": article.html_with_chart(None),
@@ -77,12 +80,22 @@ class WordPress:
         else:
             post = self._call("PUT", f"posts/{existing['id']}", "edit posts", json=payload)
         if post.get("slug") and post["slug"] != article.slug:
-            # WordPress renames a slug already taken by another post; lookups by our slug will not find it.
+            # WordPress renames a slug another post holds; the desk records the id, so the next run finds it.
             log.warning("WordPress stored post %s under slug %r instead of %r", post.get("id"), post["slug"],
                         article.slug)
         return self._remote(post, created=existing is None)
 
     # --- REST calls -----------------------------------------------------------
+
+    def _known_post(self, previous: RemotePost | None) -> dict[str, Any] | None:
+        """The post the desk recorded, unless it has since been deleted or trashed on WordPress."""
+        if previous is None or previous.target != self.name or not previous.remote_id.isdigit():
+            return None
+        try:
+            post = self._call("GET", f"posts/{previous.remote_id}", "look up posts", params={"context": "edit"})
+        except _PostGone:
+            return None
+        return post if isinstance(post, dict) and post.get("status") != "trash" else None
 
     def _find_post(self, slug: str) -> dict[str, Any] | None:
         found = self._call("GET", "posts", "look up posts",
@@ -141,6 +154,8 @@ class WordPress:
         status = response.status_code
         if status == 400 and code == "term_exists":
             return _TermExists(int(response.json()["data"]["term_id"]))
+        if status in (404, 410) and code in ("rest_post_invalid_id", "rest_already_trashed"):
+            return _PostGone()
         if status == 401:
             return PublishError(f"WordPress refused the login of {self.user!r} ({message}); check wordpress_user "
                                 "and wordpress_app_password (an application password, not the account password)")
@@ -155,7 +170,15 @@ class WordPress:
         return PublishError(f"WordPress rejected the request to {action}: {status} {code}: {message}")
 
     def _remote(self, post: dict[str, Any], created: bool) -> RemotePost:
-        return RemotePost(target=self.name, remote_id=str(post["id"]), url=post.get("link"), created=created)
+        return RemotePost(target=self.name, remote_id=str(post["id"]), url=post.get("link"), slug=post.get("slug"),
+                          created=created)
+
+
+class _PostGone(PublishError):
+    """The post no longer exists on WordPress (deleted meanwhile): the next run looks it up again or recreates it."""
+
+    def __init__(self) -> None:
+        super().__init__("the post was deleted on WordPress meanwhile; the next publish run creates it again")
 
 
 class _TermExists(Exception):

@@ -164,8 +164,8 @@ class CrashAfterCreate:
     def find_existing(self, article: Any) -> Any:
         return self.inner.find_existing(article)
 
-    def publish(self, article: Any) -> Any:
-        self.inner.publish(article)
+    def publish(self, article: Any, previous: Any = None) -> Any:
+        self.inner.publish(article, previous)
         raise KeyboardInterrupt("killed between the remote create and the local record")
 
 
@@ -200,8 +200,8 @@ def test_an_edit_while_publishing_is_not_marked_published(store: Store, tmp_path
         def find_existing(self, article: Any) -> Any:
             return None
 
-        def publish(self, article: Any) -> Any:
-            post = self.inner.publish(article)
+        def publish(self, article: Any, previous: Any = None) -> Any:
+            post = self.inner.publish(article, previous)
             save_revision(store, draft, store.revision(draft).markdown + f"\n{EDIT}\n", by="Cat", expected_version=None)
             return post
 

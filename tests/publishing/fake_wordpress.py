@@ -20,8 +20,12 @@ from urllib.parse import parse_qs, urlsplit
 
 USERS = {  # user -> (application password without spaces, may publish)
     "editor": ("abcdEFGHijklMNOPqrstUVWX", True),
+    "author": ("mnopQRSTuvwxYZabcdEFghij", True),
     "subscriber": ("zyxwVUTSrqpoNMLKjihgFEDC", False),
 }
+USER_IDS = {"editor": 1, "author": 2, "subscriber": 3}
+# Editors read everyone's private posts; an Author sees only its own (WordPress's read_private_posts).
+READS_PRIVATE = {"editor"}
 PREFIX = "/wp-json/wp/v2/"
 
 
@@ -118,10 +122,15 @@ class Handler(BaseHTTPRequestHandler):
         collection, _, item = path.partition("/")
         st = self.state
         if collection == "posts":
+            if method == "GET" and item:
+                if int(item) not in st.posts:
+                    return _error("rest_post_invalid_id", "Invalid post ID.", 404)
+                return 200, st.posts[int(item)]
             if method == "GET":
                 if query.get("status") == "any" and not may_publish:
                     return _error("rest_forbidden_status", "Status is forbidden.", forbidden)
-                hits = [p for p in st.posts.values() if p["slug"] == query.get("slug") and p["status"] != "trash"]
+                hits = [p for p in st.posts.values() if p["slug"] == query.get("slug") and p["status"] != "trash"
+                        and (p["status"] != "private" or user in READS_PRIVATE or p["author"] == USER_IDS[user])]
                 return 200, hits
             if not may_publish:
                 verb = "create" if not item else "edit"
@@ -179,7 +188,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _save_post(self, post_id: int, body: dict[str, Any], user: str | None) -> dict[str, Any]:
         st = self.state
-        post = st.posts.get(post_id) or {"id": post_id, "type": "post", "author": 1, "status": "draft",
+        post = st.posts.get(post_id) or {"id": post_id, "type": "post", "author": USER_IDS.get(user or "", 1),
+                                        "status": "draft",
                                         "guid": {"rendered": f"{st.base}/?p={post_id}", "raw": f"{st.base}/?p={post_id}"},
                                         "featured_media": 0, "categories": [1], "tags": []}
         for key in ("slug", "status", "featured_media", "categories", "tags", "date_gmt"):
@@ -188,10 +198,12 @@ class Handler(BaseHTTPRequestHandler):
         for key in ("title", "content", "excerpt"):
             if key in body:
                 post[key] = {"raw": body[key], "rendered": body[key]}
-        if post["status"] == "publish":
-            taken = {p["slug"] for p in st.posts.values() if p["id"] != post_id and p["status"] == "publish"}
-            while post["slug"] in taken:  # wp_unique_post_slug
-                post["slug"] += "-2"
+        if post["status"] not in ("draft", "pending"):  # wp_unique_post_slug leaves drafts alone
+            # Any other post of the type holds its slug, whatever its status; the first free '-N' is taken.
+            taken = {p["slug"] for p in st.posts.values() if p["id"] != post_id and p["status"] != "trash"}
+            base, suffix = post["slug"], 2
+            while post["slug"] in taken:
+                post["slug"], suffix = f"{base}-{suffix}", suffix + 1
         post["link"] = f"{st.base}/{post['slug']}/" if post["status"] == "publish" else f"{st.base}/?p={post_id}"
         st.posts[post_id] = post
         return post

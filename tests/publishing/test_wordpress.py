@@ -153,3 +153,30 @@ def test_settings(wp: WordPressState) -> None:
                                                wordpress_app_password=PASSWORD, wordpress_status="publish"))
     assert isinstance(target, WordPress) and target.api == wp.base + "/wp-json/wp/v2/"
     assert PASSWORD not in repr(Settings(wordpress_app_password=PASSWORD))
+
+
+AUTHOR_PASSWORD = "mnop QRST uvwx YZab cdEF ghij"
+
+
+def test_a_renamed_slug_is_returned_and_the_post_found_again_by_id(wp: WordPressState,
+                                                                  second_article: PublishableArticle) -> None:
+    # An editor's private post holds the slug; marketnews publishes as an Author, who cannot see it.
+    holder = client(wp, status="private").publish(second_article.model_copy(update={"title": "Editor's own"}))
+    author = client(wp, user="author", password=AUTHOR_PASSWORD, status="publish")
+    ours = author.publish(second_article)  # the slug is taken: WordPress appends -2
+    assert ours.created and ours.slug == f"{second_article.slug}-2"
+    assert ours.url == f"{wp.base}/{second_article.slug}-2/" == wp.posts[int(ours.remote_id)]["link"]
+    again = author.publish(second_article.model_copy(update={"title": "Corrected"}), ours)
+    assert not again.created and again.remote_id == ours.remote_id and again.slug == ours.slug
+    assert wp.posts[int(ours.remote_id)]["title"]["raw"] == "Corrected" and len(wp.posts) == 2
+    assert wp.posts[int(holder.remote_id)]["title"]["raw"] == "Editor's own"
+    # Without the recorded post, the slug lookup cannot see ours either: that is why the desk keeps the id.
+    assert author.publish(second_article).created and len(wp.posts) == 3
+
+
+def test_a_recorded_post_deleted_on_wordpress_is_looked_up_by_slug(wp: WordPressState,
+                                                                   second_article: PublishableArticle) -> None:
+    first = client(wp).publish(second_article)
+    del wp.posts[int(first.remote_id)]
+    again = client(wp).publish(second_article, first)
+    assert again.created and again.remote_id != first.remote_id and len(wp.posts) == 1
