@@ -98,16 +98,17 @@ class Publication(BaseModel):
     published_at: datetime | None
 
     def identity(self) -> str:
-        """' (id 101, slug 2018-02-06-btc-daily-2)' when the target gave both, else ''."""
+        """'id 101, slug 2018-02-06-btc-daily-2' when the target gave both (and they differ), else ''."""
         if not self.slug or self.remote_id in (None, self.slug):
             return ""
-        return f" (id {self.remote_id}, slug {self.slug})"
+        return f"id {self.remote_id}, slug {self.slug}"
 
     def describe(self) -> str:
         """'published (revision 2): https://...' / 'failed after 3 attempts: ...' for terminals and pages."""
         if self.status == "published":
             where = self.url or f"remote id {self.remote_id}"
-            return f"published (revision {self.revision}): {where}{self.identity()}"
+            known = f" ({self.identity()})" if self.identity() else ""
+            return f"published (revision {self.revision}): {where}{known}"
         if self.status == "failed":
             tries = "1 attempt" if self.attempts == 1 else f"{self.attempts} attempts"
             return f"failed after {tries}, retried by the next publish run: {self.error}"

@@ -5,7 +5,7 @@ live there, not in article.md), with the chart from its folder. Every attempt
 is recorded in the ``publications`` table, one row per article and target:
 
 1. the row is set to ``pending`` (attempts + 1) and committed BEFORE the remote call;
-2. the target publishes, looking the post up by slug or guid first;
+2. the target publishes, looking the post up first (the one recorded last time, or by slug or guid);
 3. the row is set to ``published`` with what the target's server returned (remote
    id, URL and the slug it actually used), or to ``failed`` with the reason, which
    also goes into the audit log. The next run hands the recorded post to the
