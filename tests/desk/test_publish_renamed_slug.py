@@ -3,24 +3,32 @@ and publishing again updates that post, not the one holding the slug we asked fo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from pydantic import SecretStr
+
 from generator.desk.actions import approve, save_revision
+from generator.desk.checking import check_body
 from generator.desk.console import show
 from generator.desk.publish import publish_article
 from generator.desk.store import Store
 from generator.publishing import make_target
-from pydantic import SecretStr
-
-from generator.desk.checking import check_body
 from generator.settings import Settings
-from tests.desk.test_publish import EDIT, settings_for, wp, written  # noqa: F401 - wp is a fixture
+from tests.desk.test_publish import EDIT, settings_for, written
 from tests.desk.test_web import make_client, sign_in
-from tests.publishing.fake_wordpress import WordPressState
+from tests.publishing.fake_wordpress import WordPressState, fake_wordpress
 from tests.publishing.test_wordpress import AUTHOR_PASSWORD
 
 SLUG = "2018-02-06-btc-daily"
+
+
+@pytest.fixture
+def wp() -> Iterator[WordPressState]:
+    with fake_wordpress() as state:
+        yield state
 
 
 def someone_elses_post(wp: WordPressState) -> int:
