@@ -3,8 +3,9 @@
 A post is found before anything is created, so publishing again updates the same
 post: by the id the desk recorded (``GET /posts/<id>``), since WordPress renames a
 slug that another post holds (``...-2``), else by its slug
-(``GET /posts?slug=...&status=any``), so a crash after the create, before the desk
-recorded it, is recovered by the next run. What the server returned (id, link and
+(``GET /posts?slug=...&status=any``, only posts by the publishing account: another
+author's post holding the slug is never overwritten), so a crash after the create,
+before the desk recorded it, is recovered by the next run. What the server returned (id, link and
 the slug it actually used) is what the desk records. The chart is uploaded once to the media library
 (``<slug>-chart.png``, found again by its slug) and set as the featured image; it is
 left out of the post body so themes that show the featured image do not show it twice.
@@ -43,6 +44,7 @@ class WordPress:
         self.timeout = timeout
         self.session = make_session(retries, backoff, auth=(user, app_password))
         self._terms: dict[tuple[str, str], int] = {}
+        self._me: int | None = None
 
     @classmethod
     def from_settings(cls, settings) -> WordPress:  # noqa: ANN001 - generator.settings.Settings
@@ -98,9 +100,24 @@ class WordPress:
         return post if isinstance(post, dict) and post.get("status") != "trash" else None
 
     def _find_post(self, slug: str) -> dict[str, Any] | None:
+        """Our post with this slug: one written by the publishing account. Another author's post holding the
+        slug is left alone (WordPress gives ours '<slug>-2'), never overwritten."""
         found = self._call("GET", "posts", "look up posts",
-                           params={"slug": slug, "status": "any", "context": "edit", "per_page": 1})
-        return found[0] if isinstance(found, list) and found else None
+                           params={"slug": slug, "status": "any", "context": "edit", "per_page": 10})
+        if not isinstance(found, list) or not found:
+            return None
+        me = self._user_id()
+        ours = next((p for p in found if p.get("author") == me), None)
+        if ours is None:
+            log.warning("WordPress post %s with slug %r belongs to another author; it is left alone",
+                        found[0].get("id"), slug)
+        return ours
+
+    def _user_id(self) -> int | None:
+        """The publishing account's user id (asked once)."""
+        if self._me is None:
+            self._me = self._call("GET", "users/me", "read its own user").get("id")
+        return self._me
 
     def _term_id(self, taxonomy: str, name: str) -> int:
         """The id of the category or tag called ``name``, created when it does not exist yet."""

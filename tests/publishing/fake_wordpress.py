@@ -168,6 +168,10 @@ class Handler(BaseHTTPRequestHandler):
                 "source_url": f"{st.base}/wp-content/uploads/2024/05/{filename}", "bytes": len(raw),
             }
             return 201, st.media[media_id]
+        if collection == "users" and item == "me" and method == "GET":
+            if user is None:
+                return _error("rest_not_logged_in", "You are not currently logged in.", 401)
+            return 200, {"id": USER_IDS[user], "name": user, "slug": user}
         if collection in ("categories", "tags"):
             terms = st.terms[collection]
             if method == "GET":

@@ -86,7 +86,7 @@ def test_crash_after_remote_create_then_rerun_gives_one_post(wp: WordPressState,
 
 def test_find_existing_is_none_for_a_new_article(wp: WordPressState, second_article: PublishableArticle) -> None:
     assert client(wp).find_existing(second_article) is None
-    assert ("GET", f"/wp-json/wp/v2/posts?slug={second_article.slug}&status=any&context=edit&per_page=1") in wp.log
+    assert ("GET", f"/wp-json/wp/v2/posts?slug={second_article.slug}&status=any&context=edit&per_page=10") in wp.log
 
 
 def test_wrong_application_password_is_a_clear_401(wp: WordPressState, second_article: PublishableArticle) -> None:
@@ -180,3 +180,14 @@ def test_a_recorded_post_deleted_on_wordpress_is_looked_up_by_slug(wp: WordPress
     del wp.posts[int(first.remote_id)]
     again = client(wp).publish(second_article, first)
     assert again.created and again.remote_id != first.remote_id and len(wp.posts) == 1
+
+
+def test_another_authors_post_holding_the_slug_is_never_overwritten(wp: WordPressState,
+                                                                   second_article: PublishableArticle) -> None:
+    holder = client(wp, status="publish").publish(second_article.model_copy(update={"title": "Editor's own"}))
+    author = client(wp, user="author", password=AUTHOR_PASSWORD, status="publish")
+    assert author.find_existing(second_article) is None  # the editor's post is visible, but not ours
+    ours = author.publish(second_article)
+    assert ours.created and ours.remote_id != holder.remote_id and ours.slug == f"{second_article.slug}-2"
+    assert wp.posts[int(holder.remote_id)]["title"]["raw"] == "Editor's own"
+    assert client(wp, status="publish").find_existing(second_article).remote_id == holder.remote_id  # its author's
