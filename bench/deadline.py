@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.sources.test_deadline import black_hole  # noqa: E402
+from tests.sources.black_hole import black_hole  # noqa: E402
 from tests.sources.venues import PROVIDERS  # noqa: E402
 
 

@@ -7,11 +7,7 @@ replicas of tests/sources/venues.py.
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +18,7 @@ from generator.sources import fetch_live, fetch_replay
 from generator.sources.base import RateLimit
 from generator.sources.deadline import Deadline
 from generator.sources.http import Client, HttpOptions, RateLimiter, live_adapter, make_session
+from tests.sources.black_hole import black_hole
 from tests.sources.conftest import settings_for
 from tests.sources.venues import PROVIDERS, Venues
 
@@ -29,36 +26,6 @@ from tests.sources.venues import PROVIDERS, Venues
 DEFAULT_HTTP = {"http_timeout_seconds": 10.0, "http_retries": 2, "http_backoff_seconds": 0.5,
                 "http_max_retry_wait_seconds": 30.0}
 SLACK = 1.0  # thread start-up and a loaded 2-core CI machine; the unbounded fetch takes minutes
-
-
-@contextmanager
-def black_hole() -> Iterator[str]:
-    """http://127.0.0.1:PORT: accepts every connection, reads the request, never answers."""
-    server = socket.create_server(("127.0.0.1", 0), backlog=64)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        server.settimeout(0.05)
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            held.append(conn)  # kept open and silent
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    finally:
-        stop.set()
-        thread.join()
-        for conn in held:
-            conn.close()
-        server.close()
 
 
 def dead_settings(base: str, deadline: float) -> dict[str, object]:
