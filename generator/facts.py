@@ -38,6 +38,10 @@ _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 # --- formatting -----------------------------------------------------------
 
 
+# Exchanges quote funding to four decimals of a percent (0.0100%); a rate below that prints as 0.0000%.
+FUNDING_DECIMALS = 4
+
+
 def format_usd(value: float) -> str:
     """'$60,704', '$142.35', '$0.5123', '$431 million', '$2.51 billion' (3 significant digits from a million)."""
     sign = "-" if value < 0 else ""
@@ -348,7 +352,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
 
     if (fund := snapshot.funding) is not None:
         b.add("funding.rate_pct", fund.rate * 100, "percent", f"Funding rate ({fund.venue})", fund.source,
-              context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=4)
+              context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=FUNDING_DECIMALS)
         b.add("funding.interval_hours", fund.interval_hours, "count", "Funding interval (hours)", fund.source)
         b.add("windows.funding_interval", fund.interval_hours, "hours", "Funding interval", fund.source)
     if (oi := snapshot.open_interest) is not None:

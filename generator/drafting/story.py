@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
-from generator.facts import Fact, FactSet, fear_greed_band, rsi_band
+from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
 
 ASSET_NAMES = {"BTC": "Bitcoin", "ETH": "Ether", "SOL": "Solana", "XRP": "XRP", "BNB": "BNB", "DOGE": "Dogecoin"}
@@ -74,6 +74,7 @@ class Story(BaseModel):
     direction: Literal["up", "down", "flat"] | None
     sharp: bool
     rsi_key: str | None
+    rsi_timeframe_word: str | None = None  # the RSI's own timeframe: the analysis one, else what the candles allow
     rsi_band: Literal["oversold", "overbought", "neutral"] | None
     fear_greed_label: str | None
     liquidation_side: Literal["longs", "shorts", "balanced"] | None
@@ -139,7 +140,9 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
     side = _side(facts.get("liquidations.long_share_24h_pct"))
 
     funding = snapshot.funding
-    fsign = None if funding is None else ("positive" if funding.rate > 0 else "negative" if funding.rate < 0 else "zero")
+    # The sign of the rate as printed: "negative at 0.0000%" would contradict the number beside it.
+    shown = None if funding is None else round(funding.rate * 100, FUNDING_DECIMALS)
+    fsign = None if shown is None else ("positive" if shown > 0 else "negative" if shown < 0 else "zero")
 
     gap = analysis.fvg.gaps[0] if analysis.fvg and analysis.fvg.gaps else None
     fvg_position = None
@@ -168,6 +171,7 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
         direction=direction,
         sharp=sharp,
         rsi_key=rsi_key,
+        rsi_timeframe_word=TIMEFRAME_WORDS.get(rsi_key.removeprefix("technicals.rsi_")) if rsi_key else None,
         rsi_band=rsi_band(float(facts[rsi_key].value)) if rsi_key else None,
         fear_greed_label=(fg.classification or fear_greed_band(fg.value)) if fg else None,
         liquidation_side=side,

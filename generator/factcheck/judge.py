@@ -198,7 +198,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         else:
             claimed = m.sign if m.sign is not None else _direction(layout, m)
         actual = (value > 0) - (value < 0)
-        if claimed is not None and actual and claimed != actual:
+        # A figure written as zero ("0.0000%" for a rate of -0.00003%) has no sign to get wrong.
+        if claimed is not None and actual and written != 0 and claimed != actual:
             way = "rose" if actual > 0 else "fell"
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
