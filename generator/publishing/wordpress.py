@@ -2,10 +2,10 @@
 
 A post is found before anything is created, so publishing again updates the same
 post: by the id the desk recorded (``GET /posts/<id>``), since WordPress renames a
-slug that another post holds (``...-2``), else by its slug
-(``GET /posts?slug=...&status=any``, only posts by the publishing account: another
+slug that another post holds (``...-2``), else by its slug or the renamed forms of it
+(``GET /posts?slug=s,s-2,...,s-9&status=any``, only posts by the publishing account: another
 author's post holding the slug is never overwritten), so a crash after the create,
-before the desk recorded it, is recovered by the next run. What the server returned (id, link and
+before the desk recorded it, is recovered by the next run even when WordPress renamed the slug. What the server returned (id, link and
 the slug it actually used) is what the desk records. The chart is uploaded once to the media library
 (``<slug>-chart.png``, found again by its slug) and set as the featured image; it is
 left out of the post body so themes that show the featured image do not show it twice.
@@ -25,6 +25,7 @@ from generator.errors import ConfigError, PublishError
 from generator.publishing.article import PublishableArticle, RemotePost
 from generator.publishing.http import error_detail, make_session, transport_error
 
+_RENAMED_FORMS = 8  # '<slug>-2' to '<slug>-9': how many other posts may hold our slug before a rerun loses ours
 log = logging.getLogger(__name__)
 
 
@@ -100,18 +101,23 @@ class WordPress:
         return post if isinstance(post, dict) and post.get("status") != "trash" else None
 
     def _find_post(self, slug: str) -> dict[str, Any] | None:
-        """Our post with this slug: one written by the publishing account. Another author's post holding the
-        slug is left alone (WordPress gives ours '<slug>-2'), never overwritten."""
+        """Our post with this slug, or with the '<slug>-N' WordPress gave it when another post held the slug:
+        one written by the publishing account. Another author's post is left alone, never overwritten. Our
+        slugs name one article each (date, asset, kind), so our post under a renamed form is this article."""
+        forms = [slug, *(f"{slug}-{n}" for n in range(2, 2 + _RENAMED_FORMS))]
+        # The slug parameter takes a list (WordPress 4.7+), so one request covers the renamed forms too.
         found = self._call("GET", "posts", "look up posts",
-                           params={"slug": slug, "status": "any", "context": "edit", "per_page": 10})
+                           params={"slug": ",".join(forms), "status": "any", "context": "edit", "per_page": 20})
         if not isinstance(found, list) or not found:
             return None
         me = self._user_id()
-        ours = next((p for p in found if p.get("author") == me), None)
-        if ours is None:
+        ours = sorted((p for p in found if p.get("author") == me and p.get("slug") in forms),
+                      key=lambda p: forms.index(p["slug"]))
+        if not ours:
             log.warning("WordPress post %s with slug %r belongs to another author; it is left alone",
-                        found[0].get("id"), slug)
-        return ours
+                        found[0].get("id"), found[0].get("slug"))
+            return None
+        return ours[0]
 
     def _user_id(self) -> int | None:
         """The publishing account's user id (asked once)."""

@@ -129,7 +129,8 @@ class Handler(BaseHTTPRequestHandler):
             if method == "GET":
                 if query.get("status") == "any" and not may_publish:
                     return _error("rest_forbidden_status", "Status is forbidden.", forbidden)
-                hits = [p for p in st.posts.values() if p["slug"] == query.get("slug") and p["status"] != "trash"
+                slugs = (query.get("slug") or "").split(",")  # WordPress's wp_parse_slug_list: one or a list
+                hits = [p for p in st.posts.values() if p["slug"] in slugs and p["status"] != "trash"
                         and (p["status"] != "private" or user in READS_PRIVATE or p["author"] == USER_IDS[user])]
                 return 200, hits
             if not may_publish:

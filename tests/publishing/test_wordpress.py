@@ -86,7 +86,8 @@ def test_crash_after_remote_create_then_rerun_gives_one_post(wp: WordPressState,
 
 def test_find_existing_is_none_for_a_new_article(wp: WordPressState, second_article: PublishableArticle) -> None:
     assert client(wp).find_existing(second_article) is None
-    assert ("GET", f"/wp-json/wp/v2/posts?slug={second_article.slug}&status=any&context=edit&per_page=10") in wp.log
+    forms = "%2C".join([second_article.slug, *(f"{second_article.slug}-{n}" for n in range(2, 10))])
+    assert ("GET", f"/wp-json/wp/v2/posts?slug={forms}&status=any&context=edit&per_page=20") in wp.log
 
 
 def test_wrong_application_password_is_a_clear_401(wp: WordPressState, second_article: PublishableArticle) -> None:
@@ -170,8 +171,30 @@ def test_a_renamed_slug_is_returned_and_the_post_found_again_by_id(wp: WordPress
     assert not again.created and again.remote_id == ours.remote_id and again.slug == ours.slug
     assert wp.posts[int(ours.remote_id)]["title"]["raw"] == "Corrected" and len(wp.posts) == 2
     assert wp.posts[int(holder.remote_id)]["title"]["raw"] == "Editor's own"
-    # Without the recorded post, the slug lookup cannot see ours either: that is why the desk keeps the id.
-    assert author.publish(second_article).created and len(wp.posts) == 3
+    # Without the recorded post (a crash before the desk recorded it), the lookup finds ours under its new slug.
+    rerun = author.publish(second_article)
+    assert not rerun.created and rerun.remote_id == ours.remote_id and len(wp.posts) == 2
+
+
+def test_a_crash_after_creating_under_a_renamed_slug_gives_one_post(wp: WordPressState,
+                                                                     second_article: PublishableArticle,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    client(wp, status="publish").publish(second_article.model_copy(update={"title": "Editor's own"}))
+    author = client(wp, user="author", password=AUTHOR_PASSWORD, status="publish")
+    real_request = requests.Session.request
+
+    def crash_after_create(self: requests.Session, method: str, url: str, **kw: object) -> requests.Response:
+        response = real_request(self, method, url, **kw)
+        if method == "POST" and url.endswith("/posts"):
+            raise KeyboardInterrupt("killed after the post was created, before it was recorded")
+        return response
+
+    monkeypatch.setattr(requests.Session, "request", crash_after_create)
+    with pytest.raises(KeyboardInterrupt):
+        author.publish(second_article)
+    monkeypatch.undo()
+    again = author.publish(second_article)
+    assert not again.created and again.slug == f"{second_article.slug}-2" and len(wp.posts) == 2
 
 
 def test_a_recorded_post_deleted_on_wordpress_is_looked_up_by_slug(wp: WordPressState,
