@@ -12,6 +12,7 @@ same report.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from generator.facts import FactSet
 from generator.factcheck.bind import Binder
@@ -77,7 +78,7 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
         elif m.kind in _DATES:
             j = judge_date(m, binder.bind(i))
         else:
-            j = judge_number(m, binder.bind(i), layout, index)
+            j = judge_number(m, binder.bind(i), layout, index, partial(binder.reach, i))
         judgements[i] = j
     done = [j for j in judgements if j is not None]
     _history(layout, binder, mentions, done)

@@ -13,6 +13,7 @@ a wrong side is a ``direction`` error.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,6 +31,9 @@ Verdict = str  # verified | mismatch | direction | unsupported | quote
 SIGN_FROM_WORDS = ("price.change_24h_pct", "price.change_1h_pct", "price.max_drop_24h_pct", "price.from_high_24h_pct",
                    "levels.from_move_high_pct", "levels.from_move_low_pct")
 SIGN_WRITTEN = ("funding.rate_pct",)
+# Changes whose sign a table cell must write: in a metrics table a fall is "-16.43%" (our template writes it, or
+# "Down 16.43%"), so an unsigned "16.43%" with no direction word in its row reads as a rise.
+SIGN_IN_TABLES = ("price.change_24h_pct", "price.change_1h_pct")
 # Facts that are prices: "above"/"below" them is a position, not a bound on an amount.
 POSITION_METRICS = ("price", "level")
 PRICES = ("price.current", "price.last_close", "price.high_24h", "price.low_24h")
@@ -56,13 +60,21 @@ def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 _GAINED = re.compile(r"\b(?:added|adds|gained|gains|lost|loses|shed|sheds|gave up|gives up|tacked on|erased|"
                      r"pared|trimmed)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _RATIO_TEXT = re.compile(r"\b0?\.\d{1,3}\b")  # "the 0.786 Fib level at $8,515": the ratio names the level, it is no rival
+# "dropped below (the psychologically important) $7,000": a move across a number. How far the words may stand from
+# the number is measured like a cue's reach (RELATION_REACH), not by a count of words.
 _CROSS = re.compile(
     r"\b(?:dropped|drops|fell|falls|slipped|slips|dipped|dips|sank|sinks|plunged|tumbled|slid|crashed|broke|breaks|"
     r"rose|rises|climbed|climbs|jumped|surged|rallied|spiked|pushed|popped|topped|crossed|moved)\s+(?:back\s+)?"
-    r"(?P<rel>below|under|beneath|above|over|past)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+    r"(?P<rel>below|under|beneath|above|over|past)\b", re.I)
+# "broke below (the key psychological) support at $7,846": the price placed against the level named after it.
 _BREAK_BEFORE = re.compile(
     r"\b(?:br(?:oke|eaks?|eaking)|fell|dropped|slipped|sank|closed|slid|plunged|moved|pushed|climbed|rose|rallied|"
-    r"jumped|surged|pushed)\s+(?:back\s+)?(?P<rel>below|above|under|beneath|through|past)\s+(?:\w+\s+){0,4}$", re.I)
+    r"jumped|surged|pushed)\s+(?:back\s+)?(?P<rel>below|above|under|beneath|through|past)\b", re.I)
+# How strongly a relation ("fell below") must speak to a number (evidence.Evidence.reach) to be about it: about
+# eight words of one noun phrase ("below the key psychological support at"), less across a comma, a clause word
+# or another number.
+RELATION_REACH = 0.4
+Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
 @dataclass(slots=True)
@@ -107,6 +119,18 @@ def _direction(layout: Layout, m: Mention) -> int | None:
     return best[1] if best else None
 
 
+def _table_sign(layout: Layout, m: Mention) -> int | None:
+    """The sign a table row gives an unsigned change: its direction words (in any cell or the column's title), else
+    +1, since a table writes a fall's minus sign. None outside tables, or when the row says both ways."""
+    sent = layout.sentence_at(m.start)
+    cell = sent.cell_of(m.start) if sent.cells else None
+    if cell is None:
+        return None
+    row = layout.masked[sent.start : sent.end] + " | " + (sent.header[cell] if cell < len(sent.header) else "")
+    down, up = DOWN_WORDS.search(row) is not None, UP_WORDS.search(row) is not None
+    return None if down and up else -1 if down else 1
+
+
 def _within(m: Mention, value: float) -> tuple[bool, str]:
     """Does ``value`` satisfy the mention at its written precision and qualifier? (ok, how it was read)."""
     v = m.value if m.value is not None else 0.0
@@ -146,21 +170,31 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
     return bool(HYPOTHETICAL.search(layout.masked, sent.start if not sent.cells else a, b))
 
 
-def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
-    """Verdict for a money, percent, index or plain-number mention bound (or not) to a fact."""
-    j = _judge_number(m, binding, layout, index)
+def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach) -> Judgement:
+    """Verdict for a money, percent, index or plain-number mention bound (or not) to a fact.
+
+    ``reach`` weighs how strongly words before the number speak to it (a relation such as "fell below").
+    """
+    j = _judge_number(m, binding, layout, index, reach)
     if j.verdict == "unsupported" and m.kind in ("money", "number") and not binding.foreign:
         # "dropped below the $60,000 level": a round number no fact names, which the price crossed in
         # the last 24 hours, is backed by the 24h range. (A number the words tie to a fact must be that fact.)
-        crossed = _crossing(m, layout, index)
+        crossed = _crossing(m, layout, index, reach)
         if crossed is not None:
             return crossed
     return j
 
 
-def _crossing(m: Mention, layout: Layout, index: FactIndex) -> Judgement | None:
-    sent = layout.sentence_at(m.start)
-    verb = _CROSS.search(layout.masked[max(sent.start, m.start - 80) : m.start])
+def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
+    """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
+    last = None
+    for last in pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start):
+        pass
+    return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
+
+
+def _crossing(m: Mention, layout: Layout, index: FactIndex, reach: Reach) -> Judgement | None:
+    verb = _relation_before(_CROSS, layout, m, reach)
     if verb is None or _hypothetical(layout, m) or m.value is None:
         return None
     low, high = index.facts.get("price.low_24h"), index.facts.get("price.high_24h")
@@ -181,7 +215,7 @@ def _crossing(m: Mention, layout: Layout, index: FactIndex) -> Judgement | None:
                      f"the 24h range ({lo:,.0f}-{hi:,.0f}) never went {'below' if down else 'above'} {m.text.strip()}")
 
 
-def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex) -> Judgement:
+def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach) -> Judgement:
     fact = binding.fact
     if fact is None:
         return Judgement("unsupported", None, None, binding.reason)
@@ -197,6 +231,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             claimed = m.sign if m.sign is not None else _sign_words(layout, m)
         else:
             claimed = m.sign if m.sign is not None else _direction(layout, m)
+            if claimed is None and fact.key in SIGN_IN_TABLES and written:  # "0.00%" has no sign to write
+                claimed = _table_sign(layout, m)
         actual = (value > 0) - (value < 0)
         # A figure written as zero ("0.0000%" for a rate of -0.00003%) has no sign to get wrong.
         if claimed is not None and actual and written != 0 and claimed != actual:
@@ -257,7 +293,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             rel = post.group("rel").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             return _relation(m, fact, rel, layout, index, pre=False)
-        pre = _price_relation(layout, m, index)
+        pre = _price_relation(layout, m, index, reach)
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre, layout, index, pre=True)
     return judgement
@@ -279,12 +315,12 @@ def _as_level(m: Mention, index: FactIndex) -> Judgement:
     return Judgement("unsupported", None, None, f"no level in the data is at {m.text.strip()}")
 
 
-def _price_relation(layout: Layout, m: Mention, index: FactIndex) -> str | None:
+def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) -> str | None:
     """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set."""
     sent = layout.sentence_at(m.start)
     masked = layout.masked
     before = masked[sent.start : m.start]
-    if bm := _BREAK_BEFORE.search(before[-80:]):
+    if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
         rel = bm.group("rel").lower()
         return None if rel in ("through", "past") else ("below" if rel in ("below", "under", "beneath") else "above")
     relations = list(_price_relation_pattern(index.asset_names).finditer(before))

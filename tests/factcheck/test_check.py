@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.factcheck import CheckReport, check_article
+from generator.facts import FactSet
 from tests.factcheck.seed_facts import seed_facts
 
 ARTICLES = Path(__file__).parent / "articles"
@@ -184,6 +185,55 @@ def test_level_on_the_wrong_side() -> None:
     assert ("$58,200", "verified") not in failures("The levels to watch are $58,200 below and $65,000 above.")
     assert ("$58,200", "direction") in failures("The levels to watch are $58,200 above and $65,000 below.")
     assert ("$58,200", "direction") in failures("Bitcoin trades below the $58,200 support.")
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expected"),
+    [
+        # "fell below" places the price against the level however many words of the noun phrase come between.
+        ("Bitcoin fell below support at $58,200.", "$58,200", "direction"),
+        ("Bitcoin fell below the key psychological support at $58,200.", "$58,200", "direction"),
+        ("Bitcoin fell below the long-watched key psychological support at $58,200.", "$58,200", "direction"),
+        ("Bitcoin fell below the closely watched psychological support level at $62,000.", "$62,000", "verified"),
+        ("BTC climbed above the widely watched psychological resistance level at $65,000.", "$65,000", "direction"),
+        # A round number crossed: the same reach.
+        ("Bitcoin dropped below the closely watched psychological round-number $60,000 mark.", "$60,000", "verified"),
+        ("Bitcoin dropped below the closely watched psychological round-number $55,000 mark.", "$55,000", "direction"),
+        # Across a clause or past another number, the relation is not about the number.
+        ("Bitcoin fell below $62,000 on Friday, while the support at $58,200 held.", "$58,200", "verified"),
+        ("Bitcoin fell below $62,000 and bulls now defend the Fibonacci support at $58,200.", "$58,200", "verified"),
+    ],
+)
+def test_relation_reaches_across_a_noun_phrase(text: str, written: str, expected: str) -> None:
+    assert verdict(text, written) == expected
+
+
+TABLE = "| Metric | Value |\n|---|---|\n| Bitcoin price | $60,704 |\n| 24h change | {} |\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "written", "expected"),
+    [
+        ("-16.43%", "-16.43%", "verified"),
+        ("Down 16.43% in 24h", "16.43%", "verified"),  # the template's own wording
+        ("16.43%", "16.43%", "direction"),  # a table writes a fall's sign: unsigned reads as a rise
+        ("+16.43%", "+16.43%", "direction"),
+        ("16.43% lower", "16.43%", "verified"),
+    ],
+)
+def test_a_change_in_a_table_cell_must_carry_its_sign(cell: str, written: str, expected: str) -> None:
+    assert verdict(TABLE.format(cell), written) == expected
+
+
+def test_an_unsigned_rise_in_a_table_cell_verifies() -> None:
+    up = FACTS["price.change_24h_pct"].model_copy(update={"value": 16.43, "display": "16.43%"})
+    facts = FactSet(facts={**FACTS.facts, up.key: up})
+    for cell, written in (("16.43%", "16.43%"), ("+16.43%", "+16.43%"), ("Up 16.43% in 24h", "16.43%")):
+        found = [m for m in check_article(TABLE.format(cell), facts).mentions if m.text == written]
+        assert found and found[0].verdict == "verified", (cell, found)
+    # A row label that says the change fell makes the unsigned figure a fall.
+    row = "| Metric | Value |\n|---|---|\n| 24h decline | 16.43% |\n"
+    assert verdict(row, "16.43%") == "verified"
 
 
 @pytest.mark.parametrize(
