@@ -20,7 +20,7 @@ from generator.factcheck.index import find_cues, index_facts
 from generator.factcheck.claims import CLAIM_CHECKS, direction_claims, side_claims
 from generator.factcheck.extract import Mention, extract_mentions
 from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
-from generator.factcheck.lexicon import HISTORICAL
+from generator.factcheck.lexicon import HISTORICAL_LOWER
 from generator.factcheck.markdown import Layout, read_layout
 from generator.factcheck.quotes import find_quotes
 from generator.factcheck.report import CheckReport, MentionResult
@@ -111,7 +111,7 @@ def _history(layout: Layout, binder: Binder, mentions: list[Mention], judgements
         sent = layout.sentences[si]
         anchors: list[tuple[int, int, str]] = [
             (h.start(), h.end(), "refers to another period than the snapshot's")
-            for h in HISTORICAL.finditer(layout.masked, sent.start, sent.end)]
+            for h in HISTORICAL_LOWER.finditer(layout.lower, sent.start, sent.end)]
         after: list[tuple[int, str]] = []  # "... in March 2020, when liquidations topped $1.2 billion"
         for k in members:
             b, d = binder.bound[k], mentions[k]

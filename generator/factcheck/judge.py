@@ -74,6 +74,8 @@ _BREAK_BEFORE = re.compile(
 # eight words of one noun phrase ("below the key psychological support at"), less across a comma, a clause word
 # or another number.
 RELATION_REACH = 0.4
+# Every relation above needs one of these words: sentences without them skip the patterns.
+_RELATION_WORDS = frozenset(("below", "under", "beneath", "above", "over", "past", "through"))
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -187,6 +189,8 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
 
 def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
     """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
+    if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
+        return None
     last = None
     for last in pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start):
         pass
@@ -317,6 +321,8 @@ def _as_level(m: Mention, index: FactIndex) -> Judgement:
 
 def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) -> str | None:
     """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set."""
+    if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
+        return None
     sent = layout.sentence_at(m.start)
     masked = layout.masked
     before = masked[sent.start : m.start]

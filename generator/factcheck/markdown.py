@@ -27,12 +27,12 @@ _MASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("](", re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")),  # link and image targets: ](url "title")
     ("]:", re.compile(r"^[ \t]*\[[^\]\n]+\]:[ \t]*\S+.*$", re.M)),  # reference link definitions
     ("<", re.compile(r"<(?:https?://|mailto:)[^>\s]+>")),  # autolinks
-    ("://", re.compile(r"\b(?:https?://)[^\s)\]>]+")),  # bare URLs
-    ("www.", re.compile(r"\bwww\.[^\s)\]>]+")),
+    ("://", re.compile(r"h(?<!\wh)ttps?://[^\s)\]>]+")),  # bare URLs (a word start before the "h", as \b would say)
+    ("www.", re.compile(r"w(?<!\ww)ww\.[^\s)\]>]+")),
     ("<", re.compile(r"</?[A-Za-z][^>\n]*>")),  # HTML tags (their text stays)
     ("@", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")),  # e-mail addresses
-    ("@", re.compile(r"(?<![\w&])@[A-Za-z_]\w*")),  # handles (@trader123)
-    ("#", re.compile(r"(?<![\w&])#[A-Za-z_]\w*")),  # hashtags (#Bitcoin2024)
+    ("@", re.compile(r"@(?<![\w&]@)[A-Za-z_]\w*")),  # handles (@trader123); the literal first lets re skip to each "@"
+    ("#", re.compile(r"#(?<![\w&]#)[A-Za-z_]\w*")),  # hashtags (#Bitcoin2024)
     ("0x", re.compile(r"\b0x[0-9a-fA-F]{6,}\b")),  # addresses and hashes
     ("[", re.compile(r"\[\^?\d+\]")),  # footnote and citation markers
     ("#", re.compile(r"^[ \t]{0,3}#{1,6}(?=\s)", re.M)),  # heading markers
@@ -96,10 +96,18 @@ class Layout:
         alternation of words, even of literals, is tried at every position of the text; a set of the
         words of each sentence, made once, answers every pass.
         """
+        return [s for s, have in zip(self.sentences, self._word_sets()) if not have.isdisjoint(words)]
+
+    def words_at(self, pos: int) -> frozenset[str]:
+        """The words (lower-case) of the sentence at ``pos``: a pass can tell cheaply whether its words are there."""
+        sets = self._word_sets()
+        return sets[self.sentence_index(pos)] if sets else frozenset()
+
+    def _word_sets(self) -> list[frozenset[str]]:
         if not self._words:
             low = self.lower
             self._words = [frozenset(_WORDS.findall(low, s.start, s.end)) for s in self.sentences]
-        return [s for s, have in zip(self.sentences, self._words) if not have.isdisjoint(words)]
+        return self._words
 
     def sentence_at(self, pos: int) -> Sentence:
         return self.sentences[self.sentence_index(pos)]
