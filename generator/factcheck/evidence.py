@@ -19,7 +19,7 @@ from generator.facts import Fact
 from generator.factcheck.cues import DISTANCE_OF, Tags, fact_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
-from generator.factcheck.markdown import Layout
+from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.scan import ascii_lower
 
 if TYPE_CHECKING:
@@ -86,20 +86,13 @@ class Evidence:
         self.bound: list[Binding | None] = [None] * len(mentions)  # filled by the binder
         self._evidence: dict[int, Said] = {}
         # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
-        chars = list(layout.masked)
-        for m in mentions:
-            chars[m.start : m.end] = "#" * (m.end - m.start)
-        for i, m in enumerate(mentions):
-            if m.partner is not None and m.partner > i:  # "between X and Y": the "and" is no clause barrier
-                other = mentions[m.partner]
-                chars[m.end : other.start] = " " * (other.start - m.end)
-        plain = "".join(chars)
+        plain = blank_spans(layout.masked, [(m.start, m.end) for m in mentions], "#")
+        # "between X and Y": the "and" is no clause barrier.
+        plain = blank_spans(plain, [(m.end, mentions[m.partner].start) for i, m in enumerate(mentions)
+                                    if m.partner is not None and m.partner > i])
         # A short aside between commas (", for instance,", ", however,") is no clause barrier.
-        asides = list(_ASIDE.finditer(plain))
-        if asides:
-            for aside in asides:
-                chars[aside.start()] = chars[aside.end() - 1] = " "
-            plain = "".join(chars)
+        plain = blank_spans(plain, [(p, p + 1) for aside in _ASIDE.finditer(plain)
+                                    for p in (aside.start(), aside.end() - 1)])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]

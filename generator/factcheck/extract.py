@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, When, parse_date
 from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
-from generator.factcheck.markdown import Layout
+from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.scan import ascii_lower
 from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORD_TRIGGER, NUMBER_WORDS, fraction_value, words_value
@@ -102,10 +102,6 @@ class Mention:
 
 def _decimals_precision(digits: str) -> float:
     return 10.0 ** -len(digits.split(".")[1]) if "." in digits else 1.0
-
-
-def _blank(chars: list[str], a: int, b: int) -> None:
-    chars[a:b] = " " * (b - a)
 
 
 _QTOKEN = re.compile(r"[a-z]+\.?|[~≈<>≤≥]=?")
@@ -199,7 +195,6 @@ def _date_at(pattern: re.Pattern[str], work: str, a_start: int, a_end: int) -> r
 
 
 def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
-    chars: list[str] | None = None
     taken: list[tuple[int, int]] = []
     for a_start, a_end, name in _anchors(low):
         if taken and a_start < taken[-1][1]:
@@ -212,10 +207,8 @@ def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
             if when is None or not _keep_date(m, when):
                 continue
             _add_date(out, m, when, text, taken)
-            chars = chars or list(work)
-            _blank(chars, m.start(), m.end())
             break
-    return "".join(chars) if chars is not None else work
+    return blank_spans(work, taken)
 
 
 def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
@@ -425,10 +418,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
     low = ascii_lower(masked)
     spans = name_spans(low)
     if spans:
-        chars = list(masked)
-        for a, b in spans:
-            _blank(chars, a, b)
-        work = "".join(chars)
+        work = blank_spans(masked, spans)
         low = work.lower() if len(work) == len(low) else ascii_lower(work)
     else:
         work = masked
@@ -445,10 +435,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
                 mention.kind, mention.tags = "count", {"metric": "rsi", "aspect": "period"}
             out.append(mention)
             last_end = mention.end
-    chars = list(work)
-    for mention in out:
-        _blank(chars, mention.start, mention.end)
-    work = "".join(chars)
+    work = blank_spans(work, [(mention.start, mention.end) for mention in out])
     low = ascii_lower(work)
     words: list[Mention] = []
     _number_words(layout, low, look, text, words)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.factcheck.scan import ascii_lower
@@ -120,32 +121,46 @@ class Layout:
         return found
 
 
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(start, end):
-        if chars[i] != "\n":
-            chars[i] = " "
+_NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def blank_spans(text: str, spans: Iterable[tuple[int, int]], fill: str = " ", keep_newlines: bool = False) -> str:
+    """``text`` with every character inside ``spans`` replaced by ``fill`` (newlines kept if asked), offsets kept.
+
+    One join of the pieces between the spans: splitting the text into a list of characters and joining it again
+    costs more than every span together.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        a = max(a, pos)
+        if b <= a:
+            continue
+        pieces.append(text[pos:a])
+        seg = text[a:b]
+        pieces.append(_NOT_NEWLINE.sub(fill, seg) if keep_newlines and "\n" in seg else fill * (b - a))
+        pos = b
+    if not pieces:
+        return text
+    pieces.append(text[pos:])
+    return "".join(pieces)
 
 
 def mask(text: str) -> str:
     """``text`` with every non-prose character replaced by a space (newlines kept)."""
-    chars: list[str] | None = None
+    spans: list[tuple[int, int]] = []
     if m := _FRONT_MATTER.match(text):
-        chars = list(text)
-        _blank(chars, 0, m.end())
+        spans.append((0, m.end()))
     if "```" in text or "~~~" in text:
-        chars = chars or list(text)
-        for m in _FENCE.finditer(text):
-            _blank(chars, m.start(), m.end())
-    masked = "".join(chars) if chars is not None else text
+        spans += [m.span() for m in _FENCE.finditer(text)]
+    masked = blank_spans(text, spans, keep_newlines=True)
     for trigger, pattern in _MASKS:
         if trigger not in masked:
             continue
+        # Pass by pass: what one pass blanks is no longer there for the next.
         found = [m.span() for m in pattern.finditer(masked)]
         if found:
-            chars = list(masked)
-            for a, b in found:
-                _blank(chars, a, b)
-            masked = "".join(chars)
+            masked = blank_spans(masked, found, keep_newlines=True)
     return masked
 
 
