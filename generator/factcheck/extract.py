@@ -136,12 +136,11 @@ def _qualifier(masked: str, start: int, end: int) -> str:
 
 # Where a date can be, and which patterns to try there: a month name, an ISO date, a clock time, a quarter.
 # One pass each, each starting with a literal or a digit (fast in Python's re); run on lower-cased text.
-_DATE_ANCHORS = (
-    ("month", re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")),
-    ("iso", re.compile(r"\d{4}-\d\d-\d\d")),
-    ("clock", re.compile(r"\d(?::\d\d|\s*[ap]\.?m\b)")),
-    ("quarter", re.compile(r"q[1-4]\s")),
-)
+_MONTH_ANCHOR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
+# The digit-led anchors in one pass: an ISO date, or a clock time ("14:00", "9 am").
+_DIGIT_ANCHOR = re.compile(r"\d(?:(?P<iso>\d{3}-\d\d-\d\d)|:\d\d|\s*[ap]\.?m\b)")
+_QUARTER_ANCHOR = re.compile(r"q[1-4]\s")
+_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _BY_ANCHOR = {
     "month": (DATE_PATTERNS[0], DATE_PATTERNS[1], DATE_PATTERNS[3], MONTH_ONLY),
     "iso": (DATE_PATTERNS[2],),
@@ -150,16 +149,28 @@ _BY_ANCHOR = {
 }
 
 
-def _anchors(low: str) -> list[tuple[int, int, str]]:
+def _anchors(layout: Layout, low: str) -> list[tuple[int, int, str]]:
     found = []
-    for name, pattern in _DATE_ANCHORS:
-        if name == "quarter" and "q" not in low:
-            continue
-        for m in pattern.finditer(low):
-            a = m.start()
-            if a and low[a - 1].isalnum() and name != "clock":
-                continue  # inside a word ("remark", "aq1")
-            found.append((a, m.end(), name))
+    # Month words only in sentences with a word that starts like a month: the pattern opens with common letters.
+    sets = layout.word_sets()
+    for sent, words in zip(layout.sentences, sets):
+        if any(w.startswith(_MONTH_PREFIXES) for w in words):
+            for m in _MONTH_ANCHOR.finditer(low, sent.start, sent.end):
+                a = m.start()
+                if not (a and low[a - 1].isalnum()):  # not inside a word ("remark")
+                    found.append((a, m.end(), "month"))
+    if not sets:
+        found += [(m.start(), m.end(), "month") for m in _MONTH_ANCHOR.finditer(low)
+                  if not (m.start() and low[m.start() - 1].isalnum())]
+    for m in _DIGIT_ANCHOR.finditer(low):
+        a = m.start()
+        if m.group("iso") is None:
+            found.append((a, m.end(), "clock"))
+        elif not (a and low[a - 1].isalnum()):
+            found.append((a, m.end(), "iso"))
+    if "q" in low:
+        found += [(m.start(), m.end(), "quarter") for m in _QUARTER_ANCHOR.finditer(low)
+                  if not (m.start() and low[m.start() - 1].isalnum())]  # not "aq1"
     found.sort()
     return found
 
@@ -194,9 +205,9 @@ def _date_at(pattern: re.Pattern[str], work: str, a_start: int, a_end: int) -> r
     return pattern.match(work, m.start())  # the window may have cut the date short
 
 
-def _dates(work: str, low: str, out: list[Mention], text: str) -> str:
+def _dates(layout: Layout, work: str, low: str, out: list[Mention], text: str) -> str:
     taken: list[tuple[int, int]] = []
-    for a_start, a_end, name in _anchors(low):
+    for a_start, a_end, name in _anchors(layout, low):
         if taken and a_start < taken[-1][1]:
             continue
         for pattern in _BY_ANCHOR[name]:
@@ -422,7 +433,7 @@ def extract_mentions(layout: Layout) -> list[Mention]:
         low = work.lower() if len(work) == len(low) else ascii_lower(work)
     else:
         work = masked
-    work = _dates(work, low, out, text)
+    work = _dates(layout, work, low, out, text)
     look = work
     last_end = -1
     for m in _NUM.finditer(work):

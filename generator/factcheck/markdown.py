@@ -97,14 +97,15 @@ class Layout:
         alternation of words, even of literals, is tried at every position of the text; a set of the
         words of each sentence, made once, answers every pass.
         """
-        return [s for s, have in zip(self.sentences, self._word_sets()) if not have.isdisjoint(words)]
+        return [s for s, have in zip(self.sentences, self.word_sets()) if not have.isdisjoint(words)]
 
     def words_at(self, pos: int) -> frozenset[str]:
         """The words (lower-case) of the sentence at ``pos``: a pass can tell cheaply whether its words are there."""
-        sets = self._word_sets()
+        sets = self.word_sets()
         return sets[self.sentence_index(pos)] if sets else frozenset()
 
-    def _word_sets(self) -> list[frozenset[str]]:
+    def word_sets(self) -> list[frozenset[str]]:
+        """The words of each sentence (lower-case letters), made once."""
         if not self._words:
             low = self.lower
             self._words = [frozenset(_WORDS.findall(low, s.start, s.end)) for s in self.sentences]
