@@ -102,7 +102,7 @@ class Evidence:
         # Each mention's and cue's place among the words, barriers and mentions, found once: the distance between
         # a cue and every number of its sentence is then a few subtractions (see reach).
         self._mention_ranks = [self._ranks(m.start, m.end) for m in mentions]
-        self._cue_ranks = [self._ranks(c.start, c.end) for c in cues]
+        self._cue_ranks: list[tuple[int, ...] | None] = [None] * len(cues)  # on first use: many cues reach no number
         # The mention a cue sits inside when that one is self-contained ("period" in "14-period"), else -1.
         self._cue_inside = [self._inside(c) for c in cues]
         # The table cell of each cue in a table row.
@@ -195,7 +195,10 @@ class Evidence:
                     out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
                     continue
             # reach(i, cue.start, cue.end, skip), from the ranks found once
-            cw0, cw1, cc0, cc1, cs0, cs1, cl, cr = cue_ranks[k]
+            ranks = cue_ranks[k]
+            if ranks is None:
+                ranks = cue_ranks[k] = self._ranks(cue.start, cue.end)
+            cw0, cw1, cc0, cc1, cs0, cs1, cl, cr = ranks
             if after:
                 words, commas, strong, lo, hi = cw0 - mw1, cc0 - mc1, cs0 - ms1, mr, cl
             else:
