@@ -19,7 +19,7 @@ from generator.factcheck.extract import Mention
 from generator.factcheck.judge import Judgement, clause
 from generator.factcheck.lexicon import BREAK_TRIGGER as _BREAK_TRIGGER
 from generator.factcheck.lexicon import FG_TRIGGER as _FG_TRIGGER
-from generator.factcheck.lexicon import GENERIC_LOWER, HISTORICAL_LOWER, HYPOTHETICAL
+from generator.factcheck.lexicon import GENERIC_LOWER, HISTORICAL_LOWER, HYPOTHETICAL_LOWER
 from generator.factcheck.lexicon import MIX_TRIGGER as _MIX_TRIGGER
 from generator.factcheck.lexicon import RSI_TRIGGER as _RSI_TRIGGER
 from generator.factcheck.lexicon import SIDE_TRIGGER as _SIDE_TRIGGER
@@ -93,7 +93,7 @@ def _skip(layout: Layout, start: int, end: int) -> bool:
             HISTORICAL_LOWER.search(layout.lower, sent.start, sent.end):
         return True
     a, b = clause(layout, start, end)
-    return bool(HYPOTHETICAL.search(layout.masked, a, b))
+    return bool(HYPOTHETICAL_LOWER.search(layout.lower, a, b))
 
 
 def rsi_claims(layout: Layout, index: FactIndex) -> list[Claim]:

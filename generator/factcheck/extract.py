@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, When, parse_date
+from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, MONTHS, When, parse_date
 from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
@@ -140,7 +140,9 @@ _MONTH_ANCHOR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)
 # The digit-led anchors in one pass: an ISO date, or a clock time ("14:00", "9 am").
 _DIGIT_ANCHOR = re.compile(r"\d(?:(?P<iso>\d{3}-\d\d-\d\d)|:\d\d|\s*[ap]\.?m\b)")
 _QUARTER_ANCHOR = re.compile(r"q[1-4]\s")
-_MONTH_PREFIXES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# The anchor takes any word that starts like a month ("market" too), but only a month's name or abbreviation can
+# start a date there, so a sentence without one is not searched.
+_MONTH_WORDS = frozenset(MONTHS)
 _BY_ANCHOR = {
     "month": (DATE_PATTERNS[0], DATE_PATTERNS[1], DATE_PATTERNS[3], MONTH_ONLY),
     "iso": (DATE_PATTERNS[2],),
@@ -151,10 +153,10 @@ _BY_ANCHOR = {
 
 def _anchors(layout: Layout, low: str) -> list[tuple[int, int, str]]:
     found = []
-    # Month words only in sentences with a word that starts like a month: the pattern opens with common letters.
+    # Month words only in sentences that name a month: the pattern opens with common letters.
     sets = layout.word_sets()
     for sent, words in zip(layout.sentences, sets):
-        if any(w.startswith(_MONTH_PREFIXES) for w in words):
+        if not words.isdisjoint(_MONTH_WORDS):
             for m in _MONTH_ANCHOR.finditer(low, sent.start, sent.end):
                 a = m.start()
                 if not (a and low[a - 1].isalnum()):  # not inside a word ("remark")

@@ -21,7 +21,7 @@ from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, Binder, Binding, isclose
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL, NEGATED, NEGATIVE_WORDS, \
+from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL_LOWER, NEGATED_LOWER, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
 
@@ -88,7 +88,14 @@ class Judgement:
 
 
 def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
-    """The clause around a span: up to the nearest comma, semicolon, dash or clause word."""
+    """The clause around a span: up to the nearest comma, semicolon, dash or clause word (cut once per span)."""
+    found = layout.clauses.get((start, end))
+    if found is None:
+        found = layout.clauses[start, end] = _clause(layout, start, end)
+    return found
+
+
+def _clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
     sent = layout.sentence_at(start)
     lo, hi = sent.start, sent.end
     if sent.cells:
@@ -167,9 +174,9 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
     """A clause about what could happen, or one that denies the relation ("failed to stay above")."""
     a, b = clause(layout, m.start, m.end)
     sent = layout.sentence_at(m.start)
-    if NEGATED.search(layout.masked, max(sent.start, m.start - 60), m.start):
+    if NEGATED_LOWER.search(layout.lower, max(sent.start, m.start - 60), m.start):
         return True
-    return bool(HYPOTHETICAL.search(layout.masked, sent.start if not sent.cells else a, b))
+    return bool(HYPOTHETICAL_LOWER.search(layout.lower, sent.start if not sent.cells else a, b))
 
 
 def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach) -> Judgement:

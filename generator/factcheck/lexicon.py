@@ -110,6 +110,8 @@ HISTORICAL = re.compile(
 # The same on lower-cased text (Layout.lower), without re.I: three times faster where it runs on every sentence.
 HISTORICAL_LOWER = re.compile(HISTORICAL.pattern.replace("ATH", "ath"))
 GENERIC_LOWER = re.compile(GENERIC.pattern)
+HYPOTHETICAL_LOWER = re.compile(HYPOTHETICAL.pattern)
+NEGATED_LOWER = re.compile(NEGATED.pattern)
 
 # Assets: a number in a clause about another asset is not about ours.
 ASSET_ALIASES: dict[str, tuple[str, ...]] = {

@@ -81,6 +81,7 @@ class Layout:
     lower: str = ""  # the masked text lower-cased, offsets kept: most passes match lower-case patterns on it
     _texts: dict[int, str] = field(default_factory=dict)
     _words: list[frozenset[str]] = field(default_factory=list)
+    clauses: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # judge.clause, once per span
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.sentences]
