@@ -320,7 +320,10 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
     Only sentences with a number word are searched: "a", "one", "ten" start so many words that a pass
     over the whole text is costly.
     """
-    spans = [(s.start, s.end) for s in layout.sentences_with(NUMBER_WORD_TRIGGER)]
+    # The sentence's words are read again in ``low``, where the mentions are blanked: "million" in "$412 million"
+    # is part of a number already found.
+    spans = [(s.start, s.end) for s in layout.sentences_with(NUMBER_WORD_TRIGGER)
+             if not NUMBER_WORD_TRIGGER.isdisjoint(_LETTERS.findall(low, s.start, s.end))]
     found = [m for a, b in spans for m in FRACTION_WORDS.finditer(low, a, b)]
     for m in found:
         if m.start() and low[m.start() - 1].isalpha():
@@ -370,6 +373,7 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
                            scaled=scale > 1))
 
 
+_LETTERS = re.compile(r"[a-z]+")
 _TIMEFRAME_TRIGGER = frozenset(("daily", "weekly", "hourly", "monthly"))
 
 
