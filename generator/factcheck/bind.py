@@ -115,8 +115,7 @@ class Binder(Evidence):
         units = UNITS_FOR_KIND.get(m.kind, ())
         if m.kind == "number" and m.scaled:
             units = ("usd", "count")
-        by_unit = self.index.by_unit
-        out = [info for u in units for info in by_unit.get(u, ())]
+        out = self.index.of_units(units)
         if m.kind == "number" and not m.scaled and m.value is not None and m.value >= 1000:
             out = [info for info in out if info.fact.unit == "usd"]
         elif m.kind == "number" and m.value:

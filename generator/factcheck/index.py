@@ -100,9 +100,18 @@ class FactIndex:
     by_key: dict[str, FactInfo] = field(default_factory=dict)
     present: frozenset[str] = frozenset()  # the metrics this fact set has figures for
 
+    _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.by_key = {info.key: info for info in self.infos}
         self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
+
+    def of_units(self, units: tuple[str, ...]) -> list[FactInfo]:
+        """The facts of any of ``units``, in unit order (a list made once per fact set; callers do not change it)."""
+        found = self._of_units.get(units)
+        if found is None:
+            found = self._of_units[units] = [info for u in units for info in self.by_unit.get(u, ())]
+        return found
 
 
 _LAST_INDEX: list[tuple[FactSet, FactIndex]] = []
