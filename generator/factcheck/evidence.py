@@ -99,41 +99,19 @@ class Evidence:
         self._commas = [c.start() for c in _COMMA.finditer(plain)]
         low = ascii_lower(plain)
         self._strong = [c.start() for c in _STRONG.finditer(low) if _starts_word(low, c.start())]
-        # Each mention's and cue's place among the words, barriers and mentions, found once: the distance between
-        # a cue and every number of its sentence is then a few subtractions (see reach).
-        self._mention_ranks = [self._ranks(m.start, m.end) for m in mentions]
-        self._cue_ranks: list[tuple[int, ...] | None] = [None] * len(cues)  # on first use: many cues reach no number
-        # The mention a cue sits inside when that one is self-contained ("period" in "14-period"), else -1.
-        self._cue_inside = [self._inside(c) for c in cues]
-        # The table cell of each cue in a table row.
-        self._cue_cell: dict[int, int | None] = {}
-        for sent in layout.sentences:
-            if sent.cells:
-                for k in range(*self._cue_range(sent.start, sent.end)):
-                    self._cue_cell[k] = sent.cell_of(cues[k].start)
 
     # --- distances -------------------------------------------------------------------
-
-    def _ranks(self, start: int, end: int) -> tuple[int, int, int, int, int, int, int, int]:
-        """How many words, commas, clause words start before ``start`` and before ``end``; the first mention
-        starting at or after ``start``, and the first starting after ``end``."""
-        words, commas, strong, starts = self._words, self._commas, self._strong, self._mention_starts
-        return (bisect_left(words, start), bisect_left(words, end), bisect_left(commas, start), bisect_left(commas, end),
-                bisect_left(strong, start), bisect_left(strong, end), bisect_left(starts, start),
-                bisect_right(starts, end))
-
-    def _cue_range(self, start: int, end: int) -> tuple[int, int]:
-        return bisect_left(self._cue_starts, start), bisect_left(self._cue_starts, end)
 
     def _cues_in(self, start: int, end: int) -> list[Cue]:
         return self.cues[bisect_left(self._cue_starts, start) : bisect_left(self._cue_starts, end)]
 
-    def _inside(self, cue: Cue) -> int:
+    def _inside_other(self, cue: Cue, i: int) -> bool:
+        """A cue inside another self-contained mention ("period" in "14-period") speaks only for that one."""
         j = bisect_right(self._mention_starts, cue.start) - 1
-        if j < 0:
-            return -1
+        if j < 0 or j == i:
+            return False
         other = self.mentions[j]
-        return j if other.kind == "count" and other.start <= cue.start and cue.end <= other.end else -1
+        return other.kind == "count" and other.start <= cue.start and cue.end <= other.end
 
     def reach(self, i: int, start: int, end: int, skip: tuple[int, ...] | None = None) -> float:
         """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.
@@ -174,41 +152,23 @@ class Evidence:
         out: Said = []
         cell = sent.cell_of(m.start) if sent.cells else None
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
-        cues, cue_ranks, inside = self.cues, self._cue_ranks, self._cue_inside
-        mw0, mw1, mc0, mc1, ms0, ms1, ml, mr = self._mention_ranks[i]
-        first, last = self._cue_range(sent.start, sent.end)
-        for k in range(first, last):
-            cue = cues[k]
+        for cue in self._cues_in(sent.start, sent.end):
             if cue.start < m.end and m.start < cue.end:
                 if m.kind in _SELF or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
                 continue
-            if inside[k] >= 0 and inside[k] != i:
-                continue  # a cue inside another self-contained mention ("period" in "14-period") speaks for that one
+            if self._inside_other(cue, i):
+                continue
             after = cue.start >= m.end
             tags = cue.tags if after else cue.after
             if not tags:
                 continue
             if cell is not None:
-                ccell = self._cue_cell.get(k)
+                ccell = sent.cell_of(cue.start)
                 if ccell != cell:
                     out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
                     continue
-            # reach(i, cue.start, cue.end, skip), from the ranks found once
-            ranks = cue_ranks[k]
-            if ranks is None:
-                ranks = cue_ranks[k] = self._ranks(cue.start, cue.end)
-            cw0, cw1, cc0, cc1, cs0, cs1, cl, cr = ranks
-            if after:
-                words, commas, strong, lo, hi = cw0 - mw1, cc0 - mc1, cs0 - ms1, mr, cl
-            else:
-                words, commas, strong, lo, hi = mw0 - cw1, mc0 - cc1, ms0 - cs1, cr, ml
-            r = 1 / (1 + words / 6)
-            if commas or strong:
-                r *= 0.5 ** commas * 0.4 ** strong
-            if hi > lo:
-                r *= 0.45 ** sum(1 for x in range(lo, hi) if x not in skip)
-            w = cue.weight * r
+            w = cue.weight * self.reach(i, cue.start, cue.end, skip)
             if after and cue.after is cue.tags:  # a cue with tags of its own for what follows speaks backwards
                 nxt = bisect_left(starts, cue.end)
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \

@@ -38,15 +38,8 @@ def lower_pattern(pattern: str) -> str:
     return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), pattern)
 
 
-# Word starts: the first character of each run of word characters, and each of ( % $ & ~ (which may start a cue
-# inside a token: "s&p", "a$b"). A pattern that opens with a look-behind is tried at every character; one that opens
-# with a character class skips in C to the next candidate and takes a whole run per match.
-_STARTS = re.compile(r"\w+|[(%$&~]")
+_STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
 _MAX = 400
-
-
-def _IS_WORD(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def split_alternatives(pattern: str) -> list[str]:
@@ -184,9 +177,8 @@ class Scanner:
         """Matches in ``text[start:stop]`` (offsets into ``text``)."""
         low = ascii_lower(text)
         subject = low if self._lower else text
+        end = -1
         by_key, fallback, always = self._by_key, self._fallback, self._always
-        # A scan that opens inside a word does not start a word there.
-        end = start + 1 if 0 < start < len(low) and _IS_WORD(low[start - 1]) and _IS_WORD(low[start]) else -1
         for m in _STARTS.finditer(low, start, len(low) if stop is None else stop):
             pos = m.start()
             if pos < end:
