@@ -242,7 +242,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             claimed = m.sign if m.sign is not None else _sign_words(layout, m)
         else:
             claimed = m.sign if m.sign is not None else _direction(layout, m)
-            if claimed is None and fact.key in SIGN_IN_TABLES and written:  # "0.00%" has no sign to write
+            if claimed is None and fact.key in SIGN_IN_TABLES:
                 claimed = _table_sign(layout, m)
         actual = (value > 0) - (value < 0)
         # A figure written as zero ("0.0000%" for a rate of -0.00003%) has no sign to get wrong.
