@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 CHART_FILE = "chart.png"
 WIDTH_IN, HEIGHT_IN, DPI = 12.0, 7.2, 100
+_PLOT_RIGHT = 0.76  # where the plot ends: the margin to its right holds the level labels
+_RIGHT_EDGE = 0.99  # no label may run past this fraction of the image width
 # Spelled out: the alt text is part of the article, and a digit there would be a number no fact backs.
 _TIMEFRAME_WORDS = {
     "1m": "one-minute", "5m": "five-minute", "15m": "fifteen-minute", "30m": "thirty-minute",
@@ -149,7 +151,7 @@ def draw_chart(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, can
     fig, (ax, rsi_ax) = plt.subplots(2, 1, figsize=(WIDTH_IN, HEIGHT_IN), sharex=True,
                                      gridspec_kw={"height_ratios": [3.2, 1], "hspace": 0.08})
     fig.patch.set_facecolor("white")
-    fig.subplots_adjust(left=0.085, right=0.76, top=0.88, bottom=0.1)
+    fig.subplots_adjust(left=0.085, right=_PLOT_RIGHT, top=0.88, bottom=0.1)
     for a in (ax, rsi_ax):
         a.set_facecolor("white")
         a.grid(True, color="#e5e7eb", linewidth=0.8)
@@ -219,7 +221,16 @@ def draw_chart(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, can
     provider = PROVIDER_NAMES.get(series.source.provider, series.source.provider)
     fig.text(0.085, 0.025, f"Source: {provider}. Chart produced automatically by marketnews.", fontsize=8.5,
              color=_MUTED, parse_math=False)
+    _fit_right_margin(fig, (ax, rsi_ax))
     return fig
+
+
+def _fit_right_margin(fig: Figure, axes: tuple[Axes, ...]) -> None:
+    """Narrow the plot when a margin label would run off the image (long prices: '$0.00009505 – $0.00009680')."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    edge = max((t.get_window_extent(renderer).x1 / fig.bbox.width for a in axes for t in a.texts), default=0.0)
+    if edge > _RIGHT_EDGE:
+        fig.subplots_adjust(right=_PLOT_RIGHT - (edge - _RIGHT_EDGE))
 
 
 def _rgb(hex_colour: str) -> tuple[float, float, float]:

@@ -135,3 +135,27 @@ def test_cli_chart_without_matplotlib_is_one_clear_line(tmp_path: Path) -> None:
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "pip install 'marketnews[chart]'" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_labels_of_a_tiny_price_stay_inside_the_image() -> None:
+    # A coin quoted in millionths of a dollar has long labels ("Fair value gap $0.00009505 – $0.00009680"):
+    # the plot narrows rather than cut them off at the image's edge.
+    example = MarketSnapshot.model_validate_json(EXAMPLE.read_text())
+    scale = 1e-8
+    candles = [c.model_copy(update={k: getattr(c, k) * scale for k in ("open", "high", "low", "close")})
+               for c in example.candles["1d"].candles]
+    snapshot = example.model_copy(update={
+        "price": example.price.model_copy(update={k: getattr(example.price, k) * scale
+                                                  for k in ("current", "high_24h", "low_24h")}),
+        "candles": {"1d": example.candles["1d"].model_copy(update={"candles": candles})}})
+    analysis, facts = analysed(snapshot)
+    fig = draw_chart(snapshot, analysis, facts)
+    try:
+        renderer = fig.canvas.get_renderer()
+        texts = [t for a in fig.axes for t in a.texts]
+        assert any("Fair value gap $0.0000" in t.get_text() for t in texts)
+        assert all(t.get_window_extent(renderer).x1 <= fig.bbox.width for t in texts)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
