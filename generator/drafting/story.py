@@ -110,10 +110,13 @@ def venues_text(venues: list[str]) -> str:
 def _levels(facts: FactSet, price: float) -> tuple[list[str], list[str]]:
     """Distinct level keys above and below the price, nearest first."""
     chosen: list[str] = []
+    shown_price = facts["price.current"].display if "price.current" in facts else None
     for key in LEVEL_KEYS:
         fact = facts.get(key)
         if fact is None or not isinstance(fact.value, float | int):
             continue
+        if fact.display == shown_price:
+            continue  # "$1.17 below" a price of $1.17: at the precision printed, the level is the price
         if all(abs(fact.value - facts[k].value) > facts[k].value * _SAME_LEVEL_PCT / 100 for k in chosen):  # type: ignore[operator]
             chosen.append(key)
     above = sorted((k for k in chosen if facts[k].value > price), key=lambda k: facts[k].value)  # type: ignore[arg-type, operator]
