@@ -301,9 +301,11 @@ def _distance(m: Mention, fact: Fact) -> float:
     if m.value is None or not isinstance(fact.value, int | float):
         return 0.0
     ref = abs(float(fact.value)) or 1.0
-    value = abs(m.value) if m.kind == "percent" else m.value
-    target = abs(float(fact.value)) if m.kind == "percent" else float(fact.value)
-    return abs(value - target) / ref
+    if m.kind == "percent" and m.sign is None:  # "fell 0.01%": the words carry the sign, the value is a size
+        return abs(abs(m.value) - abs(float(fact.value))) / ref
+    # A written sign is part of the value: "-0.01%" is nearer a change of -0.006% than one of +0.010%.
+    value = m.sign * abs(m.value) if m.kind == "percent" and m.sign is not None else m.value
+    return abs(value - float(fact.value)) / ref
 
 
 def isclose(a: float, b: float, tol: float) -> bool:
