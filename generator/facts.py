@@ -324,6 +324,8 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("price.change_1h_pct", hour.pct, "percent", "1h change", hour_src)
         b.add("windows.change_1h", 1.0, "hours", "Window of the 1h price change", hour_src)
         b.add_date("price.change_1h_end", hour.end, "End of the hour the 1h change covers", hour_src, time_only=True)
+    if p.high_24h is not None or p.low_24h is not None:  # "traded between X and Y over the past 24 hours"
+        b.add("windows.range_24h", 24.0, "hours", "Window of the 24h high and low", p.source)
     if p.high_24h is not None and p.low_24h is not None:  # "fell as much as 18%", "17% below the day's high"
         b.add("price.max_drop_24h_pct", (p.low_24h / p.high_24h - 1) * 100, "percent", "24h high-to-low drop", p.source)
         b.add("price.from_high_24h_pct", (p.current / p.high_24h - 1) * 100, "percent", "Price vs 24h high", p.source)

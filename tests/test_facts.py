@@ -100,10 +100,15 @@ def test_facts_the_check_needs(example_snapshot: MarketSnapshot) -> None:
     assert facts["timeframes.1d"].value == 24 and facts["analysis.timeframe"].value == 24
     assert facts["windows.liquidations_1h"].value == 1 and facts["windows.liquidations_24h"].value == 24
     assert facts["windows.funding_interval"].display == "8 hours"
-    assert facts["windows.change"].value == 24
+    assert facts["windows.change"].value == 24 and facts["windows.range_24h"].value == 24
     assert facts["windows.fib"].value == 90 * 24 and facts["windows.levels"].value == 120 * 24
     assert facts["levels.broken"].context == "support"
     assert (facts["bands.rsi_oversold"].value, facts["bands.rsi_overbought"].value) == (30, 70)
     bare = example_snapshot.model_copy(update={"liquidations": None, "funding": None})
     keys = {f.key for f in build_facts(bare, analyze(bare))}
     assert not keys & {"windows.liquidations_1h", "windows.funding_interval"}
+    # The ticker's 24h range has its own window fact ("traded between X and Y over the past 24 hours"),
+    # there whenever the range is, whether or not a 24h change could be had.
+    no_range = example_snapshot.model_copy(update={"price": example_snapshot.price.model_copy(
+        update={"high_24h": None, "low_24h": None})})
+    assert "windows.range_24h" not in build_facts(no_range, analyze(no_range))

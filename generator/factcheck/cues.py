@@ -222,6 +222,7 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"windows\.funding_interval", {"metric": "funding", "aspect": "interval"}),
     (r"windows\.change_1h", {"metric": ("change", "price"), "window": "1h"}),
     (r"windows\.change", {"metric": ("change", "price"), "window": "24h"}),
+    (r"windows\.range_24h", {"metric": ("change", "price"), "window": "24h"}),
     (r"windows\.(fib|levels)", {"metric": "level", "aspect": "period"}),
     (r"timeframes\.(\w+)", {"metric": ("rsi", "level", "price"), "tf": "{1}"}),
     (r"analysis\.timeframe", {"metric": "level", "aspect": "timeframe"}),
