@@ -79,7 +79,7 @@ POSITIVE_WORDS = re.compile(r"\b(?:positive|above zero|flipped positive|turned p
 HYPOTHETICAL = re.compile(
     r"\b(?:would|could|might|may|if|unless|until|should|must|needs? to|need|target(?:s|ing)?|eyes?|eyeing|watch(?:ing)?|"
     r"expose|open the way|opens the way|aim(?:s|ing)?|likely|possible|potential(?:ly)?|scenario|toward|towards|"
-    r"to reclaim|to hold|to defend|to break|to test|a (?:\w+ )?(?:close|break|move|push|recovery|drop|fall|hold|"
+    r"to reclaim|to hold|to defend|to break|to test|a (?:[\w-]+ )?(?:close|break|move|push|recovery|drop|fall|hold|"
     r"reclaim|retest|rejection|rebound|bounce)|losing|regain(?:ing)?)\b",
     re.I,
 )
