@@ -228,12 +228,22 @@ class Evidence:
         else:
             return []
         out: Said = []
+        named = []
         for key, date_key in DATE_OF.items():
             date_fact = self.index.facts.get(date_key)
             info = self.index.by_key.get(key)
             if date_fact is not None and info is not None and when.matches(moment(date_fact)):
-                out.append(({k: v for k, v in info.tags.items() if k not in ("asset", "role")}, 1.0))
-        if not out and noun is not None and noun.rstrip("s") in _SWINGS:
+                named.append({k: v for k, v in info.tags.items() if k not in ("asset", "role")})
+        if named:
+            # Several levels set that day (a gap's two bounds, the move's low on the gap's candle): the date
+            # speaks for each of them once, as one piece of evidence, or a tag several of them share ("low")
+            # would count twice and lean the number towards it.
+            merged: dict[str, tuple[str, ...]] = {}
+            for tags in named:
+                for k, v in tags.items():
+                    merged[k] = (*merged.get(k, ()), *(x for x in v if x not in merged.get(k, ())))
+            out.append((merged, 1.0))
+        if not out and not named and noun is not None and noun.rstrip("s") in _SWINGS:
             out.append(({"window": ("move",)}, 0.6))  # a dated high or low is a swing, not today's range
         return out
 
