@@ -227,25 +227,21 @@ class Evidence:
             when, noun = prev.when, dn.group("noun").lower()
         else:
             return []
-        out: Said = []
-        named = []
+        named: dict[str, list[dict[str, tuple[str, ...]]]] = {}
         for key, date_key in DATE_OF.items():
             date_fact = self.index.facts.get(date_key)
             info = self.index.by_key.get(key)
             if date_fact is not None and info is not None and when.matches(moment(date_fact)):
-                named.append({k: v for k, v in info.tags.items() if k not in ("asset", "role")})
+                named.setdefault(date_key, []).append(info.tags)
         if named:
-            # Several levels set that day (a gap's two bounds, the move's low on the gap's candle): the date
-            # speaks for each of them once, as one piece of evidence, or a tag several of them share ("low")
-            # would count twice and lean the number towards it.
-            merged: dict[str, tuple[str, ...]] = {}
-            for tags in named:
-                for k, v in tags.items():
-                    merged[k] = (*merged.get(k, ()), *(x for x in v if x not in merged.get(k, ())))
-            out.append((merged, 1.0))
-        if not out and not named and noun is not None and noun.rstrip("s") in _SWINGS:
-            out.append(({"window": ("move",)}, 0.6))  # a dated high or low is a swing, not today's range
-        return out
+            # A date names the level set that day: a gap's two bounds are one level (what they share), and
+            # when several levels were set that day (a broken resistance and a gap) each is as likely as the
+            # other; the other words and the value say which.
+            share = 1.0 / len(named)
+            return [(_common(group), share) for group in named.values()]
+        if noun is not None and noun.rstrip("s") in _SWINGS:
+            return [({"window": ("move",)}, 0.6)]  # a dated high or low is a swing, not today's range
+        return []
 
     def distance_of(self, i: int, evidence: Said) -> Said:
         """'Its low was $13,025, 21% beneath the high': the distance of the low, not of the price."""
@@ -280,6 +276,19 @@ class Evidence:
         if m.range_role == "start":
             return [({"aspect": ("open", "high", "low", "close")}, 0.5)]
         return [({"aspect": ("high", "low", "current", "close")}, 0.5)]
+
+
+def _common(tags: list[dict[str, tuple[str, ...]]]) -> Tags:
+    """The tag values every one of ``tags`` has (asset and role say nothing a date could name)."""
+    out: dict[str, tuple[str, ...]] = {}
+    first, rest = tags[0], tags[1:]
+    for slot, values in first.items():
+        if slot in ("asset", "role"):
+            continue
+        shared = tuple(v for v in values if all(v in other.get(slot, ()) for other in rest))
+        if shared:
+            out[slot] = shared
+    return out
 
 
 def _starts_word(low: str, pos: int) -> bool:
