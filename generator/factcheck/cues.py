@@ -24,6 +24,8 @@ AMOUNTS = ("liquidations", "volume", "open_interest", "market_cap", "etf_flows")
 # cue; when a fourth element is given, it speaks for numbers after it instead ("$16,488, a whisker below its
 # high" is not the high; "below its high of $16,493" is).
 CueRule = tuple[str, Tags, float] | tuple[str, Tags, float, Tags]
+# A dollar figure follows, and not an amount ("$1.12 billion").
+_PRICE_AFTER = r"(?=\s+(?:the\s+)?(?:US)?\$\s?[\d.,]+(?![\d.,]*\s*(?:[mb]illion|bn|trillion|[mbk]\b)))"
 CUES: tuple[CueRule, ...] = (
     # Longer phrases first: the alternation takes the first pattern that matches at a position.
     # "its lowest level since November": the number before is a low (or the price now), the date after is
@@ -103,6 +105,9 @@ CUES: tuple[CueRule, ...] = (
      {"aspect": "high"}, 0.8, {}),
     # "touched $6,653 before settling at $6,960": a point passed on the way, the day's low or high.
     (r"\bbefore (?:settling|closing|ending|finishing)\b", {"aspect": ("low", "high")}, 0.8, {}),
+    # "held $58,200 on the daily close": how a level held (measured by closes), not the close's price.
+    (r"\bon (?:a|the|its) (?:(?:daily|weekly|monthly|hourly|4-hour|four-hour|1-hour|\w+) )?clos(?:e|ing)(?: basis)?\b",
+     {"metric": ("level", "price")}, 0.5, {}),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
     # "18% below its high", "up 57% from the November low": a distance from a high or low (the number before),
     # and that high or low (the number after: "below its high of $73,800").
@@ -146,6 +151,11 @@ CUES: tuple[CueRule, ...] = (
     (r"\bfair value gaps?\b|\bFVGs?\b|\bimbalances?\b|\bgap\b", {"metric": "level", "level": "fvg"}, 1.0),
     (r"\b(?:after|following|with) an? (?:\w+ )?clos(?:e|ing) (?:below|above|through|beyond)\b|\bclosed (?:below|above)\b",
      {"state": "broken"}, 1.0),
+    # "held $58,200", "defended $7,500", "reclaimed $7,500": a level held or won back (not an amount: "holds
+    # $1.12 billion").
+    (rf"\b(?:held|holds|holding|defend(?:ed|s|ing)?){_PRICE_AFTER}", {}, 0.8, {"metric": "level"}),
+    (rf"\b(?:reclaim(?:ed|s|ing)?|regain(?:ed|s|ing)?|retook|retakes?|retaking){_PRICE_AFTER}", {"state": "broken"}, 0.8,
+     {"metric": "level", "state": "broken"}),
     # "lost the $7,846 support", not "shorts lost $41.3 million".
     (r"\bbr(?:oke|eaks?|eaking|oken)\b|\bbreach(?:ed|es)?\b|\bsliced?\b|\bslicing\b|\blost\b(?!\s+(?:US)?\$|\s+\d)|"
      r"\bclear(?:ed|s|ing)\b|"
