@@ -25,6 +25,7 @@ AMOUNTS = ("liquidations", "volume", "open_interest", "market_cap", "etf_flows")
 # high" is not the high; "below its high of $16,493" is).
 CueRule = tuple[str, Tags, float] | tuple[str, Tags, float, Tags]
 # A dollar figure follows, and not an amount ("$1.12 billion").
+_NOT_COMPOUND = r"(?!-(?!(?:side|heavy|dominated|led|biased|skewed|covering|squeeze|liquidations?|positions?)\b))"
 _PRICE_AFTER = r"(?=\s+(?:the\s+)?(?:US)?\$\s?[\d.,]+(?![\d.,]*\s*(?:[mb]illion|bn|trillion|[mbk]\b)))"
 CUES: tuple[CueRule, ...] = (
     # Longer phrases first: the alternation takes the first pattern that matches at a position.
@@ -61,8 +62,11 @@ CUES: tuple[CueRule, ...] = (
     (r"\bliquidat\w*|\brekt\b|\bwiped out\b|forced (?:selling|closures?|buying)|margin calls?|long squeeze|short squeeze|"
      r"flush(?:ed)?|leveraged positions", {"metric": "liquidations"}, 1.0),
     (r"\blongs? and shorts?\b|\bshorts? and longs?\b|\bboth sides\b|\blong and short\b", {"side": "total"}, 0.9),
-    (r"\blongs?\b(?!-term)|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)", {"side": "long"}, 0.9),
-    (r"\bshorts?\b(?!-term)|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)",
+    # A hyphenated compound is no side ("long-defended support", "short-lived", "decade-long") unless it names one
+    # ("long-side liquidations", "short-covering").
+    (rf"(?<!-)\blongs?\b{_NOT_COMPOUND}|\blong (?:positions?|traders|liquidations)|leveraged (?:buyers|bulls)",
+     {"side": "long"}, 0.9),
+    (rf"(?<!-)\bshorts?\b{_NOT_COMPOUND}|\bshort (?:positions?|sellers?|traders|liquidations)|leveraged (?:sellers|bears)",
      {"side": "short"}, 0.9),
     (r"\btotal(?:led|ed|s|ling|ing)?\b|\bin all\b|\bcombined\b|\boverall\b|\baggregate\b|\ball told\b",
      {"side": "total", "metric": AMOUNTS}, 0.7),
