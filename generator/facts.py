@@ -406,10 +406,13 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         if lv.broken is not None:
             b.add("levels.broken", lv.broken.level, "usd", f"Broken {lv.broken.kind}", src, context=lv.broken.kind)
             b.add_date("levels.broken_date", lv.broken.level_time, f"Date of the broken {lv.broken.kind}", src)
+        # The swing each level comes from: "the November support at $11,277" names it by its date.
         if lv.nearest_support is not None:
             b.add("levels.support", lv.nearest_support.price, "usd", "Nearest support", src)
+            b.add_date("levels.support_date", lv.nearest_support.time, "Date of the nearest support", src)
         if lv.nearest_resistance is not None:
             b.add("levels.resistance", lv.nearest_resistance.price, "usd", "Nearest resistance", src)
+            b.add_date("levels.resistance_date", lv.nearest_resistance.time, "Date of the nearest resistance", src)
     if analysis.fvg is not None and analysis.fvg.gaps:
         gap = analysis.fvg.gaps[0]  # the newest unfilled gap: the imbalance the latest move left behind
         b.add("levels.fvg_low", gap.low, "usd", f"Lower bound of the {gap.direction} fair value gap", src)

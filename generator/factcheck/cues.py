@@ -150,6 +150,9 @@ CUES: tuple[CueRule, ...] = (
      {"metric": "level", "role": "resistance"}, 1.0),
     (r"\blevels?\b|\bzone\b|\barea\b|\bmark\b|\bthreshold\b|\bhandle\b|\bpsychological\b|\bpivot\b",
      {"metric": "level"}, 0.6),
+    # "swing-low support": the kind of swing a level comes from, not the day's low.
+    (r"\bswing[- ](?:high|low)s?(?=\s+(?:supports?|resistances?|floors?|ceilings?|levels?|zones?|areas?)\b)",
+     {"metric": "level", "level": "swing"}, 0.8),
     (r"\bswing\b", {"metric": "level", "level": "swing"}, 0.8),
     (r"\bfib(?:onacci)?\b|\bretracements?\b|\bgolden (?:ratio|pocket)\b", {"metric": "level", "level": "fib"}, 1.0),
     (r"\bfair value gaps?\b|\bFVGs?\b|\bimbalances?\b|\bgap\b", {"metric": "level", "level": "fvg"}, 1.0),
@@ -228,6 +231,7 @@ FACT_TAGS: tuple[tuple[str, Tags], ...] = (
     (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}", "state": "intact"}),
     (r"levels\.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
     (r"levels\.broken", {"metric": "level", "level": "swing", "state": "broken"}),
+    (r"levels\.(support|resistance)_date", {"metric": "level", "level": "swing", "role": "{1}"}),
     (r"levels\.support", {"metric": "level", "level": "swing", "role": "support", "state": "intact"}),
     (r"levels\.resistance", {"metric": "level", "level": "swing", "role": "resistance", "state": "intact"}),
     (r"levels\.fvg_date", {"metric": "level", "level": "fvg"}),

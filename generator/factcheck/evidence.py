@@ -54,6 +54,7 @@ DATE_OF = {
     "levels.broken": "levels.broken_date", "levels.fib_move_low": "levels.fib_move_low_date",
     "levels.fib_move_high": "levels.fib_move_high_date", "levels.fvg_low": "levels.fvg_date",
     "levels.fvg_high": "levels.fvg_date", "price.last_close": "price.last_close_date",
+    "levels.support": "levels.support_date", "levels.resistance": "levels.resistance_date",
 }
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 _WORD = re.compile(r"\S+")
