@@ -45,11 +45,15 @@ _FG_NAME = re.compile(r"\bfear\s*(?:&|and)\s*greed\b", re.I)
 _FG_BAND = re.compile(r"\b(extreme\s+fear|extreme\s+greed|fear|greed|neutral)\b", re.I)
 _RSI_CONTEXT = re.compile(r"\bRSI\b|\brelative strength\b|\bmomentum\b", re.I)
 _BREAK = re.compile(
-    r"\b(?:(?P<down>br(?:oke|eaks?|eaking)\s+(?:down\s+)?(?:below|under)|fell\s+(?:below|through)|dropped\s+(?:below|through)|"
-    r"slipped\s+below|sank\s+below|lost|loses|losing|breach(?:ed|es|ing)?|sliced\s+through|slicing\s+through|"
-    r"slices\s+through|clos(?:e|ed|es|ing)\s+below|gave\s+way)"
-    r"|(?P<up>br(?:oke|eaks?|eaking)\s+(?:out\s+)?above|clear(?:ed|s|ing)|clos(?:e|ed|es|ing)\s+above|"
-    r"pushed\s+above|rose\s+above|climbed\s+above)"
+    # A move across the level is a break however it is worded: "fell back below", "climbed back above".
+    r"\b(?:(?P<down>br(?:oke|eaks?|eaking)\s+(?:down\s+)?(?:back\s+)?(?:below|under)|"
+    r"(?:fell|falls|dropped|drops|slipped|slips|sank|sinks|slid|slides|tumbled|plunged|dipped|dips|moved|pushed)\s+"
+    r"(?:back\s+)?(?:below|under|through)|"
+    r"lost|loses|losing|breach(?:ed|es|ing)?|sliced\s+through|slicing\s+through|"
+    r"slices\s+through|clos(?:e|ed|es|ing)\s+(?:back\s+)?below|gave\s+way)"
+    r"|(?P<up>br(?:oke|eaks?|eaking)\s+(?:out\s+)?(?:back\s+)?above|clear(?:ed|s|ing)|clos(?:e|ed|es|ing)\s+(?:back\s+)?above|"
+    r"(?:pushed|pushes|rose|rises|climbed|climbs|rallied|rallies|jumped|jumps|surged|surges|moved|moves|popped|"
+    r"spiked|advanced)\s+(?:back\s+)?above)"
     r"|(?P<any>br(?:oke|eaks?|eaking)(?:\s+through)?))"
     r"\s+(?:[\w$,.&-]+\s+){0,4}?(?P<kind>support|resistance)\b", re.I)
 _BROKEN_NOUN = re.compile(r"\b(?:broken|lost)\s+(?P<kind>support|resistance)\b|\bcleared\s+(?P<kind2>resistance)\b", re.I)
