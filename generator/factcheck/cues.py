@@ -119,6 +119,11 @@ CUES: tuple[CueRule, ...] = (
      r"(?:highs?|peak|top)\b", {"aspect": "from_high"}, 1.0, {"aspect": "high"}),
     (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
      {"aspect": "from_low"}, 1.0, {"aspect": "low"}),
+    # "Max drop | 20.56%", "the largest intraday decline": the day's deepest fall, high to low. ("Its biggest daily
+    # drop" compares days: that is the day's change.)
+    (r"\b(?:max(?:imum)?|largest|biggest|deepest|steepest|sharpest|worst)\s+(?:intraday\s+|24h\s+|24-hour\s+)?"
+     r"(?:drops?|declines?|falls?|drawdowns?|dips?|slides?|pullbacks?|retracements?)\b",
+     {"aspect": "max", "metric": "change"}, 0.9),
     (r"\bas much as\b|\bat one point\b|\bat (?:its|the) lows?\b|\bpeak[- ]to[- ]trough\b|\bhigh[- ]to[- ]low\b",
      {"aspect": "max"}, 0.9),
     (r"\bhighs?\b|\bpeak(?:ed)?\b|\btop(?:ped)?\b(?!\s+(?:US)?\$|\s+\d)|\bceiling\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
