@@ -59,6 +59,13 @@ DATE_OF = {
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 _WORD = re.compile(r"\S+")
 _ASIDE = re.compile(r",[ \t]*(?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+[ \t]*,")
+# A comma after a determiner and adjectives ("the long-watched,", "a closely watched,") and before more modifiers
+# and a level's noun. An adjective is told by its shape: hyphenated, or an adjective ending, or a common one.
+_ADJ_COMMA_AFTER = re.compile(r",(?=[ \t]+(?:[\w'#-]+[ \t]+){0,3}?(?:supports?|resistances?|levels?|marks?|zones?|"
+                              r"floors?|ceilings?|thresholds?|barriers?|handles?|areas?|lines?|highs?|lows?|gaps?)\b)")
+_ADJ_COMMA_BEFORE = re.compile(r"\b(?:the|a|an|its|this|that|their)[ \t]+(?:[\w'-]+[ \t]+){0,2}?"
+                               r"(?:[a-z]+-[\w-]+|\w+(?:ed|ing|al|ic|ive|ous|ful|ent|ant|ble|ary|est)|key|major|strong|"
+                               r"big|solid|firm|round|crucial|critical|important)$", re.I)
 _SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside their own span ("14-period")
 _TIMES = ("duration", "timeframe", "date", "time", "year")
 _AMOUNTS = ("money", "number", "percent")
@@ -94,6 +101,9 @@ class Evidence:
         # A short aside between commas (", for instance,", ", however,") is no clause barrier.
         plain = blank_spans(plain, [(p, p + 1) for aside in _ASIDE.finditer(plain)
                                     for p in (aside.start(), aside.end() - 1)])
+        # A comma between adjectives ("the long-watched, key psychological support") is inside a noun phrase.
+        plain = blank_spans(plain, [(c.start(), c.start() + 1) for c in _ADJ_COMMA_AFTER.finditer(plain)
+                                    if _ADJ_COMMA_BEFORE.search(plain, max(0, c.start() - 50), c.start())])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]
