@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.facts import Fact
-from generator.factcheck.cues import SLOT_WEIGHT, Tags
+from generator.factcheck.cues import NEEDS_SUPPORT, NEEDS_WORDS, SLOT_WEIGHT, Tags
 from generator.factcheck.evidence import DATE_OF, DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
@@ -165,6 +165,7 @@ class Binder(Evidence):
             floor = 0.25 * top_weight
             named = {v for v, w in said[1].items() if w >= floor}
             cands = [info for info in cands if not named.isdisjoint(info.metrics)] or cands
+        cands = _worded(cands, summary)
         if is_date and (said is None or said[1].get("as_of", 0.0) < 0.3):
             # A date is checked against every date the data has unless the words say "as of" (scores only
             # decide that); "since" dates are found by their tags.
@@ -280,6 +281,18 @@ class Binder(Evidence):
             top = max(metrics, key=metrics.__getitem__)
             return f"no fact in the data backs this figure (it reads as {top.replace('_', ' ')})"
         return "no fact in the data backs this figure"
+
+
+def _worded(cands: list[FactInfo], summary: Summary) -> list[FactInfo]:
+    """The candidates without a reading that needs words the text does not have (cues.NEEDS_WORDS)."""
+    out = cands
+    for slot, needy in NEEDS_WORDS.items():
+        said = summary.get(slot)
+        by_value = said[1] if said is not None else {}
+        kept = [info for info in out if not (values := info.tags.get(slot)) or not needy.issuperset(values)
+                or any(by_value.get(v, 0.0) >= NEEDS_SUPPORT for v in values)]
+        out = kept or out
+    return out
 
 
 def _contradicted(info: FactInfo, summary: Summary) -> str | None:

@@ -114,11 +114,12 @@ CUES: tuple[CueRule, ...] = (
      {"metric": ("level", "price")}, 0.5, {}),
     (r"\bclos(?:e|es|ed|ing)\b|\bsettled\b|\bcandle\b", {"aspect": "close", "metric": "price"}, 0.8),
     # "18% below its high", "up 57% from the November low": a distance from a high or low (the number before),
-    # and that high or low (the number after: "below its high of $73,800").
+    # and that high or low (the number after: "below its high of $73,800"), or for a percentage after it the
+    # distance still ("the decline from the December peak stands at 65%").
     (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?"
-     r"(?:highs?|peak|top)\b", {"aspect": "from_high"}, 1.0, {"aspect": "high"}),
+     r"(?:highs?|peak|top)\b", {"aspect": "from_high"}, 1.0, {"aspect": ("high", "from_high")}),
     (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
-     {"aspect": "from_low"}, 1.0, {"aspect": "low"}),
+     {"aspect": "from_low"}, 1.0, {"aspect": ("low", "from_low")}),
     # "Max drop | 20.56%", "the largest intraday decline": the day's deepest fall, high to low. ("Its biggest daily
     # drop" compares days: that is the day's change.)
     (r"\b(?:max(?:imum)?|largest|biggest|deepest|steepest|sharpest|worst)\s+(?:intraday\s+|24h\s+|24-hour\s+)?"
@@ -266,6 +267,10 @@ DEFAULTS: dict[str, dict[str, str]] = {
 # high-to-low drop, "bitcoin sits 17% below its high" the price against the high. (the subject the sentence
 # last named before the number, the distance the words give) -> the aspect of the fact meant.
 DISTANCE_OF: dict[tuple[str, str], str] = {("low", "from_high"): "max"}
+# Readings no default reaches: a distance from a high or low, or the day's largest drop, is a candidate only when
+# some words say so ("from its high", "below the low", "as much as", "max drop"); "Down 16.43% (24h)" is the change.
+NEEDS_WORDS: dict[str, frozenset[str]] = {"aspect": frozenset(("from_high", "from_low", "max"))}
+NEEDS_SUPPORT = 0.15  # the least cue weight that counts as saying so
 # How much each slot counts when cues disagree with a fact.
 SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,
                                  "level": 1.2, "state": 1.0, "ratio": 1.5, "asset": 2.5, "source": 1.0}

@@ -31,6 +31,7 @@ class Item:
     flags: tuple[tuple[str, frozenset[str]], ...]  # (mention text or "quote", allowed verdicts)
     style: str | None = None
     note: str | None = None
+    facts: tuple[tuple[str, str], ...] = ()  # (mention text, the fact key the report must name for it)
 
     @property
     def id(self) -> str:
@@ -49,12 +50,13 @@ class Outcome:
     caught: list[tuple[str, str]] = field(default_factory=list)  # (label, verdict): a flag, as labelled
     wrong_kind: list[tuple[str, str]] = field(default_factory=list)  # flagged, but with another verdict
     missed: list[tuple[str, str]] = field(default_factory=list)  # (label, what happened): verified or not found
+    wrong_fact: list[tuple[str, str]] = field(default_factory=list)  # (label, the fact key reported instead)
     false_alarms: list[MentionResult] = field(default_factory=list)
     negatives: int = 0  # mentions expected to verify
 
     @property
     def ok(self) -> bool:
-        return not (self.wrong_kind or self.missed or self.false_alarms)
+        return not (self.wrong_kind or self.missed or self.false_alarms or self.wrong_fact)
 
 
 def load_corpus() -> list[Item]:
@@ -63,8 +65,9 @@ def load_corpus() -> list[Item]:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for i, entry in enumerate(doc["sentences"]):
             flags = tuple((str(k), frozenset(str(v).split("|"))) for k, v in (entry.get("flags") or {}).items())
+            facts = tuple((str(k), str(v)) for k, v in (entry.get("facts") or {}).items())
             items.append(Item(path.stem, i, str(doc["snapshot"]), bool(doc.get("derivatives", True)), entry["text"],
-                              flags, entry.get("style"), entry.get("note")))
+                              flags, entry.get("style"), entry.get("note"), facts))
     return items
 
 
@@ -116,6 +119,11 @@ def score(item: Item, report: CheckReport) -> Outcome:
             out.caught.append((label, got))
         else:
             out.wrong_kind.append((label, got))
+    for label, key in item.facts:
+        # The fact the editor is shown ("expected ... because ..."): right verdict, right reason.
+        named = next((r.fact for r in results if r.text == label), "not found")
+        if named != key:
+            out.wrong_fact.append((label, str(named)))
     for i, r in enumerate(results):
         if i in used:
             continue
@@ -171,5 +179,6 @@ def describe(o: Outcome) -> str:
     lines = [f"{o.item.id} [{o.item.snapshot}] {o.item.text!r}"]
     lines += [f"    MISSED {label!r}: {what}" for label, what in o.missed]
     lines += [f"    WRONG VERDICT {label!r}: {got}" for label, got in o.wrong_kind]
+    lines += [f"    WRONG FACT {label!r}: {got}" for label, got in o.wrong_fact]
     lines += [f"    FALSE ALARM {r.text!r} {r.verdict} ({r.fact or '-'}): {r.reason}" for r in o.false_alarms]
     return "\n".join(lines)
