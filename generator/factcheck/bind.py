@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.facts import Fact
-from generator.factcheck.cues import NEEDS_SUPPORT, NEEDS_WORDS, SLOT_WEIGHT, Tags
+from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
 from generator.factcheck.evidence import DATE_OF, DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
@@ -285,14 +285,11 @@ class Binder(Evidence):
 
 def _worded(cands: list[FactInfo], summary: Summary) -> list[FactInfo]:
     """The candidates without a reading that needs words the text does not have (cues.NEEDS_WORDS)."""
-    out = cands
-    for slot, needy in NEEDS_WORDS.items():
-        said = summary.get(slot)
-        by_value = said[1] if said is not None else {}
-        kept = [info for info in out if not (values := info.tags.get(slot)) or not needy.issuperset(values)
-                or any(by_value.get(v, 0.0) >= NEEDS_SUPPORT for v in values)]
-        out = kept or out
-    return out
+    said = summary.get("aspect")
+    by_value = said[1] if said is not None else {}
+    kept = [info for info in cands if info.needs is None
+            or any(by_value.get(v, 0.0) >= NEEDS_SUPPORT for v in info.needs)]
+    return kept or cands
 
 
 def _contradicted(info: FactInfo, summary: Summary) -> str | None:

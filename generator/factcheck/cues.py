@@ -269,7 +269,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
 DISTANCE_OF: dict[tuple[str, str], str] = {("low", "from_high"): "max"}
 # Readings no default reaches: a distance from a high or low, or the day's largest drop, is a candidate only when
 # some words say so ("from its high", "below the low", "as much as", "max drop"); "Down 16.43% (24h)" is the change.
-NEEDS_WORDS: dict[str, frozenset[str]] = {"aspect": frozenset(("from_high", "from_low", "max"))}
+NEEDS_WORDS = frozenset(("from_high", "from_low", "max"))  # values of the aspect slot
 NEEDS_SUPPORT = 0.15  # the least cue weight that counts as saying so
 # How much each slot counts when cues disagree with a fact.
 SLOT_WEIGHT: dict[str, float] = {"metric": 2.0, "side": 1.5, "window": 1.2, "aspect": 1.2, "tf": 1.0, "role": 1.0,

@@ -14,7 +14,8 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from generator.facts import Fact, FactSet
-from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, SLOT_WEIGHT, Tags, as_tuples, cue_tags, fact_tags
+from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, NEEDS_WORDS, SLOT_WEIGHT, Tags, as_tuples, cue_tags, \
+    fact_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
@@ -44,6 +45,7 @@ class Profile:
     metric: str  # the first metric
     # Per metric, the (slot, default, weight) of each default reading this fact does not meet.
     defaults: dict[str, tuple[tuple[str, str, float], ...]]
+    needs: tuple[str, ...] | None  # aspects some words must name for this fact to compete (cues.NEEDS_WORDS)
 
 
 @lru_cache(maxsize=1024)
@@ -60,7 +62,9 @@ def _profile(key: str, unit: str, role: tuple[str, ...] | None) -> Profile:
         for m in metrics or ("",)
     }
     items = tuple((slot, values, SLOT_WEIGHT.get(slot, 1.0)) for slot, values in tags.items())
-    return Profile(tags, items, metrics, metrics[0] if metrics else "", defaults)
+    aspects = tags.get("aspect", ())
+    needs = aspects if aspects and NEEDS_WORDS.issuperset(aspects) else None
+    return Profile(tags, items, metrics, metrics[0] if metrics else "", defaults, needs)
 
 
 @dataclass(slots=True)
@@ -74,12 +78,13 @@ class FactInfo:
     metrics: tuple[str, ...]
     defaults: dict[str, tuple[tuple[str, str, float], ...]]
     number: float  # the value as a float (0 for dates and text)
+    needs: tuple[str, ...] | None  # aspects the words must name (cues.NEEDS_WORDS), None for most facts
 
     @classmethod
     def of(cls, fact: Fact, role: tuple[str, ...] | None) -> FactInfo:
         p = _profile(fact.key, fact.unit, role)
         number = float(fact.value) if isinstance(fact.value, int | float) else 0.0
-        return cls(fact, p.tags, p.items, p.metric, p.metrics, p.defaults, number)
+        return cls(fact, p.tags, p.items, p.metric, p.metrics, p.defaults, number, p.needs)
 
     @property
     def key(self) -> str:
