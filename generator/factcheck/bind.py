@@ -165,7 +165,8 @@ class Binder(Evidence):
             floor = 0.25 * top_weight
             named = {v for v, w in said[1].items() if w >= floor}
             cands = [info for info in cands if not named.isdisjoint(info.metrics)] or cands
-        cands = _worded(cands, summary)
+        if not self.index.needy_units.isdisjoint(UNITS_FOR_KIND.get(m.kind, ())):
+            cands = _worded(cands, summary)
         if is_date and (said is None or said[1].get("as_of", 0.0) < 0.3):
             # A date is checked against every date the data has unless the words say "as of" (scores only
             # decide that); "since" dates are found by their tags.

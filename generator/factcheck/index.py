@@ -104,12 +104,14 @@ class FactIndex:
     metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
     by_key: dict[str, FactInfo] = field(default_factory=dict)
     present: frozenset[str] = frozenset()  # the metrics this fact set has figures for
+    needy_units: frozenset[str] = frozenset()  # units of the facts that need words to compete (FactInfo.needs)
 
     _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_key = {info.key: info for info in self.infos}
         self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
+        self.needy_units = frozenset(info.fact.unit for info in self.infos if info.needs is not None)
 
     def of_units(self, units: tuple[str, ...]) -> list[FactInfo]:
         """The facts of any of ``units``, in unit order (a list made once per fact set; callers do not change it)."""
