@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -74,9 +75,12 @@ def test_generate_kind_alert_fetches_the_hours_candles(live_venues: Venues, tmp_
     live_venues.cascade(minutes=60, move_pct=5.5, liquidations_usd=3e6, long_share=0.1)
     proc = run("generate", "--asset", "BTC", "--kind", "alert", "--out", str(tmp_path), env=env_for(live_venues))
     assert proc.returncode == 0, proc.stderr
-    [folder] = (tmp_path / f"{live_venues.now:%Y-%m-%d}").iterdir()
-    assert folder.name == f"btc-alert-{live_venues.now:%H%M}"
+    [folder] = tmp_path.glob("*/btc-alert-*")
     snapshot = json.loads((folder / "snapshot.json").read_text())
+    # Named for the moment of the fetch (the clock may pass a minute between the venues' start and the run).
+    as_of = datetime.fromisoformat(snapshot["as_of"].replace("Z", "+00:00"))
+    assert folder.parent.name == f"{as_of:%Y-%m-%d}" and folder.name == f"btc-alert-{as_of:%H%M}"
+    assert timedelta(0) <= as_of - live_venues.now < timedelta(minutes=2)
     assert set(snapshot["candles"]) == {"1d", "4h", "5m"} and snapshot["analysis"]["change_1h"]["hours"] == 1.0
     assert live_venues.hits("binance", "/api/v3/klines", interval="5m") == 1
     assert "in the hour to" in (folder / "article.md").read_text()
