@@ -61,10 +61,9 @@ def test_update_keeps_the_status_an_editor_chose(wp: WordPressState, second_arti
     assert wp.posts[int(post.remote_id)]["status"] == "publish"
 
 
-def test_crash_after_remote_create_then_rerun_gives_one_post(wp: WordPressState,
-                                                             second_article: PublishableArticle,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    target = client(wp, status="publish")
+def publish_and_crash_after_create(target: WordPress, article: PublishableArticle,
+                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Publish, and kill the process right after WordPress created the post, before anyone recorded it."""
     real_request = requests.Session.request
 
     def crash_after_create(self: requests.Session, method: str, url: str, **kw: object) -> requests.Response:
@@ -75,8 +74,15 @@ def test_crash_after_remote_create_then_rerun_gives_one_post(wp: WordPressState,
 
     monkeypatch.setattr(requests.Session, "request", crash_after_create)
     with pytest.raises(KeyboardInterrupt):
-        target.publish(second_article)
+        target.publish(article)
     monkeypatch.undo()
+
+
+def test_crash_after_remote_create_then_rerun_gives_one_post(wp: WordPressState,
+                                                             second_article: PublishableArticle,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    target = client(wp, status="publish")
+    publish_and_crash_after_create(target, second_article, monkeypatch)
     assert len(wp.posts) == 1
     found = client(wp).find_existing(second_article)
     assert found is not None and found.url == f"{wp.base}/{second_article.slug}/"
@@ -181,18 +187,7 @@ def test_a_crash_after_creating_under_a_renamed_slug_gives_one_post(wp: WordPres
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     client(wp, status="publish").publish(second_article.model_copy(update={"title": "Editor's own"}))
     author = client(wp, user="author", password=AUTHOR_PASSWORD, status="publish")
-    real_request = requests.Session.request
-
-    def crash_after_create(self: requests.Session, method: str, url: str, **kw: object) -> requests.Response:
-        response = real_request(self, method, url, **kw)
-        if method == "POST" and url.endswith("/posts"):
-            raise KeyboardInterrupt("killed after the post was created, before it was recorded")
-        return response
-
-    monkeypatch.setattr(requests.Session, "request", crash_after_create)
-    with pytest.raises(KeyboardInterrupt):
-        author.publish(second_article)
-    monkeypatch.undo()
+    publish_and_crash_after_create(author, second_article, monkeypatch)
     again = author.publish(second_article)
     assert not again.created and again.slug == f"{second_article.slug}-2" and len(wp.posts) == 2
 
