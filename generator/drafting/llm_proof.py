@@ -81,7 +81,9 @@ def substance_problems(shape: SectionShape, text: str, paragraphs: list[str]) ->
     words = sum(len(p.split()) for p in paragraphs)
     if words < MIN_WORD_SHARE * shape.words:
         problems.append(f"is too short ({words} words where the draft has {shape.words})")
-    if any(len(p.split()) < MIN_PARAGRAPH_WORDS or not p.rstrip("*").endswith((".", "!", "?")) for p in paragraphs):
+    # A draft that is itself one short sentence ("Bitcoin traded at {price.current}.") sets the bar lower.
+    shortest = min(MIN_PARAGRAPH_WORDS, shape.words)
+    if any(len(p.split()) < shortest or not p.rstrip("*").endswith((".", "!", "?")) for p in paragraphs):
         problems.append("has a paragraph that is not a full sentence")
     return problems
 

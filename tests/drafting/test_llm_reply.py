@@ -131,3 +131,14 @@ def test_credentials_in_the_url_are_not_logged() -> None:
 ])
 def test_retry_after(headers: dict[str, str], seconds: float | None) -> None:
     assert retry_after(headers) == seconds
+
+
+def test_a_one_sentence_draft_may_be_rewritten_as_one_short_sentence() -> None:
+    # On a market with little data the lead is "Bitcoin traded at {price.current}." (four words): the model's
+    # same-length sentence is not "a paragraph that is not a full sentence"; a fragment still is.
+    from generator.drafting.llm_proof import shape_of, substance_problems
+
+    shape = shape_of("lead", "{article.date} — Bitcoin traded at {price.current}.", prefix="{article.date} — ")
+    assert substance_problems(shape, "Bitcoin stood at {price.current}.", ["Bitcoin stood at {price.current}."]) == []
+    assert substance_problems(shape, "Bitcoin {price.current}", ["Bitcoin {price.current}"]) \
+        == ["has a paragraph that is not a full sentence"]
