@@ -192,6 +192,8 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
         fib_below=fib_below,
         bullish=bullish,
         bearish=bearish,
+        liquidated=[w for w in ("1h", "24h")
+                    if (f := facts.get(f"liquidations.total_{w}_usd")) is not None and float(f.value) > 0],
         **hour,
     )
 
@@ -230,6 +232,4 @@ def _hour(facts: FactSet) -> dict[str, Any]:
         "liquidation_side_1h": _side(facts.get("liquidations.long_share_1h_pct")),
         "liquidation_spike": spike,
         "alert_focus": focus,
-        "liquidated": [w for w in ("1h", "24h")
-                       if (f := facts.get(f"liquidations.total_{w}_usd")) is not None and float(f.value) > 0],
     }

@@ -3,10 +3,11 @@
 A post is found before anything is created, so publishing again updates the same
 post: by the id the desk recorded (``GET /posts/<id>``), since WordPress renames a
 slug that another post holds (``...-2``), else by its slug or the renamed forms of it
-(``GET /posts?slug=s,s-2,...,s-9&status=any``, only posts by the publishing account: another
-author's post holding the slug is never overwritten), so a crash after the create,
-before the desk recorded it, is recovered by the next run even when WordPress renamed the slug. What the server returned (id, link and
-the slug it actually used) is what the desk records. The chart is uploaded once to the media library
+(``GET /posts?slug=s,s-2,...,s-9&status=any``, only posts by the publishing account:
+another author's post holding the slug is never overwritten), so a crash after the
+create, before the desk recorded it, is recovered by the next run even when WordPress
+renamed the slug. What the server returned (id, link and the slug it actually used)
+is what the desk records. The chart is uploaded once to the media library
 (``<slug>-chart.png``, found again by its slug) and set as the featured image; it is
 left out of the post body so themes that show the featured image do not show it twice.
 An update keeps the post's current status: an editor's decision on WordPress wins.
