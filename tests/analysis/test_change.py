@@ -4,7 +4,7 @@ import pytest
 
 from generator.analysis import analyze
 from generator.analysis.change import change_24h
-from generator.snapshot import CandleSeries, MarketSnapshot, Provenance
+from generator.snapshot import CandleSeries, MarketSnapshot
 from tests.conftest import bittrex_candles
 
 
