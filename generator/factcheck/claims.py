@@ -32,7 +32,12 @@ _TF_WORDS = (
     (re.compile(r"\b(?:hourly|1-hour|1h|1H|H1)\b"), "1h"), (re.compile(r"\b(?:weekly|1w|1W)\b"), "1w"),
     (re.compile(r"\b(?:15-minute|15m)\b"), "15m"), (re.compile(r"\b(?:30-minute|30m)\b"), "30m"),
 )
-_RSI_WORD = re.compile(r"\b(oversold|overbought)\b", re.I)
+_RSI_WORD = re.compile(r"\b(oversold|overbought|neutral)\b", re.I)
+# "neutral" is a band of the RSI only where the sentence names the RSI, no other gauge with a neutral band, and no
+# other band ("separates oversold from neutral" describes the bands, it places the RSI in none).
+_RSI_NAMED = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
+_OTHER_NEUTRAL = re.compile(r"\b(?:fear|greed|sentiment|funding|stance|outlook|bias|rating|oversold|overbought)\b",
+                            re.I)
 _OTHER_OSC = re.compile(r"\b(?:stochastic|MFI|CCI|Williams|money flow|MACD)\b", re.I)
 _NOT_IN = re.compile(r"\b(?:not|no longer|never|out of|exit(?:ed|s|ing)?|left|leaving|recover(?:ed|ing|s)? from|"
                      r"bounced? from|emerg(?:ed|ing|es) from|away from|climbed out of|above the)\s+(?:\w+\s+){0,2}$", re.I)
@@ -107,8 +112,11 @@ def rsi_claims(layout: Layout, index: FactIndex) -> list[Claim]:
         sent = layout.sentence_at(m.start())
         if _OTHER_OSC.search(masked, sent.start, sent.end) or _skip(layout, m.start(), m.end()):
             continue
-        fact = _rsi_fact(layout, m.start(), index)
         word = m.group(1).lower()
+        if word == "neutral" and not (_RSI_NAMED.search(masked, sent.start, sent.end)
+                                      and not _OTHER_NEUTRAL.search(masked, sent.start, sent.end)):
+            continue
+        fact = _rsi_fact(layout, m.start(), index)
         start, end = m.span()
         before = masked[max(sent.start, start - 40) : start]
         if fact is None:
@@ -127,7 +135,7 @@ def rsi_claims(layout: Layout, index: FactIndex) -> list[Claim]:
         elif _NOT_IN.search(before):
             out.append((start, end, _verdict(band != word, fact, shown, f"RSI is {fact.display}",
                                              f"RSI is {fact.display}, which is {band}")))
-        elif _NEAR.search(before):
+        elif _NEAR.search(before) and word != "neutral":
             limit = 30.0 if word == "oversold" else 70.0
             out.append((start, end, _verdict(abs(value - limit) <= 10, fact, shown, f"RSI is {fact.display}",
                                              f"RSI is {fact.display}, not near {word}")))

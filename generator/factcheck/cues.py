@@ -79,6 +79,8 @@ CUES: tuple[CueRule, ...] = (
     (r"\b24[- ]?(?:hours?|hrs?|h)\b|\b(?:past|last|latest|previous|one|single)\s+day\b|(?<![-\w])day'?s?\b|"
      r"\bdaily\b|\bsession\b|\btoday\b|\bovernight\b|\bon the day\b", {"window": "24h", "tf": "1d"}, 0.8),
     (r"\b(?:4|four)[- ]?(?:hours?|hrs?|h)\b|\bH4\b|\bfour-hourly\b", {"tf": "4h", "window": "4h"}, 1.0),
+    # "over the past week": a window said outright, as strong as "in the past hour".
+    (r"\b(?:past|last|this|previous)\s+(?:week|seven\s+days|7\s+days)\b", {"window": "1w"}, 1.0),
     (r"\bweekly\b|\b(?:1|one)[- ]?(?:week|w)\b|\bweek'?s?\b", {"tf": "1w", "window": "1w"}, 0.8),
     (r"\bmonthly\b|\bmonth'?s?\b|\b30[- ]day\b", {"window": "1mo", "tf": "1mo"}, 0.8),
     (r"\byear\b|\bannual(?:ly|ized)?\b|\byear-to-date\b|\bYTD\b|\b12[- ]month\b", {"window": "1y"}, 0.8),
@@ -98,7 +100,7 @@ CUES: tuple[CueRule, ...] = (
     (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
      r"dip(?:s|ped)|rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|rebound(?:s|ed)|"
      r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
-     r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed))\s+(?:back\s+)?(?:to|at|near|around)\b",
+     r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed)|steadie[sd]|steadying|stabili[sz](?:es|ed|ing))\s+(?:back\s+)?(?:to|at|near|around)\b",
      {"metric": ("price", "change")}, 0.6),
     (r"\bas low as\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
     (r"\bas high as\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
@@ -116,9 +118,9 @@ CUES: tuple[CueRule, ...] = (
     # "18% below its high", "up 57% from the November low": a distance from a high or low (the number before),
     # and that high or low (the number after: "below its high of $73,800"), or for a percentage after it the
     # distance still ("the decline from the December peak stands at 65%").
-    (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?"
+    (r"\b(?:below|under|off|from|beneath|short of)\s+(?:its|the|a|this|their)\s+(?:[\w'$,.-]+\s+){0,2}?"
      r"(?:highs?|peak|top)\b", {"aspect": "from_high"}, 1.0, {"aspect": ("high", "from_high")}),
-    (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w'-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
+    (r"\b(?:above|from|off|over)\s+(?:its|the|a|this|their)\s+(?:[\w'$,.-]+\s+){0,2}?(?:lows?|bottom|trough)\b",
      {"aspect": "from_low"}, 1.0, {"aspect": ("low", "from_low")}),
     # "Max drop | 20.56%", "the largest intraday decline": the day's deepest fall, high to low. ("Its biggest daily
     # drop" compares days: that is the day's change.)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 
 _COMMA = re.compile(r"[,(){}\[\]]")
+_GLOSS = re.compile(r"(?<=[A-Za-z]) (?P<open>\()(?:#+|[A-Za-z$]{1,12})(?P<close>\))|(?<=[A-Za-z)])(?P<colon>:)(?= [-+−]?#)")
 # Clause barriers, matched on lower-cased text. Every alternative starts with a literal, so Python's re skips
 # to the characters they can start with; a word barrier is kept only at a word start (_starts_word).
 _STRONG = re.compile(r";|:|—|–| - |while\b|whereas\b|but\b|against\b|versus\b|vs\b\.?|compared (?:with|to)\b|"
@@ -104,6 +105,11 @@ class Evidence:
         # A comma between adjectives ("the long-watched, key psychological support") is inside a noun phrase.
         plain = blank_spans(plain, [(c.start(), c.start() + 1) for c in _ADJ_COMMA_AFTER.finditer(plain)
                                     if _ADJ_COMMA_BEFORE.search(plain, max(0, c.start() - 50), c.start())])
+        # "long positions ($339 million)", "Ether (ETH)": a figure or a name alone in brackets right after a word
+        # glosses it, and "24h range: $6,653" labels the figure after the colon; neither is a clause barrier (a
+        # bracket holding more, "(BTC, -14.7%)", stays one).
+        plain = blank_spans(plain, [(g.start(p), g.start(p) + 1) for g in _GLOSS.finditer(plain)
+                                    for p in ("open", "close", "colon") if g.group(p)])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]
@@ -167,6 +173,9 @@ class Evidence:
             if cue.start < m.end and m.start < cue.end:
                 if m.kind in _SELF or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
+                elif cue.start < m.start and cue.after is not cue.tags and cue.after:
+                    # "below its $16,493 high": a figure inside the phrase is the thing it names after it.
+                    out.append((cue.after, cue.weight))
                 continue
             if self._inside_other(cue, i):
                 continue

@@ -29,6 +29,8 @@ Kind = str  # money | percent | index | number | ratio | multiple | leverage | d
 _NUM = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)|\.\d+")
 _CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(\[:])(?P<sign>[-+−])$")
+# "minus 0.0375 percent", "plus 2%": a sign written as a word (wire copy spells it out).
+_SIGN_WORD = re.compile(r"(?:^|[\s(\[:])(?P<word>minus|plus)\s$", re.I)
 _SCALE = re.compile(
     r"(?P<sp>\s?)(?P<scale>(?i:thousand|million|billion|trillion)|mln|mn|bn|tn|[kK]|[mM]|[bB]|[tT])(?![A-Za-z0-9])"
 )
@@ -259,6 +261,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
             sign = -1 if s.strip() in "-−" else 1
     elif sm := _SIGN_BEFORE.search(work[max(0, a - 2) : a]):
         sign, start = (-1 if sm.group("sign") in "-−" else 1), a - 1
+    elif a > 5 and work[a - 1] == " " and (wm := _SIGN_WORD.search(work[max(0, a - 7) : a])):
+        sign, start = (-1 if wm.group("word").lower() == "minus" else 1), max(0, a - 7) + wm.start("word")
     if sc := _SCALE.match(after):
         word = sc.group("scale")
         # Bare "5m" or "15m" before a chart word is a timeframe, not millions.

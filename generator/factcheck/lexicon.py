@@ -19,7 +19,7 @@ QUALIFIER_PHRASES: dict[str, str] = {
                      "an estimated", "estimated", "some", "near", "in the region of", "on the order of",
                      "in the vicinity of", "~", "≈"), "approx"),
     **dict.fromkeys(("over", "more than", "above", "exceeding", "exceeded", "in excess of", "upwards of", "north of",
-                     "at least", "beyond", "topping", "topped", "surpassing", "surpassed", "greater than",
+                     "at least", "beyond", "topping", "topped", "top", "tops", "past", "surpassing", "surpassed", "greater than",
                      "higher than", "as much as", "as many as", ">", ">=", "≥"), "lower"),
     **dict.fromkeys(("under", "less than", "below", "beneath", "fewer than", "at most", "up to", "south of",
                      "no more than", "lower than", "as little as", "as few as", "shy of", "<", "<=", "≤"), "upper"),
@@ -50,7 +50,7 @@ UP_WORDS = re.compile(
     r"recover(?:s|ed|ing)?|bounc(?:e|es|ed|ing)|spik(?:e|es|ed|ing)|higher|stronger|increase[sd]?|green|positive|"
     r"bullish|pump(?:s|ed|ing)?|rocket(?:s|ed|ing)?)\b", re.I)
 # The words that make a sentence worth reading for each claim check (Layout.sentences_with).
-RSI_TRIGGER = frozenset(("oversold", "overbought"))
+RSI_TRIGGER = frozenset(("oversold", "overbought", "neutral"))
 FG_TRIGGER = frozenset(("fear", "greed", "sentiment"))
 BREAK_TRIGGER = frozenset(("support", "resistance"))
 SIDE_TRIGGER = frozenset(("above", "below", "overhead", "beneath"))
@@ -104,7 +104,7 @@ GENERIC = re.compile(
 )
 HISTORICAL = re.compile(
     r"\b(?:historically|back in|last (?:year|cycle|month|quarter)|previous (?:cycle|bull|bear)|prior cycle|"
-    r"years? ago|months? ago|weeks? ago|the \d{4}\b|in \d{4}\b|since \d{4}\b|all-time|ATH|record high|record low)\b",
+    r"years? ago|months? ago|weeks? ago|the \d{4}\b|in \d{4}\b|since \d{4}\b|all-time|ATH|record (?:high|low|close|closing|peak|level))\b",
     re.I,
 )
 # The same on lower-cased text (Layout.lower), without re.I: three times faster where it runs on every sentence.

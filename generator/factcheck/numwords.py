@@ -32,7 +32,9 @@ _SCALE_TAIL = rf"(?:[- ](?:hundred|thousand|million|billion|trillion)(?:[- ](?:a
 # \b, so Python's re can skip to the letters a number word may start with; the caller checks the word start.
 NUMBER_WORDS = re.compile(rf"(?:(?:a|an){_SCALE_TAIL}+|{_WORD}{_SCALE_TAIL}*)\b")
 FRACTION_WORDS = re.compile(
-    r"(?:two[- ]thirds|three[- ]quarters|(?:a|one)[- ](?:third|quarter|fifth|half)|half)\b(?=\s+(?:of|the)\b)"
+    r"(?:two[- ]thirds|three[- ]quarters|(?:a|one)[- ](?:third|quarter|fifth|half)|half)\b(?=\s+(?:of|the)\b|"
+    # a change or a distance: "up more than a fifth on the day", "roughly a third below its high"
+    r"\s+(?:below|above|under|off|from|on\s+the\s+(?:day|session|week)|in\s+(?:24|a\s+day|one\s+day|a\s+week)\b))"
 )
 
 
