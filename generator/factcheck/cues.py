@@ -102,6 +102,10 @@ CUES: tuple[CueRule, ...] = (
      r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
      r"test(?:s|ed)|retest(?:s|ed)|end(?:s|ed)|settle[sd]|open(?:s|ed)|steadie[sd]|steadying|stabili[sz](?:es|ed|ing))\s+(?:back\s+)?(?:to|at|near|around)\b",
      {"metric": ("price", "change")}, 0.6),
+    # "slumps below $6,000", "rockets past $16,000": the price crossing a round figure (a headline's verbs too).
+    (r"\b(?:slump(?:s|ed)?|sinks?|sank|plunge[sd]?|tumble[sd]?|crash(?:es|ed)?|dive[sd]?|rocket(?:s|ed)?|soar(?:s|ed)?|"
+     r"surge[sd]?|jump(?:s|ed)?|climb(?:s|ed)?|f[ae]lls?|drop(?:s|ped)?|slip(?:s|ped)?|rise[sn]?|rose)\s+(?:back\s+)?"
+     rf"(?:below|under|above|past|over|through|beneath){_PRICE_AFTER}", {"metric": "price"}, 0.8, {"metric": "price"}),
     (r"\bas low as\b", {"aspect": "low", "metric": ("price", "level")}, 0.9),
     (r"\bas high as\b", {"aspect": "high", "metric": ("price", "level")}, 0.9),
     # "slid to $6,653 before recovering": the figure before was a trough; "before sellers took over": a peak.

@@ -148,7 +148,8 @@ class Evidence:
         starts = self._mention_starts
         lo, hi = bisect_right(starts, a), bisect_left(starts, b)
         if hi > lo:
-            w *= 0.45 ** sum(1 for k in range(lo, hi) if k not in skip)
+            # (the size of a change, "jumped $300 million to $412 million", stands in no phrase's way)
+            w *= 0.45 ** sum(1 for k in range(lo, hi) if k not in skip and self.mentions[k].tags_ahead)
         return w
 
     # --- evidence ----------------------------------------------------------------------

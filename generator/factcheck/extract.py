@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, MONTHS, When, parse_date
-from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
+from generator.factcheck.lexicon import CHANGE_WORDS, COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.scan import ascii_lower
@@ -74,6 +74,13 @@ _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.
 _SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
                         r"whipsaw\w*)\s+(?:\w+\s+){0,2}?from\s+(?:\S+\s+){0,3}$", re.I)
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and|through)\s*$")
+# "eased 0.03 percentage points to -0.0375%", "jumped $300 million to $412 million": a change by the first figure to
+# the second, which is the level; the first is the size of a change (no fact gives one), not a range's end.
+# (CHANGE_WORDS is one group ending ")\\b": it is reopened to add the verbs of a step.)
+_CHANGE_BY = re.compile(CHANGE_WORDS[:-3] + r"|eas(?:e|es|ed|ing)|edged\s+(?:up|down|higher|lower)|add(?:s|ed)|"
+                        r"shed|lost|widen(?:s|ed)|narrow(?:s|ed)|increas(?:es|ed)|decreas(?:es|ed)|gre[wn]|shr[au]nk|"
+                        r"cut|trimm(?:ed)?|pared)\b\s+(?:by\s+)?(?:(?:about|around|roughly|some|nearly|almost|"
+                        r"another|a further|just)\s+)?$", re.I)
 _RANGE_KINDS = ("money", "percent", "number", "index", "coins", "leverage", "duration")
 _MEASURE_AFTER = re.compile(
     r"\s?(?:%|percent|per cent|[-\s](?:hours?|days?|weeks?|months?|years?|minutes?)\b|\s(?:million|billion|trillion|"
@@ -100,6 +107,7 @@ class Mention:
     range_role: str | None = None  # low | high (between X and Y, X-Y) or start | end (from X to Y)
     partner: int | None = None  # index of the other end of a range
     tags: dict[str, str] = field(default_factory=dict)  # extra cue tags the mention itself carries
+    tags_ahead: bool = True  # whether those tags also speak for the mentions after it
 
 
 def _decimals_precision(digits: str) -> float:
@@ -411,6 +419,10 @@ def _ranges(masked: str, mentions: list[Mention]) -> None:
         if from_to and _SPAN_VERB.search(lead):
             from_to, between = False, True  # "ranged from $13,025 to $16,493": a low and a high, not a move
         if word == "and" and not between:
+            continue
+        if word == "to" and not (from_to or between) and x.kind == y.kind and x.kind in ("percent", "money") \
+                and _CHANGE_BY.search(lead):
+            x.tags, x.tags_ahead = {"metric": "change_amount"}, False
             continue
         if word in ("to", "through") and not (from_to or between or x.kind == y.kind or x.kind == "number"):
             continue

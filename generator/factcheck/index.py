@@ -192,7 +192,7 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
     for mention in mentions:
         if mention.tags:
             mention.tags = as_tuples(mention.tags)  # type: ignore[assignment]
-            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0, mention.tags))
+            cues.append(Cue(mention.start, mention.end, mention.tags, 1.0, mention.tags if mention.tags_ahead else {}))
     cues.sort(key=lambda c: c.start)
     return cues
 
