@@ -97,6 +97,14 @@ CUES: tuple[CueRule, ...] = (
     (r"\bprices?\b|\bpriced\b|\btrad(?:es|ed|ing)\b(?! volume)|changed hands|\bquoted\b|\bvalued\b|\bspot\b|"
      r"\bhovers?\b(?!\s+(?:just\s+)?(?:above|below|near|around))|\bhovering\b(?!\s+(?:just\s+)?(?:above|below|near|around))",
      {"metric": "price"}, 0.8),
+    # "sank to $6,653": where a fall took the price is where it is or the low it touched (a rise: or the high);
+    # the words alone do not say which, so the value does.
+    (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
+     r"dip(?:s|ped)|slip(?:s|ped))\s+(?:back\s+)?to\b", {"metric": ("price", "change")}, 0.6,
+     {"metric": ("price", "change"), "aspect": ("current", "low")}),
+    (r"\b(?:rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|spike[sd]|soar(?:s|ed))"
+     r"\s+(?:back\s+)?to\b", {"metric": ("price", "change")}, 0.6,
+     {"metric": ("price", "change"), "aspect": ("current", "high")}),
     (r"\b(?:f[ae]lls?|drop(?:s|ped)|declin(?:es|ed)|slid(?:es)?|sinks?|sank|plunge[sd]|tumble[sd]|slump(?:s|ed)|"
      r"dip(?:s|ped)|rise[sn]?|rose|climb(?:s|ed)|advance[sd]|surge[sd]|jump(?:s|ed)|rall(?:ies|ied)|rebound(?:s|ed)|"
      r"recover(?:s|ed)|bounce[sd]|spike[sd]|slip(?:s|ped)|gain(?:s|ed)|hit|hits|reach(?:es|ed)|touch(?:es|ed)|"
