@@ -45,6 +45,8 @@ def one(text: str, kind: str | None = None) -> Mention:
         ("Whales moved 300 BTC to Coinbase.", "300 BTC", "coins", 300, 1),
         ("Miners sold 1,250 bitcoins last month.", "1,250 bitcoins", "coins", 1250, 1),
         ("The 14-period RSI rolled over.", "14-period", "count", 14, 1),
+        ("Funding sat at minus 0.0375 percent per eight hours.", "minus 0.0375 percent", "percent", -0.0375, 0.0001),
+        ("BTC/USD last traded at USD 6,960.", "USD 6,960", "money", 6960, 1),
     ],
 )
 def test_numbers(text: str, written: str, kind: str, value: float, precision: float) -> None:
@@ -88,6 +90,11 @@ def test_ranges() -> None:
     assert [(m.kind, m.value) for m in ms if m.kind == "percent"] == [("percent", 10), ("percent", 12)]
     ms = mentions("Bids are thick at $62-64K.")
     assert [m.value for m in ms] == [62000, 64000]
+    # After a change verb, "X to Y" is a step of X to the level Y: X is the size of a change, not a range's end.
+    ms = mentions("Liquidations jumped $300 million to $412 million.")
+    assert [(m.range_role, m.tags) for m in ms] == [(None, {"metric": "change_amount"}), (None, {})]
+    ms = mentions("Prices held in a $6,653 to $8,375 band.")
+    assert [m.range_role for m in ms] == ["low", "high"]
 
 
 def test_ratio_and_plain_numbers() -> None:
@@ -127,6 +134,8 @@ def test_years_and_times() -> None:
         ("The index plunged to nine, its lowest reading this year.", "nine", "number", 9),
         ("Roughly sixty percent of the liquidations hit longs.", "sixty percent", "percent", 60),
         ("Longs took two-thirds of the losses.", "two-thirds", "percent", 200 / 3),
+        ("Bitcoin is up more than a fifth on the day.", "a fifth", "percent", 20),
+        ("BTC trades roughly a third below its high.", "a third", "percent", 100 / 3),
         ("Sentiment scored nine out of 100.", "nine out of 100", "index", 9),
         ("The drawdown lasted two hours.", "two hours", "duration", 2),
         ("Bitcoin lost five billion dollars of open interest.", "five billion dollars", "money", 5e9),
