@@ -28,7 +28,11 @@ if TYPE_CHECKING:
 Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 
 _COMMA = re.compile(r"[,(){}\[\]]")
-_GLOSS = re.compile(r"(?<=[A-Za-z]) (?P<open>\()(?:#+|[A-Za-z$]{1,12})(?P<close>\))|(?<=[A-Za-z)])(?P<colon>:)(?= [-+−]?#)")
+_GLOSS = re.compile(r"(?<=[A-Za-z]) (?P<open>\()(?:#+|[A-Za-z$]{1,12})(?P<close>\))")
+# A label of a few words opening a line ("- 24h range: $6,653", "Funding: -0.0375%"); a colon after a clause ("took
+# the brunt of the move: $412 million ...") still ends it.
+_LABEL_COLON = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+\.[ \t]+)?(?:\*\*)?(?:[^\s:,;.]+[ \t]+){0,4}[^\s:,;.]+(?:\*\*)?"
+                          r"(?P<colon>:)(?=[ \t]+[-+−]?#)", re.M)
 # Clause barriers, matched on lower-cased text. Every alternative starts with a literal, so Python's re skips
 # to the characters they can start with; a word barrier is kept only at a word start (_starts_word).
 _STRONG = re.compile(r";|:|—|–| - |while\b|whereas\b|but\b|against\b|versus\b|vs\b\.?|compared (?:with|to)\b|"
@@ -108,8 +112,8 @@ class Evidence:
         # "long positions ($339 million)", "Ether (ETH)": a figure or a name alone in brackets right after a word
         # glosses it, and "24h range: $6,653" labels the figure after the colon; neither is a clause barrier (a
         # bracket holding more, "(BTC, -14.7%)", stays one).
-        plain = blank_spans(plain, [(g.start(p), g.start(p) + 1) for g in _GLOSS.finditer(plain)
-                                    for p in ("open", "close", "colon") if g.group(p)])
+        plain = blank_spans(plain, [(g.start(p), g.start(p) + 1) for g in _GLOSS.finditer(plain) for p in ("open", "close")]
+                            + [(c.start("colon"), c.end("colon")) for c in _LABEL_COLON.finditer(plain)])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]
