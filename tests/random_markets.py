@@ -4,6 +4,11 @@ Each seed gives one snapshot: a random walk of candles of one timeframe (1 to 30
 from a millionth of a dollar to a few hundred thousand), sometimes an hourly series ending at the
 price, and each derivatives group present or not, with random values (zero totals, tiny funding
 rates, any Fear & Greed reading). Provenance says "illustrative" and the note says it is random.
+
+``intraday=True`` takes the same market at a random moment inside the candle that is still forming
+(any hour, any minute after the last close): the current price has moved on from the last close,
+sometimes through a level, and the 24-hour high, low and change are those of the rolling day, as a
+live fetch during the day sees them.
 """
 
 from __future__ import annotations
@@ -75,8 +80,8 @@ def _derivatives(r: random.Random, as_of: datetime) -> dict[str, Any]:
     return out
 
 
-def market(seed: int, timeframe: str = "1d") -> MarketSnapshot:
-    """The market of ``seed``, its candles of ``timeframe`` (1d, 4h or 1w)."""
+def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSnapshot:
+    """The market of ``seed``, its candles of ``timeframe`` (1d, 4h or 1w); ``intraday``: taken during the day."""
     r = random.Random(seed)
     scale = 10 ** r.uniform(-6, 5.5)
     n = r.choice([1, 2, 5, 14, 15, 16, 30, 60, 120, 200, 300])
@@ -87,15 +92,52 @@ def market(seed: int, timeframe: str = "1d") -> MarketSnapshot:
     rows = _walk(r, scale, n, vol, drift)
     candles = [{"time": (start + step * i).isoformat(), "open": o, "high": h, "low": lo, "close": c, "volume": v}
                for i, (o, h, lo, c, v) in enumerate(rows)]
-    as_of = start + step * n
+    closed = start + step * n
     last = candles[-1]
+    price: dict[str, Any] = {"current": last["close"], "high_24h": last["high"], "low_24h": last["low"]}
+    as_of, hourly_end, day_ago = closed, closed, last["open"]
+    if intraday:
+        # A separate stream, so the candles and derivatives of a seed are the same with and without it.
+        ri = random.Random(f"{seed}|intraday")
+        as_of = closed + timedelta(minutes=ri.randint(1, int(step / timedelta(minutes=1)) - 1))
+        price, day_ago = _rolling_day(ri, rows, step, vol, as_of - closed)
+        hourly_end = as_of.replace(minute=0, second=0, microsecond=0)
     snapshot: dict[str, Any] = {
         "asset": r.choice(["BTC", "ETH", "SOL", "DOGE", "XYZ"]), "quote": "USDT", "as_of": as_of.isoformat(),
-        "price": {"current": last["close"], "high_24h": last["high"], "low_24h": last["low"], "source": _source(as_of)},
-        "candles": {timeframe: {"timeframe": timeframe, "candles": candles, "source": _source(as_of)}}}
+        "price": {**price, "source": _source(as_of)},
+        "candles": {timeframe: {"timeframe": timeframe, "candles": candles, "source": _source(closed)}}}
     if r.random() < 0.5:
-        snapshot["candles"]["1h"] = _hourly(r, vol, as_of, last["close"])
+        snapshot["candles"]["1h"] = _hourly(r, vol, hourly_end, price["current"])
     if r.random() < 0.7:
-        snapshot["price"]["change_24h_pct"] = round((last["close"] / last["open"] - 1) * 100, r.choice([1, 2, 3]))
+        snapshot["price"]["change_24h_pct"] = round((price["current"] / day_ago - 1) * 100, r.choice([1, 2, 3]))
     snapshot.update(_derivatives(r, as_of))
     return MarketSnapshot.model_validate(snapshot)
+
+
+def _rolling_day(r: random.Random, rows: list[tuple[float, ...]], step: timedelta, vol: float,
+                 into: timedelta) -> tuple[dict[str, float], float]:
+    """The ticker ``into`` the forming candle: (current, 24h high and low), and the price 24 hours before.
+
+    The price has moved on from the last close; one time in four it jumps anywhere in (or a little past) the
+    last candle's range, so it often stands on the other side of a level than the close did.
+    """
+    o, hi, lo, close = rows[-1][:4]
+    if r.random() < 0.25:
+        current = r.uniform(lo * (1 - vol), hi * (1 + vol))
+    else:
+        current = close * (1 + r.gauss(0, vol * max(0.3, (into / step) ** 0.5)))
+    current = max(current, close * 1e-2)
+    # The rolling 24 hours: part of the last closed candles (all of them on a daily chart's last one) and the
+    # forming one, whose own path reaches a little beyond the two prices it joins.
+    day = max(1, round(timedelta(days=1) / step)) if step < timedelta(days=1) else 1
+    recent = rows[-day:]
+    path_hi = max(current, close) * (1 + abs(r.gauss(0, vol / 4)))
+    path_lo = min(current, close) * (1 - min(0.3, abs(r.gauss(0, vol / 4))))
+    if step <= timedelta(days=1):
+        high, low = max([path_hi, *(c[1] for c in recent)]), min([path_lo, *(c[2] for c in recent)])
+        day_ago = recent[0][0] if step < timedelta(days=1) else r.uniform(min(o, close), max(o, close))
+    else:  # a weekly chart: the day is a slice of the week, around the close and the price now
+        high, low = path_hi, path_lo
+        day_ago = r.uniform(min(current, close), max(current, close))
+    return {"current": current, "high_24h": max(high, current, day_ago),
+            "low_24h": min(low, current, day_ago)}, day_ago
