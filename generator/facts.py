@@ -12,9 +12,10 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from generator.analysis.models import Analysis
+from generator.fact_catalogue import FactMeaning, meaning_of
 from generator.snapshot import TIMEFRAMES, CandleSeries, MarketSnapshot, Provenance
 
 Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime", "hours", "text"]
@@ -166,6 +167,17 @@ class Fact(BaseModel):
     context: str | None = None
     provider: str | None = None
     as_of: datetime | None = None
+    # What the fact means (fact_catalogue.py), stamped where it is built. Not stored: a fact read back from JSON
+    # (the desk keeps every draft's facts) takes its meaning from today's catalogue, so old drafts are re-checked
+    # by today's rules.
+    meaning: FactMeaning = Field(default=None, exclude=True, repr=False)  # type: ignore[assignment]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stamp(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("meaning") is None and "key" in data:
+            return {**data, "meaning": meaning_of(str(data["key"]))}
+        return data
 
     def __str__(self) -> str:
         return self.display
@@ -223,10 +235,12 @@ class _Builder:
             context=context,
             provider=source.provider if source else None,
             as_of=source.as_of if source else None,
+            meaning=meaning_of(key),  # raises for a key the catalogue does not declare
         )
 
     def add_text(self, key: str, value: str, display: str, label: str) -> None:
-        self.facts[key] = Fact(key=key, value=value, unit="text", label=label, display=display, display_abs=display)
+        self.facts[key] = Fact(key=key, value=value, unit="text", label=label, display=display, display_abs=display,
+                               meaning=meaning_of(key))
 
     def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False,
                  time_only: bool = False) -> None:
@@ -241,6 +255,7 @@ class _Builder:
             display_abs=text,
             provider=source.provider if source else None,
             as_of=source.as_of if source else None,
+            meaning=meaning_of(key),
         )
 
 

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
+from generator.fact_catalogue import meaning_of
 from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
 
@@ -35,21 +36,8 @@ LEVEL_KEYS = (
     "levels.fib_move_low", "levels.fib_move_high",
 )
 _SAME_LEVEL_PCT = 0.5
-# How the article names each level (the number itself always comes from the fact).
-LEVEL_NAMES = {
-    "levels.broken": "the broken level",
-    "levels.fib_0_236": "the 0.236 Fibonacci retracement",
-    "levels.fib_0_382": "the 0.382 Fibonacci retracement",
-    "levels.fib_0_5": "the 0.5 Fibonacci retracement",
-    "levels.fib_0_618": "the 0.618 Fibonacci retracement",
-    "levels.fib_0_786": "the 0.786 Fibonacci retracement",
-    "levels.fvg_low": "the lower edge of the fair value gap",
-    "levels.fvg_high": "the upper edge of the fair value gap",
-    "levels.support": "the nearest swing support",
-    "levels.resistance": "the nearest swing resistance",
-    "levels.fib_move_low": "the low of the move",
-    "levels.fib_move_high": "the high of the move",
-}
+# How the article names each level: the prose name its meaning declares (the number always comes from the fact).
+LEVEL_NAMES = {key: meaning_of(key).names[0] for key in LEVEL_KEYS}
 
 
 class Scenario(BaseModel):

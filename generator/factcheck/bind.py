@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from generator.facts import Fact
 from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
-from generator.factcheck.evidence import DATE_OF, DATE_PAIR, DATED_NOUN, Evidence
+from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 
@@ -216,7 +216,8 @@ class Binder(Evidence):
                            role="since")
         if _LEVEL_DATE_BEFORE.search(self.layout.masked[max(0, m.start - 60) : m.start]):
             # "the fair value gap left on February 1": the date some level was set.
-            dated = [self.index.facts[k] for k in DATE_OF.values() if k in self.index.facts]
+            dated = list({k: self.index.facts[k] for info in self.index.dated
+                          if (k := info.fact.meaning.date) is not None and k in self.index.facts}.values())
             matching = [f for f in dated if m.when.matches(moment(f))]
             if matching:
                 return Binding(matching[0], f"matches {matching[0].label}", best, role="level")
@@ -246,12 +247,12 @@ class Binder(Evidence):
             if self.layout.sentence_index(prev.start) != si:
                 break
             if DATE_PAIR.match(masked, prev.end, m.start):
-                key = DATE_OF.get(b.fact.key)
+                key = b.fact.meaning.date
                 return (self.index.facts.get(key), "") if key and key in self.index.facts else None
             break
         if i + 1 < len(self.mentions) and DATED_NOUN.match(masked, m.end, self.mentions[i + 1].start):
             b = self.bound[i + 1]
-            if b is not None and b.fact is not None and (key := DATE_OF.get(b.fact.key)) is not None:
+            if b is not None and b.fact is not None and (key := b.fact.meaning.date) is not None:
                 if key in self.index.facts:
                     return self.index.facts[key], ""
             return None, f"the data has no date for the level it names ({b.fact.label if b and b.fact else 'none'})"

@@ -83,17 +83,18 @@ def _verdict(ok: bool, fact: Fact, expected: str, good: str, bad: str, verdict: 
 def _rsi_fact(layout: Layout, pos: int, index: FactIndex) -> Fact | None:
     sent = layout.sentence_at(pos)
     text = layout.masked[sent.start : sent.end]
+    readings = {tf: f for f in index.facts if f.meaning.has("metric", "rsi") and f.meaning.has("aspect", "reading")
+                for tf in f.meaning.tags.get("tf", ())}
     for pattern, tf in _TF_WORDS:
-        if pattern.search(text) and (fact := index.facts.get(f"technicals.rsi_{tf}")) is not None:
+        if pattern.search(text) and (fact := readings.get(tf)) is not None:
             return fact
     tf_fact = index.facts.get("analysis.timeframe")
     if tf_fact is not None:
         for f in index.facts:
-            if f.key.startswith("timeframes.") and f.value == tf_fact.value:
-                if (fact := index.facts.get("technicals.rsi_" + f.key.split(".", 1)[1])) is not None:
+            if f.unit == "hours" and "tf" in f.meaning.tags and f.value == tf_fact.value:
+                if (fact := readings.get(f.meaning.tags["tf"][0])) is not None:
                     return fact
-    return next((f for f in index.facts if f.key.startswith("technicals.rsi_") and f.key != "technicals.rsi_period"),
-                None)
+    return next(iter(readings.values()), None)
 
 
 def _skip(layout: Layout, start: int, end: int) -> bool:
@@ -241,7 +242,7 @@ def _levels_before(layout: Layout, pos: int, mentions: list[Mention], facts_of: 
         if m.start >= pos or m.start < sent.start:
             continue
         f = facts_of[i]
-        if f is None or not f.key.startswith("levels.") or f.unit != "usd":
+        if f is None or not (f.meaning.position and not f.meaning.price) or f.unit != "usd":
             if found:
                 break
             continue

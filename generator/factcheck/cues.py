@@ -11,9 +11,7 @@ support best.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 from generator.factcheck.lexicon import CHANGE_WORDS
 
@@ -219,56 +217,6 @@ CUES: tuple[CueRule, ...] = (
     (r"\bTVL\b|\btotal value locked\b|\bfees\b|\brevenue\b|\bstablecoins?\b|\bmarket share\b", {"metric": "defi"}, 1.2),
 )
 
-# Tags of each fact, by key pattern ({1}, {2}: the pattern's groups). First match wins.
-FACT_TAGS: tuple[tuple[str, Tags], ...] = (
-    (r"price\.current", {"metric": "price", "aspect": "current", "window": "24h"}),
-    (r"price\.last_close(?:_date)?", {"metric": "price", "aspect": "close"}),
-    # The day's high and low bound the range the price is in: levels nothing has broken.
-    (r"price\.(high|low)_24h", {"metric": ("price", "level"), "aspect": "{1}", "window": "24h", "state": "intact"}),
-    (r"price\.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "net"}),
-    (r"price\.change_1h_pct", {"metric": "change", "window": "1h", "aspect": "net"}),
-    (r"price\.change_1h_end", {"metric": "change", "window": "1h"}),
-    (r"price\.max_drop_24h_pct", {"metric": "change", "window": "24h", "aspect": "max"}),
-    (r"price\.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}),
-    (r"levels\.from_move_(high|low)_pct", {"metric": "change", "window": "move", "aspect": "from_{1}"}),
-    (r"price\.volume_24h", {"metric": "volume", "window": "24h"}),
-    (r"liquidations\.(long|short)_share_(1h|24h)_pct", {"metric": "liquidations", "side": "{1}", "aspect": "share",
-                                                       "window": "{2}"}),
-    (r"liquidations\.long_short_ratio_(1h|24h)", {"metric": "liquidations", "side": "long", "aspect": "ratio",
-                                                 "window": "{1}"}),
-    (r"price\.(low|high)_since_date", {"metric": "since", "aspect": "{1}"}),
-    (r"liquidations\.(total|long|short)_(1h|24h)_usd", {"metric": "liquidations", "side": "{1}", "window": "{2}"}),
-    (r"funding\.rate_pct", {"metric": "funding"}),
-    (r"funding\.interval_hours", {"metric": "funding", "aspect": "interval"}),
-    (r"open_interest\.usd", {"metric": "open_interest"}),
-    (r"sentiment\.fear_greed", {"metric": "fear_greed"}),
-    (r"technicals\.rsi_period", {"metric": "rsi", "aspect": "period"}),
-    # A band edge is a level of the RSI: "below the 30 level".
-    (r"bands\.rsi_(?:oversold|overbought)", {"metric": ("rsi", "level"), "aspect": "threshold"}),
-    (r"technicals\.rsi_(\w+)", {"metric": "rsi", "tf": "{1}", "aspect": "reading"}),
-    (r"levels\.fib_move_(low|high)_date", {"metric": ("level", "price"), "aspect": "{1}", "window": "move"}),
-    (r"levels\.fib_move_(low|high)", {"metric": ("level", "price"), "aspect": "{1}", "window": "move", "state": "intact"}),
-    (r"levels\.fib_(\d)_(\d+)", {"metric": "level", "level": "fib", "ratio": "{1}.{2}", "state": "intact"}),
-    (r"levels\.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
-    (r"levels\.broken", {"metric": "level", "level": "swing", "state": "broken"}),
-    (r"levels\.(support|resistance)_date", {"metric": "level", "level": "swing", "role": "{1}"}),
-    (r"levels\.support", {"metric": "level", "level": "swing", "role": "support", "state": "intact"}),
-    (r"levels\.resistance", {"metric": "level", "level": "swing", "role": "resistance", "state": "intact"}),
-    (r"levels\.fvg_date", {"metric": "level", "level": "fvg"}),
-    (r"levels\.fvg_(low|high)", {"metric": "level", "level": "fvg", "aspect": "{1}", "state": "intact"}),
-    (r"windows\.liquidations_(1h|24h)", {"metric": "liquidations", "window": "{1}"}),
-    (r"windows\.funding_interval", {"metric": "funding", "aspect": "interval"}),
-    (r"windows\.change_1h", {"metric": ("change", "price"), "window": "1h"}),
-    (r"windows\.change", {"metric": ("change", "price"), "window": "24h"}),
-    (r"windows\.range_24h", {"metric": ("change", "price"), "window": "24h"}),
-    (r"windows\.(fib|levels)", {"metric": "level", "aspect": "period"}),
-    (r"timeframes\.(\w+)", {"metric": ("rsi", "level", "price"), "tf": "{1}"}),
-    (r"analysis\.timeframe", {"metric": "level", "aspect": "timeframe"}),
-    (r"article\.date", {"metric": "article"}),
-    (r"article\.as_of", {"metric": "as_of"}),
-    (r"sources\.(\w+)\.as_of", {"metric": "as_of", "source": "{1}"}),
-)
-
 # What an unqualified phrase means: "liquidations of $X" is a total (of whichever window has that value),
 # "Bitcoin at $X" the current price.
 DEFAULTS: dict[str, dict[str, str]] = {
@@ -302,17 +250,3 @@ def cue_tags() -> list[tuple[Tags, float, Tags]]:
         before = as_tuples(rule[1])
         out.append((before, rule[2], as_tuples(rule[3]) if len(rule) > 3 else before))  # type: ignore[misc]
     return out
-
-
-@lru_cache(maxsize=512)
-def fact_tags(key: str) -> dict[str, tuple[str, ...]]:
-    """The tags of a fact key (values as tuples), {} when no rule knows the key."""
-    for pattern, tags in FACT_TAGS:
-        m = re.fullmatch(pattern, key)
-        if m:
-            out: dict[str, tuple[str, ...]] = {}
-            for slot, value in tags.items():
-                values = value if isinstance(value, tuple) else (value,)
-                out[slot] = tuple(v.format(None, *m.groups()) if "{" in v else v for v in values)
-            return out
-    return {}

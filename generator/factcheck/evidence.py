@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from generator.facts import Fact
-from generator.factcheck.cues import DISTANCE_OF, Tags, fact_tags
+from generator.factcheck.cues import DISTANCE_OF, Tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
 from generator.factcheck.markdown import Layout, blank_spans
@@ -54,13 +54,6 @@ DATE_PAIR = re.compile(r"\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|in|dated|set on|
 # "the November 12 low of $5,429", "its December 17 peak at $19,850": a date naming the level after it.
 DATED_NOUN = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?(?P<noun>highs?|lows?|peak|top|bottom|trough|close|support|resistance|"
                         r"level|candle\s+closed|close\s+(?:came\s+)?)\s+(?:of|at|near|around)\s*$", re.I)
-# Facts that pair a level with the date it was set.
-DATE_OF = {
-    "levels.broken": "levels.broken_date", "levels.fib_move_low": "levels.fib_move_low_date",
-    "levels.fib_move_high": "levels.fib_move_high_date", "levels.fvg_low": "levels.fvg_date",
-    "levels.fvg_high": "levels.fvg_date", "price.last_close": "price.last_close_date",
-    "levels.support": "levels.support_date", "levels.resistance": "levels.resistance_date",
-}
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 _WORD = re.compile(r"\S+")
 _ASIDE = re.compile(r",[ \t]*(?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+[ \t]*,")
@@ -227,7 +220,7 @@ class Evidence:
             if ref is not None:
                 # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.
                 keep = ("metric", "window") if m.kind == "percent" else ("metric",)
-                out.append(({k: v for k, v in fact_tags(ref.key).items() if k in keep}, 1.0))
+                out.append(({k: v for k, v in ref.meaning.tags.items() if k in keep}, 1.0))
         return out
 
     def _previous_bound(self, i: int) -> Fact | None:
@@ -253,11 +246,11 @@ class Evidence:
         else:
             return []
         named: dict[str, list[dict[str, tuple[str, ...]]]] = {}
-        for key, date_key in DATE_OF.items():
-            date_fact = self.index.facts.get(date_key)
-            info = self.index.by_key.get(key)
-            if date_fact is not None and info is not None and when.matches(moment(date_fact)):
-                named.setdefault(date_key, []).append(info.tags)
+        for info in self.index.dated:
+            date_key = info.fact.meaning.date
+            date_fact = self.index.facts.get(date_key) if date_key else None
+            if date_fact is not None and when.matches(moment(date_fact)):
+                named.setdefault(date_key, []).append(info.tags)  # type: ignore[arg-type]
         if named:
             # A date names the level set that day: a gap's two bounds are one level (what they share), and
             # when several levels were set that day (a broken resistance and a gap) each is as likely as the

@@ -1,7 +1,7 @@
 """The facts prepared for binding, and the cues found in a text.
 
-Each fact gets its tags (cues.FACT_TAGS) plus what depends on the data: whether
-a level is support or resistance depends on where the price is. Cues are the
+Each fact gets the tags its meaning declares (generator/fact_catalogue.py) plus what depends on the data:
+whether a level is support or resistance depends on where the price is. Cues are the
 phrases of cues.CUES, the names of the article's asset and of other assets, and
 the tags some mentions carry themselves (a Fibonacci ratio names its level).
 """
@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from generator.fact_catalogue import known_metrics
 from generator.facts import Fact, FactSet
-from generator.factcheck.cues import CUES, DEFAULTS, FACT_TAGS, NEEDS_WORDS, SLOT_WEIGHT, Tags, as_tuples, cue_tags, \
-    fact_tags
+from generator.factcheck.cues import CUES, DEFAULTS, NEEDS_WORDS, SLOT_WEIGHT, Tags, as_tuples, cue_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
@@ -48,9 +48,19 @@ class Profile:
     needs: tuple[str, ...] | None  # aspects some words must name for this fact to compete (cues.NEEDS_WORDS)
 
 
-@lru_cache(maxsize=1024)
-def _profile(key: str, unit: str, role: tuple[str, ...] | None) -> Profile:
-    tags = dict(fact_tags(key))
+_PROFILES: dict[tuple[str, str, tuple[str, ...] | None], Profile] = {}
+
+
+def _profile(fact: Fact, role: tuple[str, ...] | None) -> Profile:
+    """The scoring profile of a fact's meaning; the same for every fact set (kept by key, unit and role)."""
+    held = _PROFILES.get((fact.key, fact.unit, role))
+    if held is None:
+        held = _PROFILES[fact.key, fact.unit, role] = _make_profile(fact.meaning.tags, fact.unit, role)
+    return held
+
+
+def _make_profile(meaning_tags: dict[str, tuple[str, ...]], unit: str, role: tuple[str, ...] | None) -> Profile:
+    tags = dict(meaning_tags)
     if unit in ("usd", "percent", "index", "count", "ratio"):
         tags["asset"] = ("ours",)
     if role is not None:
@@ -82,7 +92,7 @@ class FactInfo:
 
     @classmethod
     def of(cls, fact: Fact, role: tuple[str, ...] | None) -> FactInfo:
-        p = _profile(fact.key, fact.unit, role)
+        p = _profile(fact, role)
         number = float(fact.value) if isinstance(fact.value, int | float) else 0.0
         return cls(fact, p.tags, p.items, p.metric, p.metrics, p.defaults, number, p.needs)
 
@@ -101,10 +111,11 @@ class FactIndex:
     price: float | None
     asset: str | None
     asset_names: tuple[str, ...]
-    metrics: frozenset[str]  # every metric some fact has, and the metrics cues may name that exist in cues.FACT_TAGS
+    metrics: frozenset[str]  # every metric some fact has, and the metrics any fact family of the catalogue has
     by_key: dict[str, FactInfo] = field(default_factory=dict)
     present: frozenset[str] = frozenset()  # the metrics this fact set has figures for
     needy_units: frozenset[str] = frozenset()  # units of the facts that need words to compete (FactInfo.needs)
+    dated: list[FactInfo] = field(default_factory=list)  # facts whose meaning names a date partner
 
     _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
 
@@ -112,6 +123,7 @@ class FactIndex:
         self.by_key = {info.key: info for info in self.infos}
         self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
         self.needy_units = frozenset(info.fact.unit for info in self.infos if info.needs is not None)
+        self.dated = [info for info in self.infos if info.fact.meaning.date is not None]
 
     def of_units(self, units: tuple[str, ...]) -> list[FactInfo]:
         """The facts of any of ``units``, in unit order (a list made once per fact set; callers do not change it)."""
@@ -148,12 +160,9 @@ def _index_facts(facts: FactSet) -> FactIndex:
     by_unit: dict[str, list[FactInfo]] = {}
     for fact in facts:
         role: tuple[str, ...] | None = None
-        if fact.unit == "usd" and price is not None and fact_tags(fact.key).get("metric") in _LEVEL_METRICS \
-                and "role" not in fact_tags(fact.key):
-            if fact.key == "levels.broken":
-                role = ("support", "resistance")  # a broken support is resistance now, and the other way
-            else:
-                role = ("resistance",) if float(fact.value) > price else ("support",)
+        meaning = fact.meaning
+        if fact.unit == "usd" and price is not None and meaning.metrics in _LEVEL_METRICS and "role" not in meaning.tags:
+            role = ("resistance",) if float(fact.value) > price else ("support",)
         info = FactInfo.of(fact, role)
         infos.append(info)
         by_unit.setdefault(fact.unit, []).append(info)
@@ -164,13 +173,9 @@ _LEVEL_METRICS = (("level",), ("price", "level"))
 _KEEP = 4  # fact sets whose index is kept
 
 
-def _values(value: str | tuple[str, ...] | None) -> tuple[str, ...]:
-    return () if value is None else value if isinstance(value, tuple) else (value,)
-
-
 # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
 # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
-_KNOWN_METRICS = frozenset(v for _, tags in FACT_TAGS for v in _values(tags.get("metric")))
+_KNOWN_METRICS = known_metrics()
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:

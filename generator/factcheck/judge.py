@@ -27,17 +27,10 @@ from generator.factcheck.markdown import Layout
 
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
-# Facts whose sign the words carry ("fell 14.72%"), and those whose written sign matters ("-0.0375%").
-SIGN_FROM_WORDS = ("price.change_24h_pct", "price.change_1h_pct", "price.max_drop_24h_pct", "price.from_high_24h_pct",
-                   "levels.from_move_high_pct", "levels.from_move_low_pct")
-SIGN_WRITTEN = ("funding.rate_pct",)
-# Changes whose sign a table cell must write: in a metrics table a fall is "-16.43%" (our template writes it, or
-# "Down 16.43%"), so an unsigned "16.43%" with no direction word in its row reads as a rise.
-SIGN_IN_TABLES = ("price.change_24h_pct", "price.change_1h_pct")
-# Facts that are prices: "above"/"below" them is a position, not a bound on an amount.
-POSITION_METRICS = ("price", "level")
-PRICES = ("price.current", "price.last_close", "price.high_24h", "price.low_24h")
-FIB_RATIOS = {0.236, 0.382, 0.5, 0.618, 0.786}
+# Which facts carry their sign in the words ("fell 14.72%") or in the written figure ("-0.0375%"), which must write
+# it in a table (an unsigned "16.43%" there reads as a rise), which are positions with a side against the price
+# ("above/below" them places the price, it is no bound on an amount) and which are the price itself: each fact's
+# meaning says (generator/fact_catalogue.py).
 _BARRIER = re.compile(r"[,;:()|—–]|\s-\s|\b(?:while|whereas|but|although|after|before|since|despite)\b")
 _POST_RELATION = re.compile(
     r"^(?:\s+(?:is|are|sits?|lies|lie|stands?|remains?|now|still|well|just|and|which|that))*\s+"
@@ -159,15 +152,8 @@ def _within(m: Mention, value: float) -> tuple[bool, str]:
     return isclose(value, v, tol), "rounded"
 
 
-def _is_position(fact: Fact, index: FactIndex) -> bool:
-    info = index.by_key.get(fact.key)
-    metric = info.tags.get("metric", ()) if info else ()
-    return fact.unit == "usd" and any(x in POSITION_METRICS for x in metric)
-
-
-def _is_level(fact: Fact, index: FactIndex) -> bool:
-    info = index.by_key.get(fact.key)
-    return info is not None and "level" in info.tags.get("metric", ())
+def _is_position(fact: Fact) -> bool:
+    return fact.unit == "usd" and fact.meaning.position
 
 
 def _hypothetical(layout: Layout, m: Mention) -> bool:
@@ -232,17 +218,18 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         return Judgement("unsupported", None, None, binding.reason)
     value = float(fact.value)
     label = fact.label
-    if fact.key in SIGN_FROM_WORDS or fact.key in SIGN_WRITTEN:
+    meaning = fact.meaning
+    if meaning.sign != "none":
         written = m.value if m.value is not None else 0.0
         magnitude = Mention(m.start, m.end, m.text, m.kind, abs(written), m.precision, m.qualifier)
         ok, _ = _within(magnitude, abs(value))
         if not ok:
             return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
-        if fact.key in SIGN_WRITTEN:
+        if meaning.sign == "written":
             claimed = m.sign if m.sign is not None else _sign_words(layout, m)
         else:
             claimed = m.sign if m.sign is not None else _direction(layout, m)
-            if claimed is None and fact.key in SIGN_IN_TABLES:
+            if claimed is None and meaning.table_sign:
                 claimed = _table_sign(layout, m)
         actual = (value > 0) - (value < 0)
         # A figure written as zero ("0.0000%" for a rate of -0.00003%) has no sign to get wrong.
@@ -250,18 +237,19 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             way = "rose" if actual > 0 else "fell"
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}: it {way}")
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
-    position = _is_position(fact, index)
-    if fact.key in PRICES and m.kind == "money" and _GAINED.search(layout.masked, max(0, m.start - 40), m.start):
+    position = _is_position(fact)
+    level = position and not meaning.price  # a level (the price's own extremes are prices)
+    if meaning.price and m.kind == "money" and _GAINED.search(layout.masked, max(0, m.start - 40), m.start):
         # "Bitcoin added more than $3,400": a change in dollars, which no fact gives.
         return Judgement("unsupported", None, None, "a change in dollars: the data has the change in percent")
-    if fact.key in PRICES and _forecast(layout, m):
+    if meaning.price and _forecast(layout, m):
         # "could fall to $5,000", "expect bitcoin to hit $20,000": no claim about the price; backed only if a
         # level the data has is at that number.
         return _as_level(m, index)
-    if m.qualifier in ("lower", "upper") and fact.key.startswith("price.") and _hypothetical(layout, m):
+    if m.qualifier in ("lower", "upper") and meaning.price and _hypothetical(layout, m):
         # "If BTC closes below $58,200": no claim about the price, but the number must be a level the data has.
         return _as_level(m, index)
-    if m.qualifier in ("lower", "upper") and position and fact.key.startswith("levels."):
+    if m.qualifier in ("lower", "upper") and level:
         # "holds above the $58,200 support": the number names the level exactly; the words place the price
         # (unless the clause only supposes it: "if it holds above ...").
         exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
@@ -284,7 +272,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         for alt in binding.alternatives:
             if _within(m, float(alt.value))[0]:
                 return Judgement("verified", alt, alt.display, f"{alt.label} is {alt.display}")
-        levels = all(_is_level(f, index) for f in [fact, *binding.alternatives])
+        levels = all(f.meaning.is_level for f in [fact, *binding.alternatives])
         if len(binding.alternatives) >= 2 or levels:
             names = ", ".join(f.display for f in [fact, *binding.alternatives][:4])
             return Judgement("unsupported", None, None,
@@ -295,7 +283,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}, not {side} {m.text.strip()}")
         return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
     judgement = Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
-    if position and fact.key.startswith("levels."):
+    if level:
         post = _POST_RELATION.match(layout.masked[m.end : m.end + 60])
         if post and _SIDE_CLAIM.match(post.group()):
             # "... $9,680 sits above the price": the side is reported once, as a claim (claims.side_claims).
@@ -388,7 +376,7 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
     hours = m.value or 0.0
     if m.unit == "streak":
         return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
-    infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or i.key.startswith("timeframes.")]
+    infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or "tf" in i.tags]
     # An asset name says nothing about which window a duration is ("a 5-year horizon for Bitcoin").
     summary = Binder.summarize([(tags, w) for tags, w in evidence if "asset" not in tags])
     scored = [(Binder.score(info, summary), info) for info in infos]
@@ -401,7 +389,7 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
             return Judgement("verified", info.fact, info.fact.display, f"{info.fact.label}: {info.fact.display}")
     if rsi_near and (period := index.facts.get("technicals.rsi_period")) is not None:
         for f in index.facts:
-            if f.key.startswith("timeframes.") and isclose(float(period.value) * float(f.value), hours, 1e-6):
+            if f.unit == "hours" and "tf" in f.meaning.tags and isclose(float(period.value) * float(f.value), hours, 1e-6):
                 return Judgement("verified", period, period.display,
                                  f"RSI period {period.display} x {f.display} candles")
     if backed:
@@ -413,8 +401,7 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
 
 def judge_ratio(m: Mention, index: FactIndex) -> Judgement:
     ratio = round((m.value or 0) / (100 if m.kind == "percent" else 1), 3)
-    key = "levels.fib_" + f"{ratio:g}".replace(".", "_")
-    fact = index.facts.get(key)
+    fact = next((f for f in index.facts if f.meaning.has("ratio", f"{ratio:g}")), None)
     if fact is not None:
         return Judgement("verified", fact, f"{ratio:g}", f"the {ratio:g} Fibonacci level is {fact.display}")
     return Judgement("unsupported", None, None, f"no {ratio:g} Fibonacci level in the data")

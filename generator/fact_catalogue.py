@@ -1,0 +1,197 @@
+"""What each fact means, declared once per fact family: its tags, sign rule, side against the price and date.
+
+``build_facts`` (facts.py) stamps a :class:`FactMeaning` onto every fact it makes, from the family whose key
+template the key fits; a key that fits no family is refused there, so a fact cannot be added without its
+meaning. The fact-check reads these meanings — which metric, window, side and aspect a fact is, whether the
+words or the written sign carry its sign, whether it is a price position with a side against the current
+price, which fact holds its date — instead of parsing keys or keeping lists of them; the templates take a
+level's prose name from here.
+
+Tags are slot -> values; the slots are the ones the fact-check's cues speak for (metric, window, side,
+aspect, role, level, state, ratio, tf, source). A fact with several values in a slot is each of them (the
+24-hour low is a price and a level).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Tags = dict[str, tuple[str, ...]]
+Sign = Literal["none", "words", "written"]
+
+
+class FactMeaning(BaseModel):
+    """One fact's meaning, as the fact-check and the templates read it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    family: str  # the key template of its family, e.g. "liquidations.{side}_{window}_usd"
+    tags: Tags
+    # Who carries the sign: "fell 14.72%" (the words), "-0.0375%" (the written figure), or nobody.
+    sign: Sign = "none"
+    table_sign: bool = False  # a metrics table writes its sign: an unsigned figure there reads as a rise
+    position: bool = False  # a price or a level: it has a side against the current price
+    price: bool = False  # where the price is or was (now, the close, the day's extremes): what "BTC at $X" states
+    date: str | None = None  # the key of the fact holding the date this level was set
+    names: tuple[str, ...] = ()  # how prose names it ("the broken level")
+
+    def has(self, slot: str, value: str) -> bool:
+        return value in self.tags.get(slot, ())
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return self.tags.get("metric", ())
+
+    @property
+    def is_level(self) -> bool:
+        return "level" in self.metrics
+
+
+@dataclass(frozen=True)
+class Family:
+    """Facts that share a meaning up to a few parameters (``{side}``, ``{window}``) of their key."""
+
+    key: str  # the key template
+    tags: Mapping[str, str | tuple[str, ...]]
+    params: Mapping[str, tuple[str, ...] | None] = field(default_factory=dict)  # None: any word
+    sign: Sign = "none"
+    table_sign: bool = False
+    position: bool = False
+    price: bool = False
+    date: str | None = None  # a key template too ("levels.fib_move_{end}_date")
+    names: tuple[str, ...] = ()
+    # Words derived from a parameter for tags and names: {"edge": ("end", {"low": "lower", ...})}.
+    derived: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
+
+    def pattern(self) -> re.Pattern[str]:
+        parts = re.split(r"\{(\w+)\}", self.key)
+        out = []
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                out.append(re.escape(part))
+            else:
+                domain = self.params.get(part)
+                choice = "|".join(re.escape(v) for v in domain) if domain else r"[a-z0-9]+(?:_[a-z0-9]+)*"
+                out.append(f"(?P<{part}>{choice})")
+        return re.compile("".join(out))
+
+    def meaning(self, **values: str) -> FactMeaning:
+        words = {**values, **{name: table[values[param]] for name, (param, table) in self.derived.items()}}
+
+        def fill(text: str) -> str:
+            return text.format(**words) if "{" in text else text
+
+        tags = {slot: tuple(fill(v) for v in (vs if isinstance(vs, tuple) else (vs,))) for slot, vs in self.tags.items()}
+        return FactMeaning(family=self.key, tags=tags, sign=self.sign, table_sign=self.table_sign,
+                           position=self.position, price=self.price, date=fill(self.date) if self.date else None,
+                           names=tuple(fill(n) for n in self.names))
+
+
+_SIDES = ("total", "long", "short")
+_WINDOWS = ("1h", "24h")
+_ENDS = ("low", "high")
+_TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
+_RATIOS = ("0_236", "0_382", "0_5", "0_618", "0_786")
+
+FAMILIES: tuple[Family, ...] = (
+    # --- the article ---
+    Family("article.date", {"metric": "article"}),
+    Family("article.as_of", {"metric": "as_of"}),
+    Family("article.asset", {}),
+    Family("sources.{source}.as_of", {"metric": "as_of", "source": "{source}"}, {"source": None}),
+    # --- price ---
+    Family("price.current", {"metric": "price", "aspect": "current", "window": "24h"}, position=True, price=True),
+    Family("price.last_close", {"metric": "price", "aspect": "close"}, position=True, price=True,
+           date="price.last_close_date"),
+    Family("price.last_close_date", {"metric": "price", "aspect": "close"}),
+    # The day's high and low bound the range the price is in: levels nothing has broken.
+    Family("price.{end}_24h", {"metric": ("price", "level"), "aspect": "{end}", "window": "24h", "state": "intact"},
+           {"end": _ENDS}, position=True, price=True),
+    Family("price.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "net"}, sign="words",
+           table_sign=True),
+    Family("price.change_1h_pct", {"metric": "change", "window": "1h", "aspect": "net"}, sign="words",
+           table_sign=True),
+    Family("price.change_1h_end", {"metric": "change", "window": "1h"}),
+    Family("price.max_drop_24h_pct", {"metric": "change", "window": "24h", "aspect": "max"}, sign="words"),
+    Family("price.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}, sign="words"),
+    Family("price.volume_24h", {"metric": "volume", "window": "24h"}),
+    Family("price.{end}_since_date", {"metric": "since", "aspect": "{end}"}, {"end": _ENDS}),
+    # --- windows: how long each figure's period is ---
+    Family("windows.change", {"metric": ("change", "price"), "window": "24h"}),
+    Family("windows.change_1h", {"metric": ("change", "price"), "window": "1h"}),
+    Family("windows.range_24h", {"metric": ("change", "price"), "window": "24h"}),
+    Family("windows.liquidations_{window}", {"metric": "liquidations", "window": "{window}"}, {"window": _WINDOWS}),
+    Family("windows.funding_interval", {"metric": "funding", "aspect": "interval"}),
+    Family("windows.{what}", {"metric": "level", "aspect": "period"}, {"what": ("fib", "levels")}),
+    Family("timeframes.{tf}", {"metric": ("rsi", "level", "price"), "tf": "{tf}"}, {"tf": _TIMEFRAMES}),
+    Family("analysis.timeframe", {"metric": "level", "aspect": "timeframe"}),
+    # --- derivatives and sentiment ---
+    Family("liquidations.{side}_{window}_usd", {"metric": "liquidations", "side": "{side}", "window": "{window}"},
+           {"side": _SIDES, "window": _WINDOWS}),
+    Family("liquidations.{side}_share_{window}_pct",
+           {"metric": "liquidations", "side": "{side}", "aspect": "share", "window": "{window}"},
+           {"side": ("long", "short"), "window": _WINDOWS}),
+    Family("liquidations.long_short_ratio_{window}",
+           {"metric": "liquidations", "side": "long", "aspect": "ratio", "window": "{window}"}, {"window": _WINDOWS}),
+    Family("funding.rate_pct", {"metric": "funding"}, sign="written"),
+    Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
+    Family("open_interest.usd", {"metric": "open_interest"}),
+    Family("sentiment.fear_greed", {"metric": "fear_greed"}),
+    # --- technicals ---
+    Family("technicals.rsi_period", {"metric": "rsi", "aspect": "period"}),
+    Family("technicals.rsi_{tf}", {"metric": "rsi", "tf": "{tf}", "aspect": "reading"}, {"tf": _TIMEFRAMES}),
+    # A band edge is a level of the RSI: "below the 30 level".
+    Family("bands.rsi_{band}", {"metric": ("rsi", "level"), "aspect": "threshold"}, {"band": ("oversold", "overbought")}),
+    # --- levels ---
+    Family("levels.fib_move_{end}", {"metric": ("level", "price"), "aspect": "{end}", "window": "move",
+                                     "state": "intact"}, {"end": _ENDS}, position=True,
+           date="levels.fib_move_{end}_date", names=("the {end} of the move",)),
+    Family("levels.fib_move_{end}_date", {"metric": ("level", "price"), "aspect": "{end}", "window": "move"},
+           {"end": _ENDS}),
+    Family("levels.from_move_{end}_pct", {"metric": "change", "window": "move", "aspect": "from_{end}"},
+           {"end": _ENDS}, sign="words"),
+    Family("levels.fib_{ratio}", {"metric": "level", "level": "fib", "ratio": "{ratio_text}", "state": "intact"},
+           {"ratio": _RATIOS}, position=True, names=("the {ratio_text} Fibonacci retracement",),
+           derived={"ratio_text": ("ratio", {r: r.replace("_", ".") for r in _RATIOS})}),
+    # A broken support is resistance now, and the other way: it may be called either.
+    Family("levels.broken", {"metric": "level", "level": "swing", "state": "broken", "role": ("support", "resistance")},
+           position=True, date="levels.broken_date", names=("the broken level",)),
+    Family("levels.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
+    Family("levels.{role}", {"metric": "level", "level": "swing", "role": "{role}", "state": "intact"},
+           {"role": ("support", "resistance")}, position=True, date="levels.{role}_date",
+           names=("the nearest swing {role}",)),
+    Family("levels.{role}_date", {"metric": "level", "level": "swing", "role": "{role}"},
+           {"role": ("support", "resistance")}),
+    Family("levels.fvg_{end}", {"metric": "level", "level": "fvg", "aspect": "{end}", "state": "intact"},
+           {"end": _ENDS}, position=True, date="levels.fvg_date", names=("the {edge} edge of the fair value gap",),
+           derived={"edge": ("end", {"low": "lower", "high": "upper"})}),
+    Family("levels.fvg_date", {"metric": "level", "level": "fvg"}),
+)
+_COMPILED = tuple((family, family.pattern()) for family in FAMILIES)
+
+
+class UnknownFact(KeyError):
+    """A fact key that no family in the catalogue declares."""
+
+
+@lru_cache(maxsize=1024)
+def meaning_of(key: str) -> FactMeaning:
+    """The meaning of the fact ``key`` (raises UnknownFact for a key no family declares)."""
+    for family, pattern in _COMPILED:
+        m = pattern.fullmatch(key)
+        if m is None:
+            continue
+        return family.meaning(**m.groupdict())
+    raise UnknownFact(f"no family in generator/fact_catalogue.py declares the fact {key!r}")
+
+
+def known_metrics() -> frozenset[str]:
+    """Every metric some fact family has (a snapshot may still lack its figures)."""
+    return frozenset(v for f in FAMILIES for v in ((f.tags.get("metric"),) if isinstance(f.tags.get("metric"), str)
+                                                   else f.tags.get("metric") or ()))
