@@ -130,9 +130,9 @@ class WordClass:
 
 
 def _alternation(fragments: Iterable[str]) -> str:
-    # Longer alternatives first, so "long positions" is tried before "long" (regex alternation takes the first).
-    ordered = sorted(dict.fromkeys(fragments), key=lambda f: (-len(f), f))
-    return "(?:" + "|".join(ordered) + ")"
+    # In the author's order: where a shorter phrase must not win over a longer one, the class lists the longer
+    # first (a following \b or \s in the rule makes the regex try the longer forms anyway).
+    return "(?:" + "|".join(dict.fromkeys(fragments)) + ")"
 
 
 class RuleBook:

@@ -68,6 +68,49 @@ def split_alternatives(pattern: str) -> list[str]:
     return out
 
 
+def _group_end(pattern: str, start: int) -> int | None:
+    """The index of the ")" that closes the group opening at ``start``."""
+    depth, i, in_class = 0, start, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def distribute(alternative: str) -> list[str]:
+    """An alternative that opens with a group of alternatives, as one alternative per branch.
+
+    ``\\b(?:fell|dropped|...)\\s+to\\b`` (a word class named by a rule) becomes ``\\bfell\\s+to\\b``, ... so the
+    scanner files each branch under its own first letters instead of copying the whole class into every bucket
+    it could start in (same matches: a regex tries the branches of an alternation in the same order).
+    """
+    lead = "\\b" if alternative.startswith("\\b") else ""
+    body = alternative[len(lead):]
+    if not body.startswith("(?:"):
+        return [alternative]
+    end = _group_end(body, 0)
+    if end is None or body[end + 1 : end + 2] in ("?", "*", "+", "{"):
+        return [alternative]
+    inner, rest = body[3:end], body[end + 1 :]
+    branches = split_alternatives(inner)
+    return [part for branch in branches for part in distribute(lead + branch + rest)]
+
+
 def _expand(items: Sequence, prefixes: set[str], limit: int) -> set[str] | None:
     """Extend each prefix by what ``items`` can match, until two characters; None when unknowable."""
     current = prefixes
@@ -125,8 +168,13 @@ def _expand(items: Sequence, prefixes: set[str], limit: int) -> set[str] | None:
     return current
 
 
+_LITERAL_START = re.compile(r"(?:\\b)?([a-z0-9]{2})(?![?*+{])", re.I)
+
+
 def prefixes(alternative: str, flags: int = re.I) -> set[str] | None:
     """Lower-case two-character prefixes a pattern can start with (shorter if it can end sooner)."""
+    if flags & re.I and (lit := _LITERAL_START.match(alternative)) is not None:
+        return {lit.group(1).lower()}  # the common case: a word ("fell\\s+to"), no regex parse needed
     try:
         tree = P.parse(alternative, flags)
     except re.error:
@@ -144,7 +192,7 @@ class Scanner:
         by_key: dict[str, list[tuple[int, str]]] = {}
         always: list[tuple[int, str]] = []
         for i, pattern in enumerate(patterns):
-            for alt in split_alternatives(pattern):
+            for alt in (part for top in split_alternatives(pattern) for part in distribute(top)):
                 keys = prefixes(alt, flags)
                 if keys is None:
                     always.append((i, alt))
@@ -159,12 +207,21 @@ class Scanner:
             always = [(i, lower_pattern(a)) for i, a in always]
             flags &= ~re.I
         short = {k: v for k, v in by_key.items() if len(k) == 1}
-        self._by_key = {k: self._compile(v + short.get(k[0], []) + always, flags)
-                        for k, v in by_key.items() if len(k) == 2}
-        self._fallback = {c: self._compile(short.get(c, []) + always, flags)
-                          for c in {k[0] for k in by_key} | {"(", "%", "$", "&", "~"}
-                          if short.get(c) or always}
-        self._always = self._compile(always, flags) if always else None
+        # Buckets are compiled when a text first needs them: most articles start words with a fraction of the
+        # two-letter keys, and compiling all of them is most of the import time.
+        self._flags = flags
+        self._pending = {k: v + short.get(k[0], []) + always for k, v in by_key.items() if len(k) == 2}
+        self._pending_fallback = {c: short.get(c, []) + always
+                                  for c in {k[0] for k in by_key} | {"(", "%", "$", "&", "~"} if short.get(c) or always}
+        self._always_alts = always
+        self._by_key: dict[str, tuple[re.Pattern[str], list[int]] | None] = {}
+
+    def _entry(self, key: str) -> tuple[re.Pattern[str], list[int]] | None:
+        """The compiled bucket for a word starting with ``key`` (its own, else its first letter's, else none)."""
+        alts = self._pending.get(key) or self._pending_fallback.get(key[:1]) or self._always_alts
+        entry = self._compile(alts, self._flags) if alts else None
+        self._by_key[key] = entry
+        return entry
 
     @staticmethod
     def _compile(alts: list[tuple[int, str]], flags: int) -> tuple[re.Pattern[str], list[int]]:
@@ -178,12 +235,13 @@ class Scanner:
         low = ascii_lower(text)
         subject = low if self._lower else text
         end = -1
-        by_key, fallback, always = self._by_key, self._fallback, self._always
+        by_key, missing = self._by_key, self._entry
         for m in _STARTS.finditer(low, start, len(low) if stop is None else stop):
             pos = m.start()
             if pos < end:
                 continue
-            entry = by_key.get(low[pos : pos + 2]) or fallback.get(low[pos]) or always
+            key = low[pos : pos + 2]
+            entry = by_key[key] if key in by_key else missing(key)
             if entry is None:
                 continue
             regex, owners = entry
