@@ -172,6 +172,8 @@ FAMILIES: tuple[Family, ...] = (
            {"end": _ENDS}, position=True, date="levels.fvg_date", names=("the {edge} edge of the fair value gap",),
            derived={"edge": ("end", {"low": "lower", "high": "upper"})}),
     Family("levels.fvg_date", {"metric": "level", "level": "fvg"}),
+    # The gap's kind, as words ("bearish"): what "a bearish fair value gap" states.
+    Family("levels.fvg_direction", {"metric": "level", "level": "fvg", "aspect": "kind"}),
 )
 _COMPILED = tuple((family, family.pattern()) for family in FAMILIES)
 

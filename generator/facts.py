@@ -433,6 +433,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("levels.fvg_low", gap.low, "usd", f"Lower bound of the {gap.direction} fair value gap", src)
         b.add("levels.fvg_high", gap.high, "usd", f"Upper bound of the {gap.direction} fair value gap", src)
         b.add_date("levels.fvg_date", gap.time, "Date of the fair value gap", src)
+        b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap")
 
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)

@@ -17,7 +17,7 @@ from functools import partial
 from generator.facts import FactSet
 from generator.factcheck.bind import Binder
 from generator.factcheck.index import find_cues, index_facts
-from generator.factcheck.claims import CLAIM_CHECKS, direction_claims, side_claims
+from generator.factcheck.claims import find_claims
 from generator.factcheck.extract import Mention, extract_mentions
 from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
 from generator.factcheck.lexicon import HISTORICAL_LOWER
@@ -85,11 +85,12 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     results = [_result(layout, m.start, m.end, m.kind, _value(m), j, None if m.when else m.precision)
                for m, j in zip(mentions, done)]
     facts_of = [j.fact for j in done]
-    claims = [c for check in CLAIM_CHECKS for c in check(layout, index)]
-    claims += side_claims(layout, index, mentions, facts_of) + direction_claims(layout, index, mentions)
+    quotes = find_quotes(layout)
+    # What a quotation says is the speaker's, and the quotation is reported: its words are no claim of ours.
+    claims = [c for c in find_claims(layout, index, binder, mentions, facts_of)
+              if not any(a <= c[0] < b for a, b, _ in quotes)]
     results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
-    results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why))
-                for a, b, why in find_quotes(layout)]
+    results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why)) for a, b, why in quotes]
     results.sort(key=lambda r: (r.start, r.end))
     return CheckReport.from_results(results)
 

@@ -1,332 +1,236 @@
-"""Qualitative claims: words that state what the data says without a number.
+"""Claims made in words: found by the rule book's claim rules, bound to facts, judged by predicates.
 
-"oversold"/"overbought" against the RSI bands, "extreme fear"/"greed" against
-the Fear & Greed bands, "broke below support" against the broken level,
-"Bitcoin fell" against the sign of the 24-hour change, and "sits above the
-price" against where a level really is. Each claim is reported like a mention
-(kind ``claim``) so editors see its span and verdict.
+A claim rule (rules/claims.yaml) finds the words ("most of them longs", "sits above the price", "a bearish
+fair value gap") and says which predicate judges them (predicates.py) and which facts they may be about. The
+claim is then bound like a number: by the figure its words are attached to, or by the cues around it (the
+same evidence the binder weighs for numbers: windows, sides, levels, and the windows of the numbers near it).
+A claim in a clause that hedges, supposes or denies states nothing and is left alone (scope.py). Each claim
+is reported like a mention, with kind ``claim``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from generator.facts import Fact, fear_greed_band, rsi_band
-from generator.factcheck.index import FactIndex
+from generator.facts import Fact
+from generator.factcheck.bind import TIE, Binder, score, summarize
+from generator.factcheck.cues import as_tuples
 from generator.factcheck.extract import Mention
-from generator.factcheck.judge import Judgement, clause
-from generator.factcheck.lexicon import BREAK_TRIGGER as _BREAK_TRIGGER
-from generator.factcheck.lexicon import FG_TRIGGER as _FG_TRIGGER
-from generator.factcheck.lexicon import GENERIC_LOWER, HISTORICAL_LOWER, HYPOTHETICAL_LOWER
-from generator.factcheck.lexicon import MIX_TRIGGER as _MIX_TRIGGER
-from generator.factcheck.lexicon import RSI_TRIGGER as _RSI_TRIGGER
-from generator.factcheck.lexicon import SIDE_TRIGGER as _SIDE_TRIGGER
+from generator.factcheck.index import DEFAULT_WEIGHT, FactIndex, FactInfo
+from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
+from generator.factcheck.predicates import PREDICATES, Claim
+from generator.factcheck.rulebook import RULES, RuleBookError
+from generator.factcheck.scope import clause, hedged, stated, supposed
 
-Claim = tuple[int, int, Judgement]
-
-_TF_WORDS = (
-    (re.compile(r"\b(?:daily|1d|1D|D1|day)\b"), "1d"), (re.compile(r"\b(?:4-hour|4h|4H|H4|four-hour)\b"), "4h"),
-    (re.compile(r"\b(?:hourly|1-hour|1h|1H|H1)\b"), "1h"), (re.compile(r"\b(?:weekly|1w|1W)\b"), "1w"),
-    (re.compile(r"\b(?:15-minute|15m)\b"), "15m"), (re.compile(r"\b(?:30-minute|30m)\b"), "30m"),
-)
-_RSI_WORD = re.compile(r"\b(oversold|overbought|neutral)\b", re.I)
-# "neutral" is a band of the RSI only where the sentence names the RSI, no other gauge with a neutral band, and no
-# other band ("separates oversold from neutral" describes the bands, it places the RSI in none).
-_RSI_NAMED = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
-_OTHER_NEUTRAL = re.compile(r"\b(?:fear|greed|sentiment|funding|stance|outlook|bias|rating|oversold|overbought)\b",
-                            re.I)
-_OTHER_OSC = re.compile(r"\b(?:stochastic|MFI|CCI|Williams|money flow|MACD)\b", re.I)
-_NOT_IN = re.compile(r"\b(?:not|no longer|never|out of|exit(?:ed|s|ing)?|left|leaving|recover(?:ed|ing|s)? from|"
-                     r"bounced? from|emerg(?:ed|ing|es) from|away from|climbed out of|above the)\s+(?:\w+\s+){0,2}$", re.I)
-_NEAR = re.compile(r"\b(?:near(?:ing|ly)?|approach(?:ing|es)?|close to|toward|towards|edging toward|flirting with|"
-                   r"verge of|brink of|almost|just above|just below)\s+(?:the\s+)?(?:\w+\s+){0,1}$", re.I)
-_THRESHOLD = re.compile(r"\b(?P<rel>above|below|under)\s+the\s+(?P<band>oversold|overbought)\s+"
-                        r"(?:threshold|level|line|mark|zone|territory|boundary|region)", re.I)
-_FG_CONTEXT = re.compile(r"\bfear\s*(?:&|and)\s*greed\b|\bsentiment\b|\bF&G\b", re.I)
-_FG_NAME = re.compile(r"\bfear\s*(?:&|and)\s*greed\b", re.I)
-_FG_BAND = re.compile(r"\b(extreme\s+fear|extreme\s+greed|fear|greed|neutral)\b", re.I)
-_RSI_CONTEXT = re.compile(r"\bRSI\b|\brelative strength\b|\bmomentum\b", re.I)
-_BREAK = re.compile(
-    # A move across the level is a break however it is worded: "fell back below", "climbed back above".
-    r"\b(?:(?P<down>br(?:oke|eaks?|eaking)\s+(?:down\s+)?(?:back\s+)?(?:below|under)|"
-    r"(?:fell|falls|dropped|drops|slipped|slips|sank|sinks|slid|slides|tumbled|plunged|dipped|dips|moved|pushed)\s+"
-    r"(?:back\s+)?(?:below|under|through)|"
-    r"lost|loses|losing|breach(?:ed|es|ing)?|sliced\s+through|slicing\s+through|"
-    r"slices\s+through|clos(?:e|ed|es|ing)\s+(?:back\s+)?below|gave\s+way)"
-    r"|(?P<up>br(?:oke|eaks?|eaking)\s+(?:out\s+)?(?:back\s+)?above|clear(?:ed|s|ing)|clos(?:e|ed|es|ing)\s+(?:back\s+)?above|"
-    r"(?:pushed|pushes|rose|rises|climbed|climbs|rallied|rallies|jumped|jumps|surged|surges|moved|moves|popped|"
-    r"spiked|advanced)\s+(?:back\s+)?above)"
-    r"|(?P<any>br(?:oke|eaks?|eaking)(?:\s+through)?))"
-    r"\s+(?:[\w$,.&-]+\s+){0,4}?(?P<kind>support|resistance)\b", re.I)
-_BROKEN_NOUN = re.compile(r"\b(?:broken|lost)\s+(?P<kind>support|resistance)\b|\bcleared\s+(?P<kind2>resistance)\b", re.I)
-_SIDE = re.compile(r"\b(?:sits?|lies|lie|stands?|is|are|remains?|now)\s+(?P<rel>above|below|overhead|beneath)"
-                   r"(?:\s+(?:the\s+)?(?:current\s+)?(?:price|market))?|^\s*(?:Unfilled,\s+)?(?P<rel2>above|below)\s+the\s+price\b",
-                   re.I)
-_MOVES_DOWN = r"fell|falls|dropped|drops|declined|declines|slid|slides|slipped|slips|sank|sinks|plunged|plunges|" \
-              r"tumbled|tumbles|slumped|slumps|dipped|dips|crashed|crashes|retreated|retreats"
-_MOVES_UP = r"rose|rises|climbed|climbs|gained|gains|jumped|jumps|surged|surges|soared|soars|rallied|rallies|" \
-            r"advanced|advances|rebounded|rebounds|recovered|recovers|spiked|spikes"
-_DESTINATION = re.compile(r"\s+(?:back\s+)?(?:to|toward|towards|as low as|as high as|into|below|above|under|through|past)\b",
-                          re.I)
-# Another window than the 24 hours the change covers ("fell this week", "rose since March").
-_HOUR = re.compile(r"\b(?:hour|hourly|60 minutes)\b", re.I)
-_OTHER_TIME = re.compile(r"\b(?:week|weeks|weekend|month|months|year|years|since|ago|last|previous)\b", re.I)
+Found = tuple[int, int, Judgement]
+_NUMBERS = ("money", "number")
+_HEARD = ("window", "level", "tf")  # what a number near a claim tells about it: which window, which level
 
 
-def _verdict(ok: bool, fact: Fact, expected: str, good: str, bad: str, verdict: str = "mismatch") -> Judgement:
-    return Judgement("verified" if ok else verdict, fact, expected, good if ok else bad)
+@dataclass(frozen=True)
+class ClaimRule:
+    """One entry of rules/claims.yaml, ready to run."""
+
+    name: str
+    predicate: str
+    source: str
+    subject: dict[str, tuple[str, ...]]
+    unit: str | None = None
+    by: str = "cues"
+    fallback: str | None = None  # "cues": bind by the words around it when no figure is attached
+    near: str = "either"
+    count: int = 1
+    args: dict[str, str] = field(default_factory=dict)
+    span: str | None = None
+    scope: str = "fact"
+    triggers: frozenset[str] | None = None
+    values: dict[str, str] = field(default_factory=dict)
+    unless_after: re.Pattern[str] | None = None
+    unless: re.Pattern[str] | None = None
+    unless_clause: re.Pattern[str] | None = None
+
+    @classmethod
+    def of(cls, entry: Mapping[str, Any]) -> ClaimRule:
+        name = str(entry["name"])
+        if entry.get("predicate") not in PREDICATES:
+            raise RuleBookError(f"claim rule {name!r}: unknown predicate {entry.get('predicate')!r}")
+        subject = dict(entry.get("subject") or {})
+        unit = subject.pop("unit", None)
+        extra = {"unless_after", "unless", "unless_clause"}
+        return cls(
+            name=name, predicate=str(entry["predicate"]), source=str(entry["match"]),
+            subject=as_tuples({str(k): tuple(v) if isinstance(v, list) else str(v) for k, v in subject.items()}),
+            unit=str(unit) if unit else None, by=str(entry.get("by", "cues")), fallback=entry.get("fallback"),
+            near=str(entry.get("near", "either")),
+            count=int(entry.get("count", 1)), args={str(k): str(v) for k, v in (entry.get("args") or {}).items()},
+            span=entry.get("span"), scope=str(entry.get("scope", "fact")),
+            triggers=frozenset(entry["triggers"]) if entry.get("triggers") else None,
+            values={str(k): str(v) for k, v in (entry.get("values") or {}).items()},
+            **{k: RULES.compile(str(entry[k]), f"claims {name}.{k}") for k in extra if k in entry},
+        )
+
+    def accepts(self, fact: Fact) -> bool:
+        if self.unit is not None and fact.unit != self.unit:
+            return False
+        tags = fact.meaning.tags
+        return all(not set(tags.get(slot, ())).isdisjoint(values) for slot, values in self.subject.items())
 
 
-def _rsi_fact(layout: Layout, pos: int, index: FactIndex) -> Fact | None:
-    sent = layout.sentence_at(pos)
-    text = layout.masked[sent.start : sent.end]
-    readings = {tf: f for f in index.facts if f.meaning.has("metric", "rsi") and f.meaning.has("aspect", "reading")
-                for tf in f.meaning.tags.get("tf", ())}
-    for pattern, tf in _TF_WORDS:
-        if pattern.search(text) and (fact := readings.get(tf)) is not None:
-            return fact
-    tf_fact = index.facts.get("analysis.timeframe")
-    if tf_fact is not None:
-        for f in index.facts:
-            if f.unit == "hours" and "tf" in f.meaning.tags and f.value == tf_fact.value:
-                if (fact := readings.get(f.meaning.tags["tf"][0])) is not None:
-                    return fact
-    return next(iter(readings.values()), None)
+CLAIM_RULES: tuple[ClaimRule, ...] = tuple(ClaimRule.of(entry) for entry in RULES.entries("claims"))
 
 
-def _skip(layout: Layout, start: int, end: int) -> bool:
-    sent = layout.sentence_at(start)
-    if GENERIC_LOWER.search(layout.lower, sent.start, sent.end) or \
-            HISTORICAL_LOWER.search(layout.lower, sent.start, sent.end):
-        return True
-    a, b = clause(layout, start, end)
-    return bool(HYPOTHETICAL_LOWER.search(layout.lower, a, b))
+def _check_groups() -> None:
+    """Every named group of a claim rule carries a class of words: its value is the predicate's argument."""
+    for rule, entry in zip(CLAIM_RULES, RULES.entries("claims")):
+        for group in entry["match_re"].groupindex:
+            cls = rule.values.get(group, re.sub(r"\d+$", "", group))
+            if cls not in RULES.classes:
+                raise RuleBookError(f"claim rule {rule.name!r}: group {group!r} names no word class ({cls!r})")
 
 
-def rsi_claims(layout: Layout, index: FactIndex) -> list[Claim]:
-    out: list[Claim] = []
-    masked = layout.masked
-    for m in (m for s in layout.sentences_with(_RSI_TRIGGER) for m in _RSI_WORD.finditer(masked, s.start, s.end)):
-        sent = layout.sentence_at(m.start())
-        if _OTHER_OSC.search(masked, sent.start, sent.end) or _skip(layout, m.start(), m.end()):
+_check_groups()
+
+
+@lru_cache(maxsize=64)
+def _regex(source: str, names: tuple[str, ...]) -> re.Pattern[str]:
+    ours = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n) or "(?!x)x"
+    return RULES.compile(source, "claim", dynamic={"our_asset": ours})
+
+
+def _values(rule: ClaimRule, m: re.Match[str]) -> dict[str, str]:
+    """The predicate's arguments from the named groups: a class's value ("shorts" -> "short") or the words."""
+    out = dict(rule.args)
+    for group, text in m.groupdict().items():
+        if text is None:
             continue
-        word = m.group(1).lower()
-        if word == "neutral" and not (_RSI_NAMED.search(masked, sent.start, sent.end)
-                                      and not _OTHER_NEUTRAL.search(masked, sent.start, sent.end)):
-            continue
-        fact = _rsi_fact(layout, m.start(), index)
-        start, end = m.span()
-        before = masked[max(sent.start, start - 40) : start]
-        if fact is None:
-            out.append((start, end, Judgement("unsupported", None, None, "the data has no RSI")))
-            continue
-        value = float(fact.value)
-        band = rsi_band(value)
-        shown = f"{band} (RSI {fact.display})"
-        thr = _THRESHOLD.search(masked, max(sent.start, start - 12), end + 30)
-        if thr and thr.start() <= start <= thr.end():
-            rel = thr.group("rel").lower()
-            start, end = thr.span()
-            want_in = (rel != "above") if word == "oversold" else (rel == "above")
-            ok = (band == word) == want_in
-            out.append((start, end, _verdict(ok, fact, shown, f"RSI is {fact.display}", f"RSI is {fact.display}, {band}")))
-        elif _NOT_IN.search(before):
-            out.append((start, end, _verdict(band != word, fact, shown, f"RSI is {fact.display}",
-                                             f"RSI is {fact.display}, which is {band}")))
-        elif _NEAR.search(before) and word != "neutral":
-            limit = 30.0 if word == "oversold" else 70.0
-            out.append((start, end, _verdict(abs(value - limit) <= 10, fact, shown, f"RSI is {fact.display}",
-                                             f"RSI is {fact.display}, not near {word}")))
-        else:
-            out.append((start, end, _verdict(band == word, fact, shown, f"RSI is {fact.display}, {band}",
-                                             f"RSI is {fact.display}, which is {band}")))
+        key = re.sub(r"\d+$", "", group)
+        cls = rule.values.get(group, key)
+        wc = RULES.classes.get(cls)
+        value = RULES.value(cls, text) if wc is not None and wc.values else None
+        out[key] = value if value is not None else " ".join(text.lower().split())
     return out
 
 
-def fear_greed_claims(layout: Layout, index: FactIndex) -> list[Claim]:
-    fact = index.facts.get("sentiment.fear_greed")
-    out: list[Claim] = []
-    masked = layout.masked
-    for sent in layout.sentences_with(_FG_TRIGGER):
-        text = masked[sent.start : sent.end]
-        if not _FG_CONTEXT.search(text) and not re.search(r"\b(?:extreme\s+(?:fear|greed))\b", text, re.I):
-            continue
-        names = [(sent.start + n.start(), sent.start + n.end()) for n in _FG_NAME.finditer(text)]
-        for w in _FG_BAND.finditer(text):
-            start, end = sent.start + w.start(), sent.start + w.end()
-            if any(a <= start < b for a, b in names):
-                continue
-            word = " ".join(w.group(1).split()).title()
-            if word == "Neutral":
-                rsi = _RSI_CONTEXT.search(text)
-                fg = _FG_CONTEXT.search(text)
-                if rsi and (not fg or abs(rsi.start() - w.start()) < abs(fg.start() - w.start())):
-                    continue
-            if _skip(layout, start, end):
-                continue
-            if fact is None:
-                out.append((start, end, Judgement("unsupported", None, None, "the data has no Fear & Greed reading")))
-                continue
-            bands = {fear_greed_band(float(fact.value)), fact.context or ""}
-            expected = fact.context or fear_greed_band(float(fact.value))
-            out.append((start, end, _verdict(word in bands, fact, expected, f"the index is {fact.display}, {expected}",
-                                             f"the index is {fact.display}, {expected}")))
-    return out
+class ClaimFinder:
+    """Finds, binds and judges the claims of one article (after its numbers are judged)."""
 
+    def __init__(self, layout: Layout, index: FactIndex, binder: Binder, mentions: Sequence[Mention],
+                 facts_of: Sequence[Fact | None]) -> None:
+        self.layout, self.index, self.binder = layout, index, binder
+        self.mentions, self.facts_of = mentions, facts_of
+        self._starts = [m.start for m in mentions]
 
-def break_claims(layout: Layout, index: FactIndex) -> list[Claim]:
-    fact = index.facts.get("levels.broken")
-    out: list[Claim] = []
-    masked = layout.masked
-    sentences = layout.sentences_with(_BREAK_TRIGGER)
-    found = [m for s in sentences for m in _BREAK.finditer(masked, s.start, s.end)]
-    found += [m for s in sentences for m in _BROKEN_NOUN.finditer(masked, s.start, s.end)]
-    for m in found:
-        kind = (m.group("kind") or m.groupdict().get("kind2") or "").lower()
-        start, end = m.span()
-        verb_form = "down" in m.groupdict()
-        if verb_form and _skip(layout, start, end):
-            continue
-        way = "down" if verb_form and m.group("down") else "up" if verb_form and m.group("up") else None
-        if fact is None:
-            out.append((start, end, Judgement("unsupported", None, None, "no level was broken on the latest close")))
-            continue
-        actual = fact.context or ("support" if "support" in fact.label.lower() else "resistance")
-        expected = f"broken {actual} at {fact.display}"
-        if kind != actual:
-            out.append((start, end, Judgement("mismatch", fact, expected, f"the close broke {actual}, not {kind}")))
-        elif way is not None and way != ("down" if actual == "support" else "up"):
-            out.append((start, end, Judgement("direction", fact, expected,
-                                              f"{actual} breaks {'down' if actual == 'support' else 'up'}, not {way}")))
-        else:
-            out.append((start, end, Judgement("verified", fact, expected, f"the close broke {actual} at {fact.display}")))
-    return out
-
-
-def side_claims(layout: Layout, index: FactIndex, mentions: list[Mention], facts_of: list[Fact | None]) -> list[Claim]:
-    """'sits above the price', 'Unfilled, above the price': the level(s) just before are on that side."""
-    price = index.facts.get("price.current")
-    out: list[Claim] = []
-    if price is None:
+    def find(self) -> list[Found]:
+        out: list[Found] = []
+        taken: list[tuple[int, int, str]] = []
+        layout, masked = self.layout, self.layout.masked
+        for rule in CLAIM_RULES:
+            regex = _regex(rule.source, self.index.asset_names)
+            sentences = layout.sentences_with(rule.triggers) if rule.triggers else layout.sentences
+            for sent in sentences:
+                for m in regex.finditer(masked, sent.start, sent.end):
+                    start, end = m.span(rule.span) if rule.span else m.span()
+                    if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
+                        continue
+                    judged = self._judge(rule, m, start, end)
+                    taken.append((start, end, rule.predicate))
+                    if judged is not None:
+                        out.append((start, end, judged))
         return out
-    masked = layout.masked
-    for sent in layout.sentences_with(_SIDE_TRIGGER):
-        for m in _SIDE.finditer(masked, sent.start, sent.end):
-            rel = (m.group("rel") or m.group("rel2")).lower()
-            if m.group("rel") and not re.search(r"\b(?:price|market)\b", m.group()) and rel != "overhead":
-                continue
-            if _skip(layout, m.start(), m.end()):
-                continue
-            rel = "above" if rel == "overhead" else "below" if rel == "beneath" else rel
-            targets = _levels_before(layout, m.start(), mentions, facts_of, sent.cells != [])
-            if not targets:
-                continue
-            wrong = [f for f in targets if (float(f.value) > float(price.value)) != (rel == "above")]
-            fact = wrong[0] if wrong else targets[0]
-            where = "above" if float(fact.value) > float(price.value) else "below"
-            out.append((m.start(), m.end(), _verdict(
-                not wrong, fact, fact.display, f"{fact.label} {fact.display} is {where} the price ({price.display})",
-                f"{fact.label} {fact.display} is {where} the price ({price.display})", verdict="direction")))
-    return out
+
+    def _judge(self, rule: ClaimRule, m: re.Match[str], start: int, end: int) -> Judgement | None:
+        layout, masked = self.layout, self.layout.masked
+        sent = layout.sentence_at(start)
+        if rule.unless_after is not None and rule.unless_after.match(masked, m.end()):
+            return None
+        if rule.unless is not None and rule.unless.search(masked, sent.start, sent.end):
+            return None
+        a, b = clause(layout, start, end)
+        if rule.unless_clause is not None and rule.unless_clause.search(masked, a, b):
+            return None
+        if rule.scope == "fact" and not stated(layout, start, end):
+            return None
+        if rule.scope == "asserted" and (hedged(layout, start, end) or supposed(layout, start, end)):
+            return None  # a denial ("no longer oversold") is the predicate's to read
+        args = _values(rule, m)
+        if args.get("skip_with_percent") and any(x.kind == "percent" and a <= x.start < b for x in self.mentions):
+            return None  # "fell 14.72%": the number's own sign check speaks for the words
+        claim = Claim(start, end, rule.name, rule.predicate, args, self._subject(rule, start, end))
+        return PREDICATES[rule.predicate](claim, self.index, layout)
+
+    # --- the subject ----------------------------------------------------------------------------------------
+
+    def _subject(self, rule: ClaimRule, start: int, end: int) -> list[Fact]:
+        cands = [info for info in self.index.infos if rule.accepts(info.fact)]
+        if not cands:
+            return []
+        if rule.by == "number":
+            found = self._by_number(rule, start, end)
+            if found or rule.fallback != "cues":
+                return found
+        return self._by_cues(rule, start, end, cands)
+
+    def _in_sentence(self, start: int) -> list[int]:
+        sent = self.layout.sentence_at(start)
+        cell = sent.cell_of(start) if sent.cells else None
+        out = []
+        for i, m in enumerate(self.mentions):
+            if sent.start <= m.start < sent.end and m.kind in _NUMBERS and (cell is None or sent.cell_of(m.start) in
+                                                                             (cell, cell - 1, cell - 2)):
+                out.append(i)
+        return out
+
+    def _by_number(self, rule: ClaimRule, start: int, end: int) -> list[Fact]:
+        """The figure(s) the words are attached to: the nearest accepted one before or after (with a range's other
+        end), or the next ``count`` after ("between X and Y")."""
+        near = [i for i in self._in_sentence(start) if (f := self.facts_of[i]) is not None and rule.accepts(f)]
+        before = [i for i in near if self.mentions[i].end <= start]
+        after = [i for i in near if self.mentions[i].start >= end]
+        if rule.count > 1:
+            picked = after[: rule.count]
+            return [f for i in picked if (f := self.facts_of[i]) is not None] if len(picked) == rule.count else []
+        if rule.near == "before":
+            chosen = before[-1:]
+        elif rule.near == "after":
+            chosen = after[:1]
+        else:
+            both = before[-1:] + after[:1]
+            chosen = sorted(both, key=lambda i: -self.binder.reach_span(self.mentions[i].start, self.mentions[i].end,
+                                                                          start, end))[:1]
+        if not chosen:
+            return []
+        i = chosen[0]
+        out = [self.facts_of[i]]
+        partner = self.mentions[i].partner
+        if partner is not None and (f := self.facts_of[partner]) is not None and rule.accepts(f):
+            out.append(f)
+        return [f for f in out if f is not None]
+
+    def _by_cues(self, rule: ClaimRule, start: int, end: int, cands: list[FactInfo]) -> list[Fact]:
+        """The facts the words around the claim speak for, as a number's cues would, and the numbers near it."""
+        evidence = self.binder.span_evidence(start, end)
+        for i in self._in_sentence(start):
+            fact = self.facts_of[i]
+            if fact is not None and rule.accepts(fact):
+                m = self.mentions[i]
+                heard = {k: v for k, v in fact.meaning.tags.items() if k in _HEARD}
+                if heard:
+                    evidence.append((heard, 0.9 * self.binder.reach_span(m.start, m.end, start, end)))
+        summary = summarize(evidence)
+        window = rule.args.get("default_window")
+        if window and summary.get("window", (0.0, {}))[0] < 0.3:
+            summary = summarize([*evidence, ({"window": (window,)}, DEFAULT_WEIGHT * 2)])
+        scored = [(score(info, summary)[0], info) for info in cands]
+        best = max(s for s, _ in scored)
+        return [info.fact for s, info in scored if s >= best - TIE]
 
 
-def _levels_before(layout: Layout, pos: int, mentions: list[Mention], facts_of: list[Fact | None],
-                   row: bool) -> list[Fact]:
-    sent = layout.sentence_at(pos)
-    found: list[Fact] = []
-    for i in range(len(mentions) - 1, -1, -1):
-        m = mentions[i]
-        if m.start >= pos or m.start < sent.start:
-            continue
-        f = facts_of[i]
-        if f is None or not (f.meaning.position and not f.meaning.price) or f.unit != "usd":
-            if found:
-                break
-            continue
-        found.append(f)
-        if m.partner is None or m.partner > i:
-            break
-    return found
-
-
-_MOVES = frozenset(f"{_MOVES_DOWN}|{_MOVES_UP}".split("|"))
-
-
-@lru_cache(maxsize=16)
-def _direction_pattern(asset_names: tuple[str, ...]) -> re.Pattern[str]:
-    """'Bitcoin fell', 'the price has climbed': a move of the price, with its subject."""
-    names = "|".join(re.escape(n) for n in sorted(asset_names, key=len, reverse=True) if n) or "bitcoin"
-    return re.compile(rf"\b(?:{names}|the price|prices?|it)\s+(?:has\s+|had\s+|was\s+|\w+ly\s+)?"
-                      rf"(?:(?P<down>{_MOVES_DOWN})|(?P<up>{_MOVES_UP}))\b", re.I)
-
-
-def direction_claims(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Claim]:
-    day, hour = index.facts.get("price.change_24h_pct"), index.facts.get("price.change_1h_pct")
-    if all(c is None or abs(float(c.value)) < 0.1 for c in (day, hour)):
-        return []
-    pattern = _direction_pattern(index.asset_names)
-    masked = layout.masked
-    out: list[Claim] = []
-    starts = [m.start for m in mentions if m.kind == "percent"]
-    found = (m for s in layout.sentences_with(_MOVES) for m in pattern.finditer(masked, s.start, s.end))
-    for m in found:
-        a, b = clause(layout, m.start(), m.end())
-        sent = layout.sentence_at(m.start())
-        if any(a <= s < b for s in starts) or _skip(layout, m.start(), m.end()):
-            continue
-        text = masked[sent.start : sent.end]
-        if re.search(_MOVES_DOWN, text) and re.search(_MOVES_UP, text):
-            continue
-        # "fell in the past hour" is about the hour's move; other windows than 24 hours are not checked.
-        change = hour if _HOUR.search(masked, a, b) else None if _OTHER_TIME.search(masked, a, b) else day
-        if change is None or abs(float(change.value)) < 0.1:
-            continue
-        if _DESTINATION.match(masked, m.end()):
-            continue  # "fell to an intraday low of $6,372", "recovered to $6,960": a move within the day, to a level
-        claimed = -1 if m.group("down") else 1
-        actual = 1 if float(change.value) > 0 else -1
-        out.append((m.start(), m.end(), _verdict(
-            claimed == actual, change, change.display, f"{change.label} is {change.display}",
-            f"{change.label} is {change.display}: it {'rose' if actual > 0 else 'fell'}", verdict="direction")))
-    return out
-
-
-_SIDE_WORD = r"(?:leveraged\s+)?(?:longs?|shorts?|(?:long|short)\s+(?:positions|liquidations|traders|bets))"
-_OUTNUMBER = re.compile(
-    rf"\b(?P<a>{_SIDE_WORD})\s+(?:\w+\s+)?(?:outnumbered|outweighed|outpaced|exceeded|dwarfed|outstripped|eclipsed|"
-    rf"outnumber|outweigh|outpace|exceed|dwarf)\s+(?P<b>{_SIDE_WORD})\b"
-    rf"|\bmore\s+(?P<a2>longs|shorts|long positions|short positions)\s+than\s+(?P<b2>longs|shorts|long positions|"
-    rf"short positions)\b", re.I)
-_MIX_HOUR = re.compile(r"\b(?:hour|1h|1-hour|60 minutes)\b", re.I)
-_MIX_DAY = re.compile(r"\b(?:24 hours|24h|24-hour|day|day's|daily|session)\b", re.I)
-
-
-def mix_claims(layout: Layout, index: FactIndex) -> list[Claim]:
-    """'Longs outnumbered shorts', 'more shorts than longs were liquidated': which side was larger."""
-    out: list[Claim] = []
-    masked = layout.masked
-    for m in (m for s in layout.sentences_with(_MIX_TRIGGER) for m in _OUTNUMBER.finditer(masked, s.start, s.end)):
-        first = (m.group("a") or m.group("a2")).lower()
-        longs_first = "long" in first
-        sent = layout.sentence_at(m.start())
-        text = masked[sent.start : sent.end]
-        windows = ["1h"] if _MIX_HOUR.search(text) else ["24h"] if _MIX_DAY.search(text) else ["1h", "24h"]
-        pairs = [(index.facts.get(f"liquidations.long_{w}_usd"), index.facts.get(f"liquidations.short_{w}_usd"))
-                 for w in windows]
-        pairs = [(lg, sh) for lg, sh in pairs if lg is not None and sh is not None]
-        if not pairs:
-            out.append((m.start(), m.end(), Judgement("unsupported", None, None, "the data has no long/short liquidations")))
-            continue
-        wrong = [(lg, sh) for lg, sh in pairs if (float(lg.value) > float(sh.value)) != longs_first]
-        lg, sh = wrong[0] if wrong else pairs[0]
-        larger = "longs" if float(lg.value) > float(sh.value) else "shorts"
-        why = f"{lg.label} {lg.display} against {sh.label.lower()} {sh.display}: {larger} were larger"
-        out.append((m.start(), m.end(), _verdict(not wrong, lg, f"{lg.display} vs {sh.display}", why, why, "direction")))
-    return out
-
-
-CLAIM_CHECKS: tuple[Callable[[Layout, FactIndex], list[Claim]], ...] = (rsi_claims, fear_greed_claims, break_claims,
-                                                                         mix_claims)
+def find_claims(layout: Layout, index: FactIndex, binder: Binder, mentions: Sequence[Mention],
+                facts_of: Sequence[Fact | None]) -> list[Found]:
+    """Every claim made in words in the layout's text, judged: (start, end, judgement)."""
+    return ClaimFinder(layout, index, binder, mentions, facts_of).find()

@@ -134,9 +134,13 @@ class Evidence:
         between (a phrase belongs to its nearest number).
         """
         m = self.mentions[i]
-        a, b = (end, m.start) if end <= m.start else (m.end, start)
         if skip is None:
             skip = (i, m.partner) if m.partner is not None else (i,)
+        return self.reach_span(m.start, m.end, start, end, skip)
+
+    def reach_span(self, m_start: int, m_end: int, start: int, end: int, skip: tuple[int, ...] = ()) -> float:
+        """How strongly words at [start, end) speak about the span [m_start, m_end): a mention, or a claim's words."""
+        a, b = (end, m_start) if end <= m_start else (m_end, start)
         w = 1 / (1 + (bisect_left(self._words, b) - bisect_left(self._words, a)) / 6)
         commas = bisect_left(self._commas, b) - bisect_left(self._commas, a)
         strong = bisect_left(self._strong, b) - bisect_left(self._strong, a)
@@ -158,18 +162,29 @@ class Evidence:
             found = self._evidence[i] = self._gather(i)
         return list(found)
 
-    def _gather(self, i: int) -> Said:
-        m = self.mentions[i]
+    def span_evidence(self, start: int, end: int) -> Said:
+        """(tags, weight) of every cue that may speak about the words at [start, end): a claim's subject."""
+        key = -1 - start * 100003 - end  # claims are kept apart from the mentions' indices
+        found = self._evidence.get(key)
+        if found is None:
+            claim = Mention(start, end, self.layout.text[start:end], "claim", None)
+            found = self._evidence[key] = self._gather(-1, claim)
+        return list(found)
+
+    def _gather(self, i: int, m: Mention | None = None) -> Said:
+        if m is None:
+            m = self.mentions[i]
         layout, masked = self.layout, self.layout.masked
         si = layout.sentence_index(m.start)
         sent = layout.sentences[si]
         skip = (i, m.partner) if m.partner is not None else (i,)
         out: Said = []
         cell = sent.cell_of(m.start) if sent.cells else None
+        own = m.kind in _SELF or m.kind == "claim"  # hears the cues inside its own span
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
         for cue in self._cues_in(sent.start, sent.end):
             if cue.start < m.end and m.start < cue.end:
-                if m.kind in _SELF or cue.tags is m.tags:
+                if own or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
                 elif cue.start < m.start and cue.after is not cue.tags and cue.after:
                     # "below its $16,493 high": a figure inside the phrase is the thing it names after it.
@@ -186,7 +201,7 @@ class Evidence:
                 if ccell != cell:
                     out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
                     continue
-            w = cue.weight * self.reach(i, cue.start, cue.end, skip)
+            w = cue.weight * self.reach_span(m.start, m.end, cue.start, cue.end, skip)
             if after and cue.after is cue.tags:  # a cue with tags of its own for what follows speaks backwards
                 nxt = bisect_left(starts, cue.end)
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
@@ -215,7 +230,7 @@ class Evidence:
                     _APPOSITION.match(self.plain, prev_m.end, m.start) and layout.sentence_index(prev_m.start) == si:
                 out.extend(self.evidence(j))
         # "of that", "of it": the amount refers back to the previous amount.
-        if _ANAPHORA.match(masked, m.end, m.end + 20):
+        if i >= 0 and _ANAPHORA.match(masked, m.end, m.end + 20):
             ref = self._previous_bound(i)
             if ref is not None:
                 # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.

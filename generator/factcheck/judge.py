@@ -24,6 +24,7 @@ from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL_LOWER, NEGATED_LOWER, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
+from generator.factcheck.scope import clause
 
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
@@ -31,7 +32,6 @@ Verdict = str  # verified | mismatch | direction | unsupported | quote
 # it in a table (an unsigned "16.43%" there reads as a rise), which are positions with a side against the price
 # ("above/below" them places the price, it is no bound on an amount) and which are the price itself: each fact's
 # meaning says (generator/fact_catalogue.py).
-_BARRIER = re.compile(r"[,;:()|—–]|\s-\s|\b(?:while|whereas|but|although|after|before|since|despite)\b")
 _POST_RELATION = re.compile(
     r"^(?:\s+(?:is|are|sits?|lies|lie|stands?|remains?|now|still|well|just|and|which|that))*\s+"
     r"(?P<rel>above|below|under|beneath|overhead|underneath)\b(?!\s+(?:\$|\d|the\s+(?:\$|\d)))"
@@ -78,30 +78,6 @@ class Judgement:
     fact: Fact | None
     expected: str | None
     reason: str
-
-
-def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
-    """The clause around a span: up to the nearest comma, semicolon, dash or clause word (cut once per span)."""
-    found = layout.clauses.get((start, end))
-    if found is None:
-        found = layout.clauses[start, end] = _clause(layout, start, end)
-    return found
-
-
-def _clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
-    sent = layout.sentence_at(start)
-    lo, hi = sent.start, sent.end
-    if sent.cells:
-        cell = sent.cell_of(start)
-        if cell is not None:
-            lo, hi = sent.cells[cell]
-    masked = layout.masked
-    left = masked[lo:start]
-    ends = [b.end() for b in _BARRIER.finditer(left)]
-    a = lo + ends[-1] if ends else lo
-    m = _BARRIER.search(masked, end, hi)
-    b = m.start() if m else hi
-    return a, b
 
 
 def _direction(layout: Layout, m: Mention) -> int | None:

@@ -12,9 +12,12 @@ from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import lower_pattern
 
 
-def _lower(name: str) -> re.Pattern[str]:
+def lower_regex(name: str) -> re.Pattern[str]:
     """The pattern ``name`` for lower-cased text, without re.I (three times faster on every sentence)."""
     return re.compile(lower_pattern(RULES.source(name)))
+
+
+_lower = lower_regex
 
 
 def _values(name: str) -> dict[str, str]:

@@ -145,8 +145,10 @@ class RuleBook:
         self.rules: dict[str, list[dict[str, Any]]] = {}  # cues, claims, relations, filters: lists of entries
         self.used: set[str] = set()  # every class and pattern some rule or the code asked for
         self._expanded: dict[str, str] = {}
-        self._compiled: dict[tuple[str, int], re.Pattern[str]] = {}
+        self._compiled: dict[tuple[str, int, tuple[tuple[str, str], ...]], re.Pattern[str]] = {}
         self._values: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        # References filled in for each article rather than from the book (the asset's own names).
+        self.dynamic: frozenset[str] = frozenset(docs.get("patterns", {}).get("settings", {}).get("dynamic", ()))
         for name, body in (docs.get("words", {}).get("classes") or {}).items():
             self.classes[name] = self._word_class(name, body)
         for doc in docs.values():
@@ -206,7 +208,8 @@ class RuleBook:
             raise RuleBookError(f"word class {name!r} is empty")
         return wc
 
-    def expand(self, source_or_name: str, mark: bool = True, _stack: tuple[str, ...] = ()) -> str:
+    def expand(self, source_or_name: str, mark: bool = True, _stack: tuple[str, ...] = (),
+               dynamic: Mapping[str, str] | None = None) -> str:
         """A pattern with every ``{reference}`` replaced by what it names (a pattern's name, or a source)."""
         if source_or_name in self.sources:
             name = source_or_name
@@ -219,11 +222,15 @@ class RuleBook:
             text = self._expand_refs(self.sources[name], (*_stack, name))
             self._expanded[name] = text
             return text
-        return self._expand_refs(source_or_name, _stack)
+        return self._expand_refs(source_or_name, _stack, dynamic)
 
-    def _expand_refs(self, source: str, stack: tuple[str, ...]) -> str:
+    def _expand_refs(self, source: str, stack: tuple[str, ...], dynamic: Mapping[str, str] | None = None) -> str:
         def one(m: re.Match[str]) -> str:
             name, op, arg = m.group(1), m.group(2), m.group(3)
+            if name in self.dynamic:
+                # Filled for each article (the asset's own names); checked at load with a pattern matching nothing.
+                self.used.add(name)
+                return "(?:" + (dynamic or {}).get(name, "(?!x)x") + ")"
             if name in self.sources and op is None:
                 self.used.add(name)
                 return "(?:" + self.expand(name, mark=False, _stack=stack) + ")"
@@ -253,12 +260,15 @@ class RuleBook:
 
     # --- asking ---
 
-    def compile(self, source: str, what: str = "rule", flags: int = re.I) -> re.Pattern[str]:
-        """A source that names classes and patterns, compiled (case-insensitive unless ``flags`` say otherwise)."""
-        key = (source, flags)
-        found = self._compiled.get(key)
+    def compile(self, source: str, what: str = "rule", flags: int = re.I,
+                dynamic: Mapping[str, str] | None = None) -> re.Pattern[str]:
+        """A source that names classes and patterns, compiled (case-insensitive unless ``flags`` say otherwise);
+        ``dynamic`` fills the references that are given for each article."""
+        key = (source, flags, tuple(sorted(dynamic.items())) if dynamic else ())
+        found = self._compiled.get(key)  # type: ignore[call-overload]
         if found is None:
-            found = self._compiled[key] = self._compile_source(self.expand(source), what, flags)
+            found = self._compiled[key] = self._compile_source(  # type: ignore[index]
+                self.expand(source, dynamic=dynamic), what, flags)
         return found
 
     def regex(self, name: str, flags: int = re.I) -> re.Pattern[str]:
