@@ -122,6 +122,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("price.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}, sign="words"),
     Family("price.volume_24h", {"metric": "volume", "window": "24h"}),
     Family("price.{end}_since_date", {"metric": "since", "aspect": "{end}"}, {"end": _ENDS}),
+    Family("price.history_start_date", {"metric": "since", "aspect": "start"}),
     # --- windows: how long each figure's period is ---
     Family("windows.change", {"metric": ("change", "price"), "window": "24h"}),
     Family("windows.change_1h", {"metric": ("change", "price"), "window": "1h"}),

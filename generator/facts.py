@@ -401,6 +401,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         when = last_beyond(series, p.current, snapshot.as_of, side)  # type: ignore[arg-type]
         if when is not None:
             b.add_date(f"price.{side}_since_date", when, f"Last time the price was this {word}", series.source)
+    # Where the history begins: "a three-week low" needs the data to reach three weeks back.
+    b.add_date("price.history_start_date", series.candles[0].time, f"First {series.timeframe} candle of the data",
+               series.source)
     last = snapshot.candles[analysis.timeframe].candles[-1]
     b.add("price.last_close", last.close, "usd", f"Latest {analysis.timeframe} close", src)
     b.add_date("price.last_close_date", last.time, f"Date of the latest {analysis.timeframe} candle", src)

@@ -15,6 +15,7 @@ from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
 from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
+from generator.factcheck.rulebook import RULES
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
 FOREIGN_SHARE = 0.75  # cues for a metric no fact has win over this share of the best fact's support
@@ -33,10 +34,7 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
     "year": ("date", "datetime"),
 }
 # "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
-_LEVEL_DATE_BEFORE = re.compile(
-    r"\b(?:gap|fvg|imbalance|levels?|support|resistance|highs?|lows?|peak|top|bottom|trough|candle|close)\s+"
-    r"(?:(?:was\s+)?(?:left|set|formed|created|reached|recorded|printed|hit|made|established|marked)\s+(?:on|in|from)|"
-    r"on|from)\s*$", re.I)
+_LEVEL_DATE_BEFORE = RULES.regex("level_date_before")
 
 
 @dataclass(slots=True)

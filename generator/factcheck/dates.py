@@ -32,6 +32,8 @@ DATE_PATTERNS = (
     re.compile(rf"\bQ(?P<quarter>[1-4])\s+{_YEAR}\b"),
     re.compile(r"\b(?P<hh>[012]?\d):(?P<mm>[0-5]\d)\s*(?:(?P<ampm>[ap]\.?m\.?)\s*)?(?P<tz>UTC|GMT|ET|EST|EDT|PT|CET)\b"),
     re.compile(r"\b(?P<hh>1[0-2]|0?[1-9])\s*(?P<ampm>[ap]\.m\.|[ap]m)\s*(?P<tz>UTC|GMT|ET|EST|EDT|PT|CET)?(?![\w])"),
+    # Wire copy's clock: "at 2120 GMT", "0000 UTC" (four digits and a zone, no colon).
+    re.compile(r"\b(?P<hh>[01]\d|2[0-3])(?P<mm>[0-5]\d)\s*(?P<tz>UTC|GMT|ET|EST|EDT|BST|CET)\b"),
 )
 # A month on its own counts only where it reads as a time ("in January", "since early March",
 # "the November-January rally"); "May" and "March" are also a verb.

@@ -19,7 +19,9 @@ from generator.facts import Fact
 from generator.factcheck.cues import DISTANCE_OF, Tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
+from generator.factcheck.lexicon import lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
+from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import ascii_lower
 
 if TYPE_CHECKING:
@@ -27,43 +29,22 @@ if TYPE_CHECKING:
 
 Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 
-_COMMA = re.compile(r"[,(){}\[\]]")
-_GLOSS = re.compile(r"(?<=[A-Za-z]) (?P<open>\()(?:#+|[A-Za-z$]{1,12})(?P<close>\))")
-# A label of a few words opening a line ("- 24h range: $6,653", "Funding: -0.0375%"); a colon after a clause ("took
-# the brunt of the move: $412 million ...") still ends it.
-_LABEL_COLON = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d+\.[ \t]+)?(?:\*\*)?(?:[^\s:,;.]+[ \t]+){0,4}[^\s:,;.]+(?:\*\*)?"
-                          r"(?P<colon>:)(?=[ \t]+[-+−]?#)", re.M)
-# Clause barriers, matched on lower-cased text. Every alternative starts with a literal, so Python's re skips
-# to the characters they can start with; a word barrier is kept only at a word start (_starts_word).
-_STRONG = re.compile(r";|:|—|–| - |while\b|whereas\b|but\b|against\b|versus\b|vs\b\.?|compared (?:with|to)\b|"
-                     r"although\b|though\b|and\b|as\b|with\b|after\b|before\b|which\b|where\b|when\b")
-# A cue followed by "at"/"of" and a number speaks about that number ("support at $7,846"), not an earlier one.
-# These patterns are used with match(text, pos, endpos), which anchors at pos (a "^" would not match there).
-_RIGHT_ATTACH = re.compile(r"(?:(?:\s*[\w'-]+){0,3}?\s+(?:at|of|near|around|to|toward|is|was|from|between|=)\s+"
-                           r"(?:the\s+|a\s+)?|\s*[:=]\s*)$", re.I)
+_COMMA = RULES.regex("comma_barrier")
+_STRONG = lower_regex("strong_barrier")
+_RIGHT_ATTACH = RULES.regex("right_attach")
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
-_MOVE_UP = re.compile(r"\b(?:rally|rallied|rise|rose|advance|advanced|uptrend|climb(?:ed)?|surge[ds]?|recovery|bounced?|"
-                      r"jump(?:ed)?|spiked?|squeeze|rebound(?:ed)?|up move|upswing)\b", re.I)
-_MOVE_DOWN = re.compile(r"\b(?:decline[ds]?|drop(?:ped)?|fall|fell|sell-?off|downtrend|slide|slid|slump(?:ed)?|crash(?:ed)?|"
-                        r"down move|downswing|correction)\b", re.I)
-_APPOSITION = re.compile(r"(?:\s+of\s+(?:that|it|the\s+\S+(?:\s+\S+)?))?\s*,\s*(?:or|i\.e\.|that is|or about|or roughly)\s*$",
-                         re.I)
-_ANAPHORA = re.compile(r"\s*(?:of|from)\s+(?:that|it|them|those|this|the total|all)\b", re.I)
-DATE_PAIR = re.compile(r"\s*(?:,\s*)?(?:\w+\s+){0,4}?(?:on|from|in|dated|set on|left on|reached on)\s*$", re.I)
-# "the November 12 low of $5,429", "its December 17 peak at $19,850": a date naming the level after it.
-DATED_NOUN = re.compile(r"\s*(?:[\w'-]+\s+){0,2}?(?P<noun>highs?|lows?|peak|top|bottom|trough|close|support|resistance|"
-                        r"level|candle\s+closed|close\s+(?:came\s+)?)\s+(?:of|at|near|around)\s*$", re.I)
+_MOVE_UP = RULES.regex("move_up_words")
+_MOVE_DOWN = RULES.regex("move_down_words")
+_APPOSITION = RULES.regex("apposition")
+_ANAPHORA = RULES.regex("anaphora")
+DATE_PAIR = RULES.regex("date_pair")
+DATED_NOUN = RULES.regex("dated_noun")
+# Punctuation inside a noun phrase: (the match, what in it to blank), from rules/scopes.yaml.
+_JOINTS = tuple((entry["match_re"], RULES.compile(str(entry["blank"]), f"joints {entry['name']}.blank"))
+                for entry in RULES.entries("joints"))
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 _WORD = re.compile(r"\S+")
-_ASIDE = re.compile(r",[ \t]*(?:[A-Za-z]+[ \t]+){0,2}[A-Za-z]+[ \t]*,")
-# A comma after a determiner and adjectives ("the long-watched,", "a closely watched,") and before more modifiers
-# and a level's noun. An adjective is told by its shape: hyphenated, or an adjective ending, or a common one.
-_ADJ_COMMA_AFTER = re.compile(r",(?=[ \t]+(?:[\w'#-]+[ \t]+){0,3}?(?:supports?|resistances?|levels?|marks?|zones?|"
-                              r"floors?|ceilings?|thresholds?|barriers?|handles?|areas?|lines?|highs?|lows?|gaps?)\b)")
-_ADJ_COMMA_BEFORE = re.compile(r"\b(?:the|a|an|its|this|that|their)[ \t]+(?:[\w'-]+[ \t]+){0,2}?"
-                               r"(?:[a-z]+-[\w-]+|\w+(?:ed|ing|al|ic|ive|ous|ful|ent|ant|ble|ary|est)|key|major|strong|"
-                               r"big|solid|firm|round|crucial|critical|important)$", re.I)
 _SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside their own span ("14-period")
 _TIMES = ("duration", "timeframe", "date", "time", "year")
 _AMOUNTS = ("money", "number", "percent")
@@ -96,17 +77,10 @@ class Evidence:
         # "between X and Y": the "and" is no clause barrier.
         plain = blank_spans(plain, [(m.end, mentions[m.partner].start) for i, m in enumerate(mentions)
                                     if m.partner is not None and m.partner > i])
-        # A short aside between commas (", for instance,", ", however,") is no clause barrier.
-        plain = blank_spans(plain, [(p, p + 1) for aside in _ASIDE.finditer(plain)
-                                    for p in (aside.start(), aside.end() - 1)])
-        # A comma between adjectives ("the long-watched, key psychological support") is inside a noun phrase.
-        plain = blank_spans(plain, [(c.start(), c.start() + 1) for c in _ADJ_COMMA_AFTER.finditer(plain)
-                                    if _ADJ_COMMA_BEFORE.search(plain, max(0, c.start() - 50), c.start())])
-        # "long positions ($339 million)", "Ether (ETH)": a figure or a name alone in brackets right after a word
-        # glosses it, and "24h range: $6,653" labels the figure after the colon; neither is a clause barrier (a
-        # bracket holding more, "(BTC, -14.7%)", stays one).
-        plain = blank_spans(plain, [(g.start(p), g.start(p) + 1) for g in _GLOSS.finditer(plain) for p in ("open", "close")]
-                            + [(c.start("colon"), c.end("colon")) for c in _LABEL_COLON.finditer(plain)])
+        # Punctuation inside a noun phrase is no clause barrier: an aside, a comma between adjectives, a gloss in
+        # brackets, a label's colon, a list of names (rules/scopes.yaml, joints).
+        plain = blank_spans(plain, [(j.start() + b.start(), j.start() + b.end()) for pattern, blank in _JOINTS
+                                    for j in pattern.finditer(plain) for b in blank.finditer(j.group())])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]
@@ -125,7 +99,8 @@ class Evidence:
         if j < 0 or j == i:
             return False
         other = self.mentions[j]
-        return other.kind == "count" and other.start <= cue.start and cue.end <= other.end
+        sealed = other.kind == "count" or (other.unit or "").startswith("lookback")  # "14-period", "a three-week low"
+        return sealed and other.start <= cue.start and cue.end <= other.end
 
     def reach(self, i: int, start: int, end: int, skip: tuple[int, ...] | None = None) -> float:
         """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.

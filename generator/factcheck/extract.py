@@ -19,6 +19,7 @@ from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, MONTHS, When, p
 from generator.factcheck.lexicon import CHANGE_WORDS, COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
+from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import ascii_lower
 from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORD_TRIGGER, NUMBER_WORDS, fraction_value, words_value
 
@@ -148,7 +149,7 @@ def _qualifier(masked: str, start: int, end: int) -> str:
 # One pass each, each starting with a literal or a digit (fast in Python's re); run on lower-cased text.
 _MONTH_ANCHOR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
 # The digit-led anchors in one pass: an ISO date, or a clock time ("14:00", "9 am").
-_DIGIT_ANCHOR = re.compile(r"\d(?:(?P<iso>\d{3}-\d\d-\d\d)|:\d\d|\s*[ap]\.?m\b)")
+_DIGIT_ANCHOR = re.compile(r"\d(?:(?P<iso>\d{3}-\d\d-\d\d)|:\d\d|\s*[ap]\.?m\b|\d{3}\s*(?:gmt|utc|et|est|edt|bst|cet)\b)")
 _QUARTER_ANCHOR = re.compile(r"q[1-4]\s")
 # The anchor takes any word that starts like a month ("market" too), but only a month's name or abbreviation can
 # start a date there, so a sentence without one is not searched.
@@ -156,7 +157,7 @@ _MONTH_WORDS = frozenset(MONTHS)
 _BY_ANCHOR = {
     "month": (DATE_PATTERNS[0], DATE_PATTERNS[1], DATE_PATTERNS[3], MONTH_ONLY),
     "iso": (DATE_PATTERNS[2],),
-    "clock": (DATE_PATTERNS[5], DATE_PATTERNS[6]),
+    "clock": (DATE_PATTERNS[5], DATE_PATTERNS[6], DATE_PATTERNS[7]),
     "quarter": (DATE_PATTERNS[4],),
 }
 
@@ -482,4 +483,23 @@ def extract_mentions(layout: Layout) -> list[Mention]:
             mention.qualifier = mention.qualifier if mention.words and mention.qualifier != "exact" \
                 else _qualifier(masked, mention.start, mention.end)
     _ranges(masked, out)
+    _lookbacks(masked, out)
     return out
+
+
+_LOOKBACK_AFTER = RULES.regex("lookback_after")
+_LOOKBACK_BEFORE = RULES.regex("lookback_before")
+
+
+def _lookbacks(masked: str, mentions: list[Mention]) -> None:
+    """'a three-week low', 'the lowest close in 21 days': the duration is how far back the record reaches."""
+    for m in mentions:
+        if m.kind != "duration" or m.unit == "streak" or (m.value or 0) <= 24:
+            continue  # "a 24-hour low" is the day's low: a window of the data, not a record
+        if after := _LOOKBACK_AFTER.match(masked, m.end):
+            side = RULES.value("lookback_side", after.group("lookback_side"))
+        elif before := _LOOKBACK_BEFORE.search(masked, max(0, m.start - 60), m.start):
+            side = RULES.value("extreme_word", before.group("extreme_word"))
+        else:
+            continue
+        m.unit, m.tags_ahead = f"lookback_{side}", False

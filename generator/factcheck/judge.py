@@ -352,6 +352,8 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
     hours = m.value or 0.0
     if m.unit == "streak":
         return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
+    if m.unit is not None and m.unit.startswith("lookback_"):
+        return _lookback(m, hours, m.unit.removeprefix("lookback_"), index)
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or "tf" in i.tags]
     # An asset name says nothing about which window a duration is ("a 5-year horizon for Bitcoin").
     summary = Binder.summarize([(tags, w) for tags, w in evidence if "asset" not in tags])
@@ -373,6 +375,24 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
         return Judgement("mismatch", f, f.display, f"{f.label} is {f.display}")
     what = "candle timeframe" if m.kind == "timeframe" else "window or timeframe"
     return Judgement("unsupported", None, None, f"the data has no {format_hours(hours)} {what}")
+
+
+def _lookback(m: Mention, hours: float, side: str, index: FactIndex) -> Judgement:
+    """'a three-week low': the candles before the last day were last this low (high) at least that long ago."""
+    now, since = index.facts.get("article.as_of"), index.facts.get(f"price.{side}_since_date")
+    start = index.facts.get("price.history_start_date")
+    if now is None:
+        return Judgement("unsupported", None, None, "the data has no time to count back from")
+    need = hours - m.precision / 2  # "three-week": to the week written
+    if since is not None:
+        back = (moment(now) - moment(since)).total_seconds() / 3600
+        if back >= need:
+            return Judgement("verified", since, since.display, f"{since.label}: {since.display}")
+        return Judgement("mismatch", since, since.display,
+                         f"{since.label} is {since.display}, {format_hours(round(back / 24) * 24.0)} back")
+    if start is not None and (moment(now) - moment(start)).total_seconds() / 3600 >= need:
+        return Judgement("verified", start, start.display, f"no candle since {start.display} was this {side}")
+    return Judgement("unsupported", None, None, f"the data does not reach back {format_hours(hours)}")
 
 
 def judge_ratio(m: Mention, index: FactIndex) -> Judgement:

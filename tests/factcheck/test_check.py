@@ -302,3 +302,26 @@ def test_trusted_results_are_the_models_pydantic_builds() -> None:
     assert fast.model_dump_json() == built.model_dump_json() and fast.model_fields_set == built.model_fields_set
     moved = check("Bitcoin fell 16.43% to $60,704.").shifted(5)
     assert [m.start for m in moved.mentions] == [m.start + 5 for m in check("Bitcoin fell 16.43% to $60,704.").mentions]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expected"),
+    [
+        # A window after a list of venues still speaks for the figure before the list.
+        ("Liquidations totalled $48.2 million on BitMEX, OKEx and Bitfinex over 24 hours.", "$48.2 million", "mismatch"),
+        ("Liquidations totalled $412 million on BitMEX, OKEx and Bitfinex over 24 hours.", "$412 million", "verified"),
+        # Wire copy's clock is a time, not a price.
+        ("Bitcoin traded at $6,960 at 0000 GMT.", "0000 GMT", "verified"),
+        ("Bitcoin traded at $6,960 at 0000 GMT.", "$6,960", "verified"),
+        # "a three-week low" says how far back the record reaches: the price was last this low on November 15.
+        ("Bitcoin hit a three-week low of $6,653.", "three-week", "verified"),
+        ("Bitcoin hit a three-week low of $6,653.", "$6,653", "verified"),
+        ("Bitcoin fell to a six-month low of $6,653.", "six-month", "mismatch"),
+        ("Bitcoin hit a 24-hour low of $6,653.", "24-hour", "verified"),
+    ],
+)
+def test_wire_style(text: str, written: str, expected: str) -> None:
+    from tests.factcheck.corpus import facts_for_snapshot
+
+    report = check_article(text, facts_for_snapshot("example", True))
+    assert next(m.verdict for m in report.mentions if m.text == written) == expected, report.to_text()
