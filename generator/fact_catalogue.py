@@ -38,8 +38,9 @@ class FactMeaning(BaseModel):
     table_sign: bool = False  # a metrics table writes its sign: an unsigned figure there reads as a rise
     position: bool = False  # a price or a level: it has a side against the current price
     price: bool = False  # where the price is or was (now, the close, the day's extremes): what "BTC at $X" states
-    date: str | None = None  # the key of the fact holding the date this level was set
+    date: str | None = None  # the key of the fact holding the date this level was set (or this change is measured from)
     names: tuple[str, ...] = ()  # how prose names it ("the broken level")
+    clock: bool = False  # a time of the snapshot itself (its date, the latest close): what a bare date states
 
     def has(self, slot: str, value: str) -> bool:
         return value in self.tags.get(slot, ())
@@ -66,6 +67,7 @@ class Family:
     price: bool = False
     date: str | None = None  # a key template too ("levels.fib_move_{end}_date")
     names: tuple[str, ...] = ()
+    clock: bool = False
     # Words derived from a parameter for tags and names: {"edge": ("end", {"low": "lower", ...})}.
     derived: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
 
@@ -90,7 +92,7 @@ class Family:
         tags = {slot: tuple(fill(v) for v in (vs if isinstance(vs, tuple) else (vs,))) for slot, vs in self.tags.items()}
         return FactMeaning(family=self.key, tags=tags, sign=self.sign, table_sign=self.table_sign,
                            position=self.position, price=self.price, date=fill(self.date) if self.date else None,
-                           names=tuple(fill(n) for n in self.names))
+                           names=tuple(fill(n) for n in self.names), clock=self.clock)
 
 
 _SIDES = ("total", "long", "short")
@@ -101,15 +103,15 @@ _RATIOS = ("0_236", "0_382", "0_5", "0_618", "0_786")
 
 FAMILIES: tuple[Family, ...] = (
     # --- the article ---
-    Family("article.date", {"metric": "article"}),
-    Family("article.as_of", {"metric": "as_of"}),
+    Family("article.date", {"metric": "article"}, clock=True),
+    Family("article.as_of", {"metric": "as_of"}, clock=True),
     Family("article.asset", {}),
-    Family("sources.{source}.as_of", {"metric": "as_of", "source": "{source}"}, {"source": None}),
+    Family("sources.{source}.as_of", {"metric": "as_of", "source": "{source}"}, {"source": None}, clock=True),
     # --- price ---
     Family("price.current", {"metric": "price", "aspect": "current", "window": "24h"}, position=True, price=True),
     Family("price.last_close", {"metric": "price", "aspect": "close"}, position=True, price=True,
            date="price.last_close_date"),
-    Family("price.last_close_date", {"metric": "price", "aspect": "close"}),
+    Family("price.last_close_date", {"metric": "price", "aspect": "close"}, clock=True),
     # The day's high and low bound the range the price is in: levels nothing has broken.
     Family("price.{end}_24h", {"metric": ("price", "level"), "aspect": "{end}", "window": "24h", "state": "intact"},
            {"end": _ENDS}, position=True, price=True),
@@ -117,7 +119,7 @@ FAMILIES: tuple[Family, ...] = (
            table_sign=True),
     Family("price.change_1h_pct", {"metric": "change", "window": "1h", "aspect": "net"}, sign="words",
            table_sign=True),
-    Family("price.change_1h_end", {"metric": "change", "window": "1h"}),
+    Family("price.change_1h_end", {"metric": "change", "window": "1h"}, clock=True),
     Family("price.max_drop_24h_pct", {"metric": "change", "window": "24h", "aspect": "max"}, sign="words"),
     Family("price.from_high_24h_pct", {"metric": "change", "window": "24h", "aspect": "from_high"}, sign="words"),
     Family("price.volume_24h", {"metric": "volume", "window": "24h"}),
@@ -156,14 +158,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("levels.fib_move_{end}_date", {"metric": ("level", "price"), "aspect": "{end}", "window": "move"},
            {"end": _ENDS}),
     Family("levels.from_move_{end}_pct", {"metric": "change", "window": "move", "aspect": "from_{end}"},
-           {"end": _ENDS}, sign="words"),
+           {"end": _ENDS}, sign="words", date="levels.fib_move_{end}_date"),
     Family("levels.fib_{ratio}", {"metric": "level", "level": "fib", "ratio": "{ratio_text}", "state": "intact"},
            {"ratio": _RATIOS}, position=True, names=("the {ratio_text} Fibonacci retracement",),
            derived={"ratio_text": ("ratio", {r: r.replace("_", ".") for r in _RATIOS})}),
     # A broken support is resistance now, and the other way: it may be called either.
     Family("levels.broken", {"metric": "level", "level": "swing", "state": "broken", "role": ("support", "resistance")},
            position=True, date="levels.broken_date", names=("the broken level",)),
-    Family("levels.broken_date", {"metric": "level", "level": "swing", "state": "broken"}),
+    Family("levels.broken_date", {"metric": "level", "level": "swing", "state": "broken",
+                                  "role": ("support", "resistance")}),
     Family("levels.{role}", {"metric": "level", "level": "swing", "role": "{role}", "state": "intact"},
            {"role": ("support", "resistance")}, position=True, date="levels.{role}_date",
            names=("the nearest swing {role}",)),

@@ -18,6 +18,8 @@ from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
+_NAMED_DATE = 0.5  # the cue weight that makes the words name whose date a date is
+_PRICE_HISTORY = frozenset(("since", "price", "level", "as_of", "article"))  # what the candles' past covers
 FOREIGN_SHARE = 0.75  # cues for a metric no fact has win over this share of the best fact's support
 # Slots that say which figure a number is; words naming a value the bound fact lacks make it unbacked.
 _IDENTITY = ("window", "side", "tf")
@@ -35,6 +37,7 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
 }
 # "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
 _LEVEL_DATE_BEFORE = RULES.regex("level_date_before")
+_DATED_MOVE = RULES.regex("dated_move")
 
 
 @dataclass(slots=True)
@@ -165,10 +168,6 @@ class Binder(Evidence):
             cands = [info for info in cands if not named.isdisjoint(info.metrics)] or cands
         if not self.index.needy_units.isdisjoint(UNITS_FOR_KIND.get(m.kind, ())):
             cands = _worded(cands, summary)
-        if is_date and (said is None or said[1].get("as_of", 0.0) < 0.3):
-            # A date is checked against every date the data has unless the words say "as of" (scores only
-            # decide that); "since" dates are found by their tags.
-            return self._bind_date(m, [(0.0, 0.0, info) for info in cands], [], 0.0, summary)
         scored = [(*score(info, summary), info) for info in cands]
         if not is_date:
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.
@@ -177,7 +176,7 @@ class Binder(Evidence):
         floor_score = best - max(TIE, abs(best) * 0.08)
         top = [t for t in scored if t[0] >= floor_score]
         if is_date:
-            return self._bind_date(m, scored, top, best, summary)
+            return self._bind_date(m, scored, best, summary)
         support = max(t[1] for t in top)
         foreign = self._foreign(evidence)
         if support <= 0.05:
@@ -196,12 +195,20 @@ class Binder(Evidence):
         info = fitting[0][2]
         return Binding(info.fact, f"bound to {info.fact.label}", best, [t[2].fact for t in fitting[1:]])
 
-    def _bind_date(self, m: Mention, scored, top, best: float, summary: Summary) -> Binding:  # type: ignore[no-untyped-def]
-        """A date verifies when some date fact has it; cues name the expected one for "as of" and "since" dates."""
+    def _bind_date(self, m: Mention, scored: list[tuple[float, float, FactInfo]], best: float,
+                   summary: Summary) -> Binding:
+        """A date binds by what its words say it is, like a number: the date of the level, move or record they name,
+        "as of" the data's time; a date the words tie to nothing is the snapshot's own (its date, the latest
+        close). It verifies only when that fact has it: another date in the data with the same day is no backing."""
         assert m.when is not None
         metric = summary.get("metric", (0.0, {}))[1]
         if metric.get("since", 0.0) >= 0.5:
-            # "its lowest level since November": the date the candles were last that low (or high).
+            # "its lowest level since November": the date the candles were last that low (or high). The candles
+            # are the price's history: "liquidations were the most since February" has none behind it.
+            other = max(((w, v) for v, w in metric.items() if v not in _PRICE_HISTORY), default=(0.0, ""))
+            if other[0] >= 0.5 and other[0] >= metric.get("price", 0.0):
+                return Binding(None, f"the data has no history of {other[1].replace('_', ' ')}: nothing backs the date",
+                               best, role="since")
             aspects = summary.get("aspect", (0.0, {}))[1]
             pool = [info for *_, info in scored if "since" in info.metrics
                     and any(aspects.get(a, 0.0) > 0.3 for a in info.tags.get("aspect", ()))]
@@ -212,25 +219,59 @@ class Binder(Evidence):
                 return Binding(pool[0].fact, f"bound to {pool[0].fact.label}", best, role="since")
             return Binding(None, "no earlier candle in the data traded at this price: nothing backs the date", best,
                            role="since")
+        by_key = {info.key: (s, support) for s, support, info in scored}
         if _LEVEL_DATE_BEFORE.search(self.layout.masked[max(0, m.start - 60) : m.start]):
-            # "the fair value gap left on February 1": the date some level was set.
-            dated = list({k: self.index.facts[k] for info in self.index.dated
-                          if (k := info.fact.meaning.date) is not None and k in self.index.facts}.values())
-            matching = [f for f in dated if m.when.matches(moment(f))]
-            if matching:
-                return Binding(matching[0], f"matches {matching[0].label}", best, role="level")
-            return Binding(None, "no level in the data was set on that date", best, role="level")
-        as_of = [t[2] for t in top if "as_of" in t[2].metrics and t[1] > 0.3]
-        # "as of ..." must be a data time; any other date some date the data has (but not a since-date, which
-        # only a since-claim states).
-        pool = as_of or [info for *_, info in scored if "since" not in info.metrics]
-        role = "as_of" if as_of else None
-        matching = [info.fact for info in pool if m.when.matches(moment(info.fact))]
+            # "the fair value gap left on February 1": the date the level the words name was set.
+            dated = [self.index.by_key[k] for info in self.index.dated
+                     if (k := info.fact.meaning.date) is not None and k in self.index.by_key]
+            if not dated:
+                return Binding(None, "no level in the data has a date", best, role="level")
+            return self._named_date(m, dated, by_key, best, "level", "no level in the data was set on that date")
+        if _DATED_MOVE.match(self.layout.masked, m.end):
+            # "the November-January rally": the dates of the move's ends.
+            ends = [info for *_, info in scored if info.fact.meaning.has("window", "move")]
+            if ends:
+                return self._named_date(m, ends, {}, best, "level", "")
+        as_of = [info for s, support, info in scored if "as_of" in info.metrics and support > 0.3]
+        if as_of:
+            return self._named_date(m, as_of, by_key, best, "as_of", "")
+        # Dates the words name (a level's, a move's end), else the snapshot's own (its date, the latest close).
+        named = [info for *_, info in scored if _naming(info, summary) >= _NAMED_DATE and "since" not in info.metrics
+                 and not info.fact.meaning.clock]
+        if named:
+            return self._named_date(m, named, by_key, best, None, "")
+        clock = [info for *_, info in scored if info.fact.meaning.clock]
+        matching = [info.fact for info in clock if m.when.matches(moment(info.fact))]
+        if matching:  # any of the snapshot's own times backs a date the words tie to nothing else
+            return Binding(matching[0], f"matches {matching[0].label}", best)
+        return Binding(None, "no date in the data matches", best)
+
+    def _named_date(self, m: Mention, pool: list[FactInfo], by_key: dict[str, tuple[float, float]], best: float,
+                    role: str | None, none_reason: str) -> Binding:
+        """The best-supported of ``pool`` (ties: any of them that has the date); a mismatch against it otherwise."""
+        assert m.when is not None
+        ranked = sorted(pool, key=lambda info: -by_key.get(info.key, (0.0, 0.0))[0])
+        top = by_key.get(ranked[0].key, (0.0, 0.0))[0]
+        tied = [info for info in ranked if by_key.get(info.key, (0.0, 0.0))[0] >= top - TIE]
+        matching = [info.fact for info in tied if m.when.matches(moment(info.fact))]
         if matching:
             return Binding(matching[0], f"matches {matching[0].label}", best, role=role)
-        if as_of:
-            return Binding(as_of[0].fact, f"bound to {as_of[0].fact.label}", best, role=role)
-        return Binding(None, "no date in the data matches", best)
+        if none_reason and not any(m.when.matches(moment(info.fact)) for info in ranked):
+            return Binding(None, none_reason, best, role=role)
+        if self._outside(m):
+            # "the 2023 lows" in data that starts in 2025: a time the data does not cover, not a wrong date.
+            return Binding(None, f"{m.text.strip()} is outside the time the data covers", best)
+        return Binding(tied[0].fact, f"bound to {tied[0].fact.label}", best, role=role)
+
+    def _outside(self, m: Mention) -> bool:
+        """The date lies before every date of the data (its history's start included) or after its time."""
+        when = m.when
+        moments = [moment(f) for f in self.index.facts if f.unit in ("date", "datetime")]
+        if when is None or when.year is None or not moments:
+            return False
+        first, last = min(moments), max(moments)
+        key = (when.year, when.month or 0)
+        return key < (first.year, first.month if when.month else 0) or key > (last.year, last.month if when.month else 0)
 
     def _paired_date(self, i: int) -> tuple[Fact | None, str] | None:
         """A date that says when the level next to it was set: that level's date fact (None if it has none)."""
@@ -244,7 +285,12 @@ class Binder(Evidence):
                 continue
             if self.layout.sentence_index(prev.start) != si:
                 break
-            if DATE_PAIR.match(masked, prev.end, m.start):
+            sent = self.layout.sentences[si]
+            # In a table row the date's own cell says it ("| $7,846 | Swing level from November 8, 2017 |").
+            cell = sent.cell_of(m.start) if sent.cells else None
+            joined = DATE_PAIR.match(masked, prev.end, m.start) if cell is None or sent.cell_of(prev.start) == cell \
+                else DATE_PAIR.match(masked, sent.cells[cell][0], m.start)
+            if joined:
                 key = b.fact.meaning.date
                 return (self.index.facts.get(key), "") if key and key in self.index.facts else None
             break
@@ -281,6 +327,18 @@ class Binder(Evidence):
             top = max(metrics, key=metrics.__getitem__)
             return f"no fact in the data backs this figure (it reads as {top.replace('_', ' ')})"
         return "no fact in the data backs this figure"
+
+
+def _naming(info: FactInfo, summary: Summary) -> float:
+    """How strongly the words name this fact by what sets it apart (which level, move, window), not by its metric."""
+    total = 0.0
+    for slot, have, sw in info.items:
+        if slot in ("metric", "asset"):
+            continue
+        said = summary.get(slot)
+        if said is not None:
+            total += max(said[1].get(v, 0.0) for v in have) * sw
+    return total
 
 
 def _worded(cands: list[FactInfo], summary: Summary) -> list[FactInfo]:

@@ -44,6 +44,7 @@ DATED_NOUN = RULES.regex("dated_noun")
 _JOINTS = tuple((entry["match_re"], RULES.compile(str(entry["blank"]), f"joints {entry['name']}.blank"))
                 for entry in RULES.entries("joints"))
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
+DATED_WEIGHT = float(RULES.setting("dated_weight"))  # how strongly a date names the level set that day
 _WORD = re.compile(r"\S+")
 _SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside their own span ("14-period")
 _TIMES = ("duration", "timeframe", "date", "time", "year")
@@ -229,10 +230,12 @@ class Evidence:
         nxt = self.mentions[i + 1] if i + 1 < len(self.mentions) else None
         prev = self.mentions[i - 1] if i > 0 else None
         noun = None
+        # "the November 12 low of $5,429": the date is part of the level's name. "$6,189, a swing level from
+        # November 12": a claim about the level's date, one word among the level's own (and then it may be wrong).
         if nxt is not None and nxt.when is not None and DATE_PAIR.match(masked, m.end, nxt.start):
-            when = nxt.when
+            when, weight = nxt.when, DATED_WEIGHT
         elif prev is not None and prev.when is not None and (dn := DATED_NOUN.match(masked, prev.end, m.start)):
-            when, noun = prev.when, dn.group("noun").lower()
+            when, noun, weight = prev.when, dn.group("noun").lower(), 1.0
         else:
             return []
         named: dict[str, list[dict[str, tuple[str, ...]]]] = {}
@@ -245,7 +248,7 @@ class Evidence:
             # A date names the level set that day: a gap's two bounds are one level (what they share), and
             # when several levels were set that day (a broken resistance and a gap) each is as likely as the
             # other; the other words and the value say which.
-            share = 1.0 / len(named)
+            share = weight / len(named)
             return [(_common(group), share) for group in named.values()]
         if noun is not None and noun.rstrip("s") in _SWINGS:
             return [({"window": ("move",)}, 0.6)]  # a dated high or low is a swing, not today's range

@@ -123,7 +123,7 @@ class FactIndex:
         self.by_key = {info.key: info for info in self.infos}
         self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
         self.needy_units = frozenset(info.fact.unit for info in self.infos if info.needs is not None)
-        self.dated = [info for info in self.infos if info.fact.meaning.date is not None]
+        self.dated = [info for info in self.infos if info.fact.meaning.date is not None and info.fact.meaning.position]
 
     def of_units(self, units: tuple[str, ...]) -> list[FactInfo]:
         """The facts of any of ``units``, in unit order (a list made once per fact set; callers do not change it)."""

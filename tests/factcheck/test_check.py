@@ -325,3 +325,33 @@ def test_wire_style(text: str, written: str, expected: str) -> None:
 
     report = check_article(text, facts_for_snapshot("example", True))
     assert next(m.verdict for m in report.mentions if m.text == written) == expected, report.to_text()
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expected", "fact"),
+    [
+        # A date binds by what its words name, not by being some date in the data.
+        ("The next swing support below sits at $6,189, a swing level from October 21, 2017.", "October 21, 2017",
+         "verified", "levels.support_date"),
+        # November 12 is the move's low's date, not the support's: the figure stays the support, the date is wrong.
+        ("The next swing support below sits at $6,189, a swing level from November 12, 2017.", "November 12, 2017",
+         "mismatch", "levels.support_date"),
+        ("The next swing support below sits at $6,189, a swing level from November 12, 2017.", "$6,189",
+         "verified", "levels.support"),
+        ("| Broken support | $7,846 | Swing level from November 12, 2017 |", "November 12, 2017", "mismatch",
+         "levels.broken_date"),
+        ("An unfilled bearish gap between $9,505 and $9,680, left on November 8, 2017, sits above the price.",
+         "November 8, 2017", "mismatch", "levels.fvg_date"),
+        ("Bitcoin bottomed on December 17, 2017.", "December 17, 2017", "mismatch", "levels.fib_move_low_date"),
+        ("February 6, 2018 — Bitcoin tumbled 14.72%.", "February 6, 2018", "verified", "article.date"),
+        # A record of something the candles do not count has nothing behind its date.
+        ("Liquidations hit the most since February 6.", "February 6", "unsupported", None),
+        ("Bitcoin fell to $6,960, its lowest level since November.", "November", "verified", "price.low_since_date"),
+    ],
+)
+def test_dates_bind_by_meaning(text: str, written: str, expected: str, fact: str | None) -> None:
+    from tests.factcheck.corpus import facts_for_snapshot
+
+    report = check_article(text, facts_for_snapshot("example", True))
+    found = next(m for m in report.mentions if m.text == written)
+    assert (found.verdict, found.fact) == (expected, fact), report.to_text()
