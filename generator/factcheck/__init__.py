@@ -24,13 +24,14 @@ from generator.factcheck.lexicon import HISTORICAL_LOWER
 from generator.factcheck.markdown import Layout, read_layout
 from generator.factcheck.quotes import find_quotes
 from generator.factcheck.report import CheckReport, MentionResult
+from generator.factcheck.rulebook import RULES
 
 __all__ = ["CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
 
-_FIB_NEAR = re.compile(r"\b(?:fib(?:onacci)?|retracements?|golden (?:ratio|pocket)|extensions?)\b", re.I)
-_RSI_NEAR = re.compile(r"\bRSI\b|\brelative strength\b", re.I)
-_SIDE_AFTER = re.compile(r"\s+(?:above|below|overhead|underneath)\b(?=\s*(?:[,.;)]|and\b|$|the (?:current )?price))",
-                         re.I)
+_FIB_NEAR = RULES.regex("fib_near")
+_FIB_AFTER_PERCENT = RULES.regex("fib_after_percent")
+_RSI_NEAR = RULES.regex("rsi_named")  # the sentence names the RSI: "14-day" may be its period
+_SIDE_AFTER = RULES.regex("side_after")
 _FIB_PERCENTS = {23.6, 38.2, 50.0, 61.8, 78.6}
 _NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage", "multiple")
 _DATES = ("date", "time", "year")
@@ -42,7 +43,7 @@ def _is_ratio(m: Mention, layout: Layout) -> bool:
         return bool(_FIB_NEAR.search(near))
     if m.kind == "percent" and m.value in _FIB_PERCENTS:
         near = layout.masked[m.end : m.end + 30]
-        return bool(_FIB_NEAR.match(near.strip())) or bool(re.match(r"\s*(?:fib|retracement|level)", near, re.I))
+        return bool(_FIB_NEAR.match(near.strip())) or bool(_FIB_AFTER_PERCENT.match(near))
     return False
 
 
@@ -95,7 +96,7 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     return CheckReport.from_results(results)
 
 
-_WHEN = re.compile(r"\s*,?\s*(?:when|as|while|amid|after|before)\b", re.I)
+_WHEN = RULES.regex("when_after")
 HISTORY_REACH = 0.2  # how close a phrase about another time must be to a number to make it unbacked
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, MONTHS, When, parse_date
-from generator.factcheck.lexicon import CHANGE_WORDS, COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
+from generator.factcheck.lexicon import COIN_UNITS, lower_regex, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
 from generator.factcheck.rulebook import RULES
@@ -54,34 +54,20 @@ _DURATION = re.compile(
 _DURATION_HOURS = {"minute": 1 / 60, "min": 1 / 60, "m": 1 / 60, "hour": 1.0, "hr": 1.0, "h": 1.0, "day": 24.0,
                    "d": 24.0, "week": 168.0, "wk": 168.0, "w": 168.0, "month": 730.0, "year": 8760.0, "yr": 8760.0}
 _PERIODS = re.compile(r"[-\s](?:periods?|candles?|bars?|sessions?)\b")
-# "five straight days", "3 consecutive sessions": a streak, which is a duration no window of the data has.
-_STREAK = re.compile(r"\s(?:(?:straight|consecutive|successive)\s+(?P<unit>days?|sessions?|weeks?|hours?|months?)|"
-                     r"(?P<unit2>days?|sessions?|weeks?|hours?|months?)\s+in\s+a\s+row)\b")
-# "at one point": an idiom, not a measure of one point.
-_IDIOM = re.compile(r"\bat one (?:point|stage|time)\b", re.I)
+_STREAK = RULES.regex("streak", 0)
+_IDIOM = RULES.regex("idiom_one")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _COINS = re.compile(r"\s?(?P<unit>" + "|".join(COIN_UNITS) + r")(?![A-Za-z0-9])")
-_TIMEFRAME_WORD = re.compile(  # on lower-cased text
-    r"(?P<word>daily|weekly|hourly|monthly|four-hourly|4-hourly)\b(?=\s+(?:(?:price\s+)?chart|close|closes|closing|"
-    r"candles?|candlesticks?|timeframe|time frame|rsi|structure|basis|bars?)\b)"
-    r"|(?<=rsi \(14, )(?P<word2>daily|weekly|hourly)\b"
-)
-_TIMEFRAME_HOURS = {"daily": 24.0, "weekly": 168.0, "hourly": 1.0, "monthly": 730.0, "four-hourly": 4.0, "4-hourly": 4.0}
+_TIMEFRAME_WORD = lower_regex("timeframe_words")  # on lower-cased text
+_TIMEFRAME_HOURS = {"1d": 24.0, "1w": 168.0, "1h": 1.0, "1mo": 730.0, "4h": 4.0}  # how long each timeframe is
 _CHARTY = re.compile(r"\s*(?:price\s+)?(?:chart|candles?|candlesticks?|timeframe|time frame|close|closes|closing|RSI|bars?)\b")
 _CLOSE_PAREN = re.compile(r"\s*[,)]")
 _CURRENCY_CHARS = frozenset("$€£¥DT")  # the last letter of each currency _CURRENCY_BEFORE knows
 _NOTHING_AFTER = frozenset(",;.)]|*\n\"'")
 _PERIOD_BEFORE = re.compile(r"\b(?:RSI|relative strength index)\s*[(-]\s*$", re.I)
-_SPAN_VERB = re.compile(r"\b(?:range[sd]?|ranging|swung|swings?|swinging|spann(?:ed|ing)|spans?|oscillat\w+|fluctuat\w+|"
-                        r"whipsaw\w*)\s+(?:\w+\s+){0,2}?from\s+(?:\S+\s+){0,3}$", re.I)
+_SPAN_VERB = RULES.regex("span_verb")
 _RANGE_JOIN = re.compile(r"^\s*(?:[-–—]|to|and|through)\s*$")
-# "eased 0.03 percentage points to -0.0375%", "jumped $300 million to $412 million": a change by the first figure to
-# the second, which is the level; the first is the size of a change (no fact gives one), not a range's end.
-# (CHANGE_WORDS is one group ending ")\\b": it is reopened to add the verbs of a step.)
-_CHANGE_BY = re.compile(CHANGE_WORDS[:-3] + r"|eas(?:e|es|ed|ing)|edged\s+(?:up|down|higher|lower)|add(?:s|ed)|"
-                        r"shed|lost|widen(?:s|ed)|narrow(?:s|ed)|increas(?:es|ed)|decreas(?:es|ed)|gre[wn]|shr[au]nk|"
-                        r"cut|trimm(?:ed)?|pared)\b\s+(?:by\s+)?(?:(?:about|around|roughly|some|nearly|almost|"
-                        r"another|a further|just)\s+)?$", re.I)
+_CHANGE_BY = RULES.regex("change_by")
 _RANGE_KINDS = ("money", "percent", "number", "index", "coins", "leverage", "duration")
 _MEASURE_AFTER = re.compile(
     r"\s?(?:%|percent|per cent|[-\s](?:hours?|days?|weeks?|months?|years?|minutes?)\b|\s(?:million|billion|trillion|"
@@ -387,17 +373,17 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
 
 
 _LETTERS = re.compile(r"[a-z]+")
-_TIMEFRAME_TRIGGER = frozenset(("daily", "weekly", "hourly", "monthly"))
+_TIMEFRAME_TRIGGER = frozenset(RULES.words("timeframe_word"))
 
 
 def _timeframe_words(layout: Layout, low: str, text: str, out: list[Mention]) -> None:
     found = (m for s in layout.sentences_with(_TIMEFRAME_TRIGGER) for m in _TIMEFRAME_WORD.finditer(low, s.start, s.end))
     for m in found:
-        word = m.group("word") or m.group("word2")
+        word = RULES.value("timeframe_word", m.group("timeframe_word") or m.group("timeframe_word2"))
         a, b = m.span()
         if a and low[a - 1].isalpha():
             continue
-        out.append(Mention(a, b, text[a:b], "timeframe", _TIMEFRAME_HOURS[word.lower()], words=True))
+        out.append(Mention(a, b, text[a:b], "timeframe", _TIMEFRAME_HOURS[word], words=True))
 
 
 def _ranges(masked: str, mentions: list[Mention]) -> None:

@@ -24,6 +24,7 @@ from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL_LOWER, NEGATED_LOWER, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
+from generator.factcheck.rulebook import RULES
 from generator.factcheck.scope import clause
 
 Verdict = str  # verified | mismatch | direction | unsupported | quote
@@ -32,43 +33,27 @@ Verdict = str  # verified | mismatch | direction | unsupported | quote
 # it in a table (an unsigned "16.43%" there reads as a rise), which are positions with a side against the price
 # ("above/below" them places the price, it is no bound on an amount) and which are the price itself: each fact's
 # meaning says (generator/fact_catalogue.py).
-_POST_RELATION = re.compile(
-    r"^(?:\s+(?:is|are|sits?|lies|lie|stands?|remains?|now|still|well|just|and|which|that))*\s+"
-    r"(?P<rel>above|below|under|beneath|overhead|underneath)\b(?!\s+(?:\$|\d|the\s+(?:\$|\d)))"
-    r"(?:\s+(?:the\s+)?(?:current\s+|spot\s+|market\s+)?(?:price|market))?", re.I)
-# The words of claims.side_claims: a level that "sits above the price" is checked there, not on the number.
-_SIDE_CLAIM = re.compile(r"^.*\b(?:sits?|lies|lie|stands?|is|are|remains?|now)\s+(?:overhead|(?:above|below|beneath)\s+"
-                         r"(?:the\s+)?(?:current\s+|spot\s+|market\s+)?(?:price|market))\b", re.I)
-_RELATION_VERB = (r"(?:is|sits|trades|traded|holds|held|remains|stays|stands|now trades|is trading|was|closed|settled|"
-                  r"is holding|is hovering|hovers)\s+(?:still\s+|now\s+|well\s+|just\s+|even\s+|comfortably\s+)?"
-                  r"(?P<rel>above|below|under|beneath)\b")
+_POST_RELATION = RULES.regex("post_relation")
+_SIDE_CLAIM = RULES.regex("side_claim_words")
+
+
+RULES.regex("price_relation")  # compiled once now: an error in it shows at import, not in the first article
 
 
 @lru_cache(maxsize=16)
 def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """'The price is below', 'Bitcoin now trades above': the price (or the asset) placed against a level."""
-    subjects = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n)
-    subject = rf"(?:the price|price|it|prices?{'|' + subjects if subjects else ''})"
-    return re.compile(rf"\b{subject}\s+(?:\w+ly\s+|now\s+|still\s+)?{_RELATION_VERB}", re.I)
-_GAINED = re.compile(r"\b(?:added|adds|gained|gains|lost|loses|shed|sheds|gave up|gives up|tacked on|erased|"
-                     r"pared|trimmed)\s+(?:[\w-]+\s+){0,2}$", re.I)
-_RATIO_TEXT = re.compile(r"\b0?\.\d{1,3}\b")  # "the 0.786 Fib level at $8,515": the ratio names the level, it is no rival
-# "dropped below (the psychologically important) $7,000": a move across a number. How far the words may stand from
-# the number is measured like a cue's reach (RELATION_REACH), not by a count of words.
-_CROSS = re.compile(
-    r"\b(?:dropped|drops|fell|falls|slipped|slips|dipped|dips|sank|sinks|plunged|tumbled|slid|crashed|broke|breaks|"
-    r"rose|rises|climbed|climbs|jumped|surged|rallied|spiked|pushed|popped|topped|crossed|moved)\s+(?:back\s+)?"
-    r"(?P<rel>below|under|beneath|above|over|past)\b", re.I)
-# "broke below (the key psychological) support at $7,846": the price placed against the level named after it.
-_BREAK_BEFORE = re.compile(
-    r"\b(?:br(?:oke|eaks?|eaking)|fell|dropped|slipped|sank|closed|slid|plunged|moved|pushed|climbed|rose|rallied|"
-    r"jumped|surged|pushed)\s+(?:back\s+)?(?P<rel>below|above|under|beneath|through|past)\b", re.I)
-# How strongly a relation ("fell below") must speak to a number (evidence.Evidence.reach) to be about it: about
-# eight words of one noun phrase ("below the key psychological support at"), less across a comma, a clause word
-# or another number.
-RELATION_REACH = 0.4
+    ours = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n) or "(?!x)x"
+    return RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours})
+
+
+_GAINED = RULES.regex("gained_amount")
+_RATIO_TEXT = RULES.regex("ratio_text")
+_CROSS = RULES.regex("cross_number")
+_BREAK_BEFORE = RULES.regex("break_before")
+RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
-_RELATION_WORDS = frozenset(("below", "under", "beneath", "above", "over", "past", "through"))
+_RELATION_WORDS = frozenset(RULES.words("crossing"))
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -176,7 +161,7 @@ def _crossing(m: Mention, layout: Layout, index: FactIndex, reach: Reach) -> Jud
         return None
     lo = float(low.value) if low is not None else float(price.value)
     hi = float(high.value) if high is not None else float(price.value)
-    down = verb.group("rel").lower() in ("below", "under", "beneath")
+    down = RULES.value("crossing", verb.group("crossing")) == "down"
     level = m.value
     ok = lo < level <= hi if down else lo <= level < hi
     ref = low if down else high
@@ -265,7 +250,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             # "... $9,680 sits above the price": the side is reported once, as a claim (claims.side_claims).
             return judgement
         if post:  # "$6,189 below": where a level is, even in a sentence about what to watch
-            rel = post.group("rel").lower()
+            rel = post.group("position_word").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             return _relation(m, fact, rel, layout, index, pre=False)
         pre = _price_relation(layout, m, index, reach)
@@ -298,8 +283,9 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     masked = layout.masked
     before = masked[sent.start : m.start]
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
-        rel = bm.group("rel").lower()
-        return None if rel in ("through", "past") else ("below" if rel in ("below", "under", "beneath") else "above")
+        way = RULES.value("crossing", bm.group("crossing"))
+        return None if way == "through" or bm.group("crossing").lower() == "past" else \
+            ("below" if way == "down" else "above")
     relations = list(_price_relation_pattern(index.asset_names).finditer(before))
     if not relations:
         return None
@@ -308,8 +294,7 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     if re.search(r"\d", _RATIO_TEXT.sub("", between)):
         # Another number sits between the relation and this one: the relation belongs to that one.
         return None
-    rel = found.group("rel").lower()
-    return "below" if rel in ("below", "under", "beneath") else "above"
+    return "below" if RULES.value("crossing", found.group("crossing")) == "down" else "above"
 
 
 def _relation(m: Mention, fact: Fact, rel: str, layout: Layout, index: FactIndex, pre: bool) -> Judgement:

@@ -32,7 +32,7 @@ QUALIFIERS_AFTER: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (RULES.regex(f"qualifier_after_{kind}"), kind) for kind in ("lower", "approx", "upper"))
 APPROX_PCT = float(RULES.setting("approx_pct"))
 BOUND_FACTOR = float(RULES.setting("bound_factor"))
-COIN_UNITS = tuple(RULES.classes["coin_unit"].members)
+COIN_UNITS = RULES.fragments("coin_unit")
 
 DOWN_WORDS = RULES.regex("down_words")
 UP_WORDS = RULES.regex("up_words")

@@ -215,12 +215,13 @@ class RuleBook:
             name = source_or_name
             if mark:
                 self.used.add(name)
-            if name in self._expanded:
+            if dynamic is None and name in self._expanded:
                 return self._expanded[name]
             if name in _stack:
                 raise RuleBookError(f"pattern {name!r} refers to itself ({' -> '.join((*_stack, name))})")
-            text = self._expand_refs(self.sources[name], (*_stack, name))
-            self._expanded[name] = text
+            text = self._expand_refs(self.sources[name], (*_stack, name), dynamic)
+            if dynamic is None:  # a pattern with references filled for one article is not kept
+                self._expanded[name] = text
             return text
         return self._expand_refs(source_or_name, _stack, dynamic)
 
@@ -233,7 +234,7 @@ class RuleBook:
                 return "(?:" + (dynamic or {}).get(name, "(?!x)x") + ")"
             if name in self.sources and op is None:
                 self.used.add(name)
-                return "(?:" + self.expand(name, mark=False, _stack=stack) + ")"
+                return "(?:" + self.expand(name, mark=False, _stack=stack, dynamic=dynamic) + ")"
             wc = self.classes.get(name)
             if wc is None:
                 where = f" in {stack[-1]!r}" if stack else ""
@@ -247,7 +248,7 @@ class RuleBook:
             else:
                 fragments = wc.fragments(arg)
             self.used |= wc.refs
-            return self._expand_refs(_alternation(fragments), (*stack, name))
+            return self._expand_refs(_alternation(fragments), (*stack, name), dynamic)
 
         return _REF.sub(one, source)
 
@@ -299,6 +300,13 @@ class RuleBook:
             plain = re.sub(r"\\(.)", r"\1", spaced)
             out.append(plain.lower())
         return tuple(dict.fromkeys(out))
+
+    def fragments(self, name: str) -> tuple[str, ...]:
+        """The members of a class as pattern fragments (for code that builds its own pattern from them)."""
+        if name not in self.classes:
+            raise RuleBookError(f"no word class called {name!r}")
+        self.used.add(name)
+        return tuple(self.classes[name].members)
 
     def value(self, name: str, text: str) -> str | None:
         """Which value of the class ``name`` the matched ``text`` is ("shorts" -> "short"), None if none."""

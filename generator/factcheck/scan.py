@@ -35,7 +35,8 @@ def ascii_lower(text: str) -> str:
 
 def lower_pattern(pattern: str) -> str:
     """A case-insensitive pattern rewritten to match lower-cased text without re.I (three times faster)."""
-    return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), pattern)
+    # (not the "P" of a named group, "(?P<name>", nor an escape such as "\\S", "\\B")
+    return re.sub(r"(?<!\\)(?<!\(\?)[A-Z]", lambda m: m.group().lower(), pattern)
 
 
 _STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
