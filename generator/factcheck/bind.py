@@ -168,6 +168,11 @@ class Binder(Evidence):
             cands = [info for info in cands if not named.isdisjoint(info.metrics)] or cands
         if not self.index.needy_units.isdisjoint(UNITS_FOR_KIND.get(m.kind, ())):
             cands = _worded(cands, summary)
+        if is_date:
+            # The snapshot's own times (a date for each source) need no score: only the facts the words may name do.
+            scored = [(*score(info, summary), info) if not info.fact.meaning.clock or "as_of" in info.metrics
+                      else (0.0, 0.0, info) for info in cands]
+            return self._bind_date(m, scored, max(t[0] for t in scored), summary)
         scored = [(*score(info, summary), info) for info in cands]
         if not is_date:
             # Only facts some cue speaks for compete; defaults then rank them, they never pick one alone.

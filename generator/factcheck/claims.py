@@ -11,6 +11,7 @@ is reported like a mention, with kind ``claim``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -69,16 +70,36 @@ class ClaimRule:
             near=str(entry.get("near", "either")),
             count=int(entry.get("count", 1)), args={str(k): str(v) for k, v in (entry.get("args") or {}).items()},
             span=entry.get("span"), scope=str(entry.get("scope", "fact")),
-            triggers=frozenset(entry["triggers"]) if entry.get("triggers") else None,
+            triggers=_triggers(entry.get("triggers")),
             values={str(k): str(v) for k, v in (entry.get("values") or {}).items()},
             **{k: RULES.compile(str(entry[k]), f"claims {name}.{k}") for k in extra if k in entry},
         )
 
     def accepts(self, fact: Fact) -> bool:
-        if self.unit is not None and fact.unit != self.unit:
-            return False
-        tags = fact.meaning.tags
-        return all(not set(tags.get(slot, ())).isdisjoint(values) for slot, values in self.subject.items())
+        """Whether the claim may be about this fact (its meaning has the subject's tags); kept per fact key."""
+        key = (self.name, fact.key, fact.unit)
+        found = _ACCEPTS.get(key)
+        if found is None:
+            tags = fact.meaning.tags
+            found = _ACCEPTS[key] = (self.unit is None or fact.unit == self.unit) and \
+                all(not set(tags.get(slot, ())).isdisjoint(values) for slot, values in self.subject.items())
+        return found
+
+
+_ACCEPTS: dict[tuple[str, str, str], bool] = {}  # a fact's meaning is its key's: the answer holds for every fact set
+
+
+def _triggers(spec: Any) -> frozenset[str] | None:
+    """The words a sentence must have for a rule to be tried: listed, or a class's words ("{move_verb}")."""
+    if not spec:
+        return None
+    words: set[str] = set()
+    for item in spec if isinstance(spec, list) else [spec]:
+        if (m := re.fullmatch(r"\{([a-z_]+)(?::([a-z]+))?\}", str(item))) is not None:
+            words |= {w.split()[0] for w in RULES.words(m.group(1), m.group(2))}  # a sentence's words are single
+        else:
+            words.add(str(item))
+    return frozenset(words)
 
 
 CLAIM_RULES: tuple[ClaimRule, ...] = tuple(ClaimRule.of(entry) for entry in RULES.entries("claims"))
@@ -124,6 +145,7 @@ class ClaimFinder:
         self.layout, self.index, self.binder = layout, index, binder
         self.mentions, self.facts_of = mentions, facts_of
         self._starts = [m.start for m in mentions]
+        self._accepted: dict[str, list[FactInfo]] = {}
 
     def find(self) -> list[Found]:
         out: list[Found] = []
@@ -166,7 +188,9 @@ class ClaimFinder:
     # --- the subject ----------------------------------------------------------------------------------------
 
     def _subject(self, rule: ClaimRule, start: int, end: int) -> list[Fact]:
-        cands = [info for info in self.index.infos if rule.accepts(info.fact)]
+        cands = self._accepted.get(rule.name)
+        if cands is None:
+            cands = self._accepted[rule.name] = [info for info in self.index.infos if rule.accepts(info.fact)]
         if not cands:
             return []
         if rule.by == "number":
@@ -176,12 +200,13 @@ class ClaimFinder:
         return self._by_cues(rule, start, end, cands)
 
     def _in_sentence(self, start: int) -> list[int]:
+        """The figures of the claim's sentence (in a table: of its cell and the two before it)."""
         sent = self.layout.sentence_at(start)
         cell = sent.cell_of(start) if sent.cells else None
         out = []
-        for i, m in enumerate(self.mentions):
-            if sent.start <= m.start < sent.end and m.kind in _NUMBERS and (cell is None or sent.cell_of(m.start) in
-                                                                             (cell, cell - 1, cell - 2)):
+        for i in range(bisect_left(self._starts, sent.start), bisect_left(self._starts, sent.end)):
+            m = self.mentions[i]
+            if m.kind in _NUMBERS and (cell is None or sent.cell_of(m.start) in (cell, cell - 1, cell - 2)):
                 out.append(i)
         return out
 

@@ -41,8 +41,8 @@ _ANAPHORA = RULES.regex("anaphora")
 DATE_PAIR = RULES.regex("date_pair")
 DATED_NOUN = RULES.regex("dated_noun")
 # Punctuation inside a noun phrase: (the match, what in it to blank), from rules/scopes.yaml.
-_JOINTS = tuple((entry["match_re"], RULES.compile(str(entry["blank"]), f"joints {entry['name']}.blank"))
-                for entry in RULES.entries("joints"))
+_JOINTS = tuple((entry["match_re"], RULES.compile(str(entry["blank"]), f"joints {entry['name']}.blank"),
+                 entry.get("before_re")) for entry in RULES.entries("joints"))
 _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 DATED_WEIGHT = float(RULES.setting("dated_weight"))  # how strongly a date names the level set that day
 _WORD = re.compile(r"\S+")
@@ -80,8 +80,10 @@ class Evidence:
                                     if m.partner is not None and m.partner > i])
         # Punctuation inside a noun phrase is no clause barrier: an aside, a comma between adjectives, a gloss in
         # brackets, a label's colon, a list of names (rules/scopes.yaml, joints).
-        plain = blank_spans(plain, [(j.start() + b.start(), j.start() + b.end()) for pattern, blank in _JOINTS
-                                    for j in pattern.finditer(plain) for b in blank.finditer(j.group())])
+        plain = blank_spans(plain, [(j.start() + b.start(), j.start() + b.end()) for pattern, blank, before in _JOINTS
+                                    for j in pattern.finditer(plain)
+                                    if before is None or before.search(plain, max(0, j.start() - 50), j.start())
+                                    for b in blank.finditer(j.group())])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = [w.start() for w in _WORD.finditer(plain)]

@@ -116,6 +116,7 @@ class FactIndex:
     present: frozenset[str] = frozenset()  # the metrics this fact set has figures for
     needy_units: frozenset[str] = frozenset()  # units of the facts that need words to compete (FactInfo.needs)
     dated: list[FactInfo] = field(default_factory=list)  # facts whose meaning names a date partner
+    found: dict[tuple[tuple[str, str], ...], list[Fact]] = field(default_factory=dict)  # facts by tags (predicates)
 
     _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
 

@@ -58,7 +58,12 @@ def _shown_sign(fact: Fact) -> int:
 
 
 def _with(index: FactIndex, **tags: str) -> list[Fact]:
-    return [f for f in index.facts if all(f.meaning.has(slot, value) for slot, value in tags.items())]
+    """The facts whose meaning has every one of ``tags`` (found once per fact set)."""
+    key = tuple(sorted(tags.items()))
+    found = index.found.get(key)
+    if found is None:
+        found = index.found[key] = [f for f in index.facts if all(f.meaning.has(s, v) for s, v in tags.items())]
+    return found
 
 
 def _windows(facts: list[Fact]) -> list[str]:
