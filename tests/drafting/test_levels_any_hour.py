@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from generator.analysis import Analysis, analyze
 from generator.analysis.levels import merge_levels
@@ -27,7 +28,8 @@ from generator.snapshot import MarketSnapshot
 from tests.random_markets import market
 
 M = r"(\$\d+(?:,\d{3})*(?:\.\d+)?)(?! (?:million|billion|trillion))"  # a price as printed
-NAME = r"[^$|]*?"  # a level's name before its figure ("the 0.5 Fibonacci retracement")
+NAME = r"[^$|]*?"
+DATE = r"\w+ \d{1,2}, \d{4}"  # a level's name before its figure ("the 0.5 Fibonacci retracement")
 
 
 def usd(text: str) -> float:
@@ -66,9 +68,11 @@ class Truth:
         return min(same, key=lambda v: abs(v - self.price)) if same else usd(printed)
 
     def nearest(self, printed: str, among: list[float]) -> float | None:
-        """A level of ``among`` that lies between this one and the price, if any."""
+        """A level of ``among`` that lies between this one and the price, if any (one printed as the price is at
+        the price, on neither side)."""
         x, p = self.value(printed, among), self.price
-        return next((v for v in among if min(x, p) < v < max(x, p) and format_usd(v) != printed), None)
+        return next((v for v in among if min(x, p) < v < max(x, p) and format_usd(v) not in (printed, format_usd(p))),
+                    None)
 
 
 Check = Callable[[re.Match[str], Truth], Iterator[tuple[bool, str]]]
@@ -110,10 +114,11 @@ def swing_resistance(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
         yield nearest(m[2], t, f"{m[1].strip()} resistance")
 
 
-@check(r"^\| Nearest (support|resistance) \| " + M + r" \|")
-def table_nearest(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
-    yield below(m[2], t) if m[1] == "support" else above(m[2], t)
-    yield nearest(m[2], t, f"the table's nearest {m[1]}")
+@check(r"^\| (Nearest|Swing) (support|resistance) \| " + M + r" \|")
+def table_level(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    yield below(m[3], t) if m[2] == "support" else above(m[3], t)
+    if m[1] == "Nearest":
+        yield nearest(m[3], t, f"the table's nearest {m[2]}")
 
 
 @check(r"(?:trades|sits) between " + NAME + M + NAME + r" and " + NAME + M)
@@ -145,14 +150,20 @@ def table_fib(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
 
 
 # --- the fair value gap ---
-@check(r"gap between " + M + r" and " + M + r", left on [^,]+, (sits above the price|sits below the price|surrounds)")
+@check(r"gap between " + M + r" and " + M + r", left on " + DATE + r", (sits above the price|sits below the price|surrounds)")
 def gap_sentence(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
-    yield from _gap(m[1], m[2], m[3].split()[-2] if "sits" in m[3] else "around", t)
+    yield from _gap(m[1], m[2], m[3].split()[1] if "sits" in m[3] else "around", t)
 
 
 @check(r"^\| Fair value gap \| " + M + r" – " + M + r" \| Unfilled, (above|below|around) the price \|")
 def table_gap(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     yield from _gap(m[1], m[2], m[3], t)
+
+
+@check(r"moved into an? \w+ fair value gap between " + M + r" and " + M + r"|^\| Fair value gap \| " + M + r" – " + M
+       + r" \| Unfilled at the close, the price now inside it \|")
+def inside_gap(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    yield from _gap(m[1] or m[3], m[2] or m[4], "around", t)
 
 
 def _gap(low: str, high: str, where: str, t: Truth) -> Iterator[tuple[bool, str]]:
@@ -177,6 +188,11 @@ def cleared_below(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     yield below(m[1], t)
 
 
+@check(r"[Tt]he price has since (climbed back above|fallen back below) the (?:broken|cleared) level at " + M)
+def broken_since(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    yield below(m[2], t) if m[1].endswith("above") else above(m[2], t)
+
+
 @check(r"\*\*Bullish:\*\* (?:A \S+ close back above|A recovery above) " + NAME + M + r" would(?: open the way toward "
        + NAME + M + ")?")
 def bullish(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
@@ -185,7 +201,8 @@ def bullish(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
         yield t.value(m[2]) > t.value(m[1]), f"bullish target {m[2]} beyond its trigger {m[1]}"
 
 
-@check(r"\*\*Bearish:\*\* (?:A \S+ close below|Losing) " + NAME + M + r" would(?: expose " + NAME + M + ")?")
+@check(r"\*\*Bearish:\*\* (?:A \S+ close below|Losing) " + NAME + M + r" would(?: (?:expose|open the way down to) " + NAME
+       + M + ")?")
 def bearish(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     yield below(m[1], t)
     if m[2]:
@@ -226,12 +243,37 @@ def close_above_resistance(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, s
 
 
 # --- a level crossed since the close: between the close and the price ---
-@check(r"Since the \S+ close at " + M + r", [\w ]+? has (fallen|climbed) (?:back )?(below|above) (?:the )?" + M)
+def _between_close_and_price(printed: str, way: str, t: Truth) -> tuple[bool, str]:
+    k = t.value(printed, t.swings)
+    ok = t.price < k < t.close if way == "below" else t.close < k < t.price
+    return ok, f"{printed} between the close and the price ({way})"
+
+
+@check(r"[\w ]+? has (?:fallen|climbed) (below|above) the " + M + r" swing level from " + DATE + r" since the \S+ close at "
+       + M)
 def crossed_since_close(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
-    yield m[1] == format_usd(t.close), f"the close is {m[1]}"
-    k = t.value(m[4], t.swings)
-    ok = t.price < k < t.close if m[3] == "below" else t.close < k < t.price
-    yield ok, f"{m[4]} between the close {m[1]} and the price"
+    yield m[3] == format_usd(t.close), f"the close is {m[3]}"
+    yield _between_close_and_price(m[2], m[1], t)
+
+
+@check(r"has since also (?:fallen|climbed) (below|above) the " + M + r" swing level")
+def crossed_further(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    yield _between_close_and_price(m[2], m[1], t)
+
+
+@check(r"(?:broke below support|cleared resistance) at " + M + r", a swing level from " + DATE + r"\. [\w ]+? has since "
+       r"(?:fallen|climbed) back (below|above) it(?:, and (?:below|above) the " + M + r" swing level)?")
+def crossed_back(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    yield _between_close_and_price(m[1], m[2], t)  # the level the close broke, undone since
+    if m[3]:
+        yield _between_close_and_price(m[3], m[2], t)
+
+
+@check(r"^\| Crossed swing level \| " + M + r" \| From " + DATE + r", now (above|below) the price \|")
+def table_crossed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    k = t.value(m[1], t.swings)
+    yield min(t.close, t.price) < k < max(t.close, t.price), f"{m[1]} between the close and the price"
+    yield above(m[1], t) if m[2] == "above" else below(m[1], t)
 
 
 @dataclass
@@ -239,13 +281,14 @@ class Audit:
     markets: int = 0
     articles: int = 0
     statements: int = 0
-    falsehoods: list[str] | None = None
+    falsehoods: list[str] = field(default_factory=list)
+    shapes: Counter[str] = field(default_factory=Counter)  # statements checked per sentence shape
 
 
 def audit(cases: list[tuple[int, str, bool]], settings: Settings | None = None) -> Audit:
     """Render the daily and the alert article of each (seed, timeframe, intraday) market and judge every statement."""
     settings = settings or Settings()
-    out = Audit(falsehoods=[])
+    out = Audit()
     for seed, timeframe, intraday in cases:
         snapshot = market(seed, timeframe, intraday=intraday)
         analysis = analyze(snapshot, level_lookback=settings.level_lookback, swing_strength=settings.swing_strength,
@@ -260,6 +303,7 @@ def audit(cases: list[tuple[int, str, bool]], settings: Settings | None = None) 
                 for m in pattern.finditer(body):
                     for ok, what in judge(m, truth):
                         out.statements += 1
+                        out.shapes[judge.__name__] += 1
                         if not ok:
                             line = body[body.rfind("\n", 0, m.start()) + 1 : body.find("\n", m.end())]
                             out.falsehoods.append(f"seed {seed} {timeframe}{' intraday' if intraday else ''} "
@@ -282,6 +326,7 @@ def test_no_position_or_order_statement_is_false_at_any_hour() -> None:
 if __name__ == "__main__":
     result = audit(CASES)
     print(f"{result.markets} markets, {result.articles} articles, {result.statements} statements checked, "
-          f"{len(result.falsehoods or [])} false")
-    for line in (result.falsehoods or [])[:40]:
+          f"{len(result.falsehoods)} false")
+    print(", ".join(f"{name} {n}" for name, n in result.shapes.most_common()))
+    for line in result.falsehoods[:40]:
         print(" ", line)
