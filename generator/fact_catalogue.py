@@ -172,6 +172,15 @@ FAMILIES: tuple[Family, ...] = (
            names=("the nearest swing {role}",)),
     Family("levels.{role}_date", {"metric": "level", "level": "swing", "role": "{role}"},
            {"role": ("support", "resistance")}),
+    # A swing level the price went through after the latest close (a snapshot taken during the day): it lies
+    # between that close and the price, so it is neither support nor resistance yet; it was one at the close and
+    # is the other now, so it may be called either.
+    Family("levels.crossed", {"metric": "level", "level": "swing", "state": "crossed",
+                              "role": ("support", "resistance")},
+           position=True, date="levels.crossed_date", names=("the newly crossed swing level",)),
+    Family("levels.crossed_date", {"metric": "level", "level": "swing", "state": "crossed"}),
+    # Which way it was crossed, as a word ("down": the price fell below it since the close).
+    Family("levels.crossed_direction", {"metric": "level", "level": "swing", "state": "crossed", "aspect": "direction"}),
     Family("levels.fvg_{end}", {"metric": "level", "level": "fvg", "aspect": "{end}", "state": "intact"},
            {"end": _ENDS}, position=True, date="levels.fvg_date", names=("the {edge} edge of the fair value gap",),
            derived={"edge": ("end", {"low": "lower", "high": "upper"})}),

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from generator.analysis.models import Analysis
 from generator.fact_catalogue import FactMeaning, meaning_of
+from generator.fact_invariants import check_invariants
 from generator.snapshot import TIMEFRAMES, CandleSeries, MarketSnapshot, Provenance
 
 Unit = Literal["usd", "percent", "index", "ratio", "count", "date", "datetime", "hours", "text"]
@@ -431,6 +432,13 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         if lv.nearest_resistance is not None:
             b.add("levels.resistance", lv.nearest_resistance.price, "usd", "Nearest resistance", src)
             b.add_date("levels.resistance_date", lv.nearest_resistance.time, "Date of the nearest resistance", src)
+        # A level the price has gone through since the close (taken during the day): the nearest one to the price.
+        if lv.crossed and (way := lv.crossed_direction) is not None:
+            level = lv.crossed[0]
+            b.add("levels.crossed", level.price, "usd", f"Swing level crossed since the latest {analysis.timeframe} close",
+                  src, context=way)
+            b.add_date("levels.crossed_date", level.time, "Date of the crossed swing level", src)
+            b.add_text("levels.crossed_direction", way, way, "Which way the price crossed it since the close")
     if analysis.fvg is not None and analysis.fvg.gaps:
         gap = analysis.fvg.gaps[0]  # the newest unfilled gap: the imbalance the latest move left behind
         b.add("levels.fvg_low", gap.low, "usd", f"Lower bound of the {gap.direction} fair value gap", src)
@@ -440,4 +448,6 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
 
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)
-    return FactSet(facts=b.facts)
+    facts = FactSet(facts=b.facts)
+    check_invariants(facts)  # a bug in the analysis stops here, before it can print a false sentence
+    return facts

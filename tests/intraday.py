@@ -56,3 +56,40 @@ def with_intraday(snapshot: MarketSnapshot, timeframe: str = "5m", last_hour_pct
                                                   "open, high, low and close"})
     series = CandleSeries(timeframe=timeframe, candles=intraday(day, timeframe, last_hour_pct), source=src)
     return snapshot.model_copy(update={"candles": {**snapshot.candles, timeframe: series}})
+
+
+def during_the_next_day(until: str, hours: float, with_derivatives: bool = True) -> MarketSnapshot:
+    """The snapshot of ``until``'s close (tests/conftest.py ``make_snapshot``), taken ``hours`` into the next day.
+
+    The candles stay the closed ones; the live price is where :func:`day_path` puts the next real day at that
+    hour, and the 24-hour high, low and change are those of the rolling day along the two days' paths.
+    """
+    from tests.conftest import bittrex_candles, make_snapshot
+
+    snapshot = make_snapshot(until, with_derivatives)
+    day, nxt = bittrex_candles(until=until)[-1], bittrex_candles(until=(nxt_date := _next_date(until)))[-1]
+    assert nxt.time.date().isoformat() == nxt_date, "the fixture has no next day"
+    into = timedelta(hours=hours)
+    now = _at(day_path(nxt), into)
+    seen = [_at(day_path(day), t) for t in _steps(into, timedelta(days=1))] + \
+        [_at(day_path(nxt), t) for t in _steps(timedelta(0), into)]
+    as_of = nxt.time + into
+    price = snapshot.price.model_copy(update={
+        "current": now, "high_24h": max(seen), "low_24h": min(seen),
+        "change_24h_pct": (now / _at(day_path(day), into) - 1) * 100,
+        "source": snapshot.price.source.model_copy(update={"as_of": as_of, "fetched_at": as_of})})
+    return snapshot.model_copy(update={"as_of": as_of, "price": price})
+
+
+def _next_date(day: str) -> str:
+    from datetime import date
+
+    return (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+
+
+def _steps(start: timedelta, end: timedelta, step: timedelta = timedelta(minutes=5)) -> list[timedelta]:
+    out, t = [], start
+    while t <= end:
+        out.append(t)
+        t += step
+    return out

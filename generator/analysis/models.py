@@ -82,13 +82,23 @@ class LevelBreak(_Result):
 
 
 class LevelsResult(_Result):
-    """Support and resistance from swing points, relative to the latest close."""
+    """Support and resistance from swing points, relative to the current price; the break is the latest close's."""
 
     close: float
-    supports: list[Swing]  # below the close, nearest first
-    resistances: list[Swing]  # above the close, nearest first
+    price: float  # the price the levels are placed against: the live price, or the latest close
+    supports: list[Swing]  # below the price, nearest first
+    resistances: list[Swing]  # above the price, nearest first
+    # Between the latest close and the price: crossed since that close, so neither support nor resistance yet.
+    crossed: list[Swing] = []  # nearest the price first
     broken: LevelBreak | None
     window: CandleWindow
+
+    @property
+    def crossed_direction(self) -> Literal["down", "up"] | None:
+        """Which way the price crossed the levels since the close (None: it crossed none)."""
+        if not self.crossed:
+            return None
+        return "down" if self.price < self.close else "up"
 
     @property
     def nearest_support(self) -> Swing | None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
 from generator.fact_catalogue import meaning_of
+from generator.fact_invariants import check_story
 from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
 
@@ -31,10 +32,11 @@ SPIKE_MULTIPLE = 3.0
 
 # Level facts in order of preference when two sit at the same price.
 LEVEL_KEYS = (
-    "levels.broken", "levels.fib_0_236", "levels.fib_0_382", "levels.fib_0_5", "levels.fib_0_618",
+    "levels.broken", "levels.crossed", "levels.fib_0_236", "levels.fib_0_382", "levels.fib_0_5", "levels.fib_0_618",
     "levels.fib_0_786", "levels.fvg_low", "levels.fvg_high", "levels.support", "levels.resistance",
     "levels.fib_move_low", "levels.fib_move_high",
 )
+FIB_KEYS = tuple(k for k in LEVEL_KEYS if k.startswith("levels.fib_0"))
 _SAME_LEVEL_PCT = 0.5
 # How the article names each level: the prose name its meaning declares (the number always comes from the fact).
 LEVEL_NAMES = {key: meaning_of(key).names[0] for key in LEVEL_KEYS}
@@ -71,10 +73,21 @@ class Story(BaseModel):
     broke: Literal["support", "resistance"] | None
     funding_sign: Literal["positive", "negative", "zero"] | None
     fvg_direction: Literal["bullish", "bearish"] | None
+    # "around": the price has moved into the gap since the close (at a close the gap never holds the price).
     fvg_position: Literal["above", "below", "around"] | None
     fib_direction: Literal["up", "down"] | None
-    fib_above: list[str]  # fib level keys above the price, nearest first
-    fib_below: list[str]  # fib level keys below the price, nearest first
+    fib_above: list[str]  # every fib level key above the price, nearest first
+    fib_below: list[str]  # every fib level key below the price, nearest first
+    fib_at: list[str] = []  # fib level keys that print as the price: on neither side of it
+    # The order word for the retracement the price is beyond all others of: which end of the grid it is, by ratio.
+    fib_order: Literal["deepest", "shallowest"] | None = None
+    # The level the price crossed since the close (levels.crossed) and which way; levels on that side of the
+    # price are nearer than the swing support (or resistance) there, which is then no longer "the nearest".
+    crossed: Literal["down", "up"] | None = None
+    crossed_back: bool = False  # the price went back through the level the close broke
+    crossed_is_broken: bool = False  # and that level is the crossed one nearest the price
+    support_nearest: bool = True
+    resistance_nearest: bool = True
     bullish: Scenario | None
     bearish: Scenario | None
     # The last hour, for alerts
@@ -84,6 +97,7 @@ class Story(BaseModel):
     liquidation_spike: bool | None = None  # None: no 24h total to compare the hour with
     alert_focus: Literal["liquidations", "price"] | None = None  # what an alert's headline leads with
     hour_crossed: list[str] = []  # level keys the hour's move went through, nearest to the price now first
+    hour_crossed_way: Literal["down", "up"] | None = None  # which way it went through them
     # Windows ("1h", "24h") whose liquidation total is above zero. A zero total stays in the metrics
     # table, with its source, but prose about "$0 liquidated" reads as news and says nothing.
     liquidated: list[str] = []
@@ -96,24 +110,52 @@ def venues_text(venues: list[str]) -> str:
 
 
 def _levels(facts: FactSet, price: float) -> tuple[list[str], list[str]]:
-    """Distinct level keys above and below the price, nearest first."""
-    chosen: list[str] = []
+    """Distinct level keys above and below the price, nearest first.
+
+    Levels within half a percent of each other are one zone, named by its level nearest the price (so "the
+    nearest level" and "the next" are true of every level the facts hold); at equal prices the preferred name wins.
+    """
     shown_price = facts["price.current"].display if "price.current" in facts else None
-    for key in LEVEL_KEYS:
-        fact = facts.get(key)
-        if fact is None or not isinstance(fact.value, float | int):
-            continue
-        if fact.display == shown_price:
-            continue  # "$1.17 below" a price of $1.17: at the precision printed, the level is the price
-        if all(abs(fact.value - facts[k].value) > facts[k].value * _SAME_LEVEL_PCT / 100 for k in chosen):  # type: ignore[operator]
-            chosen.append(key)
-    above = sorted((k for k in chosen if facts[k].value > price), key=lambda k: facts[k].value)  # type: ignore[arg-type, operator]
-    below = sorted((k for k in chosen if facts[k].value < price), key=lambda k: -facts[k].value)  # type: ignore[arg-type, operator]
-    return above, below
+    sides: tuple[list[str], list[str]] = ([], [])
+    found = [k for k in LEVEL_KEYS if (f := facts.get(k)) is not None and isinstance(f.value, float | int)
+             # "$1.17 below" a price of $1.17: at the precision printed, the level is the price
+             and f.display != shown_price and float(f.value) != price]
+    for key in sorted(found, key=lambda k: (abs(float(facts[k].value) - price), LEVEL_KEYS.index(k))):
+        value = float(facts[key].value)
+        side = sides[0] if value > price else sides[1]
+        if all(abs(value - float(facts[k].value)) > float(facts[k].value) * _SAME_LEVEL_PCT / 100 for k in side):
+            side.append(key)
+    return sides
+
+
+def _fibs(facts: FactSet, price: float) -> dict[str, Any]:
+    """Every retracement against the price, and the order word of the one the price is beyond all others of.
+
+    The grid is read whole (not the zones of :func:`_levels`): "below even the deepest of them" is about all of
+    them. "Deepest" is the largest ratio the grid has, "shallowest" the smallest, whatever the move's direction.
+    """
+    shown_price = facts["price.current"].display if "price.current" in facts else None
+    keys = [k for k in FIB_KEYS if k in facts]
+    at = [k for k in keys if facts[k].display == shown_price]
+    above = sorted((k for k in keys if k not in at and float(facts[k].value) > price), key=lambda k: float(facts[k].value))
+    below = sorted((k for k in keys if k not in at and float(facts[k].value) < price), key=lambda k: -float(facts[k].value))
+    order = None
+    if keys and not at and bool(above) != bool(below):
+        ratios = {k: float(facts[k].meaning.tags["ratio"][0]) for k in keys}
+        named = (above or below)[0]
+        order = "deepest" if ratios[named] == max(ratios.values()) else \
+            "shallowest" if ratios[named] == min(ratios.values()) else None
+    return {"fib_above": above, "fib_below": below, "fib_at": at, "fib_order": order}
 
 
 def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> Story:
-    """Turn facts into the words and choices the templates need."""
+    """Turn facts into the words and choices the templates need (and check their order and side words)."""
+    story = _read_story(snapshot, analysis, facts)
+    check_story(story, facts)  # a bug here stops the draft before a false "deepest" or "nearest" is printed
+    return story
+
+
+def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> Story:
     price = snapshot.price.current
     change = facts.get("price.change_24h_pct")
     direction = None
@@ -137,22 +179,24 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
 
     gap = analysis.fvg.gaps[0] if analysis.fvg and analysis.fvg.gaps else None
     fvg_position = None
-    if gap is not None:
+    if gap is not None and "levels.fvg_low" in facts:
         fvg_position = "above" if gap.low > price else "below" if gap.high < price else "around"
 
     above, below = _levels(facts, price)
-    fib_above = [k for k in above if k.startswith("levels.fib_0")]
-    fib_below = [k for k in below if k.startswith("levels.fib_0")]
     bullish = Scenario(trigger=above[0], target=above[1] if len(above) > 1 else None) if above else None
     bearish = Scenario(trigger=below[0], target=below[1] if len(below) > 1 else None) if below else None
+    broke = analysis.levels.broken.kind if analysis.levels and analysis.levels.broken else None
+    crossed_fact = facts.get("levels.crossed_direction")
+    crossed = str(crossed_fact.value) if crossed_fact is not None and "levels.crossed" in facts else None
 
     fg = snapshot.fear_greed
     hour = _hour(facts)
     if analysis.change_1h is not None:  # levels between the price an hour ago and now: the move went through them
         start = analysis.change_1h.from_price
-        crossed = [k for k in above if float(facts[k].value) < start] if start > price else \
+        hour["hour_crossed"] = [k for k in above if float(facts[k].value) < start] if start > price else \
             [k for k in below if float(facts[k].value) > start]
-        hour["hour_crossed"] = crossed
+        # The way through them is the move's own, even an hour too small to call a rise or a fall.
+        hour["hour_crossed_way"] = "down" if start > price else "up"
     return Story(
         asset=snapshot.asset,
         asset_name=snapshot.asset_name or ASSET_NAMES.get(snapshot.asset, snapshot.asset),
@@ -171,13 +215,19 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
             else f"on {venues_text(liq.scope.venues)}"
         ),
         aggregated_liquidations=bool(liq and liq.scope.aggregated),
-        broke=analysis.levels.broken.kind if analysis.levels and analysis.levels.broken else None,
+        broke=broke,
         funding_sign=fsign,
         fvg_direction=gap.direction if gap else None,
         fvg_position=fvg_position,
         fib_direction=analysis.fib.move.direction if analysis.fib else None,
-        fib_above=fib_above,
-        fib_below=fib_below,
+        **_fibs(facts, price),
+        crossed=crossed,
+        # A close that broke support and a price above it now (or the mirror): the break has been undone since.
+        crossed_back=broke is not None and crossed == ("up" if broke == "support" else "down"),
+        crossed_is_broken=crossed is not None and "levels.broken" in facts
+        and facts["levels.crossed"].value == facts["levels.broken"].value,
+        support_nearest=crossed != "up",
+        resistance_nearest=crossed != "down",
         bullish=bullish,
         bearish=bearish,
         liquidated=[w for w in ("1h", "24h")

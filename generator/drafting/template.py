@@ -176,6 +176,12 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
     def level_name(key: str) -> str:
         if key == "levels.broken":
             return "the broken support" if story.broke == "support" else "the cleared resistance"
+        # A level crossed since the close lies between the price and the swing support (or resistance) on that
+        # side: that one is then not the nearest.
+        if key == "levels.support" and not story.support_nearest:
+            return "the swing support"
+        if key == "levels.resistance" and not story.resistance_nearest:
+            return "the swing resistance"
         return LEVEL_NAMES[key]
 
     names = layout.section_templates(name)

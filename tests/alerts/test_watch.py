@@ -91,7 +91,7 @@ def test_a_price_move_fires_on_its_own(venues: Venues, tmp_path: Path) -> None:
     assert outcome.triggers[0].value == pytest.approx(4.5, abs=0.5)
     assert outcome.alert is not None
     article = open_store(watch_settings(venues, tmp_path)).article(outcome.alert.article_id)  # type: ignore[arg-type]
-    assert article.title.startswith("Bitcoin ") and " in an hour to $" in article.title
+    assert article.title.startswith("Bitcoin ") and " in an hour, last at $" in article.title
 
 
 def test_an_absolute_threshold_per_asset(venues: Venues, tmp_path: Path) -> None:

@@ -27,19 +27,30 @@ from tests.random_markets import market
 REGRESSIONS = (469, 2179, 3035, 3209, 3544, 6539)
 
 
-@pytest.mark.parametrize(("kind", "timeframe", "seeds"), [
-    ("daily", "1d", range(0, 240)), ("alert", "1d", range(240, 400)), ("daily", "1d", REGRESSIONS),
-    ("alert", "1d", REGRESSIONS),
-    ("daily", "4h", range(0, 150)), ("daily", "1w", range(150, 250)), ("alert", "4h", range(250, 300)),
-])
-def test_template_articles_on_random_markets_pass_the_fact_check(kind: str, timeframe: str, seeds: range) -> None:
+# Intraday markets: the same markets taken during the forming candle, the price moved on from the last close (and
+# often through a level). 10, 17, 45 and 64 cross a level since the close (back through the broken one for 10 and
+# 64); 3 is an alert whose headline price is live while its hour ended at the last hourly close.
+INTRADAY_REGRESSIONS = (3, 10, 17, 45, 64)
+
+
+@pytest.mark.parametrize(("kind", "timeframe", "seeds", "intraday"), [
+    ("daily", "1d", range(0, 240), False), ("alert", "1d", range(240, 400), False), ("daily", "1d", REGRESSIONS, False),
+    ("alert", "1d", REGRESSIONS, False),
+    ("daily", "4h", range(0, 150), False), ("daily", "1w", range(150, 250), False), ("alert", "4h", range(250, 300), False),
+    ("daily", "1d", range(0, 240), True), ("alert", "1d", range(240, 400), True),
+    ("daily", "1d", INTRADAY_REGRESSIONS, True), ("alert", "1d", INTRADAY_REGRESSIONS, True),
+    ("daily", "4h", range(0, 150), True), ("daily", "1w", range(150, 250), True), ("alert", "4h", range(250, 300), True),
+    ("alert", "1w", range(300, 350), True),
+], ids=lambda v: v if isinstance(v, str) else ("intraday" if v is True else "at-close" if v is False else None))
+def test_template_articles_on_random_markets_pass_the_fact_check(kind: str, timeframe: str, seeds: range,
+                                                                 intraday: bool) -> None:
     failures = []
     for seed in seeds:
-        snapshot = market(seed, timeframe)
+        snapshot = market(seed, timeframe, intraday=intraday)
         analysis = analyze(snapshot)
         facts = build_facts(snapshot, analysis)
         body = draft_article(snapshot, analysis, facts, Settings(), kind=kind).body
         report = check_article(body, facts)
-        failures += [f"seed {seed} ({timeframe}): {m.verdict} {m.text!r} ({m.reason}) in: {m.sentence}"
+        failures += [f"seed {seed} ({timeframe}{', intraday' if intraday else ''}): {m.verdict} {m.text!r} ({m.reason}) in: {m.sentence}"
                      for m in report.mentions if m.verdict != "verified"]
     assert not failures, "\n".join(failures[:10])

@@ -145,3 +145,40 @@ def test_a_quiet_hour_keeps_the_day_and_drops_the_hour(example_snapshot: MarketS
     lead = next(s.markdown for s in d.sections if s.name == "lead")
     assert "were liquidated" in lead and "latest hour" not in lead
     assert "$0" not in "".join(s.markdown for s in d.sections if s.name != "metrics")
+
+
+# February 6, 2018, the day after the close at $6,960 broke the $7,846 support, taken during the day (the real day's
+# low at 06:00 and high at 15:00 along tests/intraday.py's path): the article places the levels against the live
+# price, names the level crossed since the close, and keeps the break a statement about the close.
+@pytest.mark.parametrize(("hours", "said", "unsaid"), [
+    (6, ["Bitcoin has since also fallen below the $6,189 swing level from October 21, 2017.",
+         "The next swing support below sits at $5,885.",
+         "| Crossed swing level | $6,189 | From October 21, 2017, now above the price |",
+         "the broken $7,846 support now stands overhead",
+         "A recovery above the newly crossed swing level at $6,189 would open the way toward the broken support at "
+         "$7,846.", "The levels to watch are $5,885 below and $6,189 above."],
+     ["swing support at $6,189", "nearest swing support at $6,189"]),
+    (15, ["the close at $6,960 broke below support at $7,846, a swing level from November 8, 2017. Bitcoin has since "
+          "climbed back above it. Further down, swing support sits at $6,189.",
+          "The price has since climbed back above the broken level at $7,846",
+          "| Swing support | $6,189 |", "The levels to watch are $7,846 below and $8,399 above."],
+     ["support now stands overhead", "Nearest support", "nearest swing support at $6,189", "Crossed swing level"]),
+])
+def test_during_the_day_levels_are_placed_against_the_live_price(hours: int, said: list[str], unsaid: list[str]) -> None:
+    from generator.factcheck import check_article
+    from tests.intraday import during_the_next_day
+
+    d, facts, _ = draft(during_the_next_day("2018-02-05", hours=hours))
+    for text in said:
+        assert text in d.body
+    for text in unsaid:
+        assert text not in d.body
+    report = check_article(d.body, facts)
+    assert report.passed, report.to_text()
+
+
+def test_the_order_word_of_a_retracement_follows_its_ratio_not_the_move() -> None:
+    # June 2018: the decline from $9,980 left every retracement above the price, the 0.236 nearest: the shallowest.
+    d, _, _ = draft(make_snapshot("2018-06-17"))
+    assert "The price is below even the shallowest of them, the 0.236 Fibonacci retracement at" in d.body
+    assert "deepest" not in d.body
