@@ -33,6 +33,7 @@ _FIB_AFTER_PERCENT = RULES.regex("fib_after_percent")
 _RSI_NEAR = RULES.regex("rsi_named")  # the sentence names the RSI: "14-day" may be its period
 _SIDE_AFTER = RULES.regex("side_after")
 _FIB_PERCENTS = {23.6, 38.2, 50.0, 61.8, 78.6}
+_FIB_RATIOS = {0.236, 0.382, 0.5, 0.618, 0.786}
 _NUMERIC = ("money", "percent", "index", "number", "count", "coins", "leverage", "multiple")
 _DATES = ("date", "time", "year")
 
@@ -40,7 +41,12 @@ _DATES = ("date", "time", "year")
 def _is_ratio(m: Mention, layout: Layout) -> bool:
     if m.kind == "number" and m.value is not None and 0 < m.value < 2 and m.precision < 1:
         near = layout.masked[max(0, m.start - 40) : m.end + 40]
-        return bool(_FIB_NEAR.search(near))
+        if _FIB_NEAR.search(near):
+            return True
+        # "the 0.236 at $8,026", "The 0.236 level ... is the deepest retracement": one of the ratios, in a sentence
+        # about retracements.
+        sent = layout.sentence_at(m.start)
+        return round(m.value, 3) in _FIB_RATIOS and bool(_FIB_NEAR.search(layout.masked, sent.start, sent.end))
     if m.kind == "percent" and m.value in _FIB_PERCENTS:
         near = layout.masked[m.end : m.end + 30]
         return bool(_FIB_NEAR.match(near.strip())) or bool(_FIB_AFTER_PERCENT.match(near))

@@ -7,7 +7,6 @@ breaks ties between equally supported facts — it never picks a fact on its own
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from generator.facts import Fact
@@ -18,6 +17,7 @@ from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
+_SIGNED: Tags = {"metric": ("change", "funding")}
 _NAMED_DATE = 0.5  # the cue weight that makes the words name whose date a date is
 _PRICE_HISTORY = frozenset(("since", "price", "level", "as_of", "article"))  # what the candles' past covers
 FOREIGN_SHARE = 0.75  # cues for a metric no fact has win over this share of the best fact's support
@@ -148,6 +148,8 @@ class Binder(Evidence):
         evidence.extend(self.dated(i))
         if m.kind == "percent":
             evidence.extend(self.distance_of(i, evidence))
+        if m.kind == "percent" and m.sign is not None:
+            evidence.append((_SIGNED, 0.25))  # "$7.95K (+13.49%)": a written sign marks a change or a rate
         if m.range_role in ("low", "high"):
             evidence.append(({"aspect": (m.range_role,)}, 0.5))
         elif m.range_role in ("start", "end"):
@@ -190,12 +192,12 @@ class Binder(Evidence):
             return Binding(None, self._unsupported_reason(evidence), best, foreign=True)
         if len(top) > 1:
             top.sort(key=lambda t: _distance(m, t[2].fact))
-        fitting = [t for t in top if _contradicted(t[2], summary) is None] \
+        fitting = [t for t in top if contradicted(t[2], summary) is None] \
             if any(slot in summary for slot in _IDENTITY) else top
         if not fitting:
             # "fell 14.72% this week": the words name a window the data has no figure for.
             info = top[0][2]
-            return Binding(None, f"the words tie it to a {_contradicted(info, summary)} the data has no figure for "
+            return Binding(None, f"the words tie it to a {contradicted(info, summary)} the data has no figure for "
                                  f"(the closest is {info.fact.label})", best)
         info = fitting[0][2]
         return Binding(info.fact, f"bound to {info.fact.label}", best, [t[2].fact for t in fitting[1:]])
@@ -355,7 +357,7 @@ def _worded(cands: list[FactInfo], summary: Summary) -> list[FactInfo]:
     return kept or cands
 
 
-def _contradicted(info: FactInfo, summary: Summary) -> str | None:
+def contradicted(info: FactInfo, summary: Summary) -> str | None:
     """The window, side or timeframe the words name for which this fact has no value, when they name it clearly."""
     for slot in _IDENTITY:
         said, have = summary.get(slot), info.tags.get(slot)

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from generator.facts import Fact
-from generator.factcheck.bind import TIE, Binder, score, summarize
+from generator.factcheck.bind import TIE, Binder, contradicted, score, summarize
 from generator.factcheck.cues import as_tuples
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactIndex, FactInfo
@@ -182,12 +182,16 @@ class ClaimFinder:
         args = _values(rule, m)
         if args.get("skip_with_percent") and any(x.kind == "percent" and a <= x.start < b for x in self.mentions):
             return None  # "fell 14.72%": the number's own sign check speaks for the words
-        claim = Claim(start, end, rule.name, rule.predicate, args, self._subject(rule, start, end))
+        subject = self._subject(rule, start, end)
+        if isinstance(subject, str):
+            return Judgement("unsupported", None, None, subject)
+        claim = Claim(start, end, rule.name, rule.predicate, args, subject)
         return PREDICATES[rule.predicate](claim, self.index, layout)
 
     # --- the subject ----------------------------------------------------------------------------------------
 
-    def _subject(self, rule: ClaimRule, start: int, end: int) -> list[Fact]:
+    def _subject(self, rule: ClaimRule, start: int, end: int) -> list[Fact] | str:
+        """The facts the claim is about; a reason instead when its words name a window or side none of them has."""
         cands = self._accepted.get(rule.name)
         if cands is None:
             cands = self._accepted[rule.name] = [info for info in self.index.infos if rule.accepts(info.fact)]
@@ -236,7 +240,7 @@ class ClaimFinder:
             out.append(f)
         return [f for f in out if f is not None]
 
-    def _by_cues(self, rule: ClaimRule, start: int, end: int, cands: list[FactInfo]) -> list[Fact]:
+    def _by_cues(self, rule: ClaimRule, start: int, end: int, cands: list[FactInfo]) -> list[Fact] | str:
         """The facts the words around the claim speak for, as a number's cues would, and the numbers near it."""
         evidence = self.binder.span_evidence(start, end)
         for i in self._in_sentence(start):
@@ -252,7 +256,11 @@ class ClaimFinder:
             summary = summarize([*evidence, ({"window": (window,)}, DEFAULT_WEIGHT * 2)])
         scored = [(score(info, summary)[0], info) for info in cands]
         best = max(s for s, _ in scored)
-        return [info.fact for s, info in scored if s >= best - TIE]
+        top = [info for s, info in scored if s >= best - TIE]
+        # "rose over the past hour" with no hourly change: the words name what the data has no figure for.
+        if all((why := contradicted(info, summary)) is not None for info in top):
+            return f"the words name a {why} the data has no figure for"
+        return [info.fact for info in top]
 
 
 def find_claims(layout: Layout, index: FactIndex, binder: Binder, mentions: Sequence[Mention],

@@ -39,6 +39,8 @@ _MOVE_DOWN = RULES.regex("move_down_words")
 _APPOSITION = RULES.regex("apposition")
 _ANAPHORA = RULES.regex("anaphora")
 DATE_PAIR = RULES.regex("date_pair")
+_PART_OF = RULES.regex("part_of_whole")
+_PART_TAGS: Tags = {k: tuple(v) for k, v in RULES.setting("part_tags").items()}
 DATED_NOUN = RULES.regex("dated_noun")
 # Punctuation inside a noun phrase: (the match, what in it to blank), from rules/scopes.yaml.
 _JOINTS = tuple((entry["match_re"], RULES.compile(str(entry["blank"]), f"joints {entry['name']}.blank"),
@@ -158,10 +160,13 @@ class Evidence:
         skip = (i, m.partner) if m.partner is not None else (i,)
         out: Said = []
         cell = sent.cell_of(m.start) if sent.cells else None
-        own = m.kind in _SELF or m.kind == "claim"  # hears the cues inside its own span
+        own = m.kind in _SELF  # hears the cues inside its own span ("14-period")
+        claim = m.kind == "claim"  # a claim's own words are its predicate's, not evidence of what it is about
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
         for cue in self._cues_in(sent.start, sent.end):
             if cue.start < m.end and m.start < cue.end:
+                if claim:
+                    continue
                 if own or cue.tags is m.tags:
                     out.append((cue.tags, cue.weight))
                 elif cue.start < m.start and cue.after is not cue.tags and cue.after:
@@ -185,6 +190,11 @@ class Evidence:
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
                         and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
                     w *= 0.25
+            elif not after and i >= 0:
+                # "a session low of $6,732 to finish at $7,915": the cue is attached to the figure right after it.
+                nxt = bisect_left(starts, cue.end)
+                if nxt < i and nxt not in skip and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                    w *= 0.25
             if w > 0.02:
                 out.append((tags, w))
         if sent.cells:
@@ -198,6 +208,10 @@ class Evidence:
                 rest = {k: v for k, v in cue.after.items() if k not in said and k in _CARRIED}
                 if rest:
                     out.append((rest, cue.weight * 0.15))
+        # "$339 million of the $412 million": a part of the whole after it.
+        if 0 <= i < n - 1 and m.kind == "money" and mentions[i + 1].kind == "money" and \
+                _PART_OF.match(self.plain, m.end, mentions[i + 1].start):
+            out.append((_PART_TAGS, 0.6))
         # "76% of the tally, or $1.9 billion": an apposition restates the amount before it.
         j = i - 1
         while j >= 0 and mentions[j].kind in _TIMES:
@@ -244,6 +258,8 @@ class Evidence:
         for info in self.index.dated:
             date_key = info.fact.meaning.date
             date_fact = self.index.facts.get(date_key) if date_key else None
+            if noun is None and m.value is not None and abs(info.number - m.value) > max(m.precision, 0.01 * abs(m.value)):
+                continue  # "$11,277, set on December 6": a date after a figure can only name a level of that figure
             if date_fact is not None and when.matches(moment(date_fact)):
                 named.setdefault(date_key, []).append(info.tags)  # type: ignore[arg-type]
         if named:

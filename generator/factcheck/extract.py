@@ -108,9 +108,14 @@ _PHRASE_ENDS = frozenset(phrase.split()[-1] for phrase in QUALIFIER_PHRASES)
 _AFTER_MARKS = ("+", " or", "-ish", " plus")
 
 
+_QUALIFIER_STOP = re.compile(r"[\d;:,()]")
+
+
 def _qualifier(masked: str, start: int, end: int) -> str:
     """exact | approx | nearly | just_over | lower | upper, from the words just before (or after) the number."""
     before = masked[max(0, start - 40) : start].lower()
+    # A qualifier reaches its own number: not across another figure or a clause mark ("below $7,846, the $6,189").
+    before = _QUALIFIER_STOP.split(before)[-1]
     last = before.split()[-4:]
     while len(last) > 1 and last[-1] in QUALIFIER_FILLERS and last[-1] not in _PHRASE_ENDS:
         last.pop()

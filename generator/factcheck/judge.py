@@ -21,11 +21,11 @@ from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, Binder, Binding, isclose
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, HYPOTHETICAL_LOWER, NEGATED_LOWER, NEGATIVE_WORDS, \
+from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scope import clause
+from generator.factcheck.scope import clause, denied, supposed
 
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
@@ -118,12 +118,9 @@ def _is_position(fact: Fact) -> bool:
 
 
 def _hypothetical(layout: Layout, m: Mention) -> bool:
-    """A clause about what could happen, or one that denies the relation ("failed to stay above")."""
-    a, b = clause(layout, m.start, m.end)
-    sent = layout.sentence_at(m.start)
-    if NEGATED_LOWER.search(layout.lower, max(sent.start, m.start - 60), m.start):
-        return True
-    return bool(HYPOTHETICAL_LOWER.search(layout.lower, sent.start if not sent.cells else a, b))
+    """A clause about what could happen, or one that denies the relation ("failed to stay above"): the scope of
+    claims (scope.py), so a number and a claim in one clause are read alike."""
+    return supposed(layout, m.start, m.end) or denied(layout, m.start)
 
 
 def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach) -> Judgement:
@@ -132,7 +129,9 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
     ``reach`` weighs how strongly words before the number speak to it (a relation such as "fell below").
     """
     j = _judge_number(m, binding, layout, index, reach)
-    if j.verdict == "unsupported" and m.kind in ("money", "number") and not binding.foreign:
+    crossable = j.verdict == "unsupported" and not binding.foreign or \
+        j.verdict == "mismatch" and j.fact is not None and j.fact.meaning.price  # "Blasts Through $15,000"
+    if crossable and m.kind in ("money", "number"):
         # "dropped below the $60,000 level": a round number no fact names, which the price crossed in
         # the last 24 hours, is backed by the 24h range. (A number the words tie to a fact must be that fact.)
         crossed = _crossing(m, layout, index, reach)
@@ -151,6 +150,14 @@ def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach
     return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
 
 
+def _way(m: re.Match[str]) -> str | None:
+    """Which way a move across a level went: the crossing word's, or for "through" the verb's (None: unknown)."""
+    way = RULES.value("crossing", m.group("crossing"))
+    if way == "through":
+        return "down" if m.group("down_verb") else "up" if m.group("up_verb") else None
+    return way
+
+
 def _crossing(m: Mention, layout: Layout, index: FactIndex, reach: Reach) -> Judgement | None:
     verb = _relation_before(_CROSS, layout, m, reach)
     if verb is None or _hypothetical(layout, m) or m.value is None:
@@ -161,7 +168,10 @@ def _crossing(m: Mention, layout: Layout, index: FactIndex, reach: Reach) -> Jud
         return None
     lo = float(low.value) if low is not None else float(price.value)
     hi = float(high.value) if high is not None else float(price.value)
-    down = RULES.value("crossing", verb.group("crossing")) == "down"
+    way = _way(verb)
+    if way is None:
+        return None
+    down = way == "down"
     level = m.value
     ok = lo < level <= hi if down else lo <= level < hi
     ref = low if down else high
@@ -283,9 +293,8 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     masked = layout.masked
     before = masked[sent.start : m.start]
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
-        way = RULES.value("crossing", bm.group("crossing"))
-        return None if way == "through" or bm.group("crossing").lower() == "past" else \
-            ("below" if way == "down" else "above")
+        way = _way(bm) if bm.group("crossing").lower() != "past" else None
+        return None if way is None else ("below" if way == "down" else "above")
     relations = list(_price_relation_pattern(index.asset_names).finditer(before))
     if not relations:
         return None

@@ -36,26 +36,15 @@ COIN_UNITS = RULES.fragments("coin_unit")
 
 DOWN_WORDS = RULES.regex("down_words")
 UP_WORDS = RULES.regex("up_words")
-CHANGE_WORDS = RULES.source("change_words")
 NEGATIVE_WORDS = RULES.regex("negative_words")
 POSITIVE_WORDS = RULES.regex("positive_words")
-HYPOTHETICAL = RULES.regex("hypothetical")
 FORECAST = RULES.regex("forecast")
-NEGATED = RULES.regex("negated")
-GENERIC = RULES.regex("generic")
-HISTORICAL = RULES.regex("historical")
 HISTORICAL_LOWER = _lower("historical")
 GENERIC_LOWER = _lower("generic")
-HYPOTHETICAL_LOWER = _lower("hypothetical")
 NEGATED_LOWER = _lower("negated")
 
-# The words that make a sentence worth reading for each claim check (Layout.sentences_with).
-RSI_TRIGGER = frozenset(RULES.words("rsi_band_word"))
-FG_TRIGGER = frozenset(RULES.words("fear_greed_word"))
-BREAK_TRIGGER = frozenset(RULES.words("level_role"))
-SIDE_TRIGGER = frozenset(RULES.words("position_word"))
-MIX_TRIGGER = frozenset(RULES.words("outnumber_verb")) | {"than"}
-SPEECH_TRIGGER = frozenset(RULES.words("speech_verb"))
+# The words that make a sentence worth reading for quotes (Layout.sentences_with).
+SPEECH_TRIGGER = frozenset(RULES.words("speech_word"))
 
 # Assets: a number in a clause about another asset is not about ours.
 ASSET_ALIASES: dict[str, tuple[str, ...]] = {

@@ -27,6 +27,8 @@ NAME_PATTERNS: tuple[str, ...] = (
     r"Chapter\s+(?:7|11|13|15)\b", r"(?:Rule|Section|Article|Form|Title|Regulation)\s+\d+[A-Za-z()-]*",
     r"Form\s+[A-Z]-\d+", r"\d{3}\(k\)", r"COVID-?19", r"Covid-?19", r"G-?(?:7|8|20)\b", r"24/7", r"Area\s+51",
     r"Proof[- ]of[- ]\w+",
+    # The scale of an index, not a reading of it: "a gauge that runs from 0 to 100", "on a 0-100 scale".
+    r"(?:from\s+)?0\s*(?:to|-|–)\s*100\b(?=\s*(?:scale|range|points?\b|[,.;)—–]))", r"(?:scale|range)\s+of\s+0\s*(?:to|-|–)\s*100\b",
 )
 NAMES = re.compile(lower_pattern(r"(?<![\w$])(?:" + "|".join(NAME_PATTERNS) + r")"))  # run on lower-cased text
 _DIGITS = re.compile(r"\d+")

@@ -282,7 +282,7 @@ def crossed(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
 
 def direction(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     """'Bitcoin fell', 'despite the decline': the sign of the change over the window the words name."""
-    said = claim.args.get("move_verb") or claim.args.get("move_noun")
+    said = claim.args.get("move_verb") or claim.args.get("move_noun") or claim.args.get("move_word")
     changes = [f for f in claim.subject if f.unit == "percent"]
     if said not in ("up", "down") or not changes:
         return None

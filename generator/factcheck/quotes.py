@@ -16,41 +16,15 @@ import re
 
 from generator.factcheck.lexicon import SPEECH_TRIGGER as _SPEECH_TRIGGER
 from generator.factcheck.markdown import Layout
+from generator.factcheck.rulebook import RULES
 
 _QUOTED = re.compile(r"“([^”]{3,}?)”|\"([^\"\n]{3,}?)\"|‘([^’]{12,}?)’(?!\w)|«([^»]{3,}?)»", re.S)
-_SPEECH_VERB = (r"said|says|say|told|tells|noted|notes|added|adds|explained|explains|wrote|writes|commented|comments|"
-                r"argued|argues|warned|warns|stated|states|remarked|observed|predicted|predicts|cautioned|cautions|"
-                r"tweeted|posted|believes?|believed|thinks?|expects?|expected|suggests?|suggested|claims?|claimed|"
-                r"insists?|insisted|contends?|emphasi[sz]ed|stressed|pointed out|put it|quipped|according to")
-_ATTRIBUTION_NEAR = re.compile(rf"\b(?:{_SPEECH_VERB})\b", re.I)
-
-_PEOPLE = (r"analysts?|traders?|experts?|strategists?|economists?|investors?|observers|commentators|pundits|"
-           r"market (?:participants|watchers|observers|makers)|researchers?|sources?|insiders?|executives?|"
-           r"the CEO|a CEO|the founder|a spokesperson|spokes(?:man|woman)|one (?:analyst|trader|expert|investor)|"
-           r"some (?:analysts|traders|experts|investors)|many (?:analysts|traders|experts|investors)|"
-           r"(?:an?|the|one|another) (?:[\w-]+ ){0,2}?(?:analyst|trader|expert|strategist|economist|investor|researcher|"
-           r"executive|observer|commentator|head|chief|director|partner|manager|officer|founder|dealer|"
-           r"spokes(?:man|woman|person))")
-_NAME = r"(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’-]+)"
-_ROLE = r"(?:analyst|trader|CEO|founder|co-founder|head|chief|strategist|economist|researcher|partner|director|" \
-        r"manager|officer|president|investor|professor|lead|VP)"
-_SAID = r"said|says|told|tells|noted|added|wrote|writes|tweeted|posted|warned|explained|argued|quipped|remarked|asked"
-_PERSON = (r"(?:one|an?|the|another)\s+(?:[\w-]+\s+){0,2}?(?:analyst|trader|expert|strategist|economist|investor|"
-           r"researcher|executive|observer|commentator|dealer|manager|founder|CEO|spokesperson|source|insider)s?|"
-           r"(?:analysts|traders|experts|strategists|economists|investors|observers|dealers|sources)")
-# Right after a quotation: '"This is capitulation," said one trader.', '..." a derivatives trader told reporters.'
-_SPEECH_AFTER = re.compile(
-    rf"^[\s,.!?]*(?:(?i:{_SAID})\b|(?i:{_PERSON})\s+(?i:{_SAID})\b|{_NAME}\s+(?i:{_SAID})\b|(?:he|she|they)\s+(?i:{_SAID})\b)")
-# Right before one: 'One trader said: "Sell."'
-_SPEECH_BEFORE = re.compile(rf"\b(?i:{_SAID}|according to [\w\s]+)\s*[:,]?\s*$")
-_ATTRIBUTED = re.compile(
-    rf"\b(?i:{_PEOPLE})\s+(?:have\s+|has\s+|had\s+)?(?i:{_SPEECH_VERB})\b"
-    rf"|\b(?i:{_SAID})\s+(?i:{_PERSON})\b"
-    rf"|\b(?i:according to)\s+(?:(?i:{_PEOPLE})|{_NAME}(?=,?\s+(?:an?\s+|the\s+)?(?:\w+\s+)?{_ROLE}))"
-    rf"|\b{_NAME},\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}{_ROLE}\b[^.]{{0,80}}?\b(?:said|says|told|noted|wrote|added|explained)\b"
-    rf"|\b(?:said|says|told|noted|wrote|added|explained)\s+{_NAME}\b",
-    re.M,
-)
+# The words are the rule book's (rules/words.yaml: said_verb, verdict_verb, people, person, role; the patterns in
+# rules/patterns.yaml).
+_ATTRIBUTION_NEAR = RULES.regex("attribution_near")
+_SPEECH_AFTER = RULES.regex("speech_after")  # (names stay case-sensitive inside)
+_SPEECH_BEFORE = RULES.regex("speech_before")
+_ATTRIBUTED = RULES.regex("attributed", re.I | re.M)
 
 
 def find_quotes(layout: Layout) -> list[tuple[int, int, str]]:
