@@ -108,7 +108,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("article.asset", {}),
     Family("sources.{source}.as_of", {"metric": "as_of", "source": "{source}"}, {"source": None}, clock=True),
     # --- price ---
-    Family("price.current", {"metric": "price", "aspect": "current", "window": "24h"}, position=True, price=True),
+    # The price now ends every window: "fell 14% in 24 hours to $X" and "fell 4% in an hour to $X" both state it.
+    Family("price.current", {"metric": "price", "aspect": "current", "window": ("24h", "1h")}, position=True,
+           price=True),
     Family("price.last_close", {"metric": "price", "aspect": "close"}, position=True, price=True,
            date="price.last_close_date"),
     Family("price.last_close_date", {"metric": "price", "aspect": "close"}, clock=True),

@@ -11,7 +11,6 @@ same report.
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from generator.facts import FactSet
@@ -91,11 +90,16 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     _history(layout, binder, mentions, done)
     results = [_result(layout, m.start, m.end, m.kind, _value(m), j, None if m.when else m.precision)
                for m, j in zip(mentions, done)]
+
     facts_of = [j.fact for j in done]
     quotes = find_quotes(layout)
     # What a quotation says is the speaker's, and the quotation is reported: its words are no claim of ours.
     claims = [c for c in find_claims(layout, index, binder, mentions, facts_of)
               if not any(a <= c[0] < b for a, b, _ in quotes)]
+    # Where a figure's words place the price against it ("trades below ... $8,515"), that is a claim too, unless a
+    # claim rule read the same words (a break: "broke below support at $7,846" is about the close that broke it).
+    relations = [j.relation for j in done if j.relation is not None]
+    claims += [(a, b, rj) for a, b, rj in relations if not any(x < b and a < y for x, y, _ in claims)]
     results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
     results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why)) for a, b, why in quotes]
     results.sort(key=lambda r: (r.start, r.end))

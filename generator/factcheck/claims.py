@@ -44,6 +44,7 @@ class ClaimRule:
     unit: str | None = None
     by: str = "cues"
     fallback: str | None = None  # "cues": bind by the words around it when no figure is attached
+    fallback_subject: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ... to facts with these tags
     near: str = "either"
     count: int = 1
     args: dict[str, str] = field(default_factory=dict)
@@ -67,6 +68,8 @@ class ClaimRule:
             name=name, predicate=str(entry["predicate"]), source=str(entry["match"]),
             subject=as_tuples({str(k): tuple(v) if isinstance(v, list) else str(v) for k, v in subject.items()}),
             unit=str(unit) if unit else None, by=str(entry.get("by", "cues")), fallback=entry.get("fallback"),
+            fallback_subject=as_tuples({str(k): tuple(v) if isinstance(v, list) else str(v)
+                                        for k, v in (entry.get("fallback_subject") or {}).items()}),
             near=str(entry.get("near", "either")),
             count=int(entry.get("count", 1)), args={str(k): str(v) for k, v in (entry.get("args") or {}).items()},
             span=entry.get("span"), scope=str(entry.get("scope", "fact")),
@@ -86,7 +89,11 @@ class ClaimRule:
         return found
 
 
-_ACCEPTS: dict[tuple[str, str, str], bool] = {}  # a fact's meaning is its key's: the answer holds for every fact set
+_ACCEPTS: dict[tuple[str, str, str], bool] = {}
+
+
+def _fits(fact: Fact, tags: Mapping[str, tuple[str, ...]]) -> bool:
+    return all(not set(fact.meaning.tags.get(slot, ())).isdisjoint(values) for slot, values in tags.items())  # a fact's meaning is its key's: the answer holds for every fact set
 
 
 def _triggers(spec: Any) -> frozenset[str] | None:
@@ -201,6 +208,10 @@ class ClaimFinder:
             found = self._by_number(rule, start, end)
             if found or rule.fallback != "cues":
                 return found
+            if rule.fallback_subject:  # without a figure, the words are about these facts
+                cands = [info for info in self.index.infos if _fits(info.fact, rule.fallback_subject)]
+                if not cands:
+                    return []
         return self._by_cues(rule, start, end, cands)
 
     def _in_sentence(self, start: int) -> list[int]:
@@ -218,12 +229,15 @@ class ClaimFinder:
         """The figure(s) the words are attached to: the nearest accepted one before or after (with a range's other
         end), or the next ``count`` after ("between X and Y")."""
         near = [i for i in self._in_sentence(start) if (f := self.facts_of[i]) is not None and rule.accepts(f)]
+        inside = [i for i in near if start <= self.mentions[i].start and self.mentions[i].end <= end]
         before = [i for i in near if self.mentions[i].end <= start]
         after = [i for i in near if self.mentions[i].start >= end]
         if rule.count > 1:
             picked = after[: rule.count]
             return [f for i in picked if (f := self.facts_of[i]) is not None] if len(picked) == rule.count else []
-        if rule.near == "before":
+        if inside and rule.count == 1:
+            chosen = inside[-1:]  # "a close beneath the $1,900 support": the figure the words hold
+        elif rule.near == "before":
             chosen = before[-1:]
         elif rule.near == "after":
             chosen = after[:1]

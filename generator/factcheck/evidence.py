@@ -185,7 +185,9 @@ class Evidence:
                     out.append((tags, cue.weight * (0.9 if ccell == 0 else 0.25)))
                     continue
             w = cue.weight * self.reach_span(m.start, m.end, cue.start, cue.end, skip)
-            if after and cue.after is cue.tags:  # a cue with tags of its own for what follows speaks backwards
+            if after and cue.after is cue.tags and "window" not in cue.tags:
+                # A cue with tags of its own for what follows speaks backwards, unless it attaches to the figure after
+                # it ("support at $7,846"); a window is an adverbial ("fell 22% over the past hour to $0.0956").
                 nxt = bisect_left(starts, cue.end)
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
                         and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
@@ -193,7 +195,9 @@ class Evidence:
             elif not after and i >= 0:
                 # "a session low of $6,732 to finish at $7,915": the cue is attached to the figure right after it.
                 nxt = bisect_left(starts, cue.end)
-                if nxt < i and nxt not in skip and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                # ("the December 17 peak of $19,850 now stands at 65%": a percentage after it is still the distance)
+                if nxt < i and nxt not in skip and mentions[nxt].kind == m.kind \
+                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
                     w *= 0.25
             if w > 0.02:
                 out.append((tags, w))

@@ -54,6 +54,7 @@ _BREAK_BEFORE = RULES.regex("break_before")
 RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
 _RELATION_WORDS = frozenset(RULES.words("crossing"))
+_BOUND_WORDS = RULES.regex("bound_words")
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -63,6 +64,9 @@ class Judgement:
     fact: Fact | None
     expected: str | None
     reason: str
+    # The words that place the price against the figure ("broke below", "$6,189 below"): a claim of their own,
+    # reported on those words, while the figure is judged on its value. (start, end, judgement)
+    relation: tuple[int, int, Judgement] | None = None
 
 
 def _direction(layout: Layout, m: Mention) -> int | None:
@@ -229,7 +233,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         elif _hypothetical(layout, m):
             return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
         else:
-            return _relation(m, fact, "above" if m.qualifier == "lower" else "below", layout, index, pre=True)
+            rel = "above" if m.qualifier == "lower" else "below"
+            return _relation(m, fact, rel, layout, index, True, _qualifier_span(layout, m))
     ok, _ = _within(m, value)
     if ok and m.qualifier in ("lower", "upper") and not position and m.value:
         ratio = value / m.value
@@ -262,10 +267,11 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         if post:  # "$6,189 below": where a level is, even in a sentence about what to watch
             rel = post.group("position_word").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
-            return _relation(m, fact, rel, layout, index, pre=False)
+            span = (m.end + post.start("position_word"), m.end + post.end())
+            return _relation(m, fact, rel, layout, index, False, span)
         pre = _price_relation(layout, m, index, reach)
         if pre is not None and not _hypothetical(layout, m):
-            return _relation(m, fact, pre, layout, index, pre=True)
+            return _relation(m, fact, pre[0], layout, index, True, pre[1])
     return judgement
 
 
@@ -285,8 +291,18 @@ def _as_level(m: Mention, index: FactIndex) -> Judgement:
     return Judgement("unsupported", None, None, f"no level in the data is at {m.text.strip()}")
 
 
-def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) -> str | None:
-    """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set."""
+def _qualifier_span(layout: Layout, m: Mention) -> tuple[int, int]:
+    """Where the words of a bound before a level are ("holding above the $7,846 support"): the verb and the word."""
+    sent = layout.sentence_at(m.start)
+    lo = max(sent.start, m.start - 60)
+    found = None
+    for found in _BOUND_WORDS.finditer(layout.masked, lo, m.start):
+        pass
+    return found.span() if found is not None else (m.start, m.end)
+
+
+def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) -> tuple[str, tuple[int, int]] | None:
+    """'The price is below ... $8,515' / 'broke below support at $7,846': the relation the words set, and where."""
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
     sent = layout.sentence_at(m.start)
@@ -294,7 +310,7 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     before = masked[sent.start : m.start]
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
         way = _way(bm) if bm.group("crossing").lower() != "past" else None
-        return None if way is None else ("below" if way == "down" else "above")
+        return None if way is None else ("below" if way == "down" else "above", bm.span())
     relations = list(_price_relation_pattern(index.asset_names).finditer(before))
     if not relations:
         return None
@@ -303,11 +319,21 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     if re.search(r"\d", _RATIO_TEXT.sub("", between)):
         # Another number sits between the relation and this one: the relation belongs to that one.
         return None
-    return "below" if RULES.value("crossing", found.group("crossing")) == "down" else "above"
+    span = (sent.start + found.start(), sent.start + found.end())
+    return "below" if RULES.value("crossing", found.group("crossing")) == "down" else "above", span
 
 
-def _relation(m: Mention, fact: Fact, rel: str, layout: Layout, index: FactIndex, pre: bool) -> Judgement:
-    """Check 'price above/below level' (pre) or 'level above/below the price' (post)."""
+def _relation(m: Mention, fact: Fact, rel: str, layout: Layout, index: FactIndex, pre: bool,
+              span: tuple[int, int]) -> Judgement:
+    """The figure, judged on its value (it is the level), with the relation's claim on its own words ``span``:
+    'price above/below level' (pre) or 'level above/below the price' (post)."""
+    placed = _placed(m, fact, rel, layout, index, pre)
+    value = Judgement("verified", fact, fact.display, f"{fact.label} is {fact.display}")
+    value.relation = (span[0], span[1], placed)
+    return value
+
+
+def _placed(m: Mention, fact: Fact, rel: str, layout: Layout, index: FactIndex, pre: bool) -> Judgement:
     price_fact = index.facts.get("price.current")
     a, b = clause(layout, m.start, m.end)
     sent = layout.sentence_at(m.start)

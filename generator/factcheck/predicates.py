@@ -265,11 +265,17 @@ def order(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
 
 def crossed(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     """'broke below support', 'cleared resistance': the latest close broke that kind of level, that way."""
-    fact = index.facts.get("levels.broken")
-    if fact is None:
-        return _none("no level was broken on the latest close")
     kind = claim.args.get("level_role")
     way = claim.args.get("break_way")
+    fact = index.facts.get("levels.broken")
+    named = next((f for f in claim.subject if f.unit == "usd" and f.meaning.position and not f.meaning.price), None)
+    if named is not None and fact is not None and named.key != fact.key and way in ("down", "up"):
+        # "rose above resistance at $8,349": another level than the one the close broke; the price must be beyond it.
+        return position(Claim(claim.start, claim.end, claim.rule, "position",
+                              {"orient": "price", "position_word": "below" if way == "down" else "above"}, [named]),
+                        index, layout)
+    if fact is None:
+        return _none("no level was broken on the latest close")
     actual = fact.context or ("support" if "support" in fact.label.lower() else "resistance")
     expected = f"broken {actual} at {fact.display}"
     if kind != actual:
