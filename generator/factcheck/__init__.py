@@ -84,7 +84,7 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
         elif m.kind in _DATES:
             j = judge_date(m, binder.bind(i))
         else:
-            j = judge_number(m, binder.bind(i), layout, index, partial(binder.reach, i))
+            j = judge_number(m, binder.bind(i), layout, index, partial(binder.reach, i), partial(binder.cue_span, i))
         judgements[i] = j
     done = [j for j in judgements if j is not None]
     _history(layout, binder, mentions, done)

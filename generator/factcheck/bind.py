@@ -50,6 +50,7 @@ class Binding:
     alternatives: list[Fact] = field(default_factory=list)
     role: str | None = None  # dates: "level" (the date a level was set), "since" or "as_of"; else None
     foreign: bool = False  # unbacked because the words speak of another metric or asset
+    summary: Summary | None = None  # what the words said (numbers only): which window, side, role they name
 
 
 Summary = dict[str, tuple[float, dict[str, float]]]
@@ -198,9 +199,10 @@ class Binder(Evidence):
             # "fell 14.72% this week": the words name a window the data has no figure for.
             info = top[0][2]
             return Binding(None, f"the words tie it to a {contradicted(info, summary)} the data has no figure for "
-                                 f"(the closest is {info.fact.label})", best)
+                                 f"(the closest is {info.fact.label})", best, summary=summary)
         info = fitting[0][2]
-        return Binding(info.fact, f"bound to {info.fact.label}", best, [t[2].fact for t in fitting[1:]])
+        return Binding(info.fact, f"bound to {info.fact.label}", best, [t[2].fact for t in fitting[1:]],
+                       summary=summary)
 
     def _bind_date(self, m: Mention, scored: list[tuple[float, float, FactInfo]], best: float,
                    summary: Summary) -> Binding:
@@ -308,6 +310,24 @@ class Binder(Evidence):
                     return self.index.facts[key], ""
             return None, f"the data has no date for the level it names ({b.fact.label if b and b.fact else 'none'})"
         return None
+
+    def cue_span(self, i: int, slot: str, value: str) -> tuple[int, int] | None:
+        """The words in mention ``i``'s sentence that say ``slot`` is ``value`` for it, the strongest if several."""
+        m = self.mentions[i]
+        sent = self.layout.sentence_at(m.start)
+        cell = sent.cell_of(m.start) if sent.cells else None
+        best, span = 0.0, None
+        for cue in self._cues_in(sent.start, sent.end):
+            tags = cue.tags if cue.start >= m.end else cue.after
+            if value not in tags.get(slot, ()) or (cue.start < m.end and m.start < cue.end):
+                continue
+            if cell is not None and sent.cell_of(cue.start) != cell:
+                w = 0.9 if sent.cell_of(cue.start) == 0 else 0.25
+            else:
+                w = self.reach(i, cue.start, cue.end)
+            if w * cue.weight > best:
+                best, span = w * cue.weight, (cue.start, cue.end)
+        return span
 
     def _foreign(self, evidence: list[tuple[Tags, float]]) -> float:
         """Weight of the cues that point away from every fact: metrics no fact has, other assets."""

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.facts import Fact, format_hours
-from generator.factcheck.bind import TIE, Binder, Binding, isclose
-from generator.factcheck.index import FactIndex, moment
+from generator.factcheck.bind import TIE, UNITS_FOR_KIND, Binder, Binding, Summary, isclose
+from generator.factcheck.cues import DEFAULTS
+from generator.factcheck.index import FactIndex, FactInfo, moment
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, NEGATIVE_WORDS, \
     POSITIVE_WORDS, UP_WORDS
@@ -127,12 +128,90 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
     return supposed(layout, m.start, m.end) or denied(layout, m.start)
 
 
-def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach) -> Judgement:
+Words = Callable[[str, str], tuple[int, int] | None]  # where the words say slot=value for the mention judged
+_MISNAMED = ("window", "side", "role", "state")  # slots words may get wrong about a figure that is right
+
+
+def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> Judgement | None:
+    """'| 24-hour liquidations | $12.61 |' when $12.61 is the hour's total: the figure is right, the words naming its
+    window (side, role) are wrong. The figure verifies against the fact it is, and the words carry the error."""
+    summary = binding.summary
+    if summary is None or m.value is None:
+        return None
+    exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+    for info in index.of_units(UNITS_FOR_KIND.get(m.kind, ())):
+        if info.fact is binding.fact or not isinstance(info.fact.value, int | float):
+            continue
+        if not _within(exact, info.number)[0]:
+            continue
+        metric = summary.get("metric")
+        if metric is not None and max((metric[1].get(v, 0.0) for v in info.metrics), default=0.0) < 0.3:
+            continue  # the words are about another metric
+        wrong = []
+        for slot in _MISNAMED:
+            said, have = summary.get(slot), info.tags.get(slot)
+            if said is None or not have:
+                continue
+            value, weight = max(said[1].items(), key=lambda t: t[1])
+            if weight >= 0.5 and value not in have:
+                wrong.append((slot, value))
+        if len(wrong) != 1:
+            continue
+        slot, value = wrong[0]
+        if not _agrees(info, slot, summary):
+            continue
+        if slot != "role" and not any(value in o.tags.get(slot, ()) and not set(o.metrics).isdisjoint(info.metrics)
+                                      for o in index.infos):
+            continue  # "21.38% this month": no monthly figure exists; that is no misnamed window but a claim unbacked
+        span = words(slot, value)
+        if span is None:
+            continue
+        fact = info.fact
+        if slot == "role":
+            price = index.facts.get("price.current")
+            where = "below" if price is not None and info.number < float(price.value) else "above"
+            claim = Judgement("direction", fact, fact.display,
+                              f"{fact.label} {fact.display} is {where} the price: a {have_role(where)}, not {value}")
+        else:
+            claim = Judgement("mismatch", fact, fact.display,
+                              f"{m.text.strip()} is the {fact.label.lower()}: the words name a {slot} of {value}")
+        found = Judgement("verified", fact, fact.display, f"{fact.label} is {fact.display}")
+        found.relation = (span[0], span[1], claim)
+        return found
+    return None
+
+
+def _agrees(info: FactInfo, slot: str, summary: Summary) -> bool:
+    """The fact matches the words but for ``slot``: where the words name a value it has it; where they leave a slot
+    to its default reading it has the default ("Over $1 billion ... in the past hour" is the hour's total, not the
+    day's short side); slots with no default ("the next support": which kind of level) are open."""
+    for k in set(info.tags) - {slot, "asset"}:
+        said = summary.get(k)
+        if said is not None and max(said[1].values()) >= 0.5:
+            if not set(info.tags[k]) & {v for v, w in said[1].items() if w >= 0.5}:
+                return False
+        else:
+            default = DEFAULTS.get(info.metric, {}).get(k)
+            if default is not None and default not in info.tags[k]:
+                return False
+    return True
+
+
+def have_role(where: str) -> str:
+    return "support" if where == "below" else "resistance"
+
+
+def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex, reach: Reach,
+                 words: Words | None = None) -> Judgement:
     """Verdict for a money, percent, index or plain-number mention bound (or not) to a fact.
 
     ``reach`` weighs how strongly words before the number speak to it (a relation such as "fell below").
     """
     j = _judge_number(m, binding, layout, index, reach)
+    if j.verdict in ("mismatch", "unsupported") and words is not None and m.kind in ("money", "number", "percent"):
+        misnamed = _misnamed(m, binding, index, words)
+        if misnamed is not None:
+            return misnamed
     crossable = j.verdict == "unsupported" and not binding.foreign or \
         j.verdict == "mismatch" and j.fact is not None and j.fact.meaning.price  # "Blasts Through $15,000"
     if crossable and m.kind in ("money", "number"):

@@ -268,12 +268,13 @@ def crossed(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     kind = claim.args.get("level_role")
     way = claim.args.get("break_way")
     fact = index.facts.get("levels.broken")
-    named = next((f for f in claim.subject if f.unit == "usd" and f.meaning.position and not f.meaning.price), None)
+    if any(f.meaning.price for f in claim.subject):
+        return None  # a round figure the price crossed: the figure's own verdict (the day's range) says it
+    named = next((f for f in claim.subject if f.unit == "usd" and f.meaning.position), None)
     if named is not None and fact is not None and named.key != fact.key and way in ("down", "up"):
-        # "rose above resistance at $8,349": another level than the one the close broke; the price must be beyond it.
-        return position(Claim(claim.start, claim.end, claim.rule, "position",
-                              {"orient": "price", "position_word": "below" if way == "down" else "above"}, [named]),
-                        index, layout)
+        # "rose above resistance at $8,349": another level than the one the close broke. The day's range must have
+        # gone through it and the price must stand beyond it.
+        return _crossed_in_range(claim, named, way, index)
     if fact is None:
         return _none("no level was broken on the latest close")
     actual = fact.context or ("support" if "support" in fact.label.lower() else "resistance")
@@ -284,6 +285,22 @@ def crossed(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     if way in ("down", "up") and way != need and not claim.args.get("any_way"):
         return Judgement("direction", fact, expected, f"{actual} breaks {need}, not {way}")
     return Judgement("verified", fact, expected, f"the close broke {actual} at {fact.display}")
+
+
+def _crossed_in_range(claim: Claim, level: Fact, way: str, index: FactIndex) -> Judgement:
+    price, low, high = (index.facts.get(k) for k in ("price.current", "price.low_24h", "price.high_24h"))
+    if price is None:
+        return _none("the data has no price")
+    p, x = _number(price), _number(level)
+    lo = _number(low) if low is not None else p
+    hi = _number(high) if high is not None else p
+    crossed = (lo < x <= hi and p < x) if way == "down" else (lo <= x < hi and p > x)
+    where = "below" if p < x else "above"
+    why = (f"the 24h range ({low.display if low else price.display} – {high.display if high else price.display}) "
+           f"went through {level.label} {level.display} and the price ({price.display}) is {where} it")
+    bad = f"the price ({price.display}) did not cross {level.label} {level.display} {'down' if way == 'down' else 'up'}" \
+          f" in the 24 hours (range {low.display if low else '?'} – {high.display if high else '?'}; now {where} it)"
+    return _ok(crossed, level, level.display, why, bad)
 
 
 def direction(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:

@@ -32,6 +32,7 @@ class Item:
     style: str | None = None
     note: str | None = None
     facts: tuple[tuple[str, str], ...] = ()  # (mention text, the fact key the report must name for it)
+    known: str | None = None  # a known limit of the checker on this sentence (the test expects it to fail, strictly)
 
     @property
     def id(self) -> str:
@@ -67,7 +68,7 @@ def load_corpus() -> list[Item]:
             flags = tuple((str(k), frozenset(str(v).split("|"))) for k, v in (entry.get("flags") or {}).items())
             facts = tuple((str(k), str(v)) for k, v in (entry.get("facts") or {}).items())
             items.append(Item(path.stem, i, str(doc["snapshot"]), bool(doc.get("derivatives", True)), entry["text"],
-                              flags, entry.get("style"), entry.get("note"), facts))
+                              flags, entry.get("style"), entry.get("note"), facts, entry.get("known")))
     return items
 
 
@@ -101,7 +102,10 @@ def score(item: Item, report: CheckReport) -> Outcome:
         exact = [i for i, r in enumerate(results) if i not in used and (r.text == label or label == "quote"
                                                                            and _matches(label, r))]
         loose = [i for i, r in enumerate(results) if i not in used and _matches(label, r)]
-        found = (exact or loose)[:1]
+        # Two mentions may share words ("1h" as a timeframe and as a claim about its window): a labelled flag is the
+        # one of them with a verdict the label allows.
+        pool = exact or loose
+        found = ([i for i in pool if results[i].verdict in allowed] or pool)[:1]
         if not found:
             if allowed != {"verified"}:
                 out.missed.append((label, "not found"))
