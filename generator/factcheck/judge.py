@@ -130,6 +130,7 @@ def _hypothetical(layout: Layout, m: Mention) -> bool:
 
 Words = Callable[[str, str], tuple[int, int] | None]  # where the words say slot=value for the mention judged
 _MISNAMED = ("window", "side", "role", "state")  # slots words may get wrong about a figure that is right
+NAMED = 0.3  # the cue weight at which the words name a slot's value
 
 
 def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> Judgement | None:
@@ -153,7 +154,7 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
             if said is None or not have:
                 continue
             value, weight = max(said[1].items(), key=lambda t: t[1])
-            if weight >= 0.5 and value not in have:
+            if weight >= NAMED and value not in have:
                 wrong.append((slot, value))
         if len(wrong) != 1:
             continue
@@ -187,8 +188,8 @@ def _agrees(info: FactInfo, slot: str, summary: Summary) -> bool:
     day's short side); slots with no default ("the next support": which kind of level) are open."""
     for k in set(info.tags) - {slot, "asset"}:
         said = summary.get(k)
-        if said is not None and max(said[1].values()) >= 0.5:
-            if not set(info.tags[k]) & {v for v, w in said[1].items() if w >= 0.5}:
+        if said is not None and max(said[1].values()) >= NAMED:
+            if not set(info.tags[k]) & {v for v, w in said[1].items() if w >= NAMED}:
                 return False
         else:
             default = DEFAULTS.get(info.metric, {}).get(k)

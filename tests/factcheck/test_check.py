@@ -316,7 +316,8 @@ def test_trusted_results_are_the_models_pydantic_builds() -> None:
     ("text", "written", "expected"),
     [
         # A window after a list of venues still speaks for the figure before the list.
-        ("Liquidations totalled $48.2 million on BitMEX, OKEx and Bitfinex over 24 hours.", "$48.2 million", "mismatch"),
+        # (the hour's figure under the day's window: the words that name the window are wrong)
+        ("Liquidations totalled $48.2 million on BitMEX, OKEx and Bitfinex over 24 hours.", "24 hours", "mismatch"),
         ("Liquidations totalled $412 million on BitMEX, OKEx and Bitfinex over 24 hours.", "$412 million", "verified"),
         # Wire copy's clock is a time, not a price.
         ("Bitcoin traded at $6,960 at 0000 GMT.", "0000 GMT", "verified"),
@@ -332,7 +333,8 @@ def test_wire_style(text: str, written: str, expected: str) -> None:
     from tests.factcheck.corpus import facts_for_snapshot
 
     report = check_article(text, facts_for_snapshot("example", True))
-    assert next(m.verdict for m in report.mentions if m.text == written) == expected, report.to_text()
+    verdicts = {m.verdict for m in report.mentions if m.text == written}  # a window is a figure and may carry a claim
+    assert (verdicts == {"verified"}) if expected == "verified" else (expected in verdicts), report.to_text()
 
 
 @pytest.mark.parametrize(
