@@ -159,8 +159,11 @@ class Binder(Evidence):
         said = summary.get("metric")
         if said is not None and said[0] >= 0.3 and not is_date:
             top_weight = max(said[1].values())
+            # A metric the data lacks backs nothing only when the words name it over every metric it has: "a total
+            # of $284 million" after "liquidated" is the liquidations' total, though "total" fits volume too.
+            present = max((w for v, w in said[1].items() if v in self.index.present), default=0.0)
             absent = [(w, v) for v, w in said[1].items() if v in self.index.metrics and v not in self.index.present
-                      and w >= 0.3 and w >= 0.6 * top_weight]
+                      and w >= 0.3 and w > present]
             if absent:
                 # "Open interest climbed to $1.2 billion" with no open-interest data: backed by nothing,
                 # not by whichever figure of another metric is nearest.

@@ -167,9 +167,14 @@ class ClaimFinder:
                     if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
                         continue
                     judged = self._judge(rule, m, start, end)
+                    if judged is None:
+                        continue  # (words no rule could judge leave them to another reading)
                     taken.append((start, end, rule.predicate))
-                    if judged is not None:
-                        out.append((start, end, judged))
+                    if judged.verdict != "verified" and any(
+                            a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
+                            for a, b, j in out):
+                        continue  # one error in overlapping words is reported once
+                    out.append((start, end, judged))
         return out
 
     def _judge(self, rule: ClaimRule, m: re.Match[str], start: int, end: int) -> Judgement | None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from generator.facts import Fact
 from generator.factcheck.cues import DISTANCE_OF, Tags
 from generator.factcheck.extract import Mention
-from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment
+from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment, scan_cues, scanned_sentences
 from generator.factcheck.lexicon import lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.rulebook import RULES
@@ -49,6 +49,7 @@ _SWINGS = ("high", "low", "peak", "top", "bottom", "trough")
 DATED_WEIGHT = float(RULES.setting("dated_weight"))  # how strongly a date names the level set that day
 _WORD = re.compile(r"\S+")
 _SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside their own span ("14-period")
+_WINDOW_ONLY = frozenset({"window", "tf"})  # cue slots a claim hears inside its own words
 _TIMES = ("duration", "timeframe", "date", "time", "year")
 _AMOUNTS = ("money", "number", "percent")
 
@@ -72,6 +73,7 @@ class Evidence:
         self.mentions = mentions
         self.cues = cues
         self._cue_starts = [c.start for c in cues]
+        self._scanned: set[int] | None = None  # the sentences whose cues are in ``cues`` (computed when needed)
         self._mention_starts = [m.start for m in mentions]
         self.bound: list[Binding | None] = [None] * len(mentions)  # filled by the binder
         self._evidence: dict[int, Said] = {}
@@ -147,9 +149,25 @@ class Evidence:
         key = -1 - start * 100003 - end  # claims are kept apart from the mentions' indices
         found = self._evidence.get(key)
         if found is None:
+            self._scan_for_claim(self.layout.sentence_index(start))
             claim = Mention(start, end, self.layout.text[start:end], "claim", None)
             found = self._evidence[key] = self._gather(-1, claim)
         return list(found)
+
+    def _scan_for_claim(self, si: int) -> None:
+        """Cues are found only where a figure can hear them; a claim in a sentence without one ("XYZ slipped in
+        the past hour") has its sentence and the one before scanned when it asks."""
+        if self._scanned is None:
+            self._scanned = scanned_sentences(self.layout, self.mentions)
+        todo = [k for k in (si - 1, si) if k >= 0 and k not in self._scanned]
+        if not todo:
+            return
+        for k in todo:
+            sent = self.layout.sentences[k]
+            self.cues.extend(scan_cues(self.layout, self.index, sent.start, sent.end))
+            self._scanned.add(k)
+        self.cues.sort(key=lambda c: c.start)
+        self._cue_starts = [c.start for c in self.cues]
 
     def _gather(self, i: int, m: Mention | None = None) -> Said:
         if m is None:
@@ -165,9 +183,9 @@ class Evidence:
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
         for cue in self._cues_in(sent.start, sent.end):
             if cue.start < m.end and m.start < cue.end:
-                if claim:
-                    continue
-                if own or cue.tags is m.tags:
+                if claim and not (_WINDOW_ONLY.issuperset(cue.tags) and "move" not in cue.tags.get("window", ())):
+                    continue  # ("the rally" names the move a claim is about: the predicate's word)
+                if own or claim or cue.tags is m.tags:  # (a claim's window, "rose over the past hour", is its subject's)
                     out.append((cue.tags, cue.weight))
                 elif cue.start < m.start and cue.after is not cue.tags and cue.after:
                     # "below its $16,493 high": a figure inside the phrase is the thing it names after it.

@@ -182,19 +182,9 @@ _KNOWN_METRICS = known_metrics()
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
     """The cues in the sentences a mention can hear (its own and, in prose, the one before), in order, plus
     asset names and the tags mentions carry themselves."""
-    masked = layout.masked
     cues: list[Cue] = []
-    scanner = _scanner(index.asset_names) if index.asset is not None else CUE_SCANNER
-    n = len(CUE_TAGS)
     for start, stop in _spans_to_scan(layout, mentions):
-        for a, b, i in scanner.finditer(masked, start, stop):
-            if i < n:
-                cues.append(Cue(a, b, *CUE_TAGS[i]))
-            elif a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
-                continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
-            else:
-                tags = _OURS if i == n else _OTHER
-                cues.append(Cue(a, b, tags, 0.5 if i == n else 1.2, tags))
+        cues.extend(scan_cues(layout, index, start, stop))
     for mention in mentions:
         if mention.tags:
             mention.tags = as_tuples(mention.tags)  # type: ignore[assignment]
@@ -203,14 +193,37 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
     return cues
 
 
-def _spans_to_scan(layout: Layout, mentions: list[Mention]) -> list[tuple[int, int]]:
-    """Runs of consecutive sentences that hold a mention, each with the sentence before it."""
+def scan_cues(layout: Layout, index: FactIndex, start: int, stop: int) -> list[Cue]:
+    """The word cues and asset names in [start, stop) of the masked text."""
+    masked = layout.masked
+    scanner = _scanner(index.asset_names) if index.asset is not None else CUE_SCANNER
+    n = len(CUE_TAGS)
+    cues: list[Cue] = []
+    for a, b, i in scanner.finditer(masked, start, stop):
+        if i < n:
+            cues.append(Cue(a, b, *CUE_TAGS[i]))
+        elif a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
+            continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
+        else:
+            tags = _OURS if i == n else _OTHER
+            cues.append(Cue(a, b, tags, 0.5 if i == n else 1.2, tags))
+    return cues
+
+
+def scanned_sentences(layout: Layout, mentions: list[Mention]) -> set[int]:
+    """The sentences find_cues scans: each with a mention, and the one before it."""
     wanted: set[int] = set()
     for m in mentions:
         si = layout.sentence_index(m.start)
         wanted.add(si)
         if si:
             wanted.add(si - 1)
+    return wanted
+
+
+def _spans_to_scan(layout: Layout, mentions: list[Mention]) -> list[tuple[int, int]]:
+    """Runs of consecutive sentences that hold a mention, each with the sentence before it."""
+    wanted = scanned_sentences(layout, mentions)
     spans: list[tuple[int, int]] = []
     for si in sorted(wanted):
         sent = layout.sentences[si]

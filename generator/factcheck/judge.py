@@ -146,7 +146,8 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
         if not _within(exact, info.number)[0]:
             continue
         metric = summary.get("metric")
-        if metric is not None and max((metric[1].get(v, 0.0) for v in info.metrics), default=0.0) < 0.3:
+        if metric is not None and max((metric[1].get(v, 0.0) for v in info.metrics), default=0.0) < 0.3 \
+                and max(metric[1].values()) >= 0.3:
             continue  # the words are about another metric
         wrong = []
         for slot in _MISNAMED:
@@ -339,16 +340,17 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             return Judgement("direction", fact, fact.display, f"{label} is {fact.display}, not {side} {m.text.strip()}")
         return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
     judgement = Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
-    if level:
+    if position and fact.key != "price.current":
         post = _POST_RELATION.match(layout.masked[m.end : m.end + 60])
         if post and _SIDE_CLAIM.match(post.group()):
             # "... $9,680 sits above the price": the side is reported once, as a claim (claims.side_claims).
             return judgement
-        if post:  # "$6,189 below": where a level is, even in a sentence about what to watch
+        if post:  # "$6,189 below": where a level (or the day's low) is, even in a sentence about what to watch
             rel = post.group("position_word").lower()
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             span = (m.end + post.start("position_word"), m.end + post.end())
             return _relation(m, fact, rel, layout, index, False, span)
+    if level:
         pre = _price_relation(layout, m, index, reach)
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre[0], layout, index, True, pre[1])

@@ -33,7 +33,12 @@ class Claim:
 
 
 Predicate = Callable[[Claim, FactIndex, Layout], Judgement | None]
-FLAT_PCT = float(RULES.setting("flat_pct"))
+
+
+def _flat(change: Fact) -> bool:
+    """A change that prints as zero ("0.00%") makes no direction claim true or false; any other is up or down,
+    as its own figure says ("slipped" when the hour printed +0.04% is false)."""
+    return not any(c in "123456789" for c in change.display)
 
 
 def _ok(ok: bool, fact: Fact | None, expected: str | None, good: str, bad: str, verdict: str = "direction") -> Judgement:
@@ -127,7 +132,7 @@ def squeeze(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     windows = _windows(claim.subject) or ["24h"]
     for w in windows:
         change = _change(index, w)
-        if change is None or abs(_number(change)) < FLAT_PCT:
+        if change is None or _flat(change):
             continue
         fell = _number(change) < 0
         if fell != (side == "long"):
@@ -231,6 +236,14 @@ def move_type(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | Non
     said = claim.args.get("move_noun")
     word = "rally" if way == "up" else "decline"
     why = f"the move ran {way} to {end.display}: a {word}"
+    if claim.args.get("from_to"):  # "from $A to $B": A must be where the move began
+        ends = [f for f in claim.subject if f.unit == "usd"]
+        if len(ends) != 2 or {e.meaning.tags.get("aspect", ("",))[0] for e in ends} != {"low", "high"}:
+            return None  # not the move's two ends: another move
+        began = "low" if way == "up" else "high"
+        if not ends[0].meaning.has("aspect", began):
+            why = f"the move ran {way}: it began at the {began}, {ends[1].display}"
+            return _ok(False, end, word, why, why, verdict="mismatch")
     return _ok(said == way, end, word, why, why, verdict="mismatch")
 
 
@@ -254,6 +267,12 @@ def order(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     if price is None:
         return None
     p, v = _number(price), _number(fact)
+    role = claim.args.get("level_role")
+    if role in ("support", "resistance") and (v < p) != (role == "support"):
+        # "the nearest swing resistance sits at $3.69" below a $3.83 price: a level below the price is support
+        where = "below" if v < p else "above"
+        why = f"{fact.label} {fact.display} is {where} the price ({price.display}): not a {role}"
+        return _ok(False, fact, fact.display, why, why)
     kinds = set(fact.meaning.tags.get("level", ()))
     same = [f for f in index.facts if f.unit == "usd" and f.meaning.position and not f.meaning.price
             and kinds & set(f.meaning.tags.get("level", ())) and (_number(f) > p) == (v > p)]
@@ -310,8 +329,8 @@ def direction(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | Non
     if said not in ("up", "down") or not changes:
         return None
     change = changes[0]
-    if abs(_number(change)) < FLAT_PCT:
-        return None  # a flat day: "fell" or "rose" by a hair is not worth a verdict either way
+    if _flat(change):
+        return None
     actual = "up" if _number(change) > 0 else "down"
     why = f"{change.label} is {change.display}: it {'rose' if actual == 'up' else 'fell'}"
     return _ok(said == actual, change, change.display, why, why)
@@ -338,8 +357,8 @@ def rsi_band(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None
     word = claim.args.get("rsi_band_word", "")
     sent = layout.sentence_at(claim.start)
     masked = layout.masked
-    if word == "neutral" and not (_RSI_NAMED.search(masked, sent.start, sent.end)
-                                  and not _OTHER_NEUTRAL.search(masked, sent.start, sent.end)):
+    others = masked[sent.start : claim.start] + " " + masked[claim.end : sent.end]  # ("neither overbought nor oversold")
+    if word == "neutral" and not (_RSI_NAMED.search(masked, sent.start, sent.end) and not _OTHER_NEUTRAL.search(others)):
         return None  # "neutral" names the RSI's band only where the RSI, and no other gauge, is named
     fact = _rsi(claim, index)
     if fact is None:
