@@ -330,6 +330,8 @@ class Binder(Evidence):
                 w = self.reach(i, cue.start, cue.end)
             if w * cue.weight > best:
                 best, span = w * cue.weight, (cue.start, cue.end)
+        if span is not None and cell is not None and sent.cell_of(span[0]) == 0 != cell:
+            return sent.cells[0]  # a row's label is one name ("Nearest resistance"): the error is the label's
         return span
 
     def _foreign(self, evidence: list[tuple[Tags, float]]) -> float:

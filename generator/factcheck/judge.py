@@ -143,7 +143,8 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
     for info in index.of_units(UNITS_FOR_KIND.get(m.kind, ())):
         if info.fact is binding.fact or not isinstance(info.fact.value, int | float):
             continue
-        if not _within(exact, info.number)[0]:
+        number = abs(info.number) if m.sign is None else info.number  # ("Down 0.42%": the sign is in words)
+        if not _within(exact, number)[0]:
             continue
         metric = summary.get("metric")
         if metric is not None and max((metric[1].get(v, 0.0) for v in info.metrics), default=0.0) < 0.3 \
@@ -213,7 +214,10 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
     if j.verdict in ("mismatch", "unsupported") and words is not None and m.kind in ("money", "number", "percent"):
         misnamed = _misnamed(m, binding, index, words)
         if misnamed is not None:
-            return misnamed
+            # The figure is judged as the fact it is ("Up 0.42%" when the hour fell 0.42%: its sign is wrong too).
+            own = _judge_number(m, Binding(misnamed.fact, "", summary=binding.summary), layout, index, reach)
+            own.relation = misnamed.relation
+            return own
     crossable = j.verdict == "unsupported" and not binding.foreign or \
         j.verdict == "mismatch" and j.fact is not None and j.fact.meaning.price  # "Blasts Through $15,000"
     if crossable and m.kind in ("money", "number"):

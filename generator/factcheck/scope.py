@@ -16,6 +16,7 @@ from generator.factcheck.rulebook import RULES
 BARRIER = RULES.regex("clause_barrier")
 _SUPPOSITION = lower_regex("supposition")
 _EVENT = lower_regex("indefinite_event")
+_STRONG = (":", ";", "—", " – ", " - ")  # marks that end a run of clauses
 
 
 def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
@@ -55,8 +56,13 @@ def supposed(layout: Layout, start: int, end: int) -> bool:
     if _SUPPOSITION.search(low, a, b):
         return True
     if _EVENT.search(low, a, b):
+        # beside a modal in the same run of clauses (up to a colon, semicolon or dash): "A daily close below
+        # $6,189, the swing low, would expose ..."; not "A close above the high changes the structure: buyers
+        # need to reclaim it"
         sent = layout.sentence_at(start)
-        return bool(_SUPPOSITION.search(low, sent.start, sent.end))
+        lo = max([sent.start] + [k + 1 for k in (low.rfind(c, sent.start, a) for c in _STRONG) if k >= 0])
+        his = [k for k in (low.find(c, b, sent.end) for c in _STRONG) if k >= 0]
+        return bool(_SUPPOSITION.search(low, lo, min(his, default=sent.end)))
     return False
 
 
