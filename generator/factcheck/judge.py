@@ -211,7 +211,13 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
     ``reach`` weighs how strongly words before the number speak to it (a relation such as "fell below").
     """
     j = _judge_number(m, binding, layout, index, reach)
-    if j.verdict in ("mismatch", "unsupported") and words is not None and m.kind in ("money", "number", "percent"):
+    loose = j.verdict == "verified" and m.qualifier in ("approx", "nearly", "just_over") and j.fact is binding.fact \
+        and binding.fact is not None and isinstance(binding.fact.value, int | float) \
+        and not _within(Mention(m.start, m.end, m.text, m.kind, m.value, m.precision), float(binding.fact.value))[0]
+    # "Some $107 million ... over the past 24 hours" when $107 million is the hour's total exactly and the day's is
+    # $111 million: a figure that is one fact exactly is that fact, not another one loosely.
+    if (loose or j.verdict in ("mismatch", "unsupported")) and words is not None \
+            and m.kind in ("money", "number", "percent"):
         misnamed = _misnamed(m, binding, index, words)
         if misnamed is not None:
             # The figure is judged as the fact it is ("Up 0.42%" when the hour fell 0.42%: its sign is wrong too).
@@ -354,7 +360,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
             rel = "above" if rel == "overhead" else "below" if rel in ("under", "beneath", "underneath") else rel
             span = (m.end + post.start("position_word"), m.end + post.end())
             return _relation(m, fact, rel, layout, index, False, span)
-    if level:
+    if position and fact.key != "price.current":
+        # "remains above resistance at $2.04" read as the day's high at $2.04: the price against it all the same.
         pre = _price_relation(layout, m, index, reach)
         if pre is not None and not _hypothetical(layout, m):
             return _relation(m, fact, pre[0], layout, index, True, pre[1])
