@@ -134,8 +134,11 @@ FAMILIES: tuple[Family, ...] = (
     Family("windows.liquidations_{window}", {"metric": "liquidations", "window": "{window}"}, {"window": _WINDOWS}),
     Family("windows.funding_interval", {"metric": "funding", "aspect": "interval"}),
     Family("windows.{what}", {"metric": "level", "aspect": "period"}, {"what": ("fib", "levels")}),
-    Family("timeframes.{tf}", {"metric": ("rsi", "level", "price"), "tf": "{tf}"}, {"tf": _TIMEFRAMES}),
-    Family("analysis.timeframe", {"metric": "level", "aspect": "timeframe"}),
+    # frame: the length of a chart's candles ("the 4-hour chart", "a 1-hour close"), not a window of figures. The
+    # levels are analysis.timeframe's ("a 4-hour close beyond either level"), whatever other candles the data has.
+    Family("timeframes.{tf}", {"metric": ("rsi", "price"), "tf": "{tf}", "frame": "candles"},
+           {"tf": _TIMEFRAMES}),
+    Family("analysis.timeframe", {"metric": "level", "aspect": "timeframe", "frame": "candles"}),
     # --- derivatives and sentiment ---
     Family("liquidations.{side}_{window}_usd", {"metric": "liquidations", "side": "{side}", "window": "{window}"},
            {"side": _SIDES, "window": _WINDOWS}),

@@ -409,7 +409,8 @@ def _distance(m: Mention, fact: Fact) -> float:
 
 
 def isclose(a: float, b: float, tol: float) -> bool:
-    return abs(a - b) <= tol + 1e-9 * max(1.0, abs(a), abs(b))
+    # Slack for float error only, relative: a coin at $0.0000009411 is no $0.0000009415.
+    return abs(a - b) <= tol + 1e-9 * max(abs(a), abs(b), tol)
 
 
 __all__ = ["Binder", "Binding", "isclose"]

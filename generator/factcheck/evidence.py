@@ -52,6 +52,7 @@ _SELF = ("duration", "timeframe", "count")  # mentions that hear the cues inside
 _WINDOW_ONLY = frozenset({"window", "tf"})  # cue slots a claim hears inside its own words
 _TIMES = ("duration", "timeframe", "date", "time", "year")
 _AMOUNTS = ("money", "number", "percent")
+_SPANS = ("duration", "timeframe")  # lengths of time: one right before a noun modifies it ("the 1-hour RSI")
 
 
 def _count(positions: list[int], a: int, b: int) -> int:
@@ -207,7 +208,9 @@ class Evidence:
                 # A cue with tags of its own for what follows speaks backwards, unless it attaches to the figure after
                 # it ("support at $7,846"); a window is an adverbial ("fell 22% over the past hour to $0.0956").
                 nxt = bisect_left(starts, cue.end)
-                if nxt < n and mentions[nxt].start < sent.end and nxt not in skip \
+                # (A duration right before the cue modifies it, whatever follows: "the 1-hour RSI stands at 100".)
+                modifier = m.kind in _SPANS and not self.plain[m.end : cue.start].strip()
+                if nxt < n and mentions[nxt].start < sent.end and nxt not in skip and not modifier \
                         and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
                     w *= 0.25
             elif not after and i >= 0:

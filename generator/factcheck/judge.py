@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from generator.facts import Fact, format_hours
-from generator.factcheck.bind import TIE, UNITS_FOR_KIND, Binder, Binding, Summary, isclose
+from generator.factcheck.bind import TIE, UNITS_FOR_KIND, Binder, Binding, Summary, contradicted, isclose
 from generator.factcheck.cues import DEFAULTS
 from generator.factcheck.index import FactIndex, FactInfo, moment
 from generator.factcheck.extract import Mention
@@ -105,16 +105,17 @@ def _within(m: Mention, value: float) -> tuple[bool, str]:
     tol = m.precision / 2
     loose = max(tol, abs(v) * APPROX_PCT / 100)
     q = m.qualifier
+    eps = 1e-9 * max(abs(v), tol)  # float error only, relative (a coin at $0.0000009411)
     if q == "approx":
-        return abs(value - v) <= loose + 1e-9, "about"
+        return abs(value - v) <= loose + eps, "about"
     if q == "nearly":
-        return v - loose - 1e-9 <= value <= v + tol + 1e-9, "nearly"
+        return v - loose - eps <= value <= v + tol + eps, "nearly"
     if q == "just_over":
-        return v - tol - 1e-9 <= value <= v + loose + 1e-9, "just over"
+        return v - tol - eps <= value <= v + loose + eps, "just over"
     if q == "lower":
-        return value >= v - tol - 1e-9, "more than"
+        return value >= v - tol - eps, "more than"
     if q == "upper":
-        return value <= v + tol + 1e-9, "less than"
+        return value <= v + tol + eps, "less than"
     return isclose(value, v, tol), "rounded"
 
 
@@ -140,6 +141,7 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
     if summary is None or m.value is None:
         return None
     exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+    best: tuple[int, Judgement] | None = None
     for info in index.of_units(UNITS_FOR_KIND.get(m.kind, ())):
         if info.fact is binding.fact or not isinstance(info.fact.value, int | float):
             continue
@@ -180,8 +182,12 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
                               f"{m.text.strip()} is the {fact.label.lower()}: the words name a {slot} of {value}")
         found = Judgement("verified", fact, fact.display, f"{fact.label} is {fact.display}")
         found.relation = (span[0], span[1], claim)
-        return found
-    return None
+        # The nearest naming words carry the error: "| 24-hour liquidations | $2,499 | 15% shorts |" when 15% is the
+        # day's long share (and also the hour's short share) is wrong in "shorts", not in the row's label.
+        gap = span[0] - m.end if span[0] >= m.end else m.start - span[1]
+        if best is None or gap < best[0]:
+            best = (gap, found)
+    return best[1] if best is not None else None
 
 
 def _agrees(info: FactInfo, slot: str, summary: Summary) -> bool:
@@ -483,10 +489,10 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
             if f.unit == "hours" and "tf" in f.meaning.tags and isclose(float(period.value) * float(f.value), hours, 1e-6):
                 return Judgement("verified", period, period.display,
                                  f"RSI period {period.display} x {f.display} candles")
-    if backed:
+    if backed and contradicted(infos[0], summary) is None:  # ("the weekly chart" with no weekly candles: unbacked)
         f = infos[0].fact
         return Judgement("mismatch", f, f.display, f"{f.label} is {f.display}")
-    what = "candle timeframe" if m.kind == "timeframe" else "window or timeframe"
+    what = "candle timeframe" if m.kind == "timeframe" or "frame" in summary else "window or timeframe"
     return Judgement("unsupported", None, None, f"the data has no {format_hours(hours)} {what}")
 
 

@@ -352,14 +352,25 @@ _RSI_NAMED = RULES.regex("rsi_named")
 _OTHER_NEUTRAL = RULES.regex("other_neutral")
 
 
+def _nearest(pattern: re.Pattern[str], text: str, start: int, end: int, claim: Claim) -> int | None:
+    """How far the nearest match of ``pattern`` outside the claim's own words lies from them (None: none)."""
+    gaps = [claim.start - m.end() if m.end() <= claim.start else m.start() - claim.end
+            for m in pattern.finditer(text, start, end) if m.end() <= claim.start or m.start() >= claim.end]
+    return min(gaps, default=None)
+
+
 def rsi_band(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     """'oversold', 'below the oversold threshold', 'no longer overbought', 'near oversold': the RSI's band."""
     word = claim.args.get("rsi_band_word", "")
     sent = layout.sentence_at(claim.start)
     masked = layout.masked
-    others = masked[sent.start : claim.start] + " " + masked[claim.end : sent.end]  # ("neither overbought nor oversold")
-    if word == "neutral" and not (_RSI_NAMED.search(masked, sent.start, sent.end) and not _OTHER_NEUTRAL.search(others)):
-        return None  # "neutral" names the RSI's band only where the RSI, and no other gauge, is named
+    if word == "neutral":
+        # "neutral" names the RSI's band only where the RSI is the gauge named nearest it ("the daily RSI in neutral
+        # territory and the Fear & Greed Index at 54": the RSI's; "separates oversold from neutral": no band's).
+        rsi = _nearest(_RSI_NAMED, masked, sent.start, sent.end, claim)
+        other = _nearest(_OTHER_NEUTRAL, masked, sent.start, sent.end, claim)
+        if rsi is None or (other is not None and other <= rsi):
+            return None
     fact = _rsi(claim, index)
     if fact is None:
         return _none("the data has no RSI")
@@ -396,10 +407,10 @@ def fear_greed_band_claim(claim: Claim, index: FactIndex, layout: Layout) -> Jud
     if fg is None and not word.startswith("Extreme"):
         return None  # "fear" and "greed" are common words: a band only where the index or sentiment is named
     if word == "Neutral":
-        rsi = _RSI_CONTEXT.search(text)
-        pos = claim.start - sent.start
-        if rsi and (not fg or abs(rsi.start() - pos) < abs(fg.start() - pos)):
-            return None
+        rsi = _nearest(_RSI_CONTEXT, layout.masked, sent.start, sent.end, claim)
+        near_fg = _nearest(_FG_CONTEXT, layout.masked, sent.start, sent.end, claim)
+        if rsi is not None and (near_fg is None or rsi < near_fg):
+            return None  # the RSI's neutral band (rsi_band)
     fact = index.facts.get("sentiment.fear_greed")
     if fact is None:
         return _none("the data has no Fear & Greed reading")
