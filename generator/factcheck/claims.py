@@ -246,6 +246,8 @@ class ClaimFinder:
             chosen = before[-1:]
         elif rule.near == "after":
             chosen = after[:1]
+        elif rule.near == "before_first":  # "the gap ... sits above the price, between $A and $B": after, if none before
+            chosen = before[-1:] or after[:1]
         else:
             both = before[-1:] + after[:1]
             chosen = sorted(both, key=lambda i: -self.binder.reach_span(self.mentions[i].start, self.mentions[i].end,
