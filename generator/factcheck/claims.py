@@ -90,6 +90,7 @@ class ClaimRule:
 
 
 _ACCEPTS: dict[tuple[str, str, str], bool] = {}
+_PICKED: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, ...]] = {}
 
 
 def _fits(fact: Fact, tags: Mapping[str, tuple[str, ...]]) -> bool:
@@ -206,7 +207,13 @@ class ClaimFinder:
         """The facts the claim is about; a reason instead when its words name a window or side none of them has."""
         cands = self._accepted.get(rule.name)
         if cands is None:
-            cands = self._accepted[rule.name] = [info for info in self.index.infos if rule.accepts(info.fact)]
+            # Which facts a rule accepts depends only on their keys: kept per rule and set of keys (articles share them).
+            infos = self.index.infos
+            keys = (rule.name, self.index.signature)
+            picked = _PICKED.get(keys)
+            if picked is None:
+                picked = _PICKED[keys] = tuple(i for i, info in enumerate(infos) if rule.accepts(info.fact))
+            cands = self._accepted[rule.name] = [infos[i] for i in picked]
         if not cands:
             return []
         if rule.by == "number":

@@ -119,9 +119,11 @@ class FactIndex:
     found: dict[tuple[tuple[str, str], ...], list[Fact]] = field(default_factory=dict)  # facts by tags (predicates)
 
     _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
+    signature: tuple[tuple[str, str], ...] = ()  # the facts' keys and units, in order: what a per-key cache needs
 
     def __post_init__(self) -> None:
         self.by_key = {info.key: info for info in self.infos}
+        self.signature = tuple((info.key, info.fact.unit) for info in self.infos)
         self.present = frozenset(v for info in self.infos for v in info.tags.get("metric", ()))
         self.needy_units = frozenset(info.fact.unit for info in self.infos if info.needs is not None)
         self.dated = [info for info in self.infos if info.fact.meaning.date is not None and info.fact.meaning.position]

@@ -81,6 +81,8 @@ class Layout:
     lower: str = ""  # the masked text lower-cased, offsets kept: most passes match lower-case patterns on it
     _texts: dict[int, str] = field(default_factory=dict)
     _words: list[frozenset[str]] = field(default_factory=list)
+    _by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> the sentences that have it, in order
+    _with: dict[frozenset[str], list[Sentence]] = field(default_factory=dict)
     clauses: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # judge.clause, once per span
 
     def __post_init__(self) -> None:
@@ -98,7 +100,17 @@ class Layout:
         alternation of words, even of literals, is tried at every position of the text; a set of the
         words of each sentence, made once, answers every pass.
         """
-        return [s for s, have in zip(self.sentences, self.word_sets()) if not have.isdisjoint(words)]
+        found = self._with.get(words)
+        if found is None:
+            if not self._by_word:
+                for i, have in enumerate(self.word_sets()):
+                    for w in have:
+                        self._by_word.setdefault(w, []).append(i)
+            hits: set[int] = set()
+            for w in words:
+                hits.update(self._by_word.get(w, ()))
+            found = self._with[words] = [self.sentences[i] for i in sorted(hits)]
+        return found
 
     def words_at(self, pos: int) -> frozenset[str]:
         """The words (lower-case) of the sentence at ``pos``: a pass can tell cheaply whether its words are there."""
