@@ -29,11 +29,23 @@ def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, ar
     return found
 
 
-def test_every_cli_command_and_option_is_in_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_every_cli_command_and_option_is_documented() -> None:
+    doc = (ROOT / "docs" / "commands.md").read_text()
     for name, sub in _commands(build_parser()).items():
-        assert f"marketnews {name}" in readme, f"README.md does not document 'marketnews {name}'"
+        assert f"marketnews {name}" in doc, f"docs/commands.md does not document 'marketnews {name}'"
         for action in sub._actions:
             for opt in action.option_strings:
                 if opt.startswith("--") and opt != "--help":
-                    assert opt in readme, f"README.md does not document {opt} of 'marketnews {name}'"
+                    assert opt in doc, f"docs/commands.md does not document {opt} of 'marketnews {name}'"
+
+
+def test_every_docs_page_is_linked_from_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert f"docs/{page.name}" in readme, f"README.md does not link docs/{page.name}"
+
+
+def test_links_between_docs_pages_resolve() -> None:
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for target in re.findall(r"\]\(([\w./-]+\.md)(?:#[\w-]*)?\)", page.read_text()):
+            assert (page.parent / target).exists(), f"{page.name} links {target}, which does not exist"
