@@ -46,7 +46,7 @@ def as_tuples(tags: Tags) -> dict[str, tuple[str, ...]]:
 
 def cue_tags() -> list[tuple[Tags, float, Tags]]:
     """The tags, weight and tags for numbers after it, of each cue, by index (values as tuples)."""
-    out = []
+    out: list[tuple[Tags, float, Tags]] = []
     for rule in CUES:
         before = as_tuples(rule[1])
         out.append((before, rule[2], as_tuples(rule[3]) if len(rule) > 3 else before))  # type: ignore[misc]

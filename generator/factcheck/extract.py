@@ -295,11 +295,11 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     elif kind == "number" and not scaled and (dm := _DURATION.match(after)) and not (dm.group("sep") == " " and dm.group("unit") in "hHdDwWm"):
         u = dm.group("unit").lower()
         u = u.rstrip("s") if len(u) > 1 else u
-        hours = _DURATION_HOURS.get(u)
-        if hours is None:
+        per = _DURATION_HOURS.get(u)
+        if per is None:
             return None
         kind, end, unit = "duration", end + dm.end(), u
-        value, precision = value * hours, precision * hours
+        value, precision = value * per, precision * per
         if len(dm.group("unit")) <= 2 and _CHARTY.match(work[end : end + 30]):
             kind = "timeframe"
     elif kind in ("number",) and (co := _COINS.match(after)):
@@ -366,11 +366,11 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
             kind, end = "index", end + im.end()
         elif (dm := _DURATION.match(after)) and len(dm.group("unit")) > 1:
             u = dm.group("unit").lower().rstrip("s")
-            hours = _DURATION_HOURS.get(u)
-            if hours is None:
+            per = _DURATION_HOURS.get(u)
+            if per is None:
                 continue
             kind, end, unit = "duration", end + dm.end(), u
-            value, precision = value * hours, hours
+            value, precision = value * per, per
         elif cm := _CURRENCY_AFTER.match(after):
             kind, end = "money", end + cm.end()
         out.append(Mention(m.start(), end, text[m.start() : end], kind, value, precision, words=True, unit=unit,
@@ -386,7 +386,7 @@ def _timeframe_words(layout: Layout, low: str, text: str, out: list[Mention]) ->
     for m in found:
         word = RULES.value("timeframe_word", m.group("timeframe_word") or m.group("timeframe_word2"))
         a, b = m.span()
-        if a and low[a - 1].isalpha():
+        if word is None or (a and low[a - 1].isalpha()):
             continue
         out.append(Mention(a, b, text[a:b], "timeframe", _TIMEFRAME_HOURS[word], words=True))
 
@@ -424,7 +424,7 @@ def _ranges(masked: str, mentions: list[Mention]) -> None:
             y.kind = "money"  # "$62-64K"
         if x.kind == "number" and y.kind in ("percent", "money", "index", "duration", "coins") and not x.scaled:
             x.kind, x.unit = y.kind, y.unit  # "10-12%": the first end takes the unit of the second
-        if x.kind == y.kind and y.scaled and not x.scaled and x.value and y.value / x.value > 100:
+        if x.kind == y.kind and y.scaled and not x.scaled and x.value and y.value and y.value / x.value > 100:
             factor = y.precision / _decimals_precision(re.sub(r"[^\d.]", "", y.text.split()[0]) or "1")
             x.value, x.precision, x.scaled = x.value * factor, x.precision * factor, True  # "$62-64K"
         if x.kind != y.kind:

@@ -297,6 +297,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         ok, _ = _within(magnitude, abs(value))
         if not ok:
             return Judgement("mismatch", fact, fact.display, f"{label} is {fact.display}")
+        claimed: int | None
         if meaning.sign == "written":
             claimed = m.sign if m.sign is not None else _sign_words(layout, m)
         else:

@@ -9,6 +9,8 @@ meanings (generator/fact_catalogue.py): which window, side and level a fact is, 
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -89,8 +91,7 @@ def majority(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None
     if side not in ("long", "short"):
         return None
     windows = _windows(claim.subject) or ["24h", "1h"]
-    pairs = [(w, *_parts(index, w)) for w in windows]
-    pairs = [(w, lg, sh) for w, lg, sh in pairs if lg is not None and sh is not None]
+    pairs = [(w, lg, sh) for w in windows for lg, sh in [_parts(index, w)] if lg is not None and sh is not None]
     if not pairs:
         return _none("the data has no long/short liquidations")
     wrong = []
