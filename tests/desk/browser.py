@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +46,12 @@ def live_server(app: Any) -> Iterator[str]:
 def chromium() -> Iterator[Any]:
     """A headless chromium (Debian's; playwright's own browser download is not used)."""
     if not CHROMIUM.exists():
-        pytest.fail("the browser tests need Debian's chromium: apt-get install -y chromium (.ci/run does this)")
+        # A machine without it skips these tests with the reason; CI (.ci/run sets MARKETNEWS_REQUIRE_CHROMIUM)
+        # installs it and fails rather than skip, so the review page is always tested where it lands.
+        message = "the browser tests need Debian's chromium: apt-get install -y chromium (.ci/run does this)"
+        if os.environ.get("MARKETNEWS_REQUIRE_CHROMIUM"):
+            pytest.fail(message)
+        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
