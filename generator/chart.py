@@ -271,7 +271,7 @@ def _place_labels(ax: Axes, labels: list[tuple[float, str, str]], min_gap: float
         placed = [p - overflow for p in placed]
         for i in range(len(placed) - 2, -1, -1):
             placed[i] = min(placed[i], placed[i + 1] - min_gap)
-    for (frac, value, text, colour), y in zip(items, placed):
+    for (frac, _value, text, colour), y in zip(items, placed):
         ax.annotate(text, xy=(1.0, frac), xycoords="axes fraction", xytext=(1.02, y), textcoords="axes fraction",
                     va="center", fontsize=9.5, color=colour, parse_math=False,
                     arrowprops={"arrowstyle": "-", "color": colour, "linewidth": 0.6, "shrinkA": 0, "shrinkB": 2})

@@ -14,12 +14,12 @@ from generator.analysis import Analysis, analyze
 from generator.desk.actions import register_generated
 from generator.drafting import Draft, draft_article
 from generator.drafting.template import make_environment
-from generator.facts import FactSet, build_facts
+from generator.errors import InputError
 from generator.factcheck import CheckReport, check_article
+from generator.facts import FactSet, build_facts
 from generator.html import article_page
 from generator.kinds import article_name
 from generator.output import write_article_dir
-from generator.errors import InputError
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot, load_snapshot
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.facts import build_facts
 from generator.factcheck import check_article
+from generator.facts import build_facts
 from generator.pipeline import run_analysis
 from generator.settings import Settings
 from generator.snapshot import load_snapshot

@@ -20,8 +20,16 @@ from typing import Any
 
 from generator.alerts.history import AlertRecord, History
 from generator.alerts.poll import fetch_alert, poll_batch, reading_of
-from generator.alerts.rules import Baseline, Reading, Thresholds, Trigger, baseline, baseline_window, cooldown_until, \
-    evaluate
+from generator.alerts.rules import (
+    Baseline,
+    Reading,
+    Thresholds,
+    Trigger,
+    baseline,
+    baseline_window,
+    cooldown_until,
+    evaluate,
+)
 from generator.errors import MarketnewsError
 from generator.facts import format_hours, format_percent, format_time, format_usd
 from generator.settings import Settings

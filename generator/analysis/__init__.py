@@ -5,10 +5,9 @@ from __future__ import annotations
 from generator.analysis.change import change_1h, change_24h
 from generator.analysis.fvg import fair_value_gaps
 from generator.analysis.levels import support_resistance
-from generator.analysis.models import Analysis
+from generator.analysis.models import Analysis, RSIResult
 from generator.analysis.rsi import latest_rsi
 from generator.analysis.swings import fibonacci, window_of
-from generator.analysis.models import RSIResult
 from generator.snapshot import TIMEFRAMES, MarketSnapshot
 
 __all__ = ["Analysis", "analyze", "pick_timeframe"]

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 from functools import partial
 
-from generator.facts import FactSet
 from generator.factcheck.bind import Binder
-from generator.factcheck.index import find_cues, index_facts
 from generator.factcheck.claims import find_claims
 from generator.factcheck.extract import Mention, extract_mentions
+from generator.factcheck.index import find_cues, index_facts
 from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
 from generator.factcheck.lexicon import HISTORICAL_LOWER
 from generator.factcheck.markdown import Layout, read_layout
 from generator.factcheck.quotes import find_quotes
 from generator.factcheck.report import CheckReport, MentionResult
 from generator.factcheck.rulebook import RULES
+from generator.facts import FactSet
 
 __all__ = ["CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from generator.facts import Fact
 from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
 from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
+from generator.facts import Fact
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
 _SIGNED: Tags = {"metric": ("change", "funding")}

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from generator.facts import Fact
 from generator.factcheck.bind import TIE, Binder, contradicted, score, summarize
 from generator.factcheck.cues import as_tuples
 from generator.factcheck.extract import Mention
@@ -27,6 +26,7 @@ from generator.factcheck.markdown import Layout
 from generator.factcheck.predicates import PREDICATES, Claim
 from generator.factcheck.rulebook import RULES, RuleBookError
 from generator.factcheck.scope import clause, hedged, stated, supposed
+from generator.facts import Fact
 
 Found = tuple[int, int, Judgement]
 _NUMBERS = ("money", "number")

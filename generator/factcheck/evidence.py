@@ -15,7 +15,6 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from generator.facts import Fact
 from generator.factcheck.cues import DISTANCE_OF, Tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment, scan_cues, scanned_sentences
@@ -23,6 +22,7 @@ from generator.factcheck.lexicon import lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import ascii_lower
+from generator.facts import Fact
 
 if TYPE_CHECKING:
     from generator.factcheck.bind import Binding

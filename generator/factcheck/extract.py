@@ -16,12 +16,12 @@ import re
 from dataclasses import dataclass, field
 
 from generator.factcheck.dates import DATE_PATTERNS, MONTH_ONLY, MONTHS, When, parse_date
-from generator.factcheck.lexicon import COIN_UNITS, lower_regex, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER
+from generator.factcheck.lexicon import COIN_UNITS, QUALIFIER_FILLERS, QUALIFIER_PHRASES, QUALIFIERS_AFTER, lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.names import NUMERIC_TOKEN, name_spans
+from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORD_TRIGGER, NUMBER_WORDS, fraction_value, words_value
 from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import ascii_lower
-from generator.factcheck.numwords import FRACTION_WORDS, NUMBER_WORD_TRIGGER, NUMBER_WORDS, fraction_value, words_value
 
 Kind = str  # money | percent | index | number | ratio | multiple | leverage | duration | timeframe | date | time | year |
 # coins | count

@@ -14,12 +14,12 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from generator.fact_catalogue import known_metrics
-from generator.facts import Fact, FactSet
 from generator.factcheck.cues import CUES, DEFAULTS, NEEDS_WORDS, SLOT_WEIGHT, Tags, as_tuples, cue_tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.lexicon import ASSET_ALIASES, OTHER_MARKETS
 from generator.factcheck.markdown import Layout
 from generator.factcheck.scan import Scanner
+from generator.facts import Fact, FactSet
 
 CUE_TAGS = cue_tags()
 CUE_SCANNER = Scanner([rule[0] for rule in CUES])

@@ -13,20 +13,27 @@ a wrong side is a ``direction`` error.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from generator.facts import Fact, format_hours
 from generator.factcheck.bind import TIE, UNITS_FOR_KIND, Binder, Binding, Summary, contradicted, isclose
 from generator.factcheck.cues import DEFAULTS
-from generator.factcheck.index import FactIndex, FactInfo, moment
 from generator.factcheck.extract import Mention
-from generator.factcheck.lexicon import APPROX_PCT, BOUND_FACTOR, DOWN_WORDS, FORECAST, NEGATIVE_WORDS, \
-    POSITIVE_WORDS, UP_WORDS
+from generator.factcheck.index import FactIndex, FactInfo, moment
+from generator.factcheck.lexicon import (
+    APPROX_PCT,
+    BOUND_FACTOR,
+    DOWN_WORDS,
+    FORECAST,
+    NEGATIVE_WORDS,
+    POSITIVE_WORDS,
+    UP_WORDS,
+)
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
 from generator.factcheck.scope import clause, denied, supposed
+from generator.facts import Fact, format_hours
 
 Verdict = str  # verified | mismatch | direction | unsupported | quote
 
@@ -241,13 +248,19 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
     return j
 
 
+def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
+    """The last of the matches (None when there are none)."""
+    found = None
+    for found in matches:  # noqa: B007 - kept after the loop on purpose
+        pass
+    return found
+
+
 def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
     """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
-    last = None
-    for last in pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start):
-        pass
+    last = _last(pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start))
     return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
 
 
@@ -395,9 +408,7 @@ def _qualifier_span(layout: Layout, m: Mention) -> tuple[int, int]:
     """Where the words of a bound before a level are ("holding above the $7,846 support"): the verb and the word."""
     sent = layout.sentence_at(m.start)
     lo = max(sent.start, m.start - 60)
-    found = None
-    for found in _BOUND_WORDS.finditer(layout.masked, lo, m.start):
-        pass
+    found = _last(_BOUND_WORDS.finditer(layout.masked, lo, m.start))
     return found.span() if found is not None else (m.start, m.end)
 
 

@@ -10,16 +10,15 @@ meanings (generator/fact_catalogue.py): which window, side and level a fact is, 
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from generator.facts import Fact, fear_greed_band
-from generator.facts import rsi_band as band_of_rsi
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
+from generator.facts import Fact, fear_greed_band
+from generator.facts import rsi_band as band_of_rsi
 
 
 @dataclass(slots=True)

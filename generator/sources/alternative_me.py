@@ -10,8 +10,18 @@ from __future__ import annotations
 
 from generator.errors import ProviderError
 from generator.snapshot import FearGreed
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_s, non_empty_list, number
-from generator.sources.base import RateLimit, provenance
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_s,
+    non_empty_list,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(

@@ -17,6 +17,7 @@ from typing import Any
 from generator.errors import ProviderError
 from generator.snapshot import TIMEFRAMES, Candle, Provenance
 
+
 @dataclass(frozen=True)
 class RateLimit:
     """At most ``requests`` per ``seconds`` (a token bucket: that many at once, then the rate). ``path``: only

@@ -10,8 +10,17 @@ the default 8 hours, with fundingIntervalHours).
 from __future__ import annotations
 
 from generator.snapshot import Funding, OpenInterest
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
-from generator.sources.base import RateLimit
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(

@@ -14,8 +14,17 @@ from typing import Any
 
 from generator.errors import ProviderError
 from generator.snapshot import Funding, OpenInterest, Price
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
-from generator.sources.base import RateLimit
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(

@@ -12,8 +12,17 @@ from __future__ import annotations
 
 from generator.errors import ProviderError
 from generator.snapshot import Price
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_s, number, provenance
-from generator.sources.base import RateLimit
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_s,
+    number,
+    provenance,
+)
 from generator.sources.http import Client
 
 INFO = ProviderInfo(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.errors import ProviderError
-from generator.snapshot import LiquidationScope, Liquidations
+from generator.snapshot import Liquidations, LiquidationScope
 from generator.sources.base import FetchContext, Fetched, ProviderInfo, RateLimit, build, number, provenance
 from generator.sources.http import Client, Reply
 

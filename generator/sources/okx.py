@@ -19,9 +19,18 @@ from datetime import timedelta
 from typing import Any
 
 from generator.errors import ProviderError
-from generator.snapshot import LiquidationScope, Liquidations
-from generator.sources.base import FetchContext, Fetched, ProviderInfo, build, field_of, from_ms, number, provenance
-from generator.sources.base import RateLimit
+from generator.snapshot import Liquidations, LiquidationScope
+from generator.sources.base import (
+    FetchContext,
+    Fetched,
+    ProviderInfo,
+    RateLimit,
+    build,
+    field_of,
+    from_ms,
+    number,
+    provenance,
+)
 from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(

@@ -20,7 +20,6 @@ from generator.settings import Settings
 from generator.sources.http import HttpOptions
 from generator.sources.registry import DEFAULT_ORDER, PROVIDERS, chain_metric
 
-
 # What a snapshot cannot do without; every fetch asks for these.
 ESSENTIAL = ("price", "candles")
 

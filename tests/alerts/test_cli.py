@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.test_cli_live import env_for, live_venues, run  # noqa: F401 - live_venues is a fixture
 from tests.sources.venues import Venues
+from tests.test_cli_live import env_for, live_venues, run  # noqa: F401 - live_venues is a fixture
 
 
 def test_once_polls_fires_and_registers(live_venues: Venues, tmp_path: Path) -> None:

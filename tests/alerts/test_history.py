@@ -8,8 +8,8 @@ from pathlib import Path
 
 from generator.alerts.history import History
 from generator.alerts.rules import Reading, Trigger
-from generator.desk.migrations import MIGRATIONS, _statements, schema_version
 from generator.desk.actions import approve
+from generator.desk.migrations import MIGRATIONS, _statements, schema_version
 from generator.desk.publish import publish_article
 from generator.desk.store import Store, open_store
 from generator.pipeline import generate

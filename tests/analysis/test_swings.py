@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from generator.analysis.swings import FIB_RATIOS, fib_levels, fibonacci, find_swings, latest_major_move
 from generator.analysis.models import Move
+from generator.analysis.swings import FIB_RATIOS, fib_levels, fibonacci, find_swings, latest_major_move
 from tests.conftest import bittrex_candles
 
 

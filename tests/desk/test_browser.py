@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from generator.desk.actions import approve, reject
 from generator.desk.auth import hash_password
 from generator.desk.store import Store
 from generator.desk.web import create_app
 from generator.settings import Settings
-from generator.desk.actions import approve, reject
 from tests.conftest import ROOT, make_snapshot
 from tests.desk.browser import chromium, live_server
 from tests.desk.conftest import RIGHT, WRONG, Example

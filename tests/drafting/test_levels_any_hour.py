@@ -14,8 +14,8 @@ is on neither side of it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from generator.analysis import Analysis, analyze

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.facts import FactSet, build_facts
 from generator.factcheck import check_article
+from generator.facts import FactSet, build_facts
 from generator.pipeline import generate, run_analysis
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot

@@ -11,8 +11,8 @@ from generator.analysis import analyze
 from generator.drafting import article_seed
 from generator.drafting.llm_stage import plan
 from generator.drafting.template import build_context, make_environment, render_sections
-from generator.facts import build_facts
 from generator.factcheck import check_article
+from generator.facts import build_facts
 from generator.pipeline import generate
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot

@@ -17,7 +17,6 @@ from generator.facts import build_facts
 from generator.settings import Settings
 from tests.random_markets import market
 
-
 # Seeds past the ranges that once failed, kept as regressions: 3035 printed "$1.17 below and $1.17 above"
 # for a price of $1.17; 3544 read "a move of -0.01%" as the hour's +0.01% (the written sign now counts);
 # 6539 (the lead's window cue cut off from its change by the price in between);

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.facts import FactSet, _Builder, format_hours, format_percent, format_usd
 from generator.factcheck import check_article, extract_mentions, read_layout
 from generator.factcheck.judge import _within
+from generator.facts import FactSet, _Builder, format_hours, format_percent, format_usd
 
 money = st.floats(min_value=0.01, max_value=5e12, allow_nan=False, allow_infinity=False)
 percent = st.floats(min_value=-99.0, max_value=500.0, allow_nan=False, allow_infinity=False)

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import DataUnavailable
-from generator.sources import FetchBatch, fetch_replay
-from generator.sources import okx
+from generator.sources import FetchBatch, fetch_replay, okx
 from generator.sources.base import RateLimit
 from generator.sources.http import RateLimiter
 from generator.sources.plan import build_plans

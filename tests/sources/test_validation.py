@@ -7,7 +7,16 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from generator.settings import load_settings
-from generator.snapshot import Candle, CandleSeries, FearGreed, Funding, LiquidationScope, Liquidations, Price, Provenance
+from generator.snapshot import (
+    Candle,
+    CandleSeries,
+    FearGreed,
+    Funding,
+    Liquidations,
+    LiquidationScope,
+    Price,
+    Provenance,
+)
 from generator.sources.plan import build_plan
 from generator.sources.validation import problem
 

@@ -572,7 +572,7 @@ class Run:
             total = [Counter() for _ in groups]
             for cls in per[0]:
                 cells = []
-                for i, g in enumerate(groups):
+                for i, _g in enumerate(groups):
                     c = per[i].get(cls, Counter())
                     total[i].update(c)
                     cells.append(_frac(c["caught"], c["must_catch"]))
