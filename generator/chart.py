@@ -172,7 +172,7 @@ def draw_chart(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet, can
     labels: list[tuple[float, str, str]] = []
     # parse_math=False on every text: dollar signs are currency, not TeX math ("$9,505 – $9,680").
 
-    def level(key: str, start: float, colour: str, style: str, lw: float, text: str) -> None:
+    def level(key: str, start: float, colour: str, style: str | tuple[int, tuple[int, ...]], lw: float, text: str) -> None:
         value = float(facts[key].value)
         ax.plot([max(start, left), right], [value, value], color=colour, linestyle=style, linewidth=lw,
                 gid=f"fact:{key}|{text}")

@@ -213,5 +213,8 @@ def meaning_of(key: str) -> FactMeaning:
 
 def known_metrics() -> frozenset[str]:
     """Every metric some fact family has (a snapshot may still lack its figures)."""
-    return frozenset(v for f in FAMILIES for v in ((f.tags.get("metric"),) if isinstance(f.tags.get("metric"), str)
-                                                   else f.tags.get("metric") or ()))
+    out: set[str] = set()
+    for f in FAMILIES:
+        metric = f.tags.get("metric")
+        out.update((metric,) if isinstance(metric, str) else metric or ())
+    return frozenset(out)

@@ -7,7 +7,7 @@ checks turn that into an internal error naming the fact instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:  # facts.py and story.py import this module
     from generator.drafting.story import Story
@@ -23,7 +23,7 @@ def _value(facts: FactSet, key: str) -> float | None:
     return None if fact is None else float(fact.value)
 
 
-def _fail(what: str) -> None:
+def _fail(what: str) -> NoReturn:
     raise BrokenInvariant(f"internal error: {what} (a bug in generator/analysis; no article was drafted)")
 
 
@@ -74,7 +74,7 @@ def _check_fibonacci(facts: FactSet) -> None:
     if not low < high:
         _fail("the Fibonacci move's low is not below its high")
     ratios = sorted((float(f.meaning.tags["ratio"][0]), float(f.value), f.key) for f in facts if "ratio" in f.meaning.tags)
-    up = facts["levels.fib_move_low_date"].value < facts["levels.fib_move_high_date"].value
+    up = str(facts["levels.fib_move_low_date"].value) < str(facts["levels.fib_move_high_date"].value)  # ISO dates
     for (_, a, key_a), (_, b, key_b) in zip(ratios, ratios[1:]):
         if not (low <= b < a <= high if up else low <= a < b <= high):
             _fail(f"{key_b} does not lie deeper into the {'rally' if up else 'decline'} than {key_a}")

@@ -420,21 +420,21 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         for lv in fib.levels:
             b.add(fib_key(lv.ratio), lv.price, "usd", f"{format_ratio(lv.ratio)} Fibonacci retracement", src,
                   context=f"{format_ratio(lv.ratio)} retracement of the {move.direction} move")
-    if (lv := analysis.levels) is not None:
-        b.add("windows.levels", lv.window.count * tf_hours, "hours", "Look-back of the swing levels", src)
-        if lv.broken is not None:
-            b.add("levels.broken", lv.broken.level, "usd", f"Broken {lv.broken.kind}", src, context=lv.broken.kind)
-            b.add_date("levels.broken_date", lv.broken.level_time, f"Date of the broken {lv.broken.kind}", src)
+    if (lvs := analysis.levels) is not None:
+        b.add("windows.levels", lvs.window.count * tf_hours, "hours", "Look-back of the swing levels", src)
+        if lvs.broken is not None:
+            b.add("levels.broken", lvs.broken.level, "usd", f"Broken {lvs.broken.kind}", src, context=lvs.broken.kind)
+            b.add_date("levels.broken_date", lvs.broken.level_time, f"Date of the broken {lvs.broken.kind}", src)
         # The swing each level comes from: "the November support at $11,277" names it by its date.
-        if lv.nearest_support is not None:
-            b.add("levels.support", lv.nearest_support.price, "usd", "Nearest support", src)
-            b.add_date("levels.support_date", lv.nearest_support.time, "Date of the nearest support", src)
-        if lv.nearest_resistance is not None:
-            b.add("levels.resistance", lv.nearest_resistance.price, "usd", "Nearest resistance", src)
-            b.add_date("levels.resistance_date", lv.nearest_resistance.time, "Date of the nearest resistance", src)
+        if lvs.nearest_support is not None:
+            b.add("levels.support", lvs.nearest_support.price, "usd", "Nearest support", src)
+            b.add_date("levels.support_date", lvs.nearest_support.time, "Date of the nearest support", src)
+        if lvs.nearest_resistance is not None:
+            b.add("levels.resistance", lvs.nearest_resistance.price, "usd", "Nearest resistance", src)
+            b.add_date("levels.resistance_date", lvs.nearest_resistance.time, "Date of the nearest resistance", src)
         # A level the price has gone through since the close (taken during the day): the nearest one to the price.
-        if lv.crossed and (way := lv.crossed_direction) is not None:
-            level = lv.crossed[0]
+        if lvs.crossed and (way := lvs.crossed_direction) is not None:
+            level = lvs.crossed[0]
             b.add("levels.crossed", level.price, "usd", f"Swing level crossed since the latest {analysis.timeframe} close",
                   src, context=way)
             b.add_date("levels.crossed_date", level.time, "Date of the crossed swing level", src)

@@ -18,7 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationErro
 
 from generator.errors import InputError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 # Candle lengths the project understands; keys are the exchange-style names used everywhere.
 TIMEFRAMES: dict[str, timedelta] = {

@@ -133,9 +133,9 @@ def evaluate(reading: Reading, base: Baseline | None, th: Thresholds) -> list[Tr
     move = reading.change_1h_pct
     if move is not None and th.price_move_pct > 0 and abs(move) > th.price_move_pct:
         hour = f" in the hour to {format_time(reading.change_1h_end)}" if reading.change_1h_end else " in an hour"
-        limit = format_percent(th.price_move_pct)
+        bound = format_percent(th.price_move_pct)
         fired.append(Trigger(rule="price_move", value=move, threshold=th.price_move_pct,
-                             text=f"price moved {format_percent(move)}{hour}, beyond ±{limit}"))
+                             text=f"price moved {format_percent(move)}{hour}, beyond ±{bound}"))
     return fired
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from generator.desk import auth
 from generator.desk.actions import Checker, approve, reject, save_revision
@@ -65,7 +66,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     throttle = _Throttle()
     password_hash = settings.review_password_hash
 
-    def cookie(resp: Response, name: str, value: str, max_age: int | None) -> None:
+    def cookie(resp: WerkzeugResponse, name: str, value: str, max_age: int | None) -> None:
         resp.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax",
                         secure=settings.review_secure_cookie, path="/")
 

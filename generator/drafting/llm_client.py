@@ -104,7 +104,7 @@ class LLMClient:
         for attempt in range(1, tries + 1):
             self.attempts += 1
             try:
-                completion = self._client.chat.completions.create(
+                completion = self._client.chat.completions.create(  # type: ignore[call-overload]  # params built as dicts
                     model=request.model,
                     messages=request.messages,  # type: ignore[arg-type]
                     temperature=request.temperature,

@@ -269,7 +269,9 @@ def run_llm_stage(
 ) -> tuple[list[Section], LLMReport]:
     """The whole stage for one article: rewrite, prove in context, say so in the automation line."""
     if check is None:
-        from generator.factcheck import check_article as check
+        from generator.factcheck import check_article
+
+        check = check_article
     p = plan(env, ctx, seed, sections, facts)
     kept, report = LLMStage(config, make_prompt_environment(prompts_dir), check, client).run(p, facts)
     rewritten = []

@@ -158,14 +158,14 @@ def read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> 
 def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) -> Story:
     price = snapshot.price.current
     change = facts.get("price.change_24h_pct")
-    direction = None
+    direction: Literal["up", "down", "flat"] | None = None
     sharp = False
     if change is not None:
         pct = float(change.value)
         direction = "flat" if abs(pct) < FLAT_PCT else ("up" if pct > 0 else "down")
         sharp = abs(pct) >= SHARP_PCT
 
-    rsi_key = f"technicals.rsi_{analysis.timeframe}"
+    rsi_key: str | None = f"technicals.rsi_{analysis.timeframe}"
     if rsi_key not in facts:
         rsi_key = next((f.key for f in facts if f.key.startswith("technicals.rsi_") and f.key != "technicals.rsi_period"), None)
 
@@ -175,10 +175,11 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
     funding = snapshot.funding
     # The sign of the rate as printed: "negative at 0.0000%" would contradict the number beside it.
     shown = None if funding is None else round(funding.rate * 100, FUNDING_DECIMALS)
-    fsign = None if shown is None else ("positive" if shown > 0 else "negative" if shown < 0 else "zero")
+    fsign: Literal["positive", "negative", "zero"] | None = \
+        None if shown is None else ("positive" if shown > 0 else "negative" if shown < 0 else "zero")
 
     gap = analysis.fvg.gaps[0] if analysis.fvg and analysis.fvg.gaps else None
-    fvg_position = None
+    fvg_position: Literal["above", "below", "around"] | None = None
     if gap is not None and "levels.fvg_low" in facts:
         fvg_position = "above" if gap.low > price else "below" if gap.high < price else "around"
 
@@ -187,7 +188,9 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
     bearish = Scenario(trigger=below[0], target=below[1] if len(below) > 1 else None) if below else None
     broke = analysis.levels.broken.kind if analysis.levels and analysis.levels.broken else None
     crossed_fact = facts.get("levels.crossed_direction")
-    crossed = str(crossed_fact.value) if crossed_fact is not None and "levels.crossed" in facts else None
+    crossed: Literal["down", "up"] | None = None
+    if crossed_fact is not None and "levels.crossed" in facts:
+        crossed = "up" if crossed_fact.value == "up" else "down"  # the fact holds one of the two
 
     fg = snapshot.fear_greed
     hour = _hour(facts)

@@ -170,7 +170,7 @@ class Scheduler:
         slots = [next_slot(j, now) for j in self.jobs.values() if j.enabled]
         return min(slots) if slots else None
 
-    def serve(self, runner: Runner, sleep: Callable[[float], None] = time.sleep,
+    def serve(self, runner: Runner, sleep: Callable[[float], object] = time.sleep,
               should_stop: Callable[[], bool] = lambda: False, max_sleep: float = 60.0) -> None:
         """Run due jobs, sleep until the next slot, repeat until ``should_stop()``.
 

@@ -152,12 +152,12 @@ class Collector:
         self.observer(Event(metric, pid, "ok", seconds=time.perf_counter() - started))
         return fetched
 
-    def _skip(self, metric: str, pid: str, why: str, outcome: Outcome) -> None:
+    def _skip(self, metric: str, pid: str, why: str, outcome: Outcome) -> Fetched | None:  # None: `return` it
         outcome.failures.append(f"{pid}: {why}")
         self.observer(Event(metric, pid, "skipped", why))
         return None
 
-    def _fail(self, metric: str, pid: str, why: str, started: float, outcome: Outcome) -> None:
+    def _fail(self, metric: str, pid: str, why: str, started: float, outcome: Outcome) -> Fetched | None:  # None
         outcome.failures.append(f"{pid}: {why}")
         self.observer(Event(metric, pid, "failed", why, time.perf_counter() - started))
         return None
@@ -204,8 +204,8 @@ class Collector:
             "disagreements": self._disagreements(price, outcomes.get("price_check")),
         }
         for group in GROUPS:
-            o = outcomes.get(group)
-            values[group] = _noted(o) if o is not None and o.value is not None else None
+            got = outcomes.get(group)
+            values[group] = _noted(got) if got is not None and got.value is not None else None
         try:
             return MarketSnapshot(**values)
         except ValidationError as err:

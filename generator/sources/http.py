@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from urllib3.exceptions import (
     ConnectTimeoutError,
     MaxRetryError,
@@ -118,7 +118,7 @@ def live_adapter(options: HttpOptions) -> HTTPAdapter:
     return HTTPAdapter(max_retries=retry_policy(options), pool_connections=4, pool_maxsize=16)
 
 
-def make_session(adapter: HTTPAdapter, headers: dict[str, str] | None = None) -> requests.Session:
+def make_session(adapter: BaseAdapter, headers: dict[str, str] | None = None) -> requests.Session:
     """A Session for one provider: our User-Agent, JSON accepted, ``adapter`` for http and https."""
     session = requests.Session()
     session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})})
@@ -269,7 +269,8 @@ class Client:
         timeout = self.options.timeout_seconds
         try:
             with self.deadline.applied():
-                response = self.session.get(url, timeout=DeadlineTimeout(timeout, self.deadline))
+                # requests hands the timeout to urllib3, which reads a Timeout subclass as it is (stubs: float only)
+                response = self.session.get(url, timeout=DeadlineTimeout(timeout, self.deadline))  # type: ignore[arg-type]
         except requests.RequestException as err:
             kind, reason = transport_error(err)
             words = {"ReadTimeout": f"timed out after {timeout:g} s", "RetryError": f"gave up retrying: {reason}",

@@ -68,7 +68,7 @@ class Recording:
         headers = {k: [v] for k, v in response.headers.items() if k.lower() not in _TRANSFER_HEADERS | SECRET_HEADERS}
         headers["Content-Length"] = [str(len(response.content))]
         self.add_raw(request.method or "GET", request.url or "", response.status_code, response.reason or "",
-                     headers, response.content, dict(request.headers))
+                     headers, response.content, dict(request.headers))  # type: ignore[arg-type]  # header values are str here
 
     def add_raw(self, method: str, url: str, status: int, reason: str, headers: dict[str, list[str]], body: bytes,
                 request_headers: dict[str, str] | None = None) -> None:
