@@ -240,7 +240,7 @@ _OURS: Tags = {"asset": ("ours",), "metric": ("price", "change")}
 _OTHER: Tags = {"asset": ("other",)}
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)  # per asset: a batch of 50 assets must not rebuild it per article
 def _scanner(ours: tuple[str, ...]) -> Scanner:
     """The cues and the names of assets (ours, then others) in one scan: one pass over the words."""
     return Scanner([rule[0] for rule in CUES] + _asset_patterns(ours))

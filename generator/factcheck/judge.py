@@ -48,7 +48,7 @@ _SIDE_CLAIM = RULES.regex("side_claim_words")
 RULES.regex("price_relation")  # compiled once now: an error in it shows at import, not in the first article
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)  # per asset: a batch of 50 assets must not recompile per article
 def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """'The price is below', 'Bitcoin now trades above': the price (or the asset) placed against a level."""
     ours = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n) or "(?!x)x"
