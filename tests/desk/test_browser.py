@@ -1,6 +1,6 @@
 """The review page in a real browser: an editor fixes a blocked draft and approves it.
 
-Set UPDATE_SCREENSHOTS=1 to rewrite the screenshots in docs/ that README.md shows.
+Set UPDATE_SCREENSHOTS=1 to rewrite the screenshots in docs/ that README.md and docs/desk.md show.
 """
 
 from __future__ import annotations
