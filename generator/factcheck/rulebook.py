@@ -129,49 +129,10 @@ class WordClass:
         return list(dict.fromkeys(x for f in forms for x in self.forms.get(f, ())))
 
 
-# A fragment that is a plain phrase (letters, escaped characters, "\s+" between words) can share a prefix tree.
-_TOKEN = re.compile(r"\\s\+|\\.|[^\\()\[\]{}|?*+^$.]")
-_SIMPLE = re.compile(r"(?:\\s\+|\\.|[^\\()\[\]{}|?*+^$.])+")
-_TRIE_FROM = 6  # fewer plain members than this stay a flat alternation
-
-
-def _trie(tokens: list[list[str]]) -> str:
-    """The plain phrases as one prefix tree: "fall|fell|fallen" -> "f(?:all(?:en)?|ell)", longer first.
-
-    Python's re tries every alternative of a flat alternation at every position; a tree tries one character,
-    so the word classes (hundreds of verb forms) cost a few steps where they cannot match."""
-    root: dict[str, Any] = {}
-    for toks in tokens:
-        node = root
-        for t in toks:
-            node = node.setdefault(t, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = []
-        for t, child in node.items():
-            if not t:
-                continue
-            while len(child) == 1 and "" not in child:  # a chain of single letters is one literal
-                (nt, child), = child.items()
-                t += nt
-            alts.append(t + emit(child))
-        if not alts:
-            return ""
-        return "(?:" + "|".join(alts) + (")?" if "" in node else ")")
-
-    return emit(root)
-
-
 def _alternation(fragments: Iterable[str]) -> str:
-    # Longer forms win: plain phrases go into a prefix tree that tries the longer continuation first; pattern
-    # fragments keep the author's order, before them (a class lists a longer phrase before a shorter one).
-    frags = list(dict.fromkeys(fragments))
-    plain = [f for f in frags if _SIMPLE.fullmatch(f)]
-    if len(plain) < _TRIE_FROM:
-        return "(?:" + "|".join(frags) + ")"
-    other = [f for f in frags if not _SIMPLE.fullmatch(f)]
-    return "(?:" + "|".join([*other, _trie([_TOKEN.findall(f) for f in plain])]) + ")"
+    # In the author's order: where a shorter phrase must not win over a longer one, the class lists the longer
+    # first (a following \b or \s in the rule makes the regex try the longer forms anyway).
+    return "(?:" + "|".join(dict.fromkeys(fragments)) + ")"
 
 
 class RuleBook:
