@@ -106,6 +106,11 @@ def _table_sign(layout: Layout, m: Mention) -> int | None:
     return None if down and up else -1 if down else 1
 
 
+def _exact(m: Mention) -> Mention:
+    """The mention read as written, without its qualifier or sign ("about $107 million" as $107 million)."""
+    return Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+
+
 def _within(m: Mention, value: float) -> tuple[bool, str]:
     """Does ``value`` satisfy the mention at its written precision and qualifier? (ok, how it was read)."""
     v = m.value if m.value is not None else 0.0
@@ -147,7 +152,7 @@ def _misnamed(m: Mention, binding: Binding, index: FactIndex, words: Words) -> J
     summary = binding.summary
     if summary is None or m.value is None:
         return None
-    exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+    exact = _exact(m)
     best: tuple[int, Judgement] | None = None
     for info in index.of_units(UNITS_FOR_KIND.get(m.kind, ())):
         if info.fact is binding.fact or not isinstance(info.fact.value, int | float):
@@ -224,9 +229,9 @@ def judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex,
     ``reach`` weighs how strongly words before the number speak to it (a relation such as "fell below").
     """
     j = _judge_number(m, binding, layout, index, reach)
-    loose = j.verdict == "verified" and m.qualifier in ("approx", "nearly", "just_over") and j.fact is binding.fact \
-        and binding.fact is not None and isinstance(binding.fact.value, int | float) \
-        and not _within(Mention(m.start, m.end, m.text, m.kind, m.value, m.precision), float(binding.fact.value))[0]
+    fact = binding.fact
+    loose = j.verdict == "verified" and m.qualifier in ("approx", "nearly", "just_over") and j.fact is fact \
+        and fact is not None and isinstance(fact.value, int | float) and not _within(_exact(m), float(fact.value))[0]
     # "Some $107 million ... over the past 24 hours" when $107 million is the hour's total exactly and the day's is
     # $111 million: a figure that is one fact exactly is that fact, not another one loosely.
     if (loose or j.verdict in ("mismatch", "unsupported")) and words is not None \
@@ -338,7 +343,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
     if m.qualifier in ("lower", "upper") and level:
         # "holds above the $58,200 support": the number names the level exactly; the words place the price
         # (unless the clause only supposes it: "if it holds above ...").
-        exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+        exact = _exact(m)
         if not _within(exact, value)[0]:
             m = exact  # judged below as a plain number: alternatives, then mismatch
         elif _hypothetical(layout, m):
@@ -396,7 +401,7 @@ def _forecast(layout: Layout, m: Mention) -> bool:
 
 
 def _as_level(m: Mention, index: FactIndex) -> Judgement:
-    exact = Mention(m.start, m.end, m.text, m.kind, m.value, m.precision)
+    exact = _exact(m)
     for info in index.by_unit.get("usd", []):
         if "level" in info.tags.get("metric", ()) and _within(exact, float(info.fact.value))[0]:
             f = info.fact

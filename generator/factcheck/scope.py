@@ -16,7 +16,7 @@ from generator.factcheck.rulebook import RULES
 BARRIER = RULES.regex("clause_barrier")
 _SUPPOSITION = lower_regex("supposition")
 _EVENT = lower_regex("indefinite_event")
-_STRONG = (":", ";", "—", " – ", " - ")  # marks that end a run of clauses
+_RUN_END = lower_regex("clause_run_end")
 
 
 def clause(layout: Layout, start: int, end: int) -> tuple[int, int]:
@@ -60,9 +60,9 @@ def supposed(layout: Layout, start: int, end: int) -> bool:
         # $6,189, the swing low, would expose ..."; not "A close above the high changes the structure: buyers
         # need to reclaim it"
         sent = layout.sentence_at(start)
-        lo = max([sent.start] + [k + 1 for k in (low.rfind(c, sent.start, a) for c in _STRONG) if k >= 0])
-        his = [k for k in (low.find(c, b, sent.end) for c in _STRONG) if k >= 0]
-        return bool(_SUPPOSITION.search(low, lo, min(his, default=sent.end)))
+        lo = max([sent.start, *(e.end() for e in _RUN_END.finditer(low, sent.start, a))])
+        hi = _RUN_END.search(low, b, sent.end)
+        return bool(_SUPPOSITION.search(low, lo, hi.start() if hi else sent.end))
     return False
 
 
