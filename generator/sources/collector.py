@@ -126,12 +126,14 @@ class Collector:
         module = PROVIDERS[pid]
         symbol = self.plan.providers[pid].symbol
         if symbol is None:
-            return self._skip(metric, pid, f"no symbol for {self.plan.asset} (add symbols.{pid}.{self.plan.asset})",
-                              outcome)
+            self._skip(metric, pid, f"no symbol for {self.plan.asset} (add symbols.{pid}.{self.plan.asset})", outcome)
+            return None
         if timeframe is not None and timeframe not in module.INFO.timeframes:
-            return self._skip(metric, pid, f"no {timeframe} candles", outcome)
+            self._skip(metric, pid, f"no {timeframe} candles", outcome)
+            return None
         if self.deadline.stops(metric, pid, "skipped"):
-            return self._skip(metric, pid, self.deadline.reason("skipped"), outcome)
+            self._skip(metric, pid, self.deadline.reason("skipped"), outcome)
+            return None
         self.observer(Event(metric, pid, "start"))
         ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages,
                            tuple(self.plan.providers[pid].batch or ()))
@@ -142,25 +144,26 @@ class Collector:
         except ProviderError as err:
             # Past the deadline, a failure is the deadline's doing (a cut timeout, a retry given up).
             why = self.deadline.reason("cut") if self.deadline.stops(metric, pid, "cut") else str(err)
-            return self._fail(metric, pid, why, started, outcome)
+            self._fail(metric, pid, why, started, outcome)
+            return None
         except _SHAPE_ERRORS as err:
             log.debug("%s %s: unexpected answer", pid, metric, exc_info=True)
-            return self._fail(metric, pid, f"unexpected response shape ({type(err).__name__})", started, outcome)
+            self._fail(metric, pid, f"unexpected response shape ({type(err).__name__})", started, outcome)
+            return None
         reason = problem(fetched.value, self.plan)
         if reason:
-            return self._fail(metric, pid, reason, started, outcome)
+            self._fail(metric, pid, reason, started, outcome)
+            return None
         self.observer(Event(metric, pid, "ok", seconds=time.perf_counter() - started))
         return fetched
 
-    def _skip(self, metric: str, pid: str, why: str, outcome: Outcome) -> Fetched | None:  # None: `return` it
+    def _skip(self, metric: str, pid: str, why: str, outcome: Outcome) -> None:
         outcome.failures.append(f"{pid}: {why}")
         self.observer(Event(metric, pid, "skipped", why))
-        return None
 
-    def _fail(self, metric: str, pid: str, why: str, started: float, outcome: Outcome) -> Fetched | None:  # None
+    def _fail(self, metric: str, pid: str, why: str, started: float, outcome: Outcome) -> None:
         outcome.failures.append(f"{pid}: {why}")
         self.observer(Event(metric, pid, "failed", why, time.perf_counter() - started))
-        return None
 
     def _check(self, price: Future[Outcome]) -> Outcome:
         """The cross-check: CoinGecko at once; a price provider only after the primary, and never the primary."""
