@@ -26,6 +26,7 @@ from generator.factcheck.markdown import Layout
 from generator.factcheck.predicates import PREDICATES, Claim
 from generator.factcheck.rulebook import RULES, RuleBookError
 from generator.factcheck.scope import clause, hedged, stated, supposed
+from generator.factcheck.scan import Gate
 from generator.facts import Fact
 
 Found = tuple[int, int, Judgement]
@@ -141,6 +142,16 @@ def _with_asset(source: str, names: tuple[str, ...]) -> re.Pattern[str]:
     return RULES.compile(source, "claim", dynamic={"our_asset": ours})
 
 
+_GATES: dict[re.Pattern[str], Gate | None] = {}
+
+
+def _gate(regex: re.Pattern[str]) -> Gate | None:
+    """The rule's pattern matched only at the word starts it can begin at (kept per compiled pattern)."""
+    if regex not in _GATES:
+        _GATES[regex] = Gate.of(regex)
+    return _GATES[regex]
+
+
 def _regex(source: str, names: tuple[str, ...]) -> re.Pattern[str]:
     return _asset_free(source) or _with_asset(source, names)
 
@@ -176,8 +187,12 @@ class ClaimFinder:
         for rule in CLAIM_RULES:
             regex = _regex(rule.source, self.index.asset_names)
             sentences = layout.sentences_with(rule.triggers) if rule.triggers else layout.sentences
-            for sent in sentences:
-                for m in regex.finditer(masked, sent.start, sent.end):
+            gate = _gate(regex)
+            spans = [(s.start, s.end) for s in sentences]
+            found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
+                (m for a, b in spans for m in regex.finditer(masked, a, b))
+            if True:
+                for m in found:
                     start, end = m.span(rule.span) if rule.span else m.span()
                     if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
                         continue

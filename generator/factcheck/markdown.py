@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.factcheck.scan import ascii_lower
+from generator.factcheck.scan import StartIndex, ascii_lower
 
 _FRONT_MATTER = re.compile(r"\A(?:\ufeff)?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.S | re.M)
@@ -84,6 +84,7 @@ class Layout:
     _by_word: dict[str, list[int]] = field(default_factory=dict)  # word -> the sentences that have it, in order
     _with: dict[frozenset[str], list[Sentence]] = field(default_factory=dict)
     clauses: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # judge.clause, once per span
+    _start_index: StartIndex | None = None
 
     def __post_init__(self) -> None:
         self._starts = [s.start for s in self.sentences]
@@ -111,6 +112,12 @@ class Layout:
                 hits.update(self._by_word.get(w, ()))
             found = self._with[words] = [self.sentences[i] for i in sorted(hits)]
         return found
+
+    def word_starts(self) -> StartIndex:
+        """The word starts of the lower-cased text by their first letters (for gated patterns, scan.Gate)."""
+        if self._start_index is None:
+            self._start_index = StartIndex(self.lower)
+        return self._start_index
 
     def words_at(self, pos: int) -> frozenset[str]:
         """The words (lower-case) of the sentence at ``pos``: a pass can tell cheaply whether its words are there."""
