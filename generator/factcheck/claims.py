@@ -25,8 +25,8 @@ from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.factcheck.predicates import PREDICATES, Claim
 from generator.factcheck.rulebook import RULES, RuleBookError
-from generator.factcheck.scope import clause, hedged, stated, supposed
 from generator.factcheck.scan import Gate
+from generator.factcheck.scope import clause, hedged, stated, supposed
 from generator.facts import Fact
 
 Found = tuple[int, int, Judgement]
@@ -191,20 +191,19 @@ class ClaimFinder:
             spans = [(s.start, s.end) for s in sentences]
             found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
                 (m for a, b in spans for m in regex.finditer(masked, a, b))
-            if True:
-                for m in found:
-                    start, end = m.span(rule.span) if rule.span else m.span()
-                    if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
-                        continue
-                    judged = self._judge(rule, m, start, end)
-                    if judged is None:
-                        continue  # (words no rule could judge leave them to another reading)
-                    taken.append((start, end, rule.predicate))
-                    if judged.verdict != "verified" and any(
-                            a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
-                            for a, b, j in out):
-                        continue  # one error in overlapping words is reported once
-                    out.append((start, end, judged))
+            for m in found:
+                start, end = m.span(rule.span) if rule.span else m.span()
+                if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
+                    continue
+                judged = self._judge(rule, m, start, end)
+                if judged is None:
+                    continue  # (words no rule could judge leave them to another reading)
+                taken.append((start, end, rule.predicate))
+                if judged.verdict != "verified" and any(
+                        a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
+                        for a, b, j in out):
+                    continue  # one error in overlapping words is reported once
+                out.append((start, end, judged))
         return out
 
     def _judge(self, rule: ClaimRule, m: re.Match[str], start: int, end: int) -> Judgement | None:

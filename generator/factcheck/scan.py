@@ -9,9 +9,9 @@ only the alternatives filed under that word's first two letters.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 import re._constants as C  # type: ignore[import-not-found]
 import re._parser as P  # type: ignore[import-not-found]
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
