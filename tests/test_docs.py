@@ -30,13 +30,13 @@ def _commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, ar
 
 
 def test_every_cli_command_and_option_is_documented() -> None:
-    doc = (ROOT / "docs" / "commands.md").read_text()
+    doc = (ROOT / "docs" / "cli.md").read_text()
     for name, sub in _commands(build_parser()).items():
-        assert f"marketnews {name}" in doc, f"docs/commands.md does not document 'marketnews {name}'"
+        assert f"marketnews {name}" in doc, f"docs/cli.md does not document 'marketnews {name}'"
         for action in sub._actions:
             for opt in action.option_strings:
                 if opt.startswith("--") and opt != "--help":
-                    assert opt in doc, f"docs/commands.md does not document {opt} of 'marketnews {name}'"
+                    assert opt in doc, f"docs/cli.md does not document {opt} of 'marketnews {name}'"
 
 
 def test_every_docs_page_is_linked_from_the_readme() -> None:
