@@ -157,8 +157,14 @@ def generate(
 
 
 def read_article(path: Path) -> str:
-    """An article file's text (raises InputError for a missing, unreadable or non-UTF-8 file)."""
+    """An article file's text (raises InputError for a missing, unreadable, non-UTF-8 or too large file)."""
+    from generator.factcheck import MAX_ARTICLE_CHARS
+
     try:
+        size = path.stat().st_size
+        if size > 4 * MAX_ARTICLE_CHARS:  # (UTF-8: at most 4 bytes a character) refused before it is read
+            raise InputError(f"article {path} is {size:,} bytes; the fact-check reads at most "
+                             f"{MAX_ARTICLE_CHARS:,} characters (about 256 KB)")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"article file not found: {path}") from None

@@ -226,3 +226,25 @@ def test_check_bad_input(tmp_path: Path) -> None:
     proc = run("check", str(folder / "article.md"))
     assert_clean_failure(proc)
     assert "--snapshot" in proc.stderr
+
+
+@pytest.mark.parametrize("size", [5_000_000, 300_000])
+def test_check_refuses_a_text_over_the_limit(tmp_path: Path, size: int) -> None:
+    from generator.factcheck import MAX_ARTICLE_CHARS
+
+    # 5 MB of digits took 29 s to check before the limit; refused before it is read. 300 K characters: after.
+    big = tmp_path / "big.md"
+    big.write_text("1234567890 " * (size // 11))
+    assert size // 11 * 11 > MAX_ARTICLE_CHARS
+    proc = run("check", str(big), "--snapshot", str(EXAMPLE))
+    assert_clean_failure(proc)
+    assert f"{size // 11 * 11:,}" in proc.stderr and "at most 262,144" in proc.stderr
+
+
+def test_check_reads_a_text_at_the_limit(tmp_path: Path) -> None:
+    from generator.factcheck import MAX_ARTICLE_CHARS
+
+    text = (tmp_path / "ok.md")
+    text.write_text(("The price is here. " * (MAX_ARTICLE_CHARS // 19))[:MAX_ARTICLE_CHARS])
+    proc = run("check", str(text), "--snapshot", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr

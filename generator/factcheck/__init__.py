@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from generator.errors import InputError
 from generator.factcheck.bind import Binder
 from generator.factcheck.claims import find_claims
 from generator.factcheck.extract import Mention, extract_mentions
@@ -25,7 +26,11 @@ from generator.factcheck.report import CheckReport, MentionResult
 from generator.factcheck.rulebook import RULES
 from generator.facts import FactSet
 
-__all__ = ["CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
+__all__ = ["MAX_ARTICLE_CHARS", "CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
+
+# The longest text the check reads. Its cost is linear in the text, about 4-5 ms a KB here (bench/check_size.py):
+# a generated article is ~6 KB; 256 K characters answer in about a second; a 5 MB paste is refused at once.
+MAX_ARTICLE_CHARS = 262_144
 
 _FIB_NEAR = RULES.regex("fib_near")
 _FIB_AFTER_PERCENT = RULES.regex("fib_after_percent")
@@ -53,7 +58,12 @@ def _is_ratio(m: Mention, layout: Layout) -> bool:
 
 
 def check_article(text: str, facts: FactSet) -> CheckReport:
-    """Check every number, qualitative claim and quote in ``text`` against ``facts``."""
+    """Check every number, qualitative claim and quote in ``text`` against ``facts``.
+
+    Raises InputError for a text longer than MAX_ARTICLE_CHARS."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise InputError(f"the article is {len(text):,} characters; the fact-check reads at most "
+                         f"{MAX_ARTICLE_CHARS:,} (about 256 KB), so check it in parts")
     layout = read_layout(text)
     mentions = extract_mentions(layout)
     index = index_facts(facts)
