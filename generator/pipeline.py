@@ -120,6 +120,22 @@ def with_chart(draft: Draft, snapshot: MarketSnapshot, analysis: Analysis, facts
     return draft.model_copy(update={"body": embed_chart(draft.body, image.alt, CHART_FILE)})
 
 
+BLOCKED_BANNER = ("> **Blocked by the fact-check: not for publication.** Some statements in this draft are not "
+                  "backed by the data it was written from; factcheck.json lists each one with its reason.\n\n")
+_CHECKED_CLAIM = " and was checked against it before publication"  # templates/sections/automation.md.j2
+_CHECK_FAILED = "; the fact-check could not prove all of it, so this draft is blocked"
+
+
+def blocked_body(body: str) -> str:
+    """A blocked draft's text as written to its files: a banner under the title, and a footer that does not say
+    it was checked before publication."""
+    body = body.replace(_CHECKED_CLAIM, _CHECK_FAILED)
+    head, sep, rest = body.partition("\n\n")
+    if head.startswith("# ") and sep:
+        return head + sep + BLOCKED_BANNER + rest
+    return BLOCKED_BANNER + body
+
+
 def generate(
     snapshot: MarketSnapshot,
     settings: Settings,
@@ -138,14 +154,21 @@ def generate(
     matter = front_matter(draft, snapshot, kind, status, report)
     body_report = report  # spans into draft.body: what the desk stores as the first revision
     report = report.shifted(len(matter))  # spans point into article.md as written
+    written = draft.body
+    if not report.passed:
+        # The files of a blocked draft say so where a reader starts, and do not claim a check it failed; the
+        # report is made again on that text so its spans point into article.md as written. (The desk keeps the
+        # draft's own body: an editor's corrections make the footer true again.)
+        written = blocked_body(draft.body)
+        report = check_article(written, facts).shifted(len(matter))
     record = report.model_dump_json(indent=2)
     if draft.llm is not None:  # the LLM stage's per-section record and calls, beside the mentions
         record = json.dumps({**json.loads(record), "sections": section_record(draft), "llm": draft.llm}, indent=2,
                             ensure_ascii=False)
     env = make_environment(settings.templates_dir)
     files: dict[str, bytes] = {
-        "article.md": (matter + draft.body).encode(),
-        "article.html": article_page(env, draft.title, draft.body).encode(),
+        "article.md": (matter + written).encode(),
+        "article.html": article_page(env, draft.title, written).encode(),
         "snapshot.json": snapshot_with_analysis(snapshot, analysis).encode(),
         "factcheck.json": (record + "\n").encode(),
         **extra,

@@ -170,8 +170,16 @@ def test_generate_blocks_a_draft_that_fails(tmp_path: Path) -> None:
     assert proc.stderr.count("\n") == 1 and "failed the fact-check" in proc.stderr
     folder = tmp_path / "out" / "2018-02-06" / "btc-daily"
     assert sorted(p.name for p in folder.iterdir()) == ["article.html", "article.md", "factcheck.json", "snapshot.json"]
-    assert "\nstatus: blocked\n" in (folder / "article.md").read_text()
+    article = (folder / "article.md").read_text()
+    assert "\nstatus: blocked\n" in article
+    # Honest labels: the files say the draft is blocked where a reader starts, and claim no check it failed.
+    for text in (article, (folder / "article.html").read_text()):
+        head = text[: text.index("February 6, 2018 —")]
+        assert "Blocked by the fact-check: not for publication." in head
+        assert "before publication" not in text and "so this draft is blocked" in text
     report = json.loads((folder / "factcheck.json").read_text())
+    for m in report["mentions"]:  # the report's spans still point into article.md as written
+        assert article[m["start"] : m["end"]] == m["text"]
     bad = {(m["text"], m["verdict"]) for m in report["mentions"] if m["verdict"] != "verified"}
     # "last traded this low in March 2020" is checked against when the candles last traded this low.
     assert bad == {("March 2020", "mismatch"), ("$1.2 billion", "unsupported")}
