@@ -7,9 +7,11 @@ print a raw number fails, so every number in an article is a fact's display text
 from __future__ import annotations
 
 import functools
+import ipaddress
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from pydantic import BaseModel, ConfigDict
@@ -61,6 +63,19 @@ PROVIDER_NAMES = {
     "coinbase": "Coinbase Exchange", "coingecko": "CoinGecko", "coinglass": "CoinGlass", "kraken": "Kraken",
     "okx": "OKX", "alternative_me": "Alternative.me",
 }
+
+
+def is_loopback_url(url: str | None) -> bool:
+    """True for a URL on this machine (localhost, 127.0.0.0/8, ::1)."""
+    if not url:
+        return False
+    host = (urlsplit(url).hostname or "").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _source_label(what: str) -> str:
@@ -152,7 +167,10 @@ def build_context(
             "what": _source_label(what),
             "provider": PROVIDER_NAMES.get(prov.provider, prov.provider),
             "illustrative": prov.provider == "illustrative",
-            "url": prov.url,
+            # A provider's API answered from this machine (the bundled replays' local replicas) is no source a
+            # reader can follow, and its numbers are not the provider's: said so, without the dead link.
+            "replica": is_loopback_url(prov.url),
+            "url": None if is_loopback_url(prov.url) else prov.url,
             "fact": source_fact_key(what),
         }
         for what, prov in snapshot.sources()

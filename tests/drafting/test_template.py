@@ -182,3 +182,15 @@ def test_the_order_word_of_a_retracement_follows_its_ratio_not_the_move() -> Non
     d, _, _ = draft(make_snapshot("2018-06-17"))
     assert "The price is below even the shallowest of them, the 0.236 Fibonacci retracement at" in d.body
     assert "deepest" not in d.body
+
+
+@pytest.mark.parametrize("url, local", [
+    ("http://127.0.0.1:36973/binance/api/v3/ticker/24hr", True), ("http://localhost:8000/x", True),
+    ("http://[::1]:9000/okx", True), ("http://127.8.0.1/x", True), ("https://api.binance.com/api/v3/klines", False),
+    ("https://github.com/peerchemist/finta/blob/af01fa59/tests/data/bittrex_btc-usdt.csv", False), (None, False),
+    ("http://127.0.0.1.example.com/x", False),
+])
+def test_sources_on_this_machine_are_replicas(url: str | None, local: bool) -> None:
+    from generator.drafting.template import is_loopback_url
+
+    assert is_loopback_url(url) is local
