@@ -256,3 +256,21 @@ def test_check_reads_a_text_at_the_limit(tmp_path: Path) -> None:
     text.write_text(("The price is here. " * (MAX_ARTICLE_CHARS // 19))[:MAX_ARTICLE_CHARS])
     proc = run("check", str(text), "--snapshot", str(EXAMPLE))
     assert proc.returncode == 0, proc.stderr
+
+
+def test_every_command_help_lists_its_exit_codes() -> None:
+    from generator.cli.parser import EXIT_CODES, _subcommands, build_parser
+
+    commands = _subcommands(build_parser())
+    assert len(commands) >= 15
+    for name, command in commands:
+        text = command.format_help()
+        assert "exit codes:" in text, name
+        codes = [int(line.split()[0]) for line in text.split("exit codes:")[1].splitlines() if line[:1].isdigit()]
+        assert codes and set(codes) <= set(EXIT_CODES) and 0 in codes and 2 in codes, name
+
+
+def test_review_help_shows_its_action_as_optional() -> None:
+    proc = run("review", "--help")
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("usage: marketnews review [-h] [--host HOST] [--port PORT] [set-password]\n")

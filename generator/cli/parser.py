@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import NoReturn
 
@@ -100,7 +101,50 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(func=cmd_schema)
 
     _add_desk_commands(sub)
+    _add_exit_codes(parser)
     return parser
+
+
+# What each exit code means, once; and which codes each command can end with (docs/cli.md says the same).
+EXIT_CODES: dict[int, str] = {
+    0: "done", 2: "bad usage, input, settings or output folder (one line on stderr, nothing written)",
+    3: "the fact-check failed (the draft is blocked, a mention is not verified, or an approval refused)",
+    4: "data unavailable (no provider gave the price or any candles)",
+    6: "someone else changed the draft first (nothing overwritten)", 7: "a publishing target failed",
+    8: "another run of this job (or publishing run) holds the lock",
+}
+COMMAND_EXIT_CODES: dict[str, tuple[int, ...]] = {
+    "generate": (0, 2, 3, 4, 7), "fetch": (0, 2, 4), "watch": (0, 2, 4), "check": (0, 2, 3), "schema": (0, 2),
+    "drafts": (0, 2, 3, 6), "publish": (0, 2, 3, 7, 8), "schedule": (0, 2, 8), "run": (0, 2, 3, 4, 7, 8),
+    "review": (0, 2),
+}
+
+
+def _add_exit_codes(parser: argparse.ArgumentParser) -> None:
+    """Every command's --help ends with the exit codes it can return."""
+    for name, command in _subcommands(parser):
+        codes = COMMAND_EXIT_CODES[name.split()[0]]
+        command.formatter_class = _LinesKept
+        command.epilog = "exit codes:\n" + "\n".join(f"{c}  {EXIT_CODES[c]}" for c in codes)
+
+
+class _LinesKept(argparse.HelpFormatter):
+    """Wraps each line of a description or epilog on its own: the exit-code table keeps its rows."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(textwrap.fill(" ".join(line.split()), width, initial_indent=indent,
+                                       subsequent_indent=indent + "   ") if line.strip() else ""
+                         for line in text.splitlines())
+
+
+def _subcommands(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
+    out = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                out.append((prefix + name, child))
+                out += _subcommands(child, prefix + name + " ")
+    return out
 
 
 def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
@@ -162,6 +206,7 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
     run.set_defaults(func=cmd_run)
 
     review = sub.add_parser("review", help="serve the review page (or set its password)",
+                            usage=f"{PROG} review [-h] [--host HOST] [--port PORT] [set-password]",
                             description="Serve the review page where editors see the proof and approve drafts.")
     review.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default 127.0.0.1; any other needs a password set)")
