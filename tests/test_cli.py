@@ -274,3 +274,12 @@ def test_review_help_shows_its_action_as_optional() -> None:
     proc = run("review", "--help")
     assert proc.returncode == 0
     assert proc.stdout.startswith("usage: marketnews review [-h] [--host HOST] [--port PORT] [set-password]\n")
+
+
+def test_a_missing_templates_dir_is_refused(tmp_path: Path) -> None:
+    cfg = tmp_path / "marketnews.toml"
+    cfg.write_text(f'templates_dir = "{tmp_path / "no-such-folder"}"\n')
+    proc = run("--config", str(cfg), "generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert_clean_failure(proc)
+    assert "templates_dir" in proc.stderr and "not a folder" in proc.stderr
+    assert not (tmp_path / "out").exists()

@@ -110,6 +110,9 @@ def _finalize(value: Any) -> Any:
 def make_environment(templates_dir: Path | None) -> Environment:
     """The jinja2 environment for a templates folder, made once per process: it caches compiled templates
     (compiling them is most of a template-only draft's time) and reloads a template whose file changed."""
+    if templates_dir is not None and not Path(templates_dir).is_dir():
+        # A mistyped folder would otherwise be skipped in silence and the bundled templates used instead.
+        raise ConfigError(f"templates_dir {templates_dir} is not a folder (setting templates_dir)")
     loaders = [FileSystemLoader(str(templates_dir))] if templates_dir else []
     loaders.append(FileSystemLoader(str(bundled_dir("templates"))))
     return Environment(
