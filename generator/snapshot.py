@@ -10,11 +10,20 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from generator.errors import InputError
 
@@ -35,6 +44,45 @@ TIMEFRAMES: dict[str, timedelta] = {
 # Tolerance for long + short == total: providers round each part separately.
 _PARTS_TOLERANCE = 0.005
 
+# Plausibility bounds (docs/snapshot.md): far beyond anything a market has shown, yet close enough to refuse a
+# typo, a unit error (cents, satoshis) or an overflow before it becomes a headline.
+MIN_PRICE = 1e-12  # quote currency per unit; the smallest listed tokens trade near 1e-9
+MAX_PRICE = 1e9
+MAX_AMOUNT = 1e13  # USD (or quote currency): liquidations, open interest, the value traded in a candle or a day
+MAX_CHANGE_PCT = 100_000.0  # a 24h rise of 1,000 times
+MAX_FUNDING_RATE = 0.05  # per interval; the highest exchange caps are a few percent
+MAX_FUNDING_INTERVAL_HOURS = 24.0
+# The current price may stand this factor beyond the 24h high or low (feeds and providers disagree a little)...
+PRICE_RANGE_FACTOR = 1.5
+# ...and this factor beyond the last candle of the shortest timeframe (the market may move on after it closed).
+CANDLE_RANGE_FACTOR = 10.0
+# Clocks of providers and of this machine may differ a little; more than this is an error, not skew.
+CLOCK_SKEW = timedelta(minutes=5)
+# as_of may follow the last close by two candles (a live fetch just before the next close, a late provider)
+# or a day, whichever is longer (an exchange that paused, short candles of an illiquid pair).
+MIN_AS_OF_GAP = timedelta(days=1)
+
+
+def _priced(value: float) -> float:
+    """Refuse a price too small to be one (a typo, or a unit a trillion times too big)."""
+    if value < MIN_PRICE:
+        raise ValueError(f"{value:g} is below the smallest plausible price, {MIN_PRICE:g}")
+    return value
+
+
+# Numbers are JSON numbers: no true/false, no "6960", no Infinity or NaN (ints are fine where floats go).
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+PriceValue = Annotated[float, Field(strict=True, allow_inf_nan=False, gt=0, le=MAX_PRICE), AfterValidator(_priced)]
+Amount = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=0, le=MAX_AMOUNT)]
+
+
+class FieldProblem(ValueError):
+    """A model validator's complaint about one of its fields, so the message can name the field's path."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -54,18 +102,19 @@ class Candle(_Model):
     """One OHLCV bar; ``time`` is the bar's open time (UTC)."""
 
     time: AwareDatetime
-    open: float = Field(gt=0)
-    high: float = Field(gt=0)
-    low: float = Field(gt=0)
-    close: float = Field(gt=0)
-    volume: float = Field(ge=0, description="Volume in units of the base asset.")
+    open: PriceValue
+    high: PriceValue
+    low: PriceValue
+    close: PriceValue
+    volume: Number = Field(ge=0, description="Volume in units of the base asset.")
 
     @model_validator(mode="after")
     def _consistent(self) -> Candle:
         if self.high < self.low:
-            raise ValueError(f"candle {self.time.isoformat()}: high {self.high} is below low {self.low}")
+            raise FieldProblem("high", f"candle {self.time.isoformat()}: high {self.high} is below low {self.low}")
         if not (self.low <= self.open <= self.high and self.low <= self.close <= self.high):
-            raise ValueError(f"candle {self.time.isoformat()}: open/close outside the high-low range")
+            raise FieldProblem("close", f"candle {self.time.isoformat()}: open/close outside the high-low range")
+        _traded("volume", self.volume, self.close, f"candle {self.time.isoformat()}")
         return self
 
 
@@ -103,19 +152,32 @@ class CandleSeries(_Model):
 class Price(_Model):
     """The 24h ticker."""
 
-    current: float = Field(gt=0)
-    change_24h_pct: float | None = Field(default=None, description="Percent, e.g. -16.43 for a 16.43% fall.")
-    high_24h: float | None = Field(default=None, gt=0)
-    low_24h: float | None = Field(default=None, gt=0)
-    volume_24h: float | None = Field(default=None, ge=0, description="Base-asset units.")
+    current: PriceValue
+    change_24h_pct: Number | None = Field(
+        default=None, le=MAX_CHANGE_PCT, description="Percent, e.g. -16.43 for a 16.43% fall."
+    )
+    high_24h: PriceValue | None = None
+    low_24h: PriceValue | None = None
+    volume_24h: Number | None = Field(default=None, ge=0, description="Base-asset units.")
     source: Provenance
 
     @model_validator(mode="after")
     def _range(self) -> Price:
-        if self.high_24h is not None and self.low_24h is not None and self.high_24h < self.low_24h:
-            raise ValueError(f"24h high {self.high_24h} is below 24h low {self.low_24h}")
+        high, low, now = self.high_24h, self.low_24h, self.current
+        if high is not None and low is not None and high < low:
+            raise FieldProblem("high_24h", f"24h high {high:g} is below 24h low {low:g}")
         if self.change_24h_pct is not None and self.change_24h_pct <= -100:
-            raise ValueError(f"24h change {self.change_24h_pct}% would make the price zero or negative")
+            raise FieldProblem(
+                "change_24h_pct", f"24h change {self.change_24h_pct}% would make the price zero or negative"
+            )
+        if high is not None and now > high * PRICE_RANGE_FACTOR:
+            raise FieldProblem("current", f"{now:g} is {now / high:.3g} times the 24h high {high:g}; more than "
+                                          f"{PRICE_RANGE_FACTOR:g} times is refused (a unit or feed error?)")
+        if low is not None and now < low / PRICE_RANGE_FACTOR:
+            raise FieldProblem("current", f"{now:g} is {now / low:.3g} times the 24h low {low:g}; less than "
+                                          f"1/{PRICE_RANGE_FACTOR:g} of it is refused (a unit or feed error?)")
+        if self.volume_24h is not None:
+            _traded("volume_24h", self.volume_24h, now, "24h volume")
         return self
 
 
@@ -123,7 +185,7 @@ class LiquidationScope(_Model):
     """Which venues liquidation totals cover; the article words it from this."""
 
     venues: list[str] = Field(min_length=1, description="Exchanges included, e.g. ['OKX'].")
-    aggregated: bool = Field(description="True when the totals aggregate several major exchanges.")
+    aggregated: bool = Field(strict=True, description="True when the totals aggregate several major exchanges.")
 
 
 class Liquidations(_Model):
@@ -134,12 +196,12 @@ class Liquidations(_Model):
     of the snapshot then says why. They are never extrapolated from the 1h ones.
     """
 
-    total_1h_usd: float = Field(ge=0)
-    long_1h_usd: float = Field(ge=0)
-    short_1h_usd: float = Field(ge=0)
-    total_24h_usd: float | None = Field(default=None, ge=0)
-    long_24h_usd: float | None = Field(default=None, ge=0)
-    short_24h_usd: float | None = Field(default=None, ge=0)
+    total_1h_usd: Amount
+    long_1h_usd: Amount
+    short_1h_usd: Amount
+    total_24h_usd: Amount | None = None
+    long_24h_usd: Amount | None = None
+    short_24h_usd: Amount | None = None
     scope: LiquidationScope
     source: Provenance
 
@@ -147,19 +209,21 @@ class Liquidations(_Model):
     def _parts(self) -> Liquidations:
         day = (self.total_24h_usd, self.long_24h_usd, self.short_24h_usd)
         if any(v is None for v in day) and any(v is not None for v in day):
-            raise ValueError("24h liquidations need total, long and short together (or none of them)")
+            field = ("total_24h_usd", "long_24h_usd", "short_24h_usd")[[v is None for v in day].index(True)]
+            raise FieldProblem(field, "24h liquidations need total, long and short together (or none of them)")
         for window in ("1h", "24h"):
             total = getattr(self, f"total_{window}_usd")
             if total is None:
                 continue
             parts = getattr(self, f"long_{window}_usd") + getattr(self, f"short_{window}_usd")
             if not math.isclose(parts, total, rel_tol=_PARTS_TOLERANCE, abs_tol=1.0):
-                raise ValueError(
+                raise FieldProblem(
+                    f"total_{window}_usd",
                     f"{window} long + short ({parts:.0f}) does not add up to the total ({total:.0f}): "
                     "long/short shares would fall outside 0..1"
                 )
         if self.total_24h_usd is not None and self.total_1h_usd > self.total_24h_usd * (1 + _PARTS_TOLERANCE):
-            raise ValueError("1h liquidations exceed the 24h total")
+            raise FieldProblem("total_1h_usd", "1h liquidations exceed the 24h total")
         return self
 
     def long_share(self, window: Literal["1h", "24h"]) -> float | None:
@@ -171,8 +235,10 @@ class Liquidations(_Model):
 class Funding(_Model):
     """Perpetual-swap funding rate for one interval."""
 
-    rate: float = Field(ge=-0.05, le=0.05, description="Fraction per interval, e.g. 0.0001 = 0.01%.")
-    interval_hours: float = Field(default=8, gt=0)
+    rate: Number = Field(
+        ge=-MAX_FUNDING_RATE, le=MAX_FUNDING_RATE, description="Fraction per interval, e.g. 0.0001 = 0.01%."
+    )
+    interval_hours: Number = Field(default=8, gt=0, le=MAX_FUNDING_INTERVAL_HOURS)
     venue: str
     source: Provenance
 
@@ -180,7 +246,7 @@ class Funding(_Model):
 class OpenInterest(_Model):
     """Open interest of the perpetual contract, in USD."""
 
-    usd: float = Field(gt=0)
+    usd: Amount = Field(gt=0)
     venue: str
     source: Provenance
 
@@ -188,7 +254,7 @@ class OpenInterest(_Model):
 class FearGreed(_Model):
     """The Crypto Fear & Greed Index."""
 
-    value: int = Field(ge=0, le=100)
+    value: int = Field(strict=True, ge=0, le=100)
     classification: str = Field(min_length=1, description="The provider's label, e.g. 'Extreme Fear'.")
     source: Provenance
 
@@ -197,8 +263,8 @@ class PriceDisagreement(_Model):
     """Two providers' prices differ by more than the configured tolerance."""
 
     provider: str
-    price: float = Field(gt=0)
-    difference_pct: float
+    price: PriceValue
+    difference_pct: Number = Field(gt=-100)
 
 
 class MarketSnapshot(_Model):
@@ -220,19 +286,20 @@ class MarketSnapshot(_Model):
 
     @model_validator(mode="after")
     def _coherent(self) -> MarketSnapshot:
+        now = datetime.now(timezone.utc)
+        if self.as_of > now + CLOCK_SKEW:
+            raise FieldProblem("as_of", f"{self.as_of.isoformat()} is in the future (it is now {now:%Y-%m-%d %H:%M} UTC)")
         for key, series in self.candles.items():
             if key != series.timeframe:
-                raise ValueError(f"candles[{key!r}] holds {series.timeframe} candles")
-            last_close = series.candles[-1].time + TIMEFRAMES[key]
-            if last_close > self.as_of + timedelta(minutes=1):
-                raise ValueError(
-                    f"{key} candle opening {series.candles[-1].time.isoformat()} had not closed at as_of "
-                    f"{self.as_of.isoformat()}"
-                )
+                raise FieldProblem(f"candles.{key}.timeframe", f"candles[{key!r}] holds {series.timeframe} candles")
+            _after_the_candles(self.as_of, series)
         for name in ("price", "liquidations", "funding", "open_interest", "fear_greed"):
             group = getattr(self, name)
-            if group is not None and group.source.as_of > self.as_of + timedelta(minutes=5):
-                raise ValueError(f"{name} is dated {group.source.as_of.isoformat()}, after the snapshot's as_of")
+            if group is not None and group.source.as_of > self.as_of + CLOCK_SKEW:
+                raise FieldProblem(
+                    f"{name}.source.as_of", f"{name} is dated {group.source.as_of.isoformat()}, after the snapshot's as_of"
+                )
+        _near_the_candles(self.price.current, self.candles)
         return self
 
     def series(self, timeframe: str) -> CandleSeries | None:
@@ -252,6 +319,44 @@ class MarketSnapshot(_Model):
             if group is not None:
                 out.append((label, group.source))
         return out
+
+
+def _traded(field: str, volume: float, price: float, what: str) -> None:
+    """Refuse a volume whose value (volume × price) is beyond MAX_AMOUNT: an overflow, not a market."""
+    if volume * price > MAX_AMOUNT:
+        raise FieldProblem(field, f"{what}: {volume:g} units at {price:g} is {volume * price:.3g} traded, "
+                                  f"more than the plausible {MAX_AMOUNT:g}")
+
+
+def _after_the_candles(as_of: datetime, series: CandleSeries) -> None:
+    """as_of must follow the close of the last (closed) candle, by at most two candles or a day."""
+    step = TIMEFRAMES[series.timeframe]
+    last = series.candles[-1].time
+    if last + step > as_of + timedelta(minutes=1):
+        raise FieldProblem("as_of", f"the last {series.timeframe} candle (opening {last.isoformat()}) had not closed "
+                                    f"at {as_of.isoformat()}; a snapshot holds closed candles only")
+    allowed = max(2 * step, MIN_AS_OF_GAP)
+    gap = as_of - (last + step)
+    if gap > allowed:
+        raise FieldProblem("as_of", f"{as_of.isoformat()} is {_span(gap)} after the last {series.timeframe} candle "
+                                    f"closed ({(last + step).isoformat()}); at most {_span(allowed)} allowed")
+
+
+def _near_the_candles(current: float, candles: dict[str, CandleSeries]) -> None:
+    """The current price within CANDLE_RANGE_FACTOR of the last candle of the shortest timeframe."""
+    key = min(candles, key=lambda tf: TIMEFRAMES[tf])
+    last = candles[key].candles[-1]
+    if current > last.high * CANDLE_RANGE_FACTOR or current < last.low / CANDLE_RANGE_FACTOR:
+        raise FieldProblem("price.current", f"{current:g} is more than {CANDLE_RANGE_FACTOR:g} times beyond the "
+                                            f"last {key} candle's range {last.low:g}-{last.high:g} "
+                                            "(a unit or feed error?)")
+
+
+def _span(delta: timedelta) -> str:
+    hours = delta.total_seconds() / 3600
+    if hours < 48:
+        return f"{hours:.3g} hours"
+    return f"{hours / 24:,.0f} days"
 
 
 def dump_snapshot(snapshot: MarketSnapshot) -> str:
@@ -288,10 +393,32 @@ def describe_validation_error(err: ValidationError) -> str:
     """First validation problem as 'field.path: message', plus a count of the others."""
     errors = err.errors()
     first = errors[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    loc = [str(p) for p in first["loc"]]
+    problem = (first.get("ctx") or {}).get("error")
+    if isinstance(problem, FieldProblem):
+        loc.append(problem.field)
+    where = ".".join(loc) or "(top level)"
     msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] in _SHOW_INPUT:
+        msg += f" (got {_shown(first['input'])})"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return f"{where}: {msg}{more}"
+
+
+# Error types whose message does not say what was given; the value shown makes it plain (true, "6960", 1e+30).
+_SHOW_INPUT = frozenset({
+    "float_type", "int_type", "bool_type", "finite_number", "greater_than", "greater_than_equal", "less_than",
+    "less_than_equal", "int_from_float", "string_type",
+})
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:g}"
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        text = json.dumps(value)  # as JSON writes it: true, "6960", Infinity, NaN
+        return text if len(text) <= 40 else text[:37] + "..."
+    return type(value).__name__
 
 
 def snapshot_json_schema() -> dict[str, Any]:

@@ -8,7 +8,7 @@ rates, any Fear & Greed reading). Provenance says "illustrative" and the note sa
 ``intraday=True`` takes the same market at a random moment inside the candle that is still forming
 (any hour, any minute after the last close): the current price has moved on from the last close,
 sometimes through a level, and the 24-hour high, low and change are those of the rolling day, as a
-live fetch during the day sees them.
+live fetch during the day sees them. Every market ends before ``LATEST``, in the past.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 from generator.snapshot import MarketSnapshot
 
 STEPS = {"1d": timedelta(days=1), "4h": timedelta(hours=4), "1w": timedelta(days=7)}
+# Markets end by this date: a snapshot dated in the future is refused (generator/snapshot.py, CLOCK_SKEW).
+LATEST = datetime(2025, 1, 1, tzinfo=timezone.utc)
 NOTE = "Illustrative: a random market made by tests/random_markets.py, not real market data."
 
 
@@ -89,6 +91,8 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
     drift = r.uniform(-0.01, 0.01)
     start = datetime(2020, 1, 1, tzinfo=timezone.utc) + timedelta(days=r.randint(0, 2000))
     step = STEPS[timeframe]
+    if (late := start + step * (n + 1) - LATEST) > timedelta(0):  # whole weeks back: same weekday, same hour
+        start -= timedelta(weeks=-(-late // timedelta(weeks=1)))
     rows = _walk(r, scale, n, vol, drift)
     candles = [{"time": (start + step * i).isoformat(), "open": o, "high": h, "low": lo, "close": c, "volume": v}
                for i, (o, h, lo, c, v) in enumerate(rows)]

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from generator.snapshot import TIMEFRAMES, CandleSeries, FearGreed, Liquidations, Price
+from generator.snapshot import CLOCK_SKEW, TIMEFRAMES, CandleSeries, FearGreed, Liquidations, Price
 from generator.sources.plan import FetchPlan
 
 MAX_CHANGE_PCT = 90.0
-# Provider clocks may run a little ahead of ours; more than this is an error, not skew.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def problem(value: object, plan: FetchPlan) -> str | None:
