@@ -12,10 +12,17 @@ import re
 import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from generator.errors import ConfigError
 from generator.scheduling.jobs import Job, JobName
@@ -274,10 +281,34 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_path = _config_path()
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _EnvSource(settings_cls)]
         if toml_path is not None:
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+
+class _EnvSource(EnvSettingsSource):
+    """MARKETNEWS_* variables, where a list of words may also be a comma list (MARKETNEWS_ASSETS=BTC,ETH).
+
+    Other lists and tables are JSON, as pydantic-settings reads them; JSON that cannot be read is a
+    ConfigError naming the variable (pydantic-settings would raise its own error, with a traceback).
+    """
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
+        if isinstance(value, str) and _is_word_list(field) and not value.lstrip().startswith("["):
+            return [word.strip() for word in value.split(",") if word.strip()]
+        variable = f"{self.env_prefix}{field_name}".upper()
+        try:
+            return super().decode_complex_value(field_name, field, value)
+        except ValueError as err:
+            hint = " (or give a comma list: A,B)" if _is_word_list(field) else ""
+            raise ConfigError(f"invalid setting {field_name}: {variable} is not valid JSON ({err}){hint}") from None
+        except RecursionError:
+            raise ConfigError(f"invalid setting {field_name}: {variable} is nested too deeply") from None
+
+
+def _is_word_list(field: FieldInfo) -> bool:
+    return get_origin(field.annotation) is list and get_args(field.annotation) == (str,)
 
 
 # The --config path of the current load_settings call; pydantic-settings gives sources no other way in.
@@ -323,5 +354,7 @@ def _check_toml(path: Path) -> None:
         raise ConfigError(f"config file not found: {path}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"config file {path} is not valid TOML: {err}") from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise ConfigError(f"config file {path} is nested too deeply to read") from None
     except OSError as err:
         raise ConfigError(f"cannot read config file {path}: {err}") from None

@@ -370,6 +370,8 @@ def parse_snapshot(text: str, origin: str = "snapshot") -> MarketSnapshot:
         data: Any = json.loads(text)
     except json.JSONDecodeError as err:
         raise InputError(f"{origin} is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg})") from None
+    except RecursionError:  # json reads nested arrays and objects recursively; a snapshot nests five levels deep
+        raise InputError(f"{origin} is not a valid snapshot: nested too deeply to read") from None
     if isinstance(data, dict):
         data.pop("analysis", None)  # snapshot.json outputs carry analysis results; inputs recompute them
     try:

@@ -163,6 +163,8 @@ def save_password_hash(config: Path, hashed: str) -> None:
         raise ConfigError(f"cannot read {config}: {err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{config} is not valid TOML ({err}); fix it before setting a password") from None
+    except RecursionError:  # tomllib reads nested arrays recursively
+        raise ConfigError(f"{config} is nested too deeply to read; fix it before setting a password") from None
     line = f'{SETTING} = "{hashed}"\n'
     lines = old.splitlines(keepends=True)
     found = None

@@ -134,7 +134,7 @@ def _split_front_matter(text: str, path: Path) -> tuple[dict[str, Any], str]:
         raise InputError(f"{path} has no front matter; was it written by marketnews generate?")
     try:
         meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # PyYAML composes nested collections recursively
         raise InputError(f"{path} has malformed front matter") from None
     if not isinstance(meta, dict):
         raise InputError(f"{path} has malformed front matter")

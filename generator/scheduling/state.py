@@ -55,7 +55,7 @@ def load_state(path: Path) -> ScheduleState:
         raise InputError(f"cannot read schedule state {path}: {err.strerror or err}") from None
     try:
         return ScheduleState.model_validate(json.loads(raw))
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):
         raise InputError(
             f"schedule state {path} is damaged; move it aside to start afresh (every job then waits for its next slot)"
         ) from None
