@@ -72,12 +72,12 @@ class Watcher:
 
         self.settings, self.assets, self.out, self.clock = settings, assets, out, clock
         poll_batch(assets, settings, clock()).close()  # bad tickers or provider settings: an error now, not per poll
-        self.history = History(open_store(settings, out))
         self.webhook = None
         if settings.webhook_url:
             from generator.publishing.webhook import Webhook
 
             self.webhook = Webhook.from_settings(settings)  # ConfigError now, not at the first alert
+        self.history = History(open_store(settings, out))  # after the checks: a refused start creates no store
 
     def round(self, stop: threading.Event | None = None) -> list[PollOutcome]:
         """Retry failed deliveries, then poll every asset once (stopping early when ``stop`` is set)."""

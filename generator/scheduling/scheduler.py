@@ -170,6 +170,11 @@ class Scheduler:
         slots = [next_slot(j, now) for j in self.jobs.values() if j.enabled]
         return min(slots) if slots else None
 
+    def require_enabled_jobs(self) -> None:
+        """InputError unless some job is enabled: serving nothing is a configuration mistake."""
+        if not any(j.enabled for j in self.jobs.values()):
+            raise InputError("no enabled jobs in the configuration (add [jobs.NAME] tables, see docs/scheduling.md)")
+
     def serve(self, runner: Runner, sleep: Callable[[float], object] = time.sleep,
               should_stop: Callable[[], bool] = lambda: False, max_sleep: float = 60.0) -> None:
         """Run due jobs, sleep until the next slot, repeat until ``should_stop()``.
@@ -177,8 +182,7 @@ class Scheduler:
         Sleeps at most ``max_sleep`` seconds at a time so a suspended machine or a
         changed clock is noticed within a minute.
         """
-        if not any(j.enabled for j in self.jobs.values()):
-            raise InputError("no enabled jobs in the configuration (add [jobs.NAME] tables, see docs/scheduling.md)")
+        self.require_enabled_jobs()
         while not should_stop():
             try:
                 self.run_due(runner)

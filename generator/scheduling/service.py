@@ -24,6 +24,7 @@ def serve_forever(settings: Settings, echo: Callable[[str], None] = timestamped)
     A second scheduler on the same state file is refused (AlreadyRunning).
     """
     scheduler = Scheduler(settings.jobs, settings.schedule_state_file)
+    scheduler.require_enabled_jobs()  # before the lock file is made: a refused start leaves nothing behind
     stop = threading.Event()
     # SIGTERM (docker stop, systemctl stop): finish the job in progress, then leave.
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
