@@ -354,8 +354,8 @@ def _near_the_candles(current: float, candles: dict[str, CandleSeries]) -> None:
 
 def _span(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
-    if hours < 48:
-        return f"{hours:.3g} hours"
+    if hours < 72:
+        return f"{hours:.4g} hours"  # 48.02 hours against 48 allowed: the difference shows
     return f"{hours / 24:,.0f} days"
 
 

@@ -283,3 +283,17 @@ def test_a_missing_templates_dir_is_refused(tmp_path: Path) -> None:
     assert_clean_failure(proc)
     assert "templates_dir" in proc.stderr and "not a folder" in proc.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_terminal_that_cannot_show_unicode_gets_escapes_not_a_traceback(tmp_path: Path) -> None:
+    ascii_only = {"PYTHONIOENCODING": "ascii", "MARKETNEWS_OUTPUT_DIR": str(tmp_path)}
+    folder = _generated(tmp_path)
+    wrong = tmp_path / "wrong.md"
+    wrong.write_text((folder / "article.md").read_text().replace("$6,960", "$6,961"))
+    runs = {"check": (run("check", str(wrong), "--snapshot", str(EXAMPLE), env=ascii_only), 3),
+            "check --json": (run("check", str(wrong), "--snapshot", str(EXAMPLE), "--json", env=ascii_only), 3),
+            "drafts show": (run("drafts", "show", "1", env=ascii_only), 0)}
+    for name, (proc, code) in runs.items():
+        assert proc.returncode == code and "Traceback" not in proc.stderr, (name, proc.stderr)
+        assert "\\u2014" in proc.stdout, name  # the article's em dash, written as an escape
+    assert json.loads(runs["check --json"][0].stdout)["status"] == "failed"

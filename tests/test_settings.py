@@ -52,3 +52,34 @@ def test_bad_env_value(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MARKETNEWS_RSI_PERIOD", "fourteen")
     with pytest.raises(ConfigError, match="rsi_period"):
         load_settings()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("BTC", ["BTC"]), ("btc, ETH ,sol", ["BTC", "ETH", "SOL"]), ('["ETH", "BTC"]', ["ETH", "BTC"]), ("", []),
+])
+def test_a_word_list_from_the_environment_may_be_a_comma_list(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                              value: str, expected: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("ASSETS", "WATCH_ASSETS"):
+        monkeypatch.setenv(f"MARKETNEWS_{name}", value)
+    s = load_settings()
+    assert s.assets == expected and s.watch_assets == expected
+
+
+def test_every_word_list_setting_takes_a_comma_list(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MARKETNEWS_CANDLE_TIMEFRAMES", "1d,4h,1h")
+    monkeypatch.setenv("MARKETNEWS_PUBLISH_CATEGORIES", "Markets, Bitcoin")
+    monkeypatch.setenv("MARKETNEWS_PUBLISH_TAGS", "crypto")
+    s = load_settings()
+    assert (s.candle_timeframes, s.publish_categories, s.publish_tags) == (["1d", "4h", "1h"],
+                                                                           ["Markets", "Bitcoin"], ["crypto"])
+
+
+def test_a_table_from_the_environment_is_json(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MARKETNEWS_PROVIDER_ORDER", '{"price": ["kraken", "binance"]}')
+    assert load_settings().provider_order == {"price": ["kraken", "binance"]}
+    monkeypatch.setenv("MARKETNEWS_PROVIDER_ORDER", "price=kraken")
+    with pytest.raises(ConfigError, match="invalid setting provider_order: MARKETNEWS_PROVIDER_ORDER is not valid JSON"):
+        load_settings()

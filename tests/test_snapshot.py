@@ -94,3 +94,48 @@ def test_schema_describes_provenance() -> None:
     schema = snapshot_json_schema()
     assert "Provenance" in schema["$defs"]
     assert set(schema["required"]) >= {"asset", "quote", "as_of", "price", "candles"}
+
+
+def _valid(data: dict) -> MarketSnapshot:
+    return parse_snapshot(json.dumps(data))
+
+
+def test_the_price_may_stand_a_little_outside_its_24h_range(example_data: dict) -> None:
+    price = example_data["price"]
+    price["current"] = price["high_24h"] * 1.4  # provider disagreement, a stale 24h window
+    assert _valid(example_data).price.current == price["current"]
+    price["current"] = price["high_24h"] * 1.6
+    _invalid(example_data, r"price\.current: .* times the 24h high")
+    price["current"] = price["low_24h"] / 1.4
+    assert _valid(example_data)
+    price["current"] = price["low_24h"] / 1.6
+    _invalid(example_data, r"price\.current: .* times the 24h low")
+
+
+def test_as_of_may_be_any_hour_until_two_candles_after_the_last_close(example_data: dict) -> None:
+    for as_of in ("2018-02-06T00:00:00Z", "2018-02-06T23:59:00Z", "2018-02-08T00:00:00Z"):  # last close: Feb 6
+        example_data["as_of"] = as_of
+        assert _valid(example_data).as_of.isoformat().startswith(as_of[:16])
+    example_data["as_of"] = "2018-02-08T00:01:00Z"
+    _invalid(example_data, r"as_of: 2018-02-08T00:01:00\+00:00 is 48\.02 hours after the last 1d candle closed "
+                           r"\(2018-02-06T00:00:00\+00:00\); at most 48 hours allowed")
+
+
+def test_short_candles_allow_a_day_after_their_close(example_data: dict) -> None:
+    """An alert's 5m candles: an illiquid pair may have none for hours; a day is the bound."""
+    last = example_data["candles"]["1d"]["candles"][-1]
+    bar = {**last, "time": "2018-02-05T23:55:00Z", "open": 6960.0, "high": 6960.0, "low": 6960.0, "close": 6960.0}
+    source = example_data["candles"]["1d"]["source"]
+    example_data["candles"]["5m"] = {"timeframe": "5m", "candles": [bar], "source": source}
+    example_data["as_of"] = "2018-02-06T23:00:00Z"
+    assert _valid(example_data)
+    example_data["as_of"] = "2018-02-07T00:01:00Z"
+    _invalid(example_data, r"as_of: .* is 24\.02 hours after the last 5m candle closed .*; at most 24 hours allowed")
+
+
+def test_a_model_validators_problem_names_its_field(example_data: dict) -> None:
+    example_data["liquidations"]["long_1h_usd"] = 4e8
+    _invalid(example_data, r"^snapshot is not a valid snapshot: liquidations\.total_1h_usd: 1h long \+ short")
+    example_data["liquidations"]["long_1h_usd"] = 41.3e6
+    example_data["candles"]["1d"]["candles"][3]["high"] = 1.0
+    _invalid(example_data, r"candles\.1d\.candles\.3\.high: candle 2017-01-04")
