@@ -41,7 +41,6 @@ class Case:
     marks: tuple[pytest.MarkDecorator, ...] = ()
 
 
-ITEM_6_STORE = pytest.mark.xfail(strict=True, reason="issue 15 item 6: desk commands create output/desk.sqlite3 first")
 GENERATE = ("generate", "--snapshot", "{snapshot}", "--out", "{out}")
 CHECK = ("check", "{tmp}/article.md", "--snapshot", "{snapshot}")
 WITH_ARTICLE = {"article.md": ARTICLE}
@@ -190,8 +189,8 @@ CASES: list[Case] = [
          "without a password"),
     Case("set-password-too-short", ("--config", "{tmp}/m.toml", "review", "set-password"), "the password is too short"),
     # Known, and left for issue 15 item 6 (strict: the mark must go when they are fixed).
-    Case("draft-not-found", ("drafts", "show", "42"), "no draft with id 42", marks=(ITEM_6_STORE,)),
-    Case("publish-without-target", ("publish", "42"), "no publishing target is configured", marks=(ITEM_6_STORE,)),
+    Case("draft-not-found", ("drafts", "show", "42"), "no draft with id 42"),
+    Case("publish-without-target", ("publish", "42"), "no publishing target is configured"),
     Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ",
          marks=(pytest.mark.xfail(strict=True, reason="issue 15 item 6: watch --once on an unknown asset exits 4"),)),
     # --- Input size limits (article size, snapshot file size, candles per timeframe) ----------------------------------

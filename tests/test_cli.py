@@ -297,3 +297,9 @@ def test_a_terminal_that_cannot_show_unicode_gets_escapes_not_a_traceback(tmp_pa
         assert proc.returncode == code and "Traceback" not in proc.stderr, (name, proc.stderr)
         assert "\\u2014" in proc.stdout, name  # the article's em dash, written as an escape
     assert json.loads(runs["check --json"][0].stdout)["status"] == "failed"
+
+
+def test_drafts_list_creates_no_store_where_none_is(tmp_path: Path) -> None:
+    proc = run("drafts", "list", cwd=tmp_path, env={"MARKETNEWS_CONFIG": ""})
+    assert proc.returncode == 0, proc.stderr
+    assert list(tmp_path.iterdir()) == []  # (it used to leave output/desk.sqlite3 wherever it was run)

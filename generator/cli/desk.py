@@ -6,16 +6,22 @@ import argparse
 import getpass
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from generator.cli.common import PROG, print_json, settings_for
 from generator.errors import EXIT_BLOCKED, EXIT_OK
 
+if TYPE_CHECKING:
+    from generator.desk.store import Store
+    from generator.settings import Settings
+
 
 def cmd_drafts_list(args: argparse.Namespace) -> int:
     from generator.desk.console import article_json, list_table
-    from generator.desk.store import open_store
+    from generator.desk.store import existing_store
 
-    articles = open_store(settings_for(args)).articles(args.status)
+    store = existing_store(settings_for(args))
+    articles = store.articles(args.status) if store is not None else []
     if args.json:
         print_json([article_json(a) for a in articles])
     else:
@@ -25,26 +31,23 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
 
 def cmd_drafts_show(args: argparse.Namespace) -> int:
     from generator.desk.console import show, wants_color
-    from generator.desk.store import open_store
 
-    sys.stdout.write(show(open_store(settings_for(args)), args.id, color=wants_color(sys.stdout)))
+    sys.stdout.write(show(_store(args), args.id, color=wants_color(sys.stdout)))
     return EXIT_OK
 
 
 def cmd_drafts_approve(args: argparse.Namespace) -> int:
     from generator.desk.actions import approve
-    from generator.desk.store import open_store
 
-    article = approve(open_store(settings_for(args)), args.id, by=args.by, expected_version=args.version)
+    article = approve(_store(args), args.id, by=args.by, expected_version=args.version)
     print(f"draft {article.id} approved by {args.by} (revision {article.current_revision})")
     return EXIT_OK
 
 
 def cmd_drafts_reject(args: argparse.Namespace) -> int:
     from generator.desk.actions import reject
-    from generator.desk.store import open_store
 
-    article = reject(open_store(settings_for(args)), args.id, by=args.by, reason=args.reason,
+    article = reject(_store(args), args.id, by=args.by, reason=args.reason,
                      expected_version=args.version)
     print(f"draft {article.id} rejected by {args.by}")
     return EXIT_OK
@@ -53,9 +56,8 @@ def cmd_drafts_reject(args: argparse.Namespace) -> int:
 def cmd_drafts_edit(args: argparse.Namespace) -> int:
     from generator.desk.checking import describe
     from generator.desk.console import edit_in_editor
-    from generator.desk.store import open_store
 
-    result = edit_in_editor(open_store(settings_for(args)), args.id, by=args.by or getpass.getuser())
+    result = edit_in_editor(_store(args), args.id, by=args.by or getpass.getuser())
     if result is None or result.revision is None:
         print(f"draft {args.id}: no changes, nothing saved")
         return EXIT_OK
@@ -67,14 +69,26 @@ def cmd_drafts_edit(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from generator.desk.console import publish_lines
-    from generator.desk.publish import publish_article
-    from generator.desk.store import open_store
+    from generator.desk.publish import publish_article, requested_targets
 
     settings = settings_for(args)
-    result = publish_article(open_store(settings), settings, args.id, args.target)
+    requested_targets(settings, args.target)  # (a missing target is said before any store is opened)
+    result = publish_article(_existing(settings, args.id), settings, args.id, args.target)
     for line in publish_lines(result):
         print(line)
     return result.exit_code
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return _existing(settings_for(args), args.id)
+
+
+def _existing(settings: Settings, draft_id: int) -> Store:
+    from generator.desk.store import existing_store
+
+    store = existing_store(settings, draft_id)
+    assert store is not None  # (asked for a draft, a missing store raises NotFound)
+    return store
 
 
 def cmd_review(args: argparse.Namespace) -> int:

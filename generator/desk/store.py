@@ -220,3 +220,15 @@ def store_path(settings: Settings, out: Path | None = None) -> Path:
 
 def open_store(settings: Settings, out: Path | None = None) -> Store:
     return Store(store_path(settings, out))
+
+
+def existing_store(settings: Settings, draft_id: int | None = None) -> Store | None:
+    """The store, for commands that only read or act on drafts: they do not create one where none is. Without
+    one, None (nothing to list); asked for a draft, NotFound."""
+    path = store_path(settings)
+    if path.exists():
+        return Store(path)
+    if draft_id is None:
+        return None
+    raise NotFound(f"no draft with id {draft_id}: there is no desk store at {path} yet (generate registers drafts "
+                   "there; setting desk_db)")
