@@ -188,11 +188,10 @@ CASES: list[Case] = [
     Case("review-public-without-password", ("review", "--host", "0.0.0.0", "--port", "0"),
          "without a password"),
     Case("set-password-too-short", ("--config", "{tmp}/m.toml", "review", "set-password"), "the password is too short"),
-    # Known, and left for issue 15 item 6 (strict: the mark must go when they are fixed).
+    # Issue 15 item 6: these created the desk store first, or exited 4 saying 'trying again next poll'.
     Case("draft-not-found", ("drafts", "show", "42"), "no draft with id 42"),
     Case("publish-without-target", ("publish", "42"), "no publishing target is configured"),
-    Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ",
-         marks=(pytest.mark.xfail(strict=True, reason="issue 15 item 6: watch --once on an unknown asset exits 4"),)),
+    Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ"),
     # --- Input size limits (article size, snapshot file size, candles per timeframe) ----------------------------------
     # (rows for them go here)
 ]

@@ -30,7 +30,7 @@ from generator.alerts.rules import (
     cooldown_until,
     evaluate,
 )
-from generator.errors import MarketnewsError
+from generator.errors import InputError, MarketnewsError
 from generator.facts import format_hours, format_percent, format_time, format_usd
 from generator.settings import Settings
 from generator.sources import FetchBatch
@@ -71,7 +71,15 @@ class Watcher:
         from generator.desk.store import open_store
 
         self.settings, self.assets, self.out, self.clock = settings, assets, out, clock
-        poll_batch(assets, settings, clock()).close()  # bad tickers or provider settings: an error now, not per poll
+        from generator.sources.collector import require_known_asset
+
+        # Bad tickers, provider settings or an asset no provider knows: an error now, not "again next poll".
+        batch = poll_batch(assets, settings, clock())
+        try:
+            for plan in batch.plans.values():
+                require_known_asset(plan)
+        finally:
+            batch.close()
         self.webhook = None
         if settings.webhook_url:
             from generator.publishing.webhook import Webhook
@@ -89,6 +97,8 @@ class Watcher:
                     break
                 try:
                     outcomes.append(self.poll(asset, batch))
+                except InputError:
+                    raise
                 except Exception as err:  # a bug, or the desk database unusable: say so, keep watching the others
                     log.exception("%s: poll went wrong (a bug, or the desk database is unusable)", asset)
                     outcomes.append(PollOutcome(asset, error=f"{type(err).__name__}: {err}"))
@@ -98,6 +108,8 @@ class Watcher:
         th = Thresholds.for_asset(self.settings, asset)
         try:
             snapshot = batch.fetch(asset).snapshot
+        except InputError:
+            raise  # an unknown asset or a bad symbol is the user's to fix; another poll would not fix it
         except MarketnewsError as err:
             log.error("%s: poll failed, trying again next poll: %s", asset, err)
             return PollOutcome(asset, error=str(err))

@@ -67,6 +67,17 @@ class Outcome:
     missing: dict[str, str] = field(default_factory=dict)
 
 
+def require_known_asset(plan: FetchPlan) -> None:
+    """InputError, before any request, when no price provider has a symbol for the plan's asset."""
+    if all(plan.providers[pid].symbol is None for pid in plan.chains.get("price", [])):
+        # Symbols are mapped, never guessed from the ticker: two coins can share one, and the article would
+        # quote the wrong coin.
+        known = sorted({a for m in PROVIDERS.values() for a in m.INFO.symbols if a != "*"})
+        raise InputError(f"unknown asset {plan.asset}: no price provider has a symbol for it (built in: "
+                         f"{', '.join(known)}); map it under symbols in your settings, e.g. "
+                         f"symbols.binance.{plan.asset} (see symbols in docs/configuration.md)")
+
+
 class Collector:
     """One fetch: clients per provider, one chain per metric, all chains at once."""
 
@@ -75,13 +86,7 @@ class Collector:
                  deadline: Deadline | None = None) -> None:
         """Clients come from ``client_for`` (shared with other fetches, which own them; they must keep to
         ``deadline``) or are made here from ``session_for`` and closed at the end."""
-        if all(plan.providers[pid].symbol is None for pid in plan.chains.get("price", [])):
-            # Said before any request. Symbols are mapped, never guessed from the ticker: two coins can
-            # share one, and the article would quote the wrong coin.
-            known = sorted({a for m in PROVIDERS.values() for a in m.INFO.symbols if a != "*"})
-            raise InputError(f"unknown asset {plan.asset}: no price provider has a symbol for it (built in: "
-                             f"{', '.join(known)}); map it under symbols in your settings, e.g. "
-                             f"symbols.binance.{plan.asset} (see symbols in docs/configuration.md)")
+        require_known_asset(plan)
         self.plan = plan
         self.observer = observer or (lambda event: None)
         self.deadline = deadline or Deadline(None)
