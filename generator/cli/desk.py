@@ -76,6 +76,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
     result = publish_article(_existing(settings, args.id), settings, args.id, args.target)
     for line in publish_lines(result):
         print(line)
+    for t in result.targets:  # and each failure on stderr: what a cron mail or a log shows
+        if t.outcome == "failed":
+            sys.stderr.write(f"{PROG}: error: draft {result.article_id}: {t.target} failed: {t.error}\n")
     return result.exit_code
 
 

@@ -87,7 +87,12 @@ def publish_lines(result: PublishResult) -> list[str]:
 
 
 def _editor_command() -> list[str]:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not editor:
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            # vi without a terminal waits for keys that never come (a cron job, a pipe, CI)
+            raise InputError("no editor: set $VISUAL or $EDITOR (without a terminal, vi cannot be used)")
+        editor = "vi"
     return shlex.split(editor)
 
 

@@ -168,3 +168,13 @@ def test_a_failed_editor_or_a_conflict_keeps_the_text(register, example, store: 
     assert "Bob rejected it" in err
     assert RIGHT in Path(re.search(r"Your text is kept in (\S+)\.", err).group(1)).read_text()
     assert store.article(article.id).status == "rejected"
+
+
+def test_edit_without_an_editor_or_a_terminal_is_refused(register, example, monkeypatch, capsys) -> None:  # noqa: ANN001
+    article = register(example.body)
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    # (under pytest stdin is no terminal: vi would wait for keys that never come)
+    assert main(["drafts", "edit", str(article.id), "--by", "Ann"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "set $VISUAL or $EDITOR" in err

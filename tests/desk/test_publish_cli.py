@@ -63,8 +63,12 @@ def test_a_failed_target_exits_7_and_shows_everywhere(store: Store, tmp_path: Pa
     approve(store, draft, by="Ann")
     wp.fail = [503]
     assert main(["publish", str(draft), "--target", "wordpress"]) == 7
-    out = capsys.readouterr().out
+    captured = capsys.readouterr()
+    out = captured.out
     assert f"draft {draft}: wordpress failed: WordPress at {wp.base} failed to look up posts: 503" in out
+    # ... and on stderr, where a cron mail or a log finds it
+    assert captured.err.count("\n") == 1 and captured.err.startswith(
+        f"marketnews: error: draft {draft}: wordpress failed: WordPress at {wp.base} failed to look up posts: 503")
     assert f"draft {draft} stays approved: wordpress failed; the next publish run retries" in out
     assert main(["drafts", "show", str(draft)]) == 0
     assert "wordpress: failed after 1 attempt, retried by the next publish run: WordPress at" in capsys.readouterr().out
