@@ -59,3 +59,13 @@ def test_summary_says_what_the_model_wrote(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert ("LLM test-model: 7 of 7 prose sections from the model (1 chat call, 0 cached, 3600 tokens)"
             in proc.stdout)
+
+
+def test_a_dead_llm_server_is_one_warning_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "marketnews.toml"
+    cfg.write_text(f'llm = "on"\nllm_base_url = "http://127.0.0.1:{free_port()}/v1"\nllm_retries = 2\n')
+    proc = run("--config", str(cfg), "generate", "--snapshot", str(EXAMPLE), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line]
+    # (it was 10: each retry, the give-up, then every section's fall-back with the same reason)
+    assert len(warnings) == 1 and "connection failed" in warnings[0] and "keeping the template text" in warnings[0]

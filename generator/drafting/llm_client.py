@@ -121,7 +121,8 @@ class LLMClient:
                 return _reply(completion, self.config.where)
             if attempt == tries:
                 raise LLMUnavailable(f"LLM at {self.config.where} {fault}; gave up after {tries} attempts")
-            log.warning("LLM at %s %s; retrying in %.1f s (attempt %d of %d)",
+            # (info: a retry that succeeds is no news; one that does not ends in the one warning the stage gives)
+            log.info("LLM at %s %s; retrying in %.1f s (attempt %d of %d)",
                         self.config.where, fault, wait, attempt + 1, tries)
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover

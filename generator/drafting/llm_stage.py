@@ -221,7 +221,10 @@ class LLMStage:
         for n in names:
             if n not in kept:
                 report.sections[n] = SectionRecord(origin="fallback", reasons=reasons[n])
-                log.warning("LLM: section %s fell back to the template: %s", n, "; ".join(reasons[n])[:500])
+                # A section whose only reason is the stop already said ("keeping the template text") is no news.
+                quiet = report.stopped is not None and reasons[n] == [report.stopped]
+                (log.info if quiet else log.warning)("LLM: section %s fell back to the template: %s", n,
+                                                     "; ".join(reasons[n])[:500])
             else:
                 log.info("LLM: section %s kept (%s)", n, report.sections[n].origin)
         report.usage = self.usage.summary(self.config.price)

@@ -58,6 +58,7 @@ def assert_template_fallback(article: Article, template_body: str, words: str) -
 
 
 def test_timeout_is_retried(tmp_path, example_snapshot, facts, caplog) -> None:
+    caplog.set_level(logging.INFO)  # retries are logged at info: only giving up is a warning
     with ChatServer([Behaviour(delay=1.5, body=good().body), good()]) as server:
         article = run(server.url, tmp_path, example_snapshot, llm_timeout=0.5)
     assert_all_from_model(article, facts)
@@ -73,6 +74,7 @@ def test_timeouts_fall_back(tmp_path, example_snapshot, facts, template_body, ca
 
 
 def test_429_honours_retry_after(tmp_path, example_snapshot, facts, caplog) -> None:
+    caplog.set_level(logging.INFO)  # retries are logged at info: only giving up is a warning
     with ChatServer([error(429, "slow down", {"Retry-After": "1.2"}), good()]) as server:
         start = time.monotonic()
         article = run(server.url, tmp_path, example_snapshot)
@@ -106,12 +108,14 @@ def test_persistent_5xx_falls_back(tmp_path, example_snapshot, template_body) ->
 
 
 def test_connection_refused_falls_back(tmp_path, example_snapshot, template_body, caplog) -> None:
+    caplog.set_level(logging.INFO)  # retries are logged at info: only giving up is a warning
     article = run(f"http://127.0.0.1:{free_port()}/v1", tmp_path, example_snapshot, llm_retries=1)
     assert_template_fallback(article, template_body, "connection failed")
     assert "retrying" in caplog.text
 
 
 def test_server_dying_mid_call_is_retried(tmp_path, example_snapshot, facts, caplog) -> None:
+    caplog.set_level(logging.INFO)  # retries are logged at info: only giving up is a warning
     with ChatServer([Behaviour(die=True), good()]) as server:
         article = run(server.url, tmp_path, example_snapshot)
         assert len(server.requests) == 2
