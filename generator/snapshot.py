@@ -118,11 +118,16 @@ class Candle(_Model):
         return self
 
 
+MAX_CANDLES = 5_000  # candles per timeframe in a snapshot
+MAX_SNAPSHOT_BYTES = 20_000_000  # a snapshot file: 5,000 candles in each of several timeframes is ~5 MB
+
+
 class CandleSeries(_Model):
     """Closed candles of one timeframe, oldest first."""
 
     timeframe: str
-    candles: list[Candle] = Field(min_length=1)
+    # (the fetch asks for at most 1,000; a longer series is a mistake, and the analysis is linear in it)
+    candles: list[Candle] = Field(min_length=1, max_length=MAX_CANDLES)
     source: Provenance
 
     @field_validator("timeframe")
@@ -383,6 +388,10 @@ def parse_snapshot(text: str, origin: str = "snapshot") -> MarketSnapshot:
 def load_snapshot(path: Path) -> MarketSnapshot:
     """Read a snapshot file (raises InputError for missing, unreadable or invalid files)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_SNAPSHOT_BYTES:  # refused before it is read
+            raise InputError(f"snapshot {path} is {size:,} bytes; a snapshot file may hold at most "
+                             f"{MAX_SNAPSHOT_BYTES:,} (and {MAX_CANDLES:,} candles per timeframe)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"snapshot file not found: {path}") from None

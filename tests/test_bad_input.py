@@ -45,6 +45,7 @@ GENERATE = ("generate", "--snapshot", "{snapshot}", "--out", "{out}")
 CHECK = ("check", "{tmp}/article.md", "--snapshot", "{snapshot}")
 WITH_ARTICLE = {"article.md": ARTICLE}
 EXAMPLE_GENERATE = ("generate", "--snapshot", "{example}", "--out", "{out}")
+EXAMPLE_CHECK = ("check", "{tmp}/article.md", "--snapshot", "{example}")
 
 
 def snap(id: str, expect: str, *edits: tuple[str, Any], args: tuple[str, ...] = GENERATE) -> Case:
@@ -193,7 +194,13 @@ CASES: list[Case] = [
     Case("publish-without-target", ("publish", "42"), "no publishing target is configured"),
     Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ"),
     # --- Input size limits (article size, snapshot file size, candles per timeframe) ----------------------------------
-    # (rows for them go here)
+    Case("article-too-large", EXAMPLE_CHECK, "at most 262,144 characters", files={"article.md": "1234567890 " * 500_000}),
+    Case("article-too-long-text", EXAMPLE_CHECK, "the fact-check reads at most 262,144",
+         files={"article.md": "The price rose. " * 20_000}),
+    Case("snapshot-file-too-large", ("generate", "--snapshot", "{tmp}/big.json", "--out", "{out}"),
+         "a snapshot file may hold at most 20,000,000", files={"big.json": " " * 20_000_001}),
+    snap("too-many-candles", "candles.1d.candles: List should have at most 5000 items",
+         ("candles.1d.candles", json.loads(EXAMPLE.read_text())["candles"]["1d"]["candles"] * 13)),
 ]
 
 
