@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +12,10 @@ from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, found on PATH (chromium, or chromium-browser on some distributions) or named by
+# MARKETNEWS_CHROMIUM; /usr/bin/chromium is where .ci/run's apt-get puts it.
+CHROMIUM = Path(os.environ.get("MARKETNEWS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+                or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
