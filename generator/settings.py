@@ -25,7 +25,7 @@ from pydantic_settings import (
 )
 
 from generator.errors import ConfigError
-from generator.scheduling.jobs import Job, JobName
+from generator.jobs import Job, JobName
 
 DEFAULT_CONFIG_FILE = "marketnews.toml"
 
@@ -244,7 +244,7 @@ class Settings(BaseSettings):
     @field_validator("watch_every")
     @classmethod
     def _interval(cls, value: str) -> str:
-        from generator.alerts.interval import parse_interval
+        from generator.intervals import parse_interval
 
         parse_interval(value)
         return value

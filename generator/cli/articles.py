@@ -89,10 +89,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
-    from generator.alerts.interval import parse_interval
     from generator.alerts.watch import Watcher, log_to_stderr, serve, watched_assets
     from generator.batch import parse_assets
     from generator.errors import EXIT_DATA_UNAVAILABLE
+    from generator.intervals import parse_interval
 
     settings = settings_for(args)
     log_to_stderr(settings.log_level)

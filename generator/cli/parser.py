@@ -231,7 +231,7 @@ def _port(text: str) -> int:
 
 
 def _interval(text: str) -> float:
-    from generator.alerts.interval import parse_interval
+    from generator.intervals import parse_interval
 
     try:
         return parse_interval(text)

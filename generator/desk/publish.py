@@ -105,7 +105,7 @@ def lock_path(store: Store) -> Path:
 @contextmanager
 def publishing_lock(store: Store) -> Iterator[None]:
     """Held while publishing, so two runs never send the same article at once."""
-    from generator.scheduling.lock import exclusive_lock
+    from generator.locks import exclusive_lock
 
     with exclusive_lock(lock_path(store), "publishing from this desk"):
         yield

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.scheduling.jobs import PUBLISH_TARGETS, Job, JobName, latest_slot, next_slot
+from generator.jobs import PUBLISH_TARGETS, Job, JobName, latest_slot, next_slot
 from generator.scheduling.scheduler import DueRun, Runner, RunRecord, Scheduler, due_run
 
 __all__ = [

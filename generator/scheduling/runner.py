@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from generator.errors import EXIT_OK, JobFailed, NotAllowed
-from generator.scheduling.jobs import Job, next_slot
+from generator.jobs import Job, next_slot
 from generator.scheduling.scheduler import DueRun
 from generator.settings import Settings
 

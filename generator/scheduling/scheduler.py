@@ -22,8 +22,8 @@ from pathlib import Path
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from generator.errors import AlreadyRunning, InputError, MarketnewsError
-from generator.scheduling.jobs import Job, latest_slot, next_slot, slots_between
-from generator.scheduling.lock import exclusive_lock
+from generator.jobs import Job, latest_slot, next_slot, slots_between
+from generator.locks import exclusive_lock
 from generator.scheduling.state import JobState, Outcome, ScheduleState, load_state, save_state
 
 log = logging.getLogger(__name__)

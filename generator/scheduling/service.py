@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from generator.scheduling.lock import exclusive_lock
+from generator.locks import exclusive_lock
 from generator.scheduling.runner import JobRunner, next_run_line
 from generator.scheduling.scheduler import Scheduler
 from generator.settings import Settings

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from generator.alerts.interval import parse_interval
 from generator.alerts.rules import Reading, Thresholds, baseline, cooldown_until, evaluate
+from generator.intervals import parse_interval
 from generator.settings import Settings
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

@@ -14,9 +14,9 @@ from generator.desk.console import show
 from generator.desk.publish import lock_path, publish_article, publish_pending
 from generator.desk.store import Store
 from generator.errors import AlreadyRunning, NotAllowed
+from generator.locks import exclusive_lock
 from generator.pipeline import generate
 from generator.publishing import make_target
-from generator.scheduling.lock import exclusive_lock
 from generator.settings import Settings
 from generator.snapshot import load_snapshot
 from tests.conftest import EXAMPLE, failing_templates, make_snapshot

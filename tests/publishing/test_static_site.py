@@ -11,9 +11,9 @@ import feedparser
 import pytest
 
 from generator.errors import ConfigError
+from generator.jobs import PUBLISH_TARGETS
 from generator.publishing import TARGETS, PublishableArticle, configured_targets, make_target
 from generator.publishing.static_site import StaticSite
-from generator.scheduling.jobs import PUBLISH_TARGETS
 from generator.settings import Settings
 from tests.conftest import ROOT
 

@@ -15,9 +15,9 @@ import pytest
 
 from generator.desk.actions import approve
 from generator.desk.store import Store
+from generator.locks import exclusive_lock
 from generator.pipeline import generate
 from generator.scheduling import Job, Scheduler
-from generator.scheduling.lock import exclusive_lock
 from generator.scheduling.runner import JobRunner
 from generator.settings import Settings
 from tests.conftest import make_snapshot

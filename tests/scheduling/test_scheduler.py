@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from generator.errors import AlreadyRunning, InputError, PublishError
+from generator.locks import exclusive_lock
 from generator.scheduling import DueRun, Job, Scheduler, due_run, latest_slot, next_slot
-from generator.scheduling.lock import exclusive_lock
 
 UTC = timezone.utc
 
