@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis import Analysis
-from generator.drafting.llm_config import resolve_llm
+from generator.drafting.llm.config import resolve_llm
 from generator.drafting.template import (
     LAYOUTS,
     PROSE_SECTIONS,
@@ -64,7 +64,7 @@ def draft_article(
     config = resolve_llm(settings) if layout.llm else None
     if config is not None:
         # Imported here: a template-only run must not load the openai SDK.
-        from generator.drafting.llm_stage import run_llm_stage
+        from generator.drafting.llm.stage import run_llm_stage
 
         sections, llm_report = run_llm_stage(env, ctx, seed, sections, facts, config, settings.prompts_dir)
         report = llm_report.model_dump(mode="json")

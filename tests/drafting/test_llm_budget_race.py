@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
-from generator.drafting.llm_costs import Budget
+from generator.drafting.llm.costs import Budget
 from generator.errors import LLMBudgetExceeded
 from generator.pipeline import generate
 from generator.snapshot import MarketSnapshot

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import generator.drafting.llm_stage as stage
+import generator.drafting.llm.stage as stage
 from generator.analysis import analyze
 from generator.drafting import draft_article
-from generator.drafting.llm_client import ChatReply, ChatRequest
+from generator.drafting.llm.client import ChatReply, ChatRequest
 from generator.factcheck import check_article
 from generator.facts import build_facts
 from generator.settings import Settings

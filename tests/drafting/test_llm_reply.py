@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.drafting.llm_client import ChatRequest, LLMClient, retry_after
-from generator.drafting.llm_config import SERVER_PROFILES, resolve_llm
-from generator.drafting.llm_reply import ReplyError, SectionDraft, parse_reply, reply_schema
+from generator.drafting.llm.client import ChatRequest, LLMClient, retry_after
+from generator.drafting.llm.config import SERVER_PROFILES, resolve_llm
+from generator.drafting.llm.reply import ReplyError, SectionDraft, parse_reply, reply_schema
 from generator.errors import ConfigError
 from generator.settings import Settings
 from tests.chat_server import ChatServer, completion
@@ -72,7 +72,7 @@ def test_each_server_gets_its_default_mode(server: str, mode: str) -> None:
     ("lmstudio", "text", None),
 ])
 def test_response_format_on_the_wire(tmp_path: Path, server: str, mode: str, expected: dict | None) -> None:
-    from generator.drafting.llm_client import response_format
+    from generator.drafting.llm.client import response_format
 
     with ChatServer([completion(GOOD)]) as srv:
         config = resolve_llm(Settings(llm="on", llm_server=server, llm_mode=mode, llm_base_url=srv.url))
@@ -136,7 +136,7 @@ def test_retry_after(headers: dict[str, str], seconds: float | None) -> None:
 def test_a_one_sentence_draft_may_be_rewritten_as_one_short_sentence() -> None:
     # On a market with little data the lead is "Bitcoin traded at {price.current}." (four words): the model's
     # same-length sentence is not "a paragraph that is not a full sentence"; a fragment still is.
-    from generator.drafting.llm_proof import shape_of, substance_problems
+    from generator.drafting.llm.proof import shape_of, substance_problems
 
     shape = shape_of("lead", "{article.date} — Bitcoin traded at {price.current}.", prefix="{article.date} — ")
     assert substance_problems(shape, "Bitcoin stood at {price.current}.", ["Bitcoin stood at {price.current}."]) == []

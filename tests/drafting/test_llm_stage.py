@@ -9,7 +9,7 @@ import pytest
 
 from generator.analysis import analyze
 from generator.drafting import article_seed
-from generator.drafting.llm_stage import plan
+from generator.drafting.llm.stage import plan
 from generator.drafting.template import build_context, make_environment, render_sections
 from generator.factcheck import check_article
 from generator.facts import build_facts
@@ -98,8 +98,8 @@ def test_whole_article_check_reverts_the_section_it_faults(tmp_path: Path, examp
     """A finding that only shows in the assembled article sends that section, and only it, back to the template."""
     from types import SimpleNamespace
 
-    from generator.drafting.llm_config import resolve_llm
-    from generator.drafting.llm_stage import run_llm_stage
+    from generator.drafting.llm.config import resolve_llm
+    from generator.drafting.llm.stage import run_llm_stage
     from tests.drafting.llm_replies import GOOD, as_content
 
     def check_in_context_only(text: str, facts: object) -> SimpleNamespace:

@@ -6,7 +6,7 @@ import pytest
 
 from generator.analysis import analyze
 from generator.drafting import article_seed
-from generator.drafting.llm_guard import direction_problems, prose_problems, sign_problems
+from generator.drafting.llm.guard import direction_problems, prose_problems, sign_problems
 from generator.drafting.placeholders import (
     PlaceholderError,
     fill,

@@ -18,7 +18,7 @@ from typing import Any
 import openai
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm_config import LLMConfig, Mode
+from generator.drafting.llm.config import LLMConfig, Mode
 from generator.errors import LLMBadReply, LLMError, LLMRefused, LLMUnavailable
 
 log = logging.getLogger("marketnews.llm")

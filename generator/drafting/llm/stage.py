@@ -17,11 +17,11 @@ from typing import Literal
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm_cache import LLMCache
-from generator.drafting.llm_client import ChatReply, ChatRequest, LLMClient, response_format
-from generator.drafting.llm_config import LLMConfig
-from generator.drafting.llm_costs import Budget, CallRecord, Usage, estimate_tokens
-from generator.drafting.llm_prompts import (
+from generator.drafting.llm.cache import LLMCache
+from generator.drafting.llm.client import ChatReply, ChatRequest, LLMClient, response_format
+from generator.drafting.llm.config import LLMConfig
+from generator.drafting.llm.costs import Budget, CallRecord, Usage, estimate_tokens
+from generator.drafting.llm.prompts import (
     DEFAULT_KIND,
     SECTION_KINDS,
     Brief,
@@ -32,8 +32,8 @@ from generator.drafting.llm_prompts import (
     repair_messages,
     section_messages,
 )
-from generator.drafting.llm_proof import Attempt, Check, SectionShape, prove, shape_of
-from generator.drafting.llm_reply import ReplyError, SectionDraft, parse_reply, reply_schema
+from generator.drafting.llm.proof import Attempt, Check, SectionShape, prove, shape_of
+from generator.drafting.llm.reply import ReplyError, SectionDraft, parse_reply, reply_schema
 from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
 from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
 from generator.errors import LLMBadReply, LLMError

@@ -8,7 +8,7 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm_reply import reply_example
+from generator.drafting.llm.reply import reply_example
 from generator.errors import ConfigError
 from generator.paths import bundled_dir
 

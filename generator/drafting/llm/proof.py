@@ -1,6 +1,6 @@
 """Turning one section the model wrote into Markdown, and proving it.
 
-A section passes only if its own words break no rule (llm_guard), every
+A section passes only if its own words break no rule (guard.py), every
 placeholder is a fact it was offered, and the fact-check verifies every number
 in the filled-in text. Anything else yields the problems, worded for the
 repair prompt and the article's record.
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm_guard import direction_problems, prose_problems, sign_problems
-from generator.drafting.llm_reply import SectionDraft
+from generator.drafting.llm.guard import direction_problems, prose_problems, sign_problems
+from generator.drafting.llm.reply import SectionDraft
 from generator.drafting.placeholders import PlaceholderError, fill, placeholder_keys
 from generator.facts import FactSet
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from generator.drafting.llm_client import ChatReply
+from generator.drafting.llm.client import ChatReply
 
 log = logging.getLogger("marketnews.llm")
 
