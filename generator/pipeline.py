@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict
@@ -13,9 +12,11 @@ from generator import __version__
 from generator.analysis import Analysis, analyze
 from generator.desk.actions import register_generated
 from generator.drafting import Draft, draft_article
+from generator.drafting.llm.report import LLMSummary
 from generator.drafting.template import make_environment
 from generator.errors import InputError
 from generator.factcheck import CheckReport, check_article
+from generator.factcheck.report import Summary
 from generator.facts import FactSet, build_facts
 from generator.html import article_page
 from generator.kinds import article_name
@@ -33,9 +34,18 @@ class GenerateResult(BaseModel):
     status: str  # draft | blocked
     title: str
     files: list[str]
-    factcheck: dict[str, Any] | None
+    factcheck: Summary | None
     draft_id: int | None = None  # the article's id in the desk store
-    llm: dict[str, Any] | None = None  # the LLM stage's summary, when it ran
+    llm: LLMSummary | None = None  # the LLM stage's summary, when it ran
+
+
+class SectionOrigin(BaseModel):
+    """Where one section's text came from (template, llm, repaired, fallback) and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: str
+    reasons: list[str] = []
 
 
 def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
@@ -56,32 +66,25 @@ def article_dir(out: Path, snapshot: MarketSnapshot, kind: str) -> Path:
     return out / f"{snapshot.as_of:%Y-%m-%d}" / article_name(snapshot.asset, kind, snapshot.as_of)
 
 
-def section_record(draft: Draft) -> dict[str, dict[str, Any]]:
+def section_record(draft: Draft) -> dict[str, SectionOrigin]:
     """Per section: where its text came from and, for LLM sections, why it was repaired or fell back."""
-    llm_sections = (draft.llm or {}).get("sections", {})
-    return {s.name: {"origin": s.origin, "reasons": llm_sections.get(s.name, {}).get("reasons", [])}
+    llm_sections = draft.llm.sections if draft.llm is not None else {}
+    return {s.name: SectionOrigin(origin=s.origin, reasons=rec.reasons if (rec := llm_sections.get(s.name)) else [])
             for s in draft.sections}
 
 
-def llm_summary(draft: Draft) -> dict[str, Any] | None:
+def llm_summary(draft: Draft) -> LLMSummary | None:
     """Model, calls, tokens and cost of the LLM stage (None when it did not run)."""
-    if draft.llm is None:
-        return None
-    usage = draft.llm["usage"]
-    origins = [r["origin"] for r in draft.llm["sections"].values()]
-    return {
-        "model": draft.llm["model"],
-        "server": draft.llm["server"],
-        "mode": draft.llm["mode"],
-        "sections_from_model": sum(o in ("llm", "repaired") for o in origins),
-        "prose_sections": len(origins),
-        **{k: usage[k] for k in ("chat_calls", "cached_calls", "prompt_tokens", "completion_tokens", "cost_usd")},
-        **({"stopped": draft.llm["stopped"]} if draft.llm.get("stopped") else {}),
-    }
+    return LLMSummary.of(draft.llm) if draft.llm is not None else None
+
+
+def _summary_dict(summary: LLMSummary) -> dict[str, object]:
+    # "stopped" is written only when the stage stopped, as before the model existed.
+    return summary.model_dump(mode="json", exclude=None if summary.stopped else {"stopped"})
 
 
 def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str, check: CheckReport) -> str:
-    reasons = {name: rec["reasons"] for name, rec in section_record(draft).items() if rec["reasons"]}
+    reasons = {name: rec.reasons for name, rec in section_record(draft).items() if rec.reasons}
     meta = {
         "title": draft.title,
         "date": snapshot.as_of.isoformat().replace("+00:00", "Z"),
@@ -92,7 +95,7 @@ def front_matter(draft: Draft, snapshot: MarketSnapshot, kind: str, status: str,
         "factcheck": {"status": check.status, **check.summary.model_dump()},
         "sections": {s.name: s.origin for s in draft.sections},
         **({"section_reasons": reasons} if reasons else {}),
-        **({"llm": llm_summary(draft)} if draft.llm is not None else {}),
+        **({"llm": _summary_dict(summary)} if (summary := llm_summary(draft)) is not None else {}),
         "generator": f"marketnews {__version__}",
     }
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n\n"
@@ -163,7 +166,9 @@ def generate(
         report = check_article(written, facts).shifted(len(matter))
     record = report.model_dump_json(indent=2)
     if draft.llm is not None:  # the LLM stage's per-section record and calls, beside the mentions
-        record = json.dumps({**json.loads(record), "sections": section_record(draft), "llm": draft.llm}, indent=2,
+        sections = {name: rec.model_dump(mode="json") for name, rec in section_record(draft).items()}
+        record = json.dumps({**json.loads(record), "sections": sections, "llm": draft.llm.model_dump(mode="json")},
+                            indent=2,
                             ensure_ascii=False)
     env = make_environment(settings.templates_dir)
     files: dict[str, bytes] = {
@@ -176,7 +181,7 @@ def generate(
     dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
     article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
     return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files),
-                          factcheck=report.summary.model_dump(), draft_id=article.id, llm=llm_summary(draft))
+                          factcheck=report.summary, draft_id=article.id, llm=llm_summary(draft))
 
 
 def read_article(path: Path) -> str:

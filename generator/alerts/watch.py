@@ -145,7 +145,8 @@ class Watcher:
         except MarketnewsError as err:
             log.error("%s: alert fired but its article could not be drafted (next poll tries again): %s", asset, err)
             return None
-        payload = alert_payload(reading, triggers, result.path, result.draft_id, result.status, result.factcheck)
+        payload = alert_payload(reading, triggers, result.path, result.draft_id, result.status,
+                                result.factcheck.model_dump() if result.factcheck else None)
         record = self.history.record_alert(asset, reading.at, triggers, result.draft_id, payload)
         log.warning("%s: ALERT %d: drafted %s as draft %s (%s): %s", asset, record.id, result.path, result.draft_id,
                     result.status, result.title)

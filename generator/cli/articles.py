@@ -41,14 +41,14 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"registered for review as draft {result.draft_id} (marketnews drafts show {result.draft_id})")
         if result.status == "blocked" and result.factcheck:
             fc = result.factcheck
-            sys.stderr.write(f"{PROG}: blocked: {fc['failed']} of {fc['mentions']} mentions failed the fact-check; "
+            sys.stderr.write(f"{PROG}: blocked: {fc.failed} of {fc.mentions} mentions failed the fact-check; "
                              f"see {result.path / 'factcheck.json'}\n")
         if (llm := result.llm) is not None:
-            cost = "" if llm["cost_usd"] is None else f", ${llm['cost_usd']:.4f}"
-            calls = f"{llm['chat_calls']} chat call{'' if llm['chat_calls'] == 1 else 's'}"
-            print(f"LLM {llm['model']}: {llm['sections_from_model']} of {llm['prose_sections']} prose sections "
-                  f"from the model ({calls}, {llm['cached_calls']} cached, "
-                  f"{llm['prompt_tokens'] + llm['completion_tokens']} tokens{cost})")
+            cost = "" if llm.cost_usd is None else f", ${llm.cost_usd:.4f}"
+            calls = f"{llm.chat_calls} chat call{'' if llm.chat_calls == 1 else 's'}"
+            print(f"LLM {llm.model}: {llm.sections_from_model} of {llm.prose_sections} prose sections "
+                  f"from the model ({calls}, {llm.cached_calls} cached, "
+                  f"{llm.prompt_tokens + llm.completion_tokens} tokens{cost})")
     return EXIT_BLOCKED if result.status == "blocked" else EXIT_OK
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis import Analysis
 from generator.drafting.llm.config import resolve_llm
+from generator.drafting.llm.report import LLMReport
 from generator.drafting.template import (
     LAYOUTS,
     PROSE_SECTIONS,
@@ -34,7 +33,7 @@ class Draft(BaseModel):
     title: str
     sections: list[Section]
     body: str
-    llm: dict[str, Any] | None = None  # the LLM stage's report (LLMReport), when it ran
+    llm: LLMReport | None = None  # what the LLM stage did, when it ran
 
 
 def article_seed(snapshot: MarketSnapshot, kind: str) -> str:
@@ -67,6 +66,6 @@ def draft_article(
         from generator.drafting.llm.stage import run_llm_stage
 
         sections, llm_report = run_llm_stage(env, ctx, seed, sections, facts, config, settings.prompts_dir)
-        report = llm_report.model_dump(mode="json")
+        report = llm_report
     title = next(s.markdown for s in sections if s.name == "headline")
     return Draft(title=title, sections=sections, body=assemble(env, sections, layout), llm=report)

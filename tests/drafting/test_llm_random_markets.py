@@ -56,7 +56,7 @@ def test_the_templates_own_text_as_the_reply_keeps_every_section(
         analysis = analyze(snapshot)
         facts = build_facts(snapshot, analysis)
         draft = draft_article(snapshot, analysis, facts, settings, checked=True)
-        refused = {n: v["reasons"] for n, v in draft.llm["sections"].items() if v["origin"] != "llm"}
+        refused = {n: v.reasons for n, v in draft.llm.sections.items() if v.origin != "llm"} if draft.llm else {}
         report = check_article(draft.body, facts)
         if refused or not report.passed:
             failures.append(f"seed {seed}: refused {refused}; article: {report.summary}")

@@ -52,6 +52,20 @@ class CallRecord(BaseModel):
     seconds: float
 
 
+class UsageSummary(BaseModel):
+    """An article's calls and tokens as reported (factcheck.json's ``llm.usage``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    chat_calls: int = 0
+    cached_calls: int = 0
+    http_attempts: int = 0  # requests sent, retries included
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float | None = None  # None: no price configured
+    calls: list[CallRecord] = []
+
+
 class Usage(BaseModel):
     """Calls and tokens of one article, and their cost at the configured price."""
 
@@ -76,16 +90,11 @@ class Usage(BaseModel):
             return None
         return round((self.prompt_tokens * price.prompt + self.completion_tokens * price.completion) / 1e6, 6)
 
-    def summary(self, price: LLMPrice | None) -> dict[str, object]:
-        return {
-            "chat_calls": self.chat_calls,
-            "cached_calls": sum(1 for c in self.calls if c.cached),
-            "http_attempts": self.http_attempts,
-            "prompt_tokens": self.prompt_tokens,
-            "completion_tokens": self.completion_tokens,
-            "cost_usd": self.cost(price),
-            "calls": [c.model_dump() for c in self.calls],
-        }
+    def summary(self, price: LLMPrice | None) -> UsageSummary:
+        return UsageSummary(chat_calls=self.chat_calls, cached_calls=sum(1 for c in self.calls if c.cached),
+                            http_attempts=self.http_attempts, prompt_tokens=self.prompt_tokens,
+                            completion_tokens=self.completion_tokens, cost_usd=self.cost(price),
+                            calls=list(self.calls))
 
 
 def estimate_tokens(chars: int, max_tokens: int) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Literal
 
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
@@ -34,39 +33,13 @@ from generator.drafting.llm.prompts import (
 )
 from generator.drafting.llm.proof import Attempt, Check, SectionShape, prove, shape_of
 from generator.drafting.llm.reply import ReplyError, SectionDraft, parse_reply, reply_schema
+from generator.drafting.llm.report import LLMReport, SectionRecord
 from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
 from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
 from generator.errors import LLMBadReply, LLMError
 from generator.facts import FactSet
 
 log = logging.getLogger("marketnews.llm")
-
-Origin = Literal["llm", "repaired", "fallback"]
-
-
-class SectionRecord(BaseModel):
-    """Where one prose section's text came from, and why."""
-
-    model_config = ConfigDict(frozen=True)
-
-    origin: Origin
-    reasons: list[str] = []
-
-
-class LLMReport(BaseModel):
-    """What the LLM stage did for one article."""
-
-    model: str
-    server: str
-    mode: str
-    sections: dict[str, SectionRecord] = {}
-    usage: dict[str, object] = {}
-    stopped: str | None = None  # why the model could not be used at all, if it could not
-
-    @property
-    def used(self) -> bool:
-        return any(r.origin in ("llm", "repaired") for r in self.sections.values())
-
 
 class Plan(BaseModel):
     """The sections to rewrite and what the model may use."""

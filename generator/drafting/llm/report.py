@@ -1,0 +1,65 @@
+"""What the LLM stage did for one article: per section where its text came from, and the calls it cost.
+
+Light on purpose (no openai import): ``Draft``, ``GenerateResult`` and the CLI carry these models.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from generator.drafting.llm.costs import UsageSummary
+
+Origin = Literal["llm", "repaired", "fallback"]
+
+
+class SectionRecord(BaseModel):
+    """Where one prose section's text came from, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    origin: Origin
+    reasons: list[str] = []
+
+
+class LLMReport(BaseModel):
+    """What the LLM stage did for one article (factcheck.json's ``llm``)."""
+
+    model: str
+    server: str
+    mode: str
+    sections: dict[str, SectionRecord] = {}
+    usage: UsageSummary = UsageSummary()
+    stopped: str | None = None  # why the model could not be used at all, if it could not
+
+    @property
+    def used(self) -> bool:
+        return any(r.origin in ("llm", "repaired") for r in self.sections.values())
+
+
+class LLMSummary(BaseModel):
+    """The stage in one line of figures: the article's front matter and ``generate``'s result."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    server: str
+    mode: str
+    sections_from_model: int
+    prose_sections: int
+    chat_calls: int
+    cached_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float | None
+    stopped: str | None = None
+
+    @classmethod
+    def of(cls, report: LLMReport) -> LLMSummary:
+        u = report.usage
+        origins = [r.origin for r in report.sections.values()]
+        return cls(model=report.model, server=report.server, mode=report.mode,
+                   sections_from_model=sum(o in ("llm", "repaired") for o in origins), prose_sections=len(origins),
+                   chat_calls=u.chat_calls, cached_calls=u.cached_calls, prompt_tokens=u.prompt_tokens,
+                   completion_tokens=u.completion_tokens, cost_usd=u.cost_usd, stopped=report.stopped)
