@@ -16,7 +16,7 @@ import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,6 +24,7 @@ from generator.desk.checking import check_body, describe, passes, summarise
 from generator.desk.models import Article, Revision
 from generator.desk.store import Store, _Stale
 from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed
+from generator.factcheck.report import CheckReport
 from generator.facts import FactSet
 from generator.kinds import desk_date
 
@@ -47,7 +48,7 @@ class SaveResult(BaseModel):
     unblocked: bool = False
 
 
-def status_for(report: dict[str, Any]) -> str:
+def status_for(report: CheckReport) -> str:
     return "draft" if passes(report) else "blocked"
 
 
@@ -86,7 +87,7 @@ def register_draft(
     body: str,
     facts: FactSet,
     sections: dict[str, str],
-    report: dict[str, Any],
+    report: CheckReport,
 ) -> Article:
     """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date."""
     status = status_for(report)
@@ -121,9 +122,8 @@ def register_draft(
 
 
 def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
-                       draft: Draft, facts: FactSet, report: Any, files: list[str]) -> Article:
+                       draft: Draft, facts: FactSet, report: CheckReport, files: list[str]) -> Article:
     """The one call ``generate`` makes: register the draft it just wrote in the desk store."""
-    from generator.desk.checking import report_dict
     from generator.desk.store import open_store
 
     try:
@@ -133,7 +133,7 @@ def register_generated(settings: Settings, out: Path | None, dest: Path, snapsho
     return register_draft(
         store, path=dest, asset=snapshot.asset, kind=kind, date=desk_date(kind, snapshot.as_of), title=draft.title,
         files=files, body=draft.body, facts=facts, sections={s.name: s.origin for s in draft.sections},
-        report=report_dict(report),
+        report=report,
     )
 
 
@@ -158,7 +158,7 @@ def _conflict(store: Store, conn: sqlite3.Connection, article: Article, seen: in
     )
 
 
-Checker = Callable[[str, FactSet], dict[str, Any]]
+Checker = Callable[[str, FactSet], CheckReport]
 
 
 def save_revision(store: Store, article_id: int, markdown: str, *, by: str,

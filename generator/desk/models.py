@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
+
+from generator.desk.checking import CheckSummary
+from generator.factcheck.report import CheckReport
 
 Status = Literal["draft", "blocked", "approved", "rejected", "published"]
 Origin = str  # template | llm | repaired | fallback (set by the drafting stage)
@@ -26,7 +29,7 @@ class Article(BaseModel):
     path: Path
     files: list[str]
     sections: dict[str, Origin]
-    factcheck: dict[str, Any]
+    factcheck: CheckSummary | None  # None: the current revision was never checked
     current_revision: int
     created_at: datetime
     updated_at: datetime
@@ -55,7 +58,7 @@ class Revision(BaseModel):
     article_id: int
     number: int
     markdown: str
-    factcheck: dict[str, Any]
+    factcheck: CheckReport | None  # None: never checked
     passed: bool
     source: Literal["generate", "edit"]
     author: str

@@ -13,13 +13,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from typing import Any
 
 import markdown
 import nh3
 from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict
 
+from generator.factcheck.report import CheckReport
 from generator.facts import FactSet, format_datetime
 from generator.html import _ALLOWED_ATTRIBUTES, _ALLOWED_TAGS
 
@@ -75,22 +75,23 @@ class MentionView(BaseModel):
         return VERDICT_LABELS.get(self.verdict, self.verdict.title())
 
 
-def mention_views(text: str, report: dict[str, Any], facts: FactSet) -> list[MentionView]:
+def mention_views(text: str, report: CheckReport | None, facts: FactSet) -> list[MentionView]:
     """The report's mentions in text order, with fact details and sentences, ready to display."""
     views = []
     taken_until = -1
-    for i, m in enumerate(sorted(report.get("mentions", []), key=lambda m: (m.get("start", 0), m.get("end", 0)))):
-        start, end = int(m.get("start", 0)), int(m.get("end", 0))
-        placed = 0 <= start < end <= len(text) and text[start:end] == m.get("text") and start >= taken_until
+    mentions = report.mentions if report else []
+    for i, m in enumerate(sorted(mentions, key=lambda m: (m.start, m.end))):
+        start, end = m.start, m.end
+        placed = 0 <= start < end <= len(text) and text[start:end] == m.text and start >= taken_until
         if placed:
             taken_until = end
-        fact = facts.get(m["fact"]) if m.get("fact") else None
+        fact = facts.get(m.fact) if m.fact else None
         views.append(MentionView(
-            index=i, text=str(m.get("text", "")), start=start, end=end, verdict=str(m.get("verdict", "unsupported")),
-            fact=m.get("fact"), expected=m.get("expected"), reason=m.get("reason"),
+            index=i, text=m.text, start=start, end=end, verdict=m.verdict,
+            fact=m.fact, expected=m.expected, reason=m.reason,
             label=fact.label if fact else None, provider=fact.provider if fact else None,
             as_of=format_datetime(fact.as_of) if fact and fact.as_of else None,
-            sentence=sentence_at(text, start, end) if placed else ("", str(m.get("text", "")), ""),
+            sentence=sentence_at(text, start, end) if placed else ("", m.text, ""),
             placed=placed,
         ))
     return views

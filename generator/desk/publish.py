@@ -178,7 +178,7 @@ def publishable_revision(settings: Settings, article: Article, revision: Revisio
     meta, _ = read_article_file(article.path)
     report = revision.factcheck
     meta = {**meta, "title": title_of(revision.markdown, article.title), "status": "published",
-            "factcheck": {"status": report.get("status", "passed"), **(report.get("summary") or {})},
+            "factcheck": {"status": report.status, **report.summary.model_dump()} if report else {},
             "revision": revision.number}
     return build_article(article.path, meta, revision.markdown, settings.publish_categories, settings.publish_tags)
 

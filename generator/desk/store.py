@@ -16,6 +16,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from generator.desk.checking import stored_report
 from generator.desk.migrations import migrate
 from generator.desk.models import Article, AuditEntry, Publication, Revision
 from generator.errors import ConfigError, NotFound
@@ -185,6 +188,8 @@ class _Stale(Exception):
 
 
 def _encode(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _json(value.model_dump(mode="json"))
     if isinstance(value, (dict, list)):
         return _json(value)
     if isinstance(value, Path):
@@ -204,12 +209,13 @@ def _article(row: sqlite3.Row) -> Article:
     data.pop("facts", None)
     for key in ("files", "sections", "factcheck"):
         data[key] = json.loads(data[key])
+    data["factcheck"] = data["factcheck"] or None  # '{}': the current revision was never checked
     return Article.model_validate(data)
 
 
 def _revision(row: sqlite3.Row) -> Revision:
     data = dict(row)
-    data["factcheck"] = json.loads(data["factcheck"])
+    data["factcheck"] = stored_report(json.loads(data["factcheck"]))
     return Revision.model_validate(data)
 
 

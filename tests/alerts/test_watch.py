@@ -31,7 +31,7 @@ def test_a_liquidation_spike_fires_an_alert_registered_on_the_desk(venues: Venue
     store = open_store(watch_settings(venues, tmp_path))
     article = store.article(alert.article_id)
     assert (article.kind, article.asset, article.date, article.status) == ("alert", "BTC", "2018-06-18 09:07", "draft")
-    assert article.factcheck["passed"] and article.factcheck["failed"] == 0
+    assert article.factcheck is not None and article.factcheck.passed and article.factcheck.failed == 0
     folder = tmp_path / "2018-06-18" / "btc-alert-0907"
     assert article.path == folder.resolve()
     assert {"article.md", "factcheck.json", "snapshot.json", "sources.yaml"} <= {p.name for p in folder.iterdir()}

@@ -13,6 +13,7 @@ from generator.desk.checking import check_body
 from generator.desk.models import Article
 from generator.desk.store import Store
 from generator.drafting import draft_article
+from generator.factcheck.report import CheckReport
 from generator.facts import FactSet, build_facts
 from generator.pipeline import run_analysis
 from generator.settings import Settings
@@ -24,7 +25,7 @@ RIGHT, WRONG = "to $6,960,", "to $6,990,"
 
 
 @pytest.fixture
-def check() -> Callable[[str, FactSet], dict[str, Any]]:
+def check() -> Callable[[str, FactSet], CheckReport]:
     """The real fact-check, as the desk runs it on every revision."""
     return check_body
 

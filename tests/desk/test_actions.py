@@ -16,7 +16,7 @@ def test_generate_registers_a_draft_with_its_first_revision_and_audit(
     article = register()
     assert (article.status, article.current_revision, article.version) == ("draft", 1, 1)
     assert article.title == example.draft.title
-    assert article.factcheck["failed"] == 0 and article.factcheck["mentions"] > 10
+    assert article.factcheck is not None and article.factcheck.failed == 0 and article.factcheck.mentions > 10
     assert article.sections["lead"] == "template"
     revision = store.revision(article.id)
     assert revision.markdown == example.body and revision.passed and revision.source == "generate"

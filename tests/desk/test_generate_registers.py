@@ -21,9 +21,10 @@ def test_generate_registers_the_draft_with_aligned_verdicts(tmp_path: Path, caps
     revision = store.revision(1)
     assert revision.passed and revision.markdown.startswith("# Bitcoin")
     assert (out / "2018-02-06" / "btc-daily" / "article.md").read_text().endswith(revision.markdown)
-    mentions = revision.factcheck["mentions"]
+    assert revision.factcheck is not None
+    mentions = revision.factcheck.mentions
     assert len(mentions) > 20
-    assert all(revision.markdown[m["start"]:m["end"]] == m["text"] for m in mentions)
+    assert all(revision.markdown[m.start:m.end] == m.text for m in mentions)
     # The same data again: nothing new to review.
     assert main(["generate", "--snapshot", str(EXAMPLE), "--out", str(out)]) == 0
     assert store.article(1).current_revision == 1

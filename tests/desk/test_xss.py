@@ -17,6 +17,7 @@ from generator.desk.auth import hash_password
 from generator.desk.proof import mention_views, proof_html
 from generator.desk.store import Store
 from generator.desk.web import create_app
+from generator.factcheck.report import CheckReport, MentionResult
 from generator.settings import Settings
 from tests.desk.browser import chromium, live_server
 
@@ -58,8 +59,10 @@ class _Inventory(HTMLParser):
 
 def test_the_proof_html_keeps_no_active_content(example) -> None:  # noqa: ANN001
     text = hostile_body(example.body)
-    report = {"mentions": [{"text": "$6,960", "start": i, "end": i + 6, "verdict": "verified"}
-                           for i in range(len(text)) if text.startswith("$6,960", i)]}
+    report = CheckReport.from_results([
+        MentionResult(text="$6,960", start=i, end=i + 6, kind="price", value=6960.0, verdict="verified", fact=None,
+                      expected=None, reason="", sentence="")
+        for i in range(len(text)) if text.startswith("$6,960", i)])
     inv = _Inventory()
     rendered = str(proof_html(text, mention_views(text, report, example.facts)))
     inv.feed(rendered)
@@ -69,7 +72,7 @@ def test_the_proof_html_keeps_no_active_content(example) -> None:  # noqa: ANN00
                 and v not in ("x",)]
     # Only the report places marks: not the forged span, not the private-use characters, and not the
     # mention inside the alt attribute (a mark cannot go inside an attribute).
-    assert inv.attrs.count(("data-verdict", "verified")) == len(report["mentions"]) - 1
+    assert inv.attrs.count(("data-verdict", "verified")) == len(report.mentions) - 1
     assert 'alt="$6,960"' in rendered and "\ue000" not in rendered
     assert "$9,999 forged marker" in rendered and "verified\">$9,999" not in rendered
 
