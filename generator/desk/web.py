@@ -9,9 +9,9 @@ allows none.
 
 from __future__ import annotations
 
+import logging
+import math
 import secrets
-import time
-from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +25,7 @@ from generator.desk.actions import Checker, approve, reject, save_revision
 from generator.desk.checking import check_body, describe, summarise
 from generator.desk.migrations import STATUSES
 from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
+from generator.desk.signin import SignInThrottle, safe_target
 from generator.desk.store import Store
 from generator.errors import ConflictError, InputError, NotAllowed, NotFound
 from generator.facts import format_datetime
@@ -36,23 +37,7 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 _PUBLIC = {"login", "static", "favicon"}
-
-
-class _Throttle:
-    """At most ``limit`` failed sign-ins per client address in ``window`` seconds."""
-
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, client: str) -> bool:
-        q = self.failures[client]
-        while q and q[0] < time.monotonic() - self.window:
-            q.popleft()
-        return len(q) >= self.limit
-
-    def fail(self, client: str) -> None:
-        self.failures[client].append(time.monotonic())
+log = logging.getLogger("marketnews.review")
 
 
 def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, check: Checker = check_body) -> Flask:
@@ -63,7 +48,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     app.config.update(MAX_CONTENT_LENGTH=1_000_000, TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.globals.update(describe=describe, verdict_labels=VERDICT_LABELS, statuses=STATUSES)
     app.jinja_env.filters["when"] = lambda d: format_datetime(d) if d else ""
-    throttle = _Throttle()
+    throttle = SignInThrottle()
     password_hash = settings.review_password_hash
 
     def cookie(resp: WerkzeugResponse, name: str, value: str, max_age: int | None) -> None:
@@ -113,27 +98,32 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
 
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
-        target = request.values.get("next") or "/"
-        if not target.startswith("/") or target.startswith(("//", "/\\")):
-            target = "/"  # never redirect off-site after signing in
+        target = safe_target(request.values.get("next"))  # never redirect off-site after signing in
         error, status = None, 200
         if request.method == "POST":
             client = request.remote_addr or "?"
+            name = " ".join(request.form.get("name", "").split())[:80]
+            wait = throttle.wait(name, client)
             if not auth.csrf_ok(request.cookies.get(LOGIN_COOKIE), request.form.get("csrf_token")):
                 error, status = "The form's security token is missing or stale. Try again.", 403
-            elif throttle.blocked(client):
-                error, status = "Too many failed sign-ins. Wait a few minutes and try again.", 429
+            elif wait > 0:
+                error, status = f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds.", 429
             else:
-                name = " ".join(request.form.get("name", "").split())[:80]
                 ok = bool(name) and (password_hash is None or
                                      auth.verify_password(request.form.get("password", ""), password_hash))
                 if ok:
+                    throttle.succeed(name, client)
                     resp = redirect(target)
                     token = auth.create_session(store, name, settings.review_session_hours, password_hash)
                     cookie(resp, SESSION_COOKIE, token, int(settings.review_session_hours * 3600))
                     resp.delete_cookie(LOGIN_COOKIE, path="/")
                     return resp
-                throttle.fail(client)
+                if name:  # a blank name is a form mistake, not a guess
+                    count = throttle.fail(name, client)
+                    log.warning("failed sign-in as %r from %s (%d in a row)", name, client, count)
+                    with store.transaction() as conn:
+                        store.log(conn, name, "sign-in failed", reason=f"wrong password from {client} "
+                                  f"({count} in a row)")
                 error = "Enter your name." if not name else "Wrong password."
                 status = 400 if not name else 401
         # Keep the token while the browser has one: a second tab, or the browser's own favicon request,
