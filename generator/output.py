@@ -1,20 +1,53 @@
-"""Writing an article's files: all or nothing."""
+"""Writing an article's files: all or nothing, readable as any other file the user writes.
+
+Temporary files and folders are created private (0600/0700); left so, a web server running as another user
+(nginx, www-data) answers 403 for the static site. So what is renamed into place gets the mode a plain
+``open()``/``mkdir()`` would have given under the process's umask, or the mode of the file it replaces.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+from functools import cache
 from pathlib import Path
 
 from generator.errors import OutputError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write one file via a temp file in the same folder and a rename."""
+@cache
+def _umask() -> int:
+    # os.umask can only be read by setting it; do that once, before any threads of ours write files.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode a new file gets from open(): 0o644 under the usual umask 022."""
+    return 0o666 & ~_umask()
+
+
+def dir_mode() -> int:
+    """The mode a new folder gets from mkdir(): 0o755 under the usual umask 022."""
+    return 0o777 & ~_umask()
+
+
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write one file via a temp file in the same folder and a rename.
+
+    The file gets ``mode`` if given, else the mode of the file it replaces, else the umask's default.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = file_mode()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -35,11 +68,13 @@ def write_article_dir(dest: Path, files: dict[str, bytes]) -> Path:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp"))
+        os.chmod(staging, dir_mode())
     except OSError as err:
         raise OutputError(f"cannot write to {dest.parent}: {err.strerror or err}") from None
     old: Path | None = None
     try:
         for name, data in files.items():
+            # open() applies the umask itself: the files are as readable as the user's other files.
             with open(staging / name, "wb") as fh:
                 fh.write(data)
                 fh.flush()

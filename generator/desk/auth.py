@@ -183,6 +183,6 @@ def save_password_hash(config: Path, hashed: str) -> None:
     if tomllib.loads(new).get(SETTING) != hashed:  # e.g. a multi-line value we did not expect
         raise ConfigError(f"cannot update {SETTING} in {config} safely; remove the existing entry and retry")
     try:
-        write_atomic(config, new.encode())
+        write_atomic(config, new.encode(), mode=None if config.exists() else 0o600)  # a new one: private
     except OSError as err:
         raise ConfigError(f"cannot write {config}: {err.strerror or err}") from None

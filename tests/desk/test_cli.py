@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import subprocess
 import sys
 import time
@@ -77,6 +78,7 @@ def test_reject_without_a_reason_is_a_usage_error(register) -> None:  # noqa: AN
 def test_set_password_writes_the_hash_and_keeps_the_rest_of_the_file(tmp_path: Path) -> None:
     cfg = tmp_path / "marketnews.toml"
     cfg.write_text('dateline = "LONDON"\n\n[llm]\nmodel = "x"\n')
+    cfg.chmod(0o640)
     run = [sys.executable, "-m", "generator", "--config", str(cfg), "review", "set-password"]
     proc = subprocess.run(run, input="a long enough password\n", capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
@@ -88,6 +90,15 @@ def test_set_password_writes_the_hash_and_keeps_the_rest_of_the_file(tmp_path: P
     assert cfg.read_text().count("review_password_hash") == 1 and stored not in cfg.read_text()
     short = subprocess.run(run, input="short\n", capture_output=True, text=True, cwd=ROOT)
     assert short.returncode == 2 and "too short" in short.stderr
+    assert stat.S_IMODE(cfg.stat().st_mode) == 0o640  # an existing file keeps its mode
+
+
+def test_set_password_creates_a_new_settings_file_private(tmp_path: Path) -> None:
+    cfg = tmp_path / "new.toml"
+    run = [sys.executable, "-m", "generator", "--config", str(cfg), "review", "set-password"]
+    proc = subprocess.run(run, input="a long enough password\n", capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(cfg.stat().st_mode) == 0o600
 
 
 def test_review_refuses_a_public_address_without_a_password(capsys) -> None:  # noqa: ANN001
