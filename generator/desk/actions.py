@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 GENERATE_ACTOR = "marketnews generate"
 MAX_MARKDOWN_CHARS = 200_000
+_ARTICLE = {"approved": "an", "published": "a"}  # the audit log reads as English
 _TITLE = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.M)
 
 
@@ -109,7 +110,7 @@ def register_draft(
             action = "regenerated"
             notes = []
             if before in ("approved", "published"):
-                notes.append(f"new text replaces an {before} revision; it needs a new review")
+                notes.append(f"new text replaces {_ARTICLE[before]} {before} revision; it needs a new review")
             if current.source == "edit":
                 notes.append(f"replaces revision {current.number}, edited by {current.author} (kept in the history)")
             reason = "; ".join(notes) or None

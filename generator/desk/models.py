@@ -107,13 +107,15 @@ class Publication(BaseModel):
         return f"id {self.remote_id}, slug {self.slug}"
 
     def describe(self) -> str:
-        """'published (revision 2): https://...' / 'failed after 3 attempts: ...' for terminals and pages."""
+        """'published (revision 2): https://...' / 'failed after 3 publish runs: ...' for terminals and pages.
+
+        A publish run counts once however many HTTP requests (and resends) it made; the error says those."""
         if self.status == "published":
             where = self.url or f"remote id {self.remote_id}"
             known = f" ({self.identity()})" if self.identity() else ""
             return f"published (revision {self.revision}): {where}{known}"
         if self.status == "failed":
-            tries = "1 attempt" if self.attempts == 1 else f"{self.attempts} attempts"
+            tries = "1 publish run" if self.attempts == 1 else f"{self.attempts} publish runs"
             return f"failed after {tries}, retried by the next publish run: {self.error}"
         return ("pending: an attempt was interrupted before its outcome was recorded; the next publish run "
                 "looks the post up before sending it again")

@@ -18,6 +18,7 @@ from urllib3.util.retry import Retry
 
 from generator import __version__
 from generator.errors import PublishError
+from generator.sources.http import transport_error as classify_transport
 
 USER_AGENT = f"marketnews/{__version__}"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -73,10 +74,28 @@ def error_detail(response: requests.Response) -> tuple[str, str]:
     return code, " ".join(message.split()) or (response.reason or "no message")
 
 
-def transport_error(target: str, url: str, err: requests.RequestException) -> PublishError:
-    """A PublishError for a request that got no HTTP answer at all."""
-    if isinstance(err, requests.Timeout):
-        return PublishError(f"{target} at {url} did not answer in time; try again later or raise publish_timeout")
-    if isinstance(err, requests.exceptions.RetryError):
-        return PublishError(f"{target} at {url} kept failing after retries: {err}")
-    return PublishError(f"cannot reach {target} at {url}: {type(err).__name__}")
+def resends(response: requests.Response) -> int:
+    """How many times urllib3 sent this request again before this answer (0 when it was sent once)."""
+    retries = getattr(response.raw, "retries", None)
+    return len(getattr(retries, "history", ()) or ())
+
+
+def transport_error(target: str, url: str, err: requests.RequestException, method: str = "GET",
+                    timeout: float | None = None) -> PublishError:
+    """A PublishError for a request that got no HTTP answer at all, saying which way it failed.
+
+    A read timeout is a timeout even where requests calls it a ConnectionError (the sources' classifier knows
+    the wrappers); a refused connection says so; a POST that timed out says it was not resent.
+    """
+    kind, reason = classify_transport(err)
+    if kind == "ReadTimeout":
+        within = f" within {timeout:g} s" if timeout else " in time"
+        resent = (" (not resent: the server may have acted on it, and a second create could publish twice)"
+                  if method in ("POST", "PATCH") else "")
+        return PublishError(f"{target} at {url} did not answer{within}{resent}; try again later or raise "
+                            "publish_timeout")
+    if kind == "RetryError":
+        return PublishError(f"{target} at {url} kept failing after retries: {reason}")
+    if reason == "connection refused":
+        return PublishError(f"{target} at {url} refused the connection: is it running, and is the address right?")
+    return PublishError(f"cannot reach {target} at {url}: {reason}")

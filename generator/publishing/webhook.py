@@ -28,7 +28,7 @@ import requests
 
 from generator.errors import ConfigError, PublishError
 from generator.publishing.article import PublishableArticle, RemotePost
-from generator.publishing.http import RETRY_STATUSES, error_detail, make_session, transport_error
+from generator.publishing.http import RETRY_STATUSES, error_detail, make_session, resends, transport_error
 
 EVENT_HEADER = "X-Marketnews-Event"
 DELIVERY_HEADER = "X-Marketnews-Delivery"
@@ -111,11 +111,13 @@ class Webhook:
         try:
             response = self.session.post(self.url, data=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as err:
-            raise transport_error("the webhook", self.url, err) from None
+            raise transport_error("the webhook", self.url, err, "POST", self.timeout) from None
         if not response.ok:
             code, message = error_detail(response)
             hint = "; check that webhook_secret matches the receiver's" if response.status_code in (401, 403) else ""
-            raise PublishError(f"the webhook at {self.url} answered {response.status_code}: {message}{hint}")
+            deliveries = resends(response) + 1
+            sent = f" (after {deliveries} deliveries)" if deliveries > 1 else ""
+            raise PublishError(f"the webhook at {self.url} answered {response.status_code}: {message}{sent}{hint}")
         try:
             answer = response.json()
         except ValueError:

@@ -24,7 +24,7 @@ import requests
 
 from generator.errors import ConfigError, PublishError
 from generator.publishing.article import PublishableArticle, RemotePost
-from generator.publishing.http import error_detail, make_session, transport_error
+from generator.publishing.http import NOT_PROCESSED, error_detail, make_session, resends, transport_error
 
 _RENAMED_FORMS = 8  # '<slug>-2' to '<slug>-9': how many other posts may hold our slug before a rerun loses ours
 log = logging.getLogger(__name__)
@@ -164,7 +164,7 @@ class WordPress:
         try:
             response = self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.RequestException as err:
-            raise transport_error("WordPress", self.site, err) from None
+            raise transport_error("WordPress", self.site, err, method, self.timeout) from None
         if response.status_code in (expect, 200, 201):
             try:
                 return response.json()
@@ -189,8 +189,15 @@ class WordPress:
         if status == 404:
             return PublishError(f"no WordPress REST API at {self.api} (404 {code}); check wordpress_url")
         if status >= 500 or status == 429:
-            return PublishError(f"WordPress at {self.site} failed to {action}: {status} {message} "
-                                "(retried with backoff); try again later")
+            n = resends(response)
+            if n:
+                sent = f"resent {n} time{'s' if n > 1 else ''} with backoff"
+            elif response.request.method in ("POST", "PATCH") and status not in NOT_PROCESSED:
+                sent = "not resent: WordPress may have acted on it; the next run looks the post up first"
+            else:
+                sent = "not resent"
+            return PublishError(f"WordPress at {self.site} failed to {action}: {status} {message} ({sent}); "
+                                "try again later")
         return PublishError(f"WordPress rejected the request to {action}: {status} {code}: {message}")
 
     def _remote(self, post: dict[str, Any], created: bool) -> RemotePost:

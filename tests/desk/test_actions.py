@@ -33,7 +33,11 @@ def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(
     again = register(example.body + "\nNew data, new paragraph.\n")
     assert again.id == first.id and again.current_revision == 2 and again.status == "draft"
     entry = store.audit(first.id)[0]
-    assert entry.action == "regenerated" and "needs a new review" in entry.reason
+    assert entry.action == "regenerated" and entry.reason == "new text replaces an approved revision; it needs a new review"
+    with store.transaction() as conn:  # as if published: the audit line must read as English ("a published")
+        store.update_article(conn, store.article(first.id), status="published")
+    register(example.body + "\nNewer data.\n")
+    assert store.audit(first.id)[0].reason == "new text replaces a published revision; it needs a new review"
     other_day = register(date="2018-02-07")
     assert other_day.id != first.id
 

@@ -146,7 +146,7 @@ def test_a_failed_target_keeps_the_draft_approved_and_the_next_run_retries(
     assert pubs["wordpress"].error == outcomes["wordpress"].error
     entry = store.audit(draft)[0]
     assert entry.action == "publish to wordpress failed" and outcomes["wordpress"].error in entry.reason
-    assert "wordpress: failed after 1 attempt, retried by the next publish run: WordPress at" in show(store, draft)
+    assert "wordpress: failed after 1 publish run, retried by the next publish run: WordPress at" in show(store, draft)
     # The next run (the scheduler's publish job) retries only what failed.
     [retry] = publish_pending(store, settings)
     assert [t.outcome for t in retry.targets] == ["already", "published"] and retry.status == "published"

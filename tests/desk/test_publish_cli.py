@@ -71,7 +71,7 @@ def test_a_failed_target_exits_7_and_shows_everywhere(store: Store, tmp_path: Pa
         f"marketnews: error: draft {draft}: wordpress failed: WordPress at {wp.base} failed to look up posts: 503")
     assert f"draft {draft} stays approved: wordpress failed; the next publish run retries" in out
     assert main(["drafts", "show", str(draft)]) == 0
-    assert "wordpress: failed after 1 attempt, retried by the next publish run: WordPress at" in capsys.readouterr().out
+    assert "wordpress: failed after 1 publish run, retried by the next publish run: WordPress at" in capsys.readouterr().out
     client = make_client(store, check_body)
     sign_in(client)
     page = client.get(f"/drafts/{draft}").data.decode()
