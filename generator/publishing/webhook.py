@@ -116,8 +116,8 @@ class Webhook:
             code, message = error_detail(response)
             hint = "; check that webhook_secret matches the receiver's" if response.status_code in (401, 403) else ""
             deliveries = resends(response) + 1
-            sent = f" (after {deliveries} deliveries)" if deliveries > 1 else ""
-            raise PublishError(f"the webhook at {self.url} answered {response.status_code}: {message}{sent}{hint}")
+            counted = f" (after {deliveries} deliveries)" if deliveries > 1 else ""
+            raise PublishError(f"the webhook at {self.url} answered {response.status_code}: {message}{counted}{hint}")
         try:
             answer = response.json()
         except ValueError:
