@@ -105,7 +105,8 @@ class Settings(BaseSettings):
     # Scheduler
     jobs: dict[JobName, Job] = Field(default_factory=dict, description="Scheduled jobs, [jobs.NAME] tables.")
     schedule_state_file: Path = Field(
-        default=Path("state/schedule.json"), description="Run-state file; its lock file sits beside it."
+        default=Path("state/schedule.json"),
+        description="Run-state file; its lock file sits beside it. Relative: to the settings file's folder.",
     )
 
     # Many assets
@@ -240,6 +241,18 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"invalid asset {bad[0]!r}: give tickers such as BTC, ETH or SOL")
         return list(dict.fromkeys(tickers))
+
+    @field_validator("schedule_state_file")
+    @classmethod
+    def _anchor_state_file(cls, value: Path) -> Path:
+        # The state file holds the scheduler's lock: resolved against the working directory, `run JOB` from
+        # another folder would take a different lock and run beside a normal run. Anchored to the settings
+        # file (or, without one, the folder marketnews started in), every run of one configuration shares it.
+        if value.is_absolute():
+            return value
+        config = _config_path()
+        base = config.resolve().parent if config is not None else Path.cwd()
+        return base / value
 
     @field_validator("watch_every")
     @classmethod

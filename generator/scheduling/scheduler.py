@@ -28,8 +28,15 @@ from generator.scheduling.state import JobState, Outcome, ScheduleState, load_st
 
 log = logging.getLogger(__name__)
 
-# A slot this late is "missed", not merely "due": it ran (catch_up) or was skipped during downtime.
+# A slot this late is "missed", not merely "due": it ran (catch_up) or was skipped during downtime. For a job
+# that runs more often, half its interval: otherwise an every-5-minutes job's latest slot is never late and
+# catch_up = false would never skip anything.
 LATE_AFTER = timedelta(minutes=5)
+
+
+def late_after(job: Job, slot: datetime) -> timedelta:
+    """How long after ``slot`` a run of ``job`` counts as missed: 5 minutes, or half the job's interval."""
+    return min(LATE_AFTER, (next_slot(job, slot) - slot) / 2)
 
 
 class DueRun(BaseModel):
@@ -71,7 +78,7 @@ def due_run(name: str, job: Job, last_slot: datetime | None, now: datetime) -> D
     if slot <= last_slot:
         return None
     missed = slots_between(job, last_slot, slot) - 1
-    return DueRun(name=name, job=job, slot=slot, missed=max(missed, 0), late=now - slot > LATE_AFTER)
+    return DueRun(name=name, job=job, slot=slot, missed=max(missed, 0), late=now - slot > late_after(job, slot))
 
 
 class Scheduler:
@@ -111,10 +118,14 @@ class Scheduler:
             self._baseline(state, now)
             records = []
             for run in self._due(state, now):
-                if run.late and not run.job.catch_up:
-                    log.info("job %s: skipping the slot of %s, missed during downtime", run.name, run.slot)
-                    records.append(self._record(state, run, "skipped", None, now))
-                    continue
+                if not run.job.catch_up:
+                    if run.late:
+                        log.info("job %s: skipping the slot of %s, missed during downtime", run.name, run.slot)
+                        records.append(self._record(state, run, "skipped", None, now))
+                        continue
+                    if run.missed:  # the current slot runs as usual; the earlier ones are not caught up
+                        log.info("job %s: skipping %d earlier slot(s) missed during downtime", run.name, run.missed)
+                        run = run.model_copy(update={"missed": 0})
                 records.append(self._execute(state, run, runner))
             save_state(self.state_file, state)
         return records

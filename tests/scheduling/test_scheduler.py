@@ -203,3 +203,39 @@ def test_damaged_state_file_is_a_clear_error(tmp_path: Path) -> None:
     sched.state_file.write_text("{not json")
     with pytest.raises(InputError, match="damaged"):
         sched.run_due(lambda run: None)
+
+
+FIVE = Job(cron="*/5 * * * *", action="publish", target="static_site")
+
+
+@pytest.mark.parametrize("job", [FIVE, Job(cron="* * * * *", action="publish", target="static_site")])
+def test_catch_up_off_skips_missed_slots_of_frequent_jobs_too(tmp_path: Path, job: Job) -> None:
+    clock = FrozenClock(at("2024-01-10 10:00"))
+    sched = make(tmp_path, clock, frequent=job.model_copy(update={"catch_up": False}))
+    sched.run_due(lambda run: None)
+    period = next_slot(job, at("2024-01-10 12:00")) - at("2024-01-10 12:00")
+    clock.now = at("2024-01-10 12:00") + period * 0.6  # back after downtime, past half the interval: missed
+    ran: list[DueRun] = []
+    assert [r.outcome for r in sched.run_due(ran.append)] == ["skipped"] and ran == []
+    clock.now = at("2024-01-10 12:00") + period + timedelta(seconds=20)  # the next slot, on time
+    assert [r.outcome for r in sched.run_due(ran.append)] == ["ok"] and ran[0].missed == 0
+
+
+def test_catch_up_off_runs_the_current_slot_without_claiming_to_catch_up(tmp_path: Path) -> None:
+    clock = FrozenClock(at("2024-01-10 10:00"))
+    sched = make(tmp_path, clock, frequent=FIVE.model_copy(update={"catch_up": False}))
+    sched.run_due(lambda run: None)
+    clock.now = at("2024-01-10 12:00:30")  # two hours down, back just after a slot
+    ran: list[DueRun] = []
+    assert [r.outcome for r in sched.run_due(ran.append)] == ["ok"]
+    assert ran[0].slot == at("2024-01-10 12:00") and ran[0].missed == 0
+
+
+def test_catch_up_on_covers_a_frequent_jobs_missed_slots_with_one_run(tmp_path: Path) -> None:
+    clock = FrozenClock(at("2024-01-10 10:00"))
+    sched = make(tmp_path, clock, frequent=FIVE)
+    sched.run_due(lambda run: None)
+    clock.now = at("2024-01-10 12:03")
+    ran: list[DueRun] = []
+    assert [r.outcome for r in sched.run_due(ran.append)] == ["ok"]
+    assert ran[0].slot == at("2024-01-10 12:00") and ran[0].missed == 23 and ran[0].late
