@@ -43,3 +43,22 @@ def exclusive_lock(path: Path, what: str = "a scheduled run") -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+def lock_holder(path: Path) -> str | None:
+    """Who holds ``path`` now ('pid 123, since ...'), or None when nobody does; never takes it for long."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise OutputError(f"cannot open lock file {path}: {err.strerror or err}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a second reader never blocks a run
+        except BlockingIOError:
+            return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return None
+    finally:
+        os.close(fd)

@@ -27,7 +27,7 @@ from generator.cli.desk import (
     cmd_review,
     cmd_review_set_password,
 )
-from generator.cli.jobs import cmd_run, cmd_schedule
+from generator.cli.jobs import cmd_run, cmd_schedule, cmd_status
 from generator.kinds import KINDS
 
 
@@ -116,7 +116,7 @@ EXIT_CODES: dict[int, str] = {
 COMMAND_EXIT_CODES: dict[str, tuple[int, ...]] = {
     "generate": (0, 2, 3, 4, 7), "fetch": (0, 2, 4), "watch": (0, 2, 4), "check": (0, 2, 3), "schema": (0, 2),
     "drafts": (0, 2, 3, 6), "publish": (0, 2, 3, 7, 8), "schedule": (0, 2, 8), "run": (0, 2, 3, 4, 7, 8),
-    "review": (0, 2),
+    "review": (0, 2), "status": (0, 2),
 }
 
 
@@ -204,6 +204,11 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
                                      "job's worst outcome (0, 3 blocked, 4 data unavailable, 7 publishing failed).")
     run.add_argument("job", metavar="JOB", help="the job's name: a [jobs.JOB] table in the settings")
     run.set_defaults(func=cmd_run)
+    status = sub.add_parser("status", help="show each scheduled job's last run, outcome and next run",
+                            description="Show each [jobs.NAME] job's last slot, its outcome (and error), the next "
+                                        "slot, and whether a run holds the lock now. Reads the run state only.")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(func=cmd_status)
 
     review = sub.add_parser("review", help="serve the review page (or set its password)",
                             usage=f"{PROG} review [-h] [--host HOST] [--port PORT] [set-password]",
