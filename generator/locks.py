@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -46,19 +47,24 @@ def exclusive_lock(path: Path, what: str = "a scheduled run") -> Iterator[None]:
 
 
 def lock_holder(path: Path) -> str | None:
-    """Who holds ``path`` now ('pid 123, since ...'), or None when nobody does; never takes it for long."""
+    """Who holds ``path`` now ('pid 123, since ...'), or None when nobody does.
+
+    Read from what the holder wrote, never by trying the lock: even a shared flock held for a moment would make
+    a run starting at that instant refuse to start. A holder that died without clearing the file is no holder.
+    """
     try:
-        fd = os.open(path, os.O_RDONLY)
+        text = path.read_text(errors="replace").strip()
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise OutputError(f"cannot open lock file {path}: {err.strerror or err}") from None
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)  # shared: a second reader never blocks a run
-        except BlockingIOError:
-            return os.pread(fd, 200, 0).decode(errors="replace").strip() or "another process"
-        fcntl.flock(fd, fcntl.LOCK_UN)
+        raise OutputError(f"cannot read lock file {path}: {err.strerror or err}") from None
+    match = re.match(r"pid (\d+)", text)
+    if not match:
         return None
-    finally:
-        os.close(fd)
+    try:
+        os.kill(int(match.group(1)), 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, another user's
+    return text

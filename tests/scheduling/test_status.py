@@ -66,3 +66,9 @@ def test_no_jobs_is_said_plainly(tmp_path: Path, capsys: pytest.CaptureFixture[s
     cfg.write_text('dateline = "LONDON"\n')
     assert main(["--config", str(cfg), "status"]) == 0
     assert "no jobs configured" in capsys.readouterr().out
+
+
+def test_a_holder_that_died_without_clearing_the_lock_file_is_no_holder(tmp_path: Path) -> None:
+    lock = tmp_path / "schedule.json.lock"
+    lock.write_text("pid 999999999, since 2024-01-11T08:00:00+00:00\n")  # above any pid_max: no such process
+    assert lock_holder(lock) is None
