@@ -14,8 +14,10 @@ is recorded in the ``publications`` table, one row per article and target:
 A crash between 2 and 3 leaves a ``pending`` row; the next run sends again and
 the target's lookup finds the post created before the crash, so there is never
 a second post. A target already done for the current revision is not called
-again. When every requested target has succeeded the article becomes
-``published``; a failure keeps it as it was (approved) to be retried.
+again. When every configured target has the current revision the article becomes
+``published``; until then (a failure, or a run for one target only) it stays as it
+was (approved), so the publish job retries the failed target alone and reaches the
+targets not yet asked.
 
 Runs never overlap: publishing holds an exclusive lock beside the store.
 """
@@ -169,7 +171,7 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
                 continue
             outcomes.append(_succeed(store, article_id, name, revision.number, post, publishable.slug, by))
     outcomes.sort(key=lambda o: list(targets).index(o.target))
-    status = _settle(store, article_id, revision.number, outcomes, by)
+    status = _settle(store, article_id, revision.number, outcomes, configured_targets(settings) or list(targets), by)
     return PublishResult(article_id=article_id, revision=revision.number, status=status, targets=outcomes)
 
 
@@ -234,11 +236,20 @@ def _succeed(store: Store, article_id: int, target: str, revision: int, post: Re
                          created=post.created)
 
 
-def _settle(store: Store, article_id: int, revision: int, outcomes: list[TargetOutcome], by: str) -> str:
-    """Mark the article published when every requested target has it; return the article's status."""
+def _settle(store: Store, article_id: int, revision: int, outcomes: list[TargetOutcome], configured: list[str],
+            by: str) -> str:
+    """Mark the article published when every configured target has this revision; return the article's status.
+
+    Publishing to one target (``publish --target static_site``) must not end the others: until WordPress has
+    it too, the article stays approved and the publish job still reaches WordPress.
+    """
     with store.transaction() as conn:
         article = store.article(article_id, conn)
         if article.status == "published" or any(o.outcome == "failed" for o in outcomes):
+            return article.status
+        have = {p.target for p in store.publications(article_id, conn)
+                if p.status == "published" and p.revision == revision}
+        if [t for t in configured if t not in have]:
             return article.status
         if article.current_revision != revision or article.status not in ("approved", "draft"):
             # An editor changed the draft while it was being sent: the new text needs its own review.

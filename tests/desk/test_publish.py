@@ -180,7 +180,7 @@ def test_a_crash_after_the_remote_create_is_recovered_without_a_second_post(
     assert pending.status == "pending" and pending.attempts == 1 and len(wp.posts) == 1
     assert "pending: an attempt was interrupted" in show(store, draft)
     result = publish_article(store, settings, draft, ["wordpress"])
-    assert result.ok and result.status == "published"
+    assert result.ok and result.status == "approved"  # the static site, also configured, does not have it yet
     assert len(wp.posts) == 1 and len(wp_posts(wp)) == 1  # found by its slug and updated, not created again
     [done] = store.publications(draft)
     assert done.status == "published" and done.attempts == 2 and done.remote_id == str(next(iter(wp.posts)))
@@ -231,3 +231,31 @@ def test_a_missing_article_folder_is_a_recorded_failure(store: Store, tmp_path: 
     assert not result.ok and "cannot read" in result.targets[0].error
     assert store.article(draft).status == "approved"
     assert store.publications(draft)[0].status == "failed"
+
+
+def test_publishing_to_one_target_does_not_end_the_others(store: Store, tmp_path: Path, wp: WordPressState) -> None:
+    # Seen: 'publish --target static_site' marked the article published, and the publish job then said
+    # "nothing to publish" and never reached WordPress.
+    settings = settings_for(store, tmp_path, wp)
+    draft = written(settings)
+    approve(store, draft, by="Ann")
+    first = publish_article(store, settings, draft, ["static_site"])
+    assert first.ok and first.status == "approved" and wp_posts(wp) == []
+    [again] = publish_pending(store, settings)  # the publish job: every configured target
+    assert [(t.target, t.outcome) for t in again.targets] == [("static_site", "already"), ("wordpress", "published")]
+    assert again.status == "published" and len(wp_posts(wp)) == 1
+    assert publish_pending(store, settings) == []
+
+
+def test_a_failed_target_is_retried_alone(store: Store, tmp_path: Path, wp: WordPressState) -> None:
+    settings = settings_for(store, tmp_path, wp)
+    draft = written(settings)
+    approve(store, draft, by="Ann")
+    wp.fail = [500] * 5
+    result = publish_pending(store, settings)[0]
+    assert {t.target: t.outcome for t in result.targets} == {"static_site": "published", "wordpress": "failed"}
+    assert result.status == "approved"
+    wp.fail = []
+    retry = publish_pending(store, settings)[0]
+    assert {t.target: t.outcome for t in retry.targets} == {"static_site": "already", "wordpress": "published"}
+    assert retry.status == "published"

@@ -91,7 +91,7 @@ def test_publishing_again_updates_our_post_not_the_slug_holder(store: Store, tmp
     [ours] = [p["id"] for p in wp.posts.values() if p["id"] != other]
     approve(store, draft, by="Ann")  # revision 2
     result = publish_article(store, settings, draft, ["wordpress"])
-    assert result.ok and result.status == "published" and [t.created for t in result.targets] == [False]
+    assert result.ok and result.status == "approved" and [t.created for t in result.targets] == [False]
     assert wp.posts[other]["content"]["raw"] == "Not ours." and wp.posts[other]["slug"] == SLUG
     assert EDIT in wp.posts[ours]["content"]["raw"] and len(wp.posts) == 2  # updated, not created again
     [pub] = store.publications(draft)
