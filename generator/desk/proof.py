@@ -76,25 +76,40 @@ class MentionView(BaseModel):
 
 
 def mention_views(text: str, report: CheckReport | None, facts: FactSet) -> list[MentionView]:
-    """The report's mentions in text order, with fact details and sentences, ready to display."""
+    """The report's mentions in text order, with fact details and sentences, ready to display.
+
+    A mention inside another (the figure in the claim "breaks $7,864 support") is placed too, nested, so a
+    wrong number inside a verified phrase shows as failing; only one that crosses another's edge is not.
+    """
     views = []
-    taken_until = -1
+    open_ends: list[int] = []  # ends of the placed mentions that enclose the current position
     mentions = report.mentions if report else []
-    for i, m in enumerate(sorted(mentions, key=lambda m: (m.start, m.end))):
+    for i, m in enumerate(sorted(mentions, key=lambda m: (m.start, -m.end))):
         start, end = m.start, m.end
-        placed = 0 <= start < end <= len(text) and text[start:end] == m.text and start >= taken_until
+        found = 0 <= start < end <= len(text) and text[start:end] == m.text
+        while open_ends and open_ends[-1] <= start:
+            open_ends.pop()
+        placed = found and (not open_ends or end <= open_ends[-1])
         if placed:
-            taken_until = end
+            open_ends.append(end)
         fact = facts.get(m.fact) if m.fact else None
         views.append(MentionView(
             index=i, text=m.text, start=start, end=end, verdict=m.verdict,
             fact=m.fact, expected=m.expected, reason=m.reason,
             label=fact.label if fact else None, provider=fact.provider if fact else None,
             as_of=format_datetime(fact.as_of) if fact and fact.as_of else None,
-            sentence=sentence_at(text, start, end) if placed else ("", m.text, ""),
+            sentence=sentence_at(text, start, end) if found else ("", m.text, ""),
             placed=placed,
         ))
     return views
+
+
+def _edges(mentions: list[MentionView]) -> list[tuple[int, bool, MentionView]]:
+    """(offset, opens, mention) for every placed mention, in the order to write them: at one offset the
+    mentions that end close first (innermost first), then those that start open (outermost first)."""
+    placed = [m for m in mentions if m.placed]
+    edges = [(m.start, True, m) for m in placed] + [(m.end, False, m) for m in placed]
+    return sorted(edges, key=lambda e: (e[0], e[1], -e[2].end if e[1] else -e[2].start))
 
 
 # --- HTML for the review page -----------------------------------------------------
@@ -118,11 +133,9 @@ def proof_html(text: str, mentions: list[MentionView], files_url: str | None = N
     # The draft's own marker characters could fake markers: replace them one for one, keeping offsets.
     clean = _PRIVATE.sub("\ufffd", text)
     pieces, pos = [], 0
-    for m in mentions:
-        if not m.placed:
-            continue
-        pieces += [clean[pos:m.start], f"{_OPEN}{m.index}{_MID}", clean[m.start:m.end], _CLOSE]
-        pos = m.end
+    for offset, opens, m in _edges(mentions):
+        pieces += [clean[pos:offset], f"{_OPEN}{m.index}{_MID}" if opens else _CLOSE]
+        pos = offset
     pieces.append(clean[pos:])
     converted = markdown.markdown("".join(pieces), extensions=["tables", "sane_lists"], output_format="html")
     safe = nh3.clean(converted, tags=_ARTICLE_TAGS, attributes=_ARTICLE_ATTRIBUTES,
@@ -202,18 +215,28 @@ _RED, _GREEN, _BOLD, _RESET = "\033[31m", "\033[32m", "\033[1m", "\033[0m"
 
 
 def proof_text(text: str, mentions: list[MentionView], color: bool = False) -> str:
-    """The Markdown with failing mentions marked ⟦like this⟧[n] (and verified ones green when ``color``)."""
-    out, pos, n = [], 0, 0
-    for m in mentions:
-        if not m.placed:
+    """The Markdown with failing mentions marked ⟦like this⟧[n] (and verified ones green when ``color``);
+    a failing mention inside a verified one is marked inside it."""
+    out, pos = [], 0
+    stack: list[MentionView] = []
+    # The numbers of the failures list (console.show), which also counts failures that could not be placed.
+    numbers = {m.index: n for n, m in enumerate((m for m in mentions if m.failed), 1)}
+    for offset, opens, m in _edges(mentions):
+        out.append(text[pos:offset])
+        pos = offset
+        if opens:
+            stack.append(m)
+            if m.failed:
+                out.append(f"{_RED}{_BOLD}⟦" if color else "⟦")
+            elif color:
+                out.append(_GREEN)
             continue
-        out.append(text[pos:m.start])
+        m = stack.pop()  # the innermost open one (the same span twice closes in reverse order too)
         if m.failed:
-            n += 1
-            mark = f"⟦{m.text}⟧[{n}]"
-            out.append(f"{_RED}{_BOLD}{mark}{_RESET}" if color else mark)
-        else:
-            out.append(f"{_GREEN}{m.text}{_RESET}" if color else m.text)
-        pos = m.end
+            out.append(f"⟧[{numbers[m.index]}]{_RESET}" if color else f"⟧[{numbers[m.index]}]")
+        elif color:
+            out.append(_RESET)
+        if color and stack:  # back inside the enclosing mention: its colour again
+            out.append(f"{_RED}{_BOLD}" if stack[-1].failed else _GREEN)
     out.append(text[pos:])
     return "".join(out)

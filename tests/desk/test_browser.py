@@ -86,3 +86,28 @@ def test_an_editor_fixes_a_blocked_draft_and_approves_it(browser: Any, store: St
         assert "Ann Editor" in page.locator("table.audit").inner_text()
         assert dialogs == []
     assert store.article(blocked.id).status == "approved"
+
+
+def test_a_wrong_figure_inside_a_verified_phrase_shows_red_and_its_link_leads_to_it(
+        browser: Any, store: Store, register, example, check) -> None:  # noqa: ANN001
+    blocked = register(example.body.replace("breaks $7,846 support", "breaks $7,864 support", 1))
+    app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
+    with live_server(app) as base:
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.goto(base + "/login")
+        page.fill("#name", "Ann Editor")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.goto(f"{base}/drafts/{blocked.id}")
+        inner = page.locator("article.proof mark.v-verified > mark.v-mismatch", has_text="$7,864")
+        assert inner.count() == 1 and inner.is_visible()
+        phrase = inner.locator("xpath=..")
+        assert phrase.evaluate("el => el.firstChild.textContent") == "breaks "  # the verified claim around it
+        colour = "el => getComputedStyle(el).backgroundColor"
+        assert inner.evaluate(colour) != phrase.evaluate(colour)  # the figure does not read as verified
+        link = page.locator("ol.failures a", has_text="$7,864")
+        assert link.get_attribute("href") == f"#{inner.get_attribute('id')}"
+        assert "breaks $7,864 support" in page.locator("ol.failures li", has_text="$7,864").inner_text()
+        link.click()
+        assert page.url.endswith(f"#{inner.get_attribute('id')}")
+        page.close()
