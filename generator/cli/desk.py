@@ -39,7 +39,8 @@ def cmd_drafts_show(args: argparse.Namespace) -> int:
 def cmd_drafts_approve(args: argparse.Namespace) -> int:
     from generator.desk.actions import approve
 
-    article = approve(_store(args), args.id, by=args.by, expected_version=args.version)
+    article = approve(_store(args), args.id, by=args.by, expected_version=args.version,
+                      allow_external=args.allow_external)
     print(f"draft {article.id} approved by {args.by} (revision {article.current_revision})")
     return EXIT_OK
 

@@ -170,6 +170,10 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
         act.add_argument("--by", required=True, metavar="NAME", help="who does this (recorded in the audit log)")
         if name == "reject":
             act.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the audit log)")
+        else:
+            act.add_argument("--allow-external", action="store_true",
+                             help="approve links and images an edit added that marketnews did not produce "
+                                  "(listed by 'drafts show'; recorded in the audit log)")
         act.add_argument("--version", type=int, metavar="N",
                          help="refuse if the draft is no longer at version N (as shown by 'drafts show')")
         act.set_defaults(func=func)

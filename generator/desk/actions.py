@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from generator.desk.checking import check_body, describe, passes, summarise
+from generator.desk.content import Foreign, foreign_content, trusted_hosts
 from generator.desk.models import Article, Revision
 from generator.desk.store import Store, _Stale
 from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed
@@ -201,8 +202,16 @@ def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
                           unblocked=article.status == "blocked" and status == "draft")
 
 
-def approve(store: Store, article_id: int, *, by: str, expected_version: int | None = None) -> Article:
-    """Approve the current revision; refused unless it passes the fact-check."""
+def foreign_in(store: Store, article: Article, revision: Revision) -> list[Foreign]:
+    """Links and images in ``revision`` that the generated text did not have (generator.desk.content)."""
+    generated = [r.markdown for r in store.revisions(article.id) if r.source == "generate"]
+    return foreign_content(revision.markdown, trusted_hosts(generated), article.files)
+
+
+def approve(store: Store, article_id: int, *, by: str, expected_version: int | None = None,
+            allow_external: bool = False) -> Article:
+    """Approve the current revision; refused unless it passes the fact-check, and, when an edit added links
+    or images marketnews did not produce, unless the editor approves those explicitly (``allow_external``)."""
     by = clean_name(by)
     with store.transaction() as conn:
         article = _locked(store, conn, article_id, expected_version)
@@ -215,12 +224,21 @@ def approve(store: Store, article_id: int, *, by: str, expected_version: int | N
                 f"({describe(summarise(revision.factcheck))}); fix it with 'marketnews drafts edit {article_id}' "
                 "or in the review page first"
             )
+        foreign = foreign_in(store, article, revision)
+        if foreign and not allow_external:
+            listed = "; ".join(f.describe() for f in foreign)
+            raise NotAllowed(
+                f"draft {article_id} has content marketnews did not produce ({listed}); check it, then approve "
+                "it explicitly ('drafts approve --allow-external', or the box on the review page), or remove it"
+            )
         try:
             store.update_article(conn, article, status="approved")
         except sqlite3.IntegrityError as err:  # the database trigger: the last line of defence
             raise NotAllowed(f"draft {article_id} cannot be approved: {err}") from None
-        store.log(conn, by, "approved", article_id, article.status, "approved", revision.number,
-                  describe(summarise(revision.factcheck)))
+        reason = describe(summarise(revision.factcheck))
+        if foreign:
+            reason += "; external content approved: " + "; ".join(f.describe() for f in foreign)
+        store.log(conn, by, "approved", article_id, article.status, "approved", revision.number, reason)
         return store.article(article_id, conn)
 
 

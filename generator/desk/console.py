@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.desk.actions import SaveResult, save_revision
+from generator.desk.actions import SaveResult, foreign_in, save_revision
 from generator.desk.checking import describe, summarise
 from generator.desk.models import Article
 from generator.desk.proof import mention_views, proof_text
@@ -62,6 +62,10 @@ def show(store: Store, article_id: int, color: bool = False) -> str:
         notes.append(f"[{n}] {m.verdict_label}: {m.text}{expected}{fact}" + (f" — {m.reason}" if m.reason else ""))
         notes.append(f"    {''.join(m.sentence)}")
     tail = ["", "failures:", *notes] if notes else []
+    foreign = foreign_in(store, article, revision)
+    if foreign:
+        tail += ["", "not produced by marketnews (the fact-check does not cover these; approve with "
+                 "--allow-external):", *(f"  {f.kind}: {f.url}" for f in foreign)]
     publications = store.publications(article_id)
     if publications:
         tail += ["", "publications:", *(f"  {p.target}: {p.describe()}" for p in publications)]

@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from generator.desk import auth
-from generator.desk.actions import Checker, approve, reject, save_revision
+from generator.desk.actions import Checker, approve, foreign_in, reject, save_revision
 from generator.desk.checking import check_body, describe, summarise
 from generator.desk.migrations import STATUSES
 from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
@@ -175,7 +175,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
             summary=summarise(revision.factcheck),
             facts=list(facts), chart=chart, revisions=store.revisions(article_id), audit=store.audit(article_id),
             current=revision.number == article.current_revision, error=error, reason=reason,
-            publications=store.publications(article_id),
+            publications=store.publications(article_id), foreign=foreign_in(store, article, revision),
         )
         return page, status
 
@@ -249,8 +249,9 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     @app.post("/drafts/<int:article_id>/approve")
     def approve_draft(article_id: int) -> Any:
         version = _version()
-        return act(article_id, lambda: approve(store, article_id, by=g.session.editor, expected_version=version),
-                   "Approved.")
+        external = request.form.get("allow_external") == "yes"
+        return act(article_id, lambda: approve(store, article_id, by=g.session.editor, expected_version=version,
+                                               allow_external=external), "Approved.")
 
     @app.post("/drafts/<int:article_id>/reject")
     def reject_draft(article_id: int) -> Any:

@@ -112,3 +112,44 @@ def test_a_static_server_running_as_another_user_serves_every_page_and_feed(
         finally:
             server.terminate()
             server.wait(5)
+
+
+def test_a_tracking_pixel_in_an_edited_article_loads_nothing_in_a_browser(
+        tmp_path: Path, example_article: PublishableArticle) -> None:
+    import http.server
+    import threading
+
+    from tests.desk.browser import chromium
+
+    hits: list[str] = []
+
+    class Tracker(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    tracker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tracker)
+    threading.Thread(target=tracker.serve_forever, daemon=True).start()
+    pixel = f"http://127.0.0.1:{tracker.server_address[1]}/pixel.gif"
+    edited = example_article.model_copy(update={"html": example_article.html + f'<p><img src="{pixel}" alt=""></p>'})
+    root = published(tmp_path / "site", edited)
+    page_file = root / edited.slug / "index.html"
+    assert "Content-Security-Policy" in page_file.read_text() and pixel in page_file.read_text()
+    site_server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), lambda *a: http.server.SimpleHTTPRequestHandler(*a, directory=str(root)))
+    threading.Thread(target=site_server.serve_forever, daemon=True).start()
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{site_server.server_address[1]}/{edited.slug}/")
+            page.wait_for_load_state("networkidle")
+            assert page.locator("img[src$='chart.png']").evaluate("el => el.naturalWidth") > 0  # own chart loads
+            page.close()
+    finally:
+        site_server.shutdown()
+        tracker.shutdown()
+    assert hits == []
