@@ -54,11 +54,37 @@ def cmd_drafts_reject(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_drafts_accept(args: argparse.Namespace) -> int:
+    from generator.desk.actions import accept_proposal
+    from generator.desk.checking import describe
+
+    article = accept_proposal(_store(args), args.id, by=args.by, expected_version=args.version)
+    print(f"draft {article.id}: the proposal is now revision {article.current_revision} ({article.status}): "
+          f"{describe(article.factcheck)}")
+    return EXIT_BLOCKED if article.status == "blocked" else EXIT_OK
+
+
+def cmd_drafts_discard(args: argparse.Namespace) -> int:
+    from generator.desk.actions import discard_proposal
+
+    article = discard_proposal(_store(args), args.id, by=args.by, expected_version=args.version)
+    print(f"draft {article.id}: proposal discarded; revision {article.current_revision} stays current")
+    return EXIT_OK
+
+
+def cmd_drafts_diff(args: argparse.Namespace) -> int:
+    from generator.desk.console import revision_diff
+
+    text = revision_diff(_store(args), args.id, args.old, args.new)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
 def cmd_drafts_edit(args: argparse.Namespace) -> int:
     from generator.desk.checking import describe
     from generator.desk.console import edit_in_editor
 
-    result = edit_in_editor(_store(args), args.id, by=args.by or getpass.getuser())
+    result = edit_in_editor(_store(args), args.id, by=args.by or getpass.getuser(), correction=args.correction)
     if result is None or result.revision is None:
         print(f"draft {args.id}: no changes, nothing saved")
         return EXIT_OK

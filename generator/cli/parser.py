@@ -18,7 +18,10 @@ from generator.cli.articles import (
 )
 from generator.cli.common import PROG
 from generator.cli.desk import (
+    cmd_drafts_accept,
     cmd_drafts_approve,
+    cmd_drafts_diff,
+    cmd_drafts_discard,
     cmd_drafts_edit,
     cmd_drafts_list,
     cmd_drafts_reject,
@@ -163,14 +166,16 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
     shw.add_argument("id", type=int, help="draft id (see 'drafts list')")
     shw.set_defaults(func=cmd_drafts_show)
     actions = (("approve", cmd_drafts_approve, "approve a draft (refused unless it passes the fact-check)"),
-               ("reject", cmd_drafts_reject, "reject a draft, with a reason"))
+               ("reject", cmd_drafts_reject, "reject a draft, with a reason"),
+               ("accept", cmd_drafts_accept, "make the regeneration waiting beside a draft its current text"),
+               ("discard", cmd_drafts_discard, "discard the regeneration waiting beside a draft"))
     for name, func, what in actions:
         act = dsub.add_parser(name, help=what, description=what[0].upper() + what[1:] + ".")
         act.add_argument("id", type=int, help="draft id")
         act.add_argument("--by", required=True, metavar="NAME", help="who does this (recorded in the audit log)")
         if name == "reject":
             act.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded in the audit log)")
-        else:
+        elif name == "approve":
             act.add_argument("--allow-external", action="store_true",
                              help="approve links and images an edit added that marketnews did not produce "
                                   "(listed by 'drafts show'; recorded in the audit log)")
@@ -182,7 +187,16 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
                                       "revision and is fact-checked again (exit 3 if it still fails).")
     edt.add_argument("id", type=int, help="draft id")
     edt.add_argument("--by", metavar="NAME", help="who edits (default: your login name)")
+    edt.add_argument("--correction", metavar="TEXT",
+                     help="for a published article: what the edit corrects (readers see 'Updated DATE: TEXT')")
     edt.set_defaults(func=cmd_drafts_edit)
+    dif = dsub.add_parser("diff", help="show what changed between two revisions",
+                          description="A unified diff between two revisions of a draft: by default its current text "
+                                      "and the regeneration waiting beside it, else the last change.")
+    dif.add_argument("id", type=int, help="draft id")
+    dif.add_argument("--from", dest="old", type=int, metavar="N", help="the older revision")
+    dif.add_argument("--to", dest="new", type=int, metavar="N", help="the newer revision")
+    dif.set_defaults(func=cmd_drafts_diff)
 
     from generator.publishing import TARGETS
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from generator.desk.checking import check_body, describe, passes, summarise
 from generator.desk.content import Foreign, foreign_content, trusted_hosts
 from generator.desk.models import Article, Revision
+from generator.desk.proposals import is_pending, propose
 from generator.desk.store import Store, _Stale
 from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed
 from generator.factcheck.report import CheckReport
@@ -90,8 +91,14 @@ def register_draft(
     facts: FactSet,
     sections: dict[str, str],
     report: CheckReport,
+    auto_apply: bool = False,
 ) -> Article:
-    """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date."""
+    """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date.
+
+    A regeneration never silently replaces what an editor worked on: if the article was edited, approved or
+    published, the new text becomes a *proposal* beside the current one (generator.desk.proposals), unless
+    ``auto_apply`` (auto_publish) is set and the current text is generate's own, so no human edit is lost.
+    """
     status = status_for(report)
     text = normalise_markdown(body)
     facts_json = facts.model_dump_json()
@@ -107,7 +114,14 @@ def register_draft(
             same_facts = conn.execute("SELECT facts FROM articles WHERE id = ?", (existing.id,)).fetchone()[0]
             if current.markdown == text and same_facts == facts_json:
                 return existing  # a re-run on the same data: nothing new to review, an approval stands
+            if is_pending(conn, existing, text, facts_json):
+                return existing  # the same proposal again
+            worked_on = existing.status in ("approved", "published") or current.source == "edit"
+            if worked_on and not (auto_apply and current.source == "generate"):
+                return propose(store, conn, existing, text=text, facts_json=facts_json, report=report,
+                               passed=passes(report), actor=GENERATE_ACTOR)
             article_id, number, before = existing.id, existing.current_revision + 1, existing.status
+            number = max(number, _last_number(conn, existing.id) + 1)
             action = "regenerated"
             notes = []
             if before in ("approved", "published"):
@@ -115,12 +129,22 @@ def register_draft(
             if current.source == "edit":
                 notes.append(f"replaces revision {current.number}, edited by {current.author} (kept in the history)")
             reason = "; ".join(notes) or None
-            store.update_article(conn, existing, current_revision=number, **values)
+            store.update_article(conn, existing, current_revision=number, proposed_revision=None, **values)
         store.insert_revision(conn, article_id=article_id, number=number, markdown=text,
                               factcheck=report, passed=int(passes(report)), source="generate", author=GENERATE_ACTOR)
         store.log(conn, GENERATE_ACTOR, action, article_id, before, status, number,
                   reason or describe(summarise(report)))
         return store.article(article_id, conn)
+
+
+def _was_published(conn: sqlite3.Connection, article_id: int) -> bool:
+    """True when some target has (had) the article: an edit now corrects what readers saw."""
+    return conn.execute("SELECT 1 FROM publications WHERE article_id = ? AND status = 'published' LIMIT 1",
+                        (article_id,)).fetchone() is not None
+
+
+def _last_number(conn: sqlite3.Connection, article_id: int) -> int:
+    return int(conn.execute("SELECT MAX(number) FROM revisions WHERE article_id = ?", (article_id,)).fetchone()[0])
 
 
 def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
@@ -135,7 +159,7 @@ def register_generated(settings: Settings, out: Path | None, dest: Path, snapsho
     return register_draft(
         store, path=dest, asset=snapshot.asset, kind=kind, date=desk_date(kind, snapshot.as_of), title=draft.title,
         files=files, body=draft.body, facts=facts, sections={s.name: s.origin for s in draft.sections},
-        report=report,
+        report=report, auto_apply=settings.auto_publish,
     )
 
 
@@ -164,17 +188,27 @@ Checker = Callable[[str, FactSet], CheckReport]
 
 
 def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
-                  expected_version: int | None, check: Checker = check_body) -> SaveResult:
-    """Save an editor's text as a new revision, fact-checked; unchanged text saves nothing."""
+                  expected_version: int | None, check: Checker = check_body,
+                  correction: str | None = None) -> SaveResult:
+    """Save an editor's text as a new revision, fact-checked; unchanged text saves nothing.
+
+    An edit of a published article is a correction: it needs a note saying what it corrects, which readers
+    see when the corrected text is approved and published again ("Updated DATE: corrected ...").
+    """
     by = clean_name(by)
     text = normalise_markdown(markdown)
     if not text:
         raise InputError("the article text is empty; nothing was saved")
     if len(text) > MAX_MARKDOWN_CHARS:
         raise InputError(f"the article text is too long ({len(text)} characters, at most {MAX_MARKDOWN_CHARS})")
+    note = " ".join((correction or "").split()) or None
+    if note is not None and len(note) > 500:
+        raise InputError("the correction note is too long (at most 500 characters)")
     article = store.article(article_id)
-    if article.status == "published":
-        raise NotAllowed(f"draft {article_id} is already published; it can no longer be edited here")
+    if article.status == "published" and note is None:
+        raise InputError(f"draft {article_id} is published: say what this edit corrects (--correction TEXT, or "
+                         "the correction field of the review page); readers see it with the corrected article. "
+                         "Nothing was saved")
     # The check is pure and may take a moment: run it before taking the write lock.
     report = check(text, store.facts(article_id))
     with store.transaction() as conn:
@@ -184,15 +218,19 @@ def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
         if current.markdown == text:
             return SaveResult(article=article, revision=None)
         status = status_for(report)
-        number = article.current_revision + 1
+        number = _last_number(conn, article_id) + 1  # after any proposal waiting beside the current text
         try:
             store.update_article(conn, article, status=status, current_revision=number,
                                  title=title_of(text, article.title), factcheck=summarise(report))
         except _Stale:  # cannot happen under the write lock, but never overwrite silently
             raise _conflict(store, conn, store.article(article_id, conn), article.version) from None
         store.insert_revision(conn, article_id=article_id, number=number, markdown=text, factcheck=report,
-                              passed=int(passes(report)), source="edit", author=by)
+                              passed=int(passes(report)), source="edit", author=by,
+                              correction=note if article.status == "published" or _was_published(conn, article_id)
+                              else None)
         reason = describe(summarise(report))
+        if article.status == "published":
+            reason = f"correction ({note}); it is published again once approved: {reason}"
         if article.status == "blocked" and status == "draft":
             reason = f"unblocked: {reason}"
         elif article.status == "approved":
@@ -239,6 +277,39 @@ def approve(store: Store, article_id: int, *, by: str, expected_version: int | N
         if foreign:
             reason += "; external content approved: " + "; ".join(f.describe() for f in foreign)
         store.log(conn, by, "approved", article_id, article.status, "approved", revision.number, reason)
+        return store.article(article_id, conn)
+
+
+def accept_proposal(store: Store, article_id: int, *, by: str, expected_version: int | None = None) -> Article:
+    """Make the waiting regeneration the current text (with its facts); it needs a review like any new text."""
+    by = clean_name(by)
+    with store.transaction() as conn:
+        article = _locked(store, conn, article_id, expected_version)
+        if article.proposed_revision is None:
+            raise NotAllowed(f"draft {article_id} has no proposed revision to accept")
+        proposal = store.revision(article_id, article.proposed_revision, conn)
+        facts = conn.execute("SELECT facts FROM revisions WHERE article_id = ? AND number = ?",
+                             (article_id, proposal.number)).fetchone()[0]
+        status = "draft" if proposal.passed else "blocked"
+        store.update_article(conn, article, status=status, current_revision=proposal.number, proposed_revision=None,
+                             facts=facts, title=title_of(proposal.markdown, article.title),
+                             factcheck=summarise(proposal.factcheck))
+        store.log(conn, by, "accepted proposal", article_id, article.status, status, proposal.number,
+                  f"replaces revision {article.current_revision} (kept in the history); "
+                  f"{describe(summarise(proposal.factcheck))}")
+        return store.article(article_id, conn)
+
+
+def discard_proposal(store: Store, article_id: int, *, by: str, expected_version: int | None = None) -> Article:
+    """Keep the current text; the proposal stays in the history."""
+    by = clean_name(by)
+    with store.transaction() as conn:
+        article = _locked(store, conn, article_id, expected_version)
+        if article.proposed_revision is None:
+            raise NotAllowed(f"draft {article_id} has no proposed revision to discard")
+        store.update_article(conn, article, proposed_revision=None)
+        store.log(conn, by, "discarded proposal", article_id, article.status, article.status,
+                  article.proposed_revision, f"revision {article.current_revision} stays current")
         return store.article(article_id, conn)
 
 

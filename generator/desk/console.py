@@ -51,6 +51,9 @@ def show(store: Store, article_id: int, color: bool = False) -> str:
         f"(version {article.version}, revision {revision.number} by {revision.author})",
         f"fact-check: {describe(summarise(revision.factcheck))}",
         f"folder: {article.path}",
+        *([f"proposal: revision {article.proposed_revision}, regenerated from new data, waits beside this text "
+           f"('marketnews drafts diff {article.id}', then 'drafts accept' or 'drafts discard')"]
+          if article.proposed_revision else []),
         "",
     ]
     body = proof_text(revision.markdown, views, color=color)
@@ -100,7 +103,7 @@ def _editor_command() -> list[str]:
     return shlex.split(editor)
 
 
-def edit_in_editor(store: Store, article_id: int, by: str) -> SaveResult | None:
+def edit_in_editor(store: Store, article_id: int, by: str, correction: str | None = None) -> SaveResult | None:
     """Open the current revision in $VISUAL/$EDITOR and save the result as a new revision.
 
     The text goes to a temporary file that is removed only once it is saved:
@@ -108,6 +111,9 @@ def edit_in_editor(store: Store, article_id: int, by: str) -> SaveResult | None:
     error names the file so no edit is lost. Returns None when nothing changed.
     """
     article = store.article(article_id)
+    if article.status == "published" and not (correction or "").strip():  # say so before any typing is done
+        raise InputError(f"draft {article_id} is published: an edit is a correction; say what it corrects with "
+                         "--correction TEXT (readers see it with the corrected article)")
     original = store.revision(article_id).markdown
     fd, name = tempfile.mkstemp(prefix=f"marketnews-draft-{article_id}-", suffix=".md")
     path = Path(name)
@@ -126,7 +132,7 @@ def edit_in_editor(store: Store, article_id: int, by: str) -> SaveResult | None:
         path.unlink(missing_ok=True)
         return None
     try:
-        result = save_revision(store, article_id, text, by=by, expected_version=article.version)
+        result = save_revision(store, article_id, text, by=by, expected_version=article.version, correction=correction)
     except MarketnewsError as err:  # a conflict, a rule, bad text: keep the editor's work either way
         raise type(err)(f"{err} Your text is kept in {path}.") from None
     path.unlink(missing_ok=True)
@@ -141,3 +147,22 @@ def read_new_password(stdin: TextIO = sys.stdin) -> str:
             raise InputError("the passwords do not match; nothing was changed")
         return first
     return stdin.readline().rstrip("\r\n")
+
+
+def revision_diff(store: Store, article_id: int, old: int | None = None, new: int | None = None) -> str:
+    """A unified diff between two revisions: by default the current text and the proposal waiting beside it,
+    or, without one, the revision before the current one and the current one."""
+    import difflib
+
+    article = store.article(article_id)
+    if new is None:
+        new = article.proposed_revision or article.current_revision
+    if old is None:
+        old = article.current_revision if article.proposed_revision and new == article.proposed_revision else new - 1
+    if old < 1:
+        return f"draft {article_id} has only one revision; nothing to compare"
+    a, b = store.revision(article_id, old), store.revision(article_id, new)
+    lines = difflib.unified_diff(a.markdown.splitlines(keepends=True), b.markdown.splitlines(keepends=True),
+                                 f"revision {a.number} ({a.source}, {a.author})",
+                                 f"revision {b.number} ({b.source}, {b.author})")
+    return "".join(lines) or f"revisions {old} and {new} have the same text\n"

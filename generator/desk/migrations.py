@@ -161,7 +161,16 @@ _V4 = """
 ALTER TABLE publications ADD COLUMN slug TEXT;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Revisions, not rewrites: a regeneration of an article an editor edited, approved or published is kept as a
+# proposal beside the current text until an editor accepts it. A correction of a published article carries
+# the note readers see ("Updated ...: corrected ...").
+_V5 = """
+ALTER TABLE articles ADD COLUMN proposed_revision INTEGER;  -- a generate revision waiting for an editor
+ALTER TABLE revisions ADD COLUMN correction TEXT;          -- the note of a correction to a published text
+ALTER TABLE revisions ADD COLUMN facts TEXT;               -- a proposal's own facts (else the article's)
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 
 

@@ -34,6 +34,7 @@ class Article(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    proposed_revision: int | None = None  # a regeneration waiting for an editor (generator.desk.proposals)
 
     @property
     def share(self) -> dict[str, int]:
@@ -63,6 +64,7 @@ class Revision(BaseModel):
     source: Literal["generate", "edit"]
     author: str
     created_at: datetime
+    correction: str | None = None  # the note of a correction to the published text
 
 
 class AuditEntry(BaseModel):

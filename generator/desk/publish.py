@@ -36,6 +36,7 @@ from generator.desk.checking import describe, summarise
 from generator.desk.models import Article, Publication, Revision
 from generator.desk.store import Store, now
 from generator.errors import ConfigError, MarketnewsError, NotAllowed, PublishError
+from generator.facts import format_datetime
 from generator.publishing import PublishableArticle, PublishTarget, RemotePost, configured_targets, make_target
 from generator.publishing.article import build_article, read_article_file
 from generator.settings import Settings
@@ -156,7 +157,7 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
     todo = [n for n in targets if n not in done]
     if todo:
         try:
-            publishable = publishable_revision(settings, article, revision)
+            publishable = publishable_revision(settings, article, revision, store)
         except MarketnewsError as err:  # the folder is gone or damaged: every target fails with the reason
             publishable, reason = None, str(err)
         for name in todo:
@@ -175,14 +176,34 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
     return PublishResult(article_id=article_id, revision=revision.number, status=status, targets=outcomes)
 
 
-def publishable_revision(settings: Settings, article: Article, revision: Revision) -> PublishableArticle:
+def publishable_revision(settings: Settings, article: Article, revision: Revision, store: Store) -> PublishableArticle:
     """The current revision as the targets receive it: the store's text, the folder's front matter and chart."""
     meta, _ = read_article_file(article.path)
     report = revision.factcheck
+    notes = corrections(store, article, revision)
     meta = {**meta, "title": title_of(revision.markdown, article.title), "status": "published",
             "factcheck": {"status": report.status, **report.summary.model_dump()} if report else {},
             "revision": revision.number}
-    return build_article(article.path, meta, revision.markdown, settings.publish_categories, settings.publish_tags)
+    if notes:
+        meta["corrections"] = notes
+    return build_article(article.path, meta, with_corrections(revision.markdown, notes), settings.publish_categories,
+                         settings.publish_tags)
+
+
+def corrections(store: Store, article: Article, revision: Revision) -> list[str]:
+    """'Updated February 7, 2018, 10:32 UTC: corrected the support level.' for each correction up to ``revision``."""
+    return [f"Updated {format_datetime(r.created_at)}: {r.correction}"
+            for r in sorted(store.revisions(article.id), key=lambda r: r.number)
+            if r.correction and r.number <= revision.number]
+
+
+def with_corrections(markdown: str, notes: list[str]) -> str:
+    """The notes as italic paragraphs where readers look for them: after the story, before the disclaimer."""
+    if not notes:
+        return markdown
+    block = "\n\n".join(f"*{note}*" for note in notes)
+    head, sep, tail = markdown.partition("\n---\n")
+    return f"{head.rstrip()}\n\n{block}\n{sep}{tail}" if sep else f"{markdown.rstrip()}\n\n{block}\n"
 
 
 # --- the publications table ------------------------------------------------------

@@ -108,6 +108,13 @@ class Store:
         with self.connect() as conn:
             return dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
 
+    def revision_facts(self, article_id: int, number: int) -> FactSet:
+        """The facts a revision was written from: a proposal's own, else the article's."""
+        row = self._one(None, "SELECT facts FROM revisions WHERE article_id = ? AND number = ?", (article_id, number))
+        if row is not None and row["facts"]:
+            return FactSet.model_validate_json(row["facts"])
+        return self.facts(article_id)
+
     def facts(self, article_id: int) -> FactSet:
         row = self._one(None, "SELECT facts FROM articles WHERE id = ?", (article_id,))
         if row is None:
@@ -215,6 +222,7 @@ def _article(row: sqlite3.Row) -> Article:
 
 def _revision(row: sqlite3.Row) -> Revision:
     data = dict(row)
+    data.pop("facts", None)  # read by Store.revision_facts, when asked
     data["factcheck"] = stored_report(json.loads(data["factcheck"]))
     return Revision.model_validate(data)
 

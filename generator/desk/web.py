@@ -21,10 +21,19 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from generator.desk import auth
-from generator.desk.actions import Checker, approve, foreign_in, reject, save_revision
+from generator.desk.actions import (
+    Checker,
+    accept_proposal,
+    approve,
+    discard_proposal,
+    foreign_in,
+    reject,
+    save_revision,
+)
 from generator.desk.checking import check_body, describe, summarise
 from generator.desk.migrations import STATUSES
 from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
+from generator.desk.proposals import diff_html
 from generator.desk.signin import SignInThrottle, safe_target
 from generator.desk.store import Store
 from generator.errors import ConflictError, InputError, NotAllowed, NotFound
@@ -193,14 +202,14 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         return send_file(path, mimetype="image/png", max_age=0)
 
     def edit_page(article_id: int, *, text: str | None = None, version: int | None = None,
-                  error: str | None = None, status: int = 200) -> tuple[str, int]:
+                  error: str | None = None, status: int = 200, correction: str = "") -> tuple[str, int]:
         article = store.article(article_id)
         revision = store.revision(article_id)
         mentions = mention_views(revision.markdown, revision.factcheck, store.facts(article_id))
         return render_template(
             "review/edit.html", article=article, revision=revision, failed=[m for m in mentions if m.failed],
             text=revision.markdown if text is None else text,
-            version=article.version if version is None else version, error=error,
+            version=article.version if version is None else version, error=error, correction=correction,
         ), status
 
     @app.get("/drafts/<int:article_id>/edit")
@@ -216,15 +225,16 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     @app.post("/drafts/<int:article_id>/edit")
     def save(article_id: int) -> Any:
         text, version = request.form.get("markdown", ""), _version()
+        note = request.form.get("correction", "")
         try:
             result = save_revision(store, article_id, text, by=g.session.editor, expected_version=version,
-                                   check=check)
+                                   check=check, correction=note)
         except ConflictError as err:
-            return edit_page(article_id, text=text, version=version, error=str(err), status=409)
+            return edit_page(article_id, text=text, version=version, error=str(err), status=409, correction=note)
         except NotAllowed as err:
-            return edit_page(article_id, text=text, version=version, error=str(err), status=409)
+            return edit_page(article_id, text=text, version=version, error=str(err), status=409, correction=note)
         except InputError as err:
-            return edit_page(article_id, text=text, version=version, error=str(err), status=400)
+            return edit_page(article_id, text=text, version=version, error=str(err), status=400, correction=note)
         if result.revision is None:
             flash_next("No changes to save.")
         else:
@@ -252,6 +262,32 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         external = request.form.get("allow_external") == "yes"
         return act(article_id, lambda: approve(store, article_id, by=g.session.editor, expected_version=version,
                                                allow_external=external), "Approved.")
+
+    @app.post("/drafts/<int:article_id>/accept")
+    def accept(article_id: int) -> Any:
+        version = _version()
+        return act(article_id, lambda: accept_proposal(store, article_id, by=g.session.editor,
+                                                       expected_version=version),
+                   "The regenerated text is now the current revision; review it before approving.")
+
+    @app.post("/drafts/<int:article_id>/discard")
+    def discard(article_id: int) -> Any:
+        version = _version()
+        return act(article_id, lambda: discard_proposal(store, article_id, by=g.session.editor,
+                                                        expected_version=version),
+                   "Proposal discarded; the current text stays.")
+
+    @app.get("/drafts/<int:article_id>/diff")
+    def diff(article_id: int) -> str:
+        article = store.article(article_id)
+        new = request.args.get("to", type=int) or article.proposed_revision or article.current_revision
+        default_old = article.current_revision if new == article.proposed_revision else new - 1
+        old = request.args.get("from", type=int) or default_old
+        if old < 1:
+            abort(404, "This draft has only one revision; there is nothing to compare.")
+        a, b = store.revision(article_id, old), store.revision(article_id, new)
+        return render_template("review/diff.html", article=article, old=a, new=b,
+                               change=diff_html(a.markdown, b.markdown), revisions=store.revisions(article_id))
 
     @app.post("/drafts/<int:article_id>/reject")
     def reject_draft(article_id: int) -> Any:

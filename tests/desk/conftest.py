@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -62,13 +61,13 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def register(store: Store, example: Example, check: Callable[..., dict[str, Any]], tmp_path: Path
+def register(store: Store, example: Example, check: Callable[..., CheckReport], tmp_path: Path
              ) -> Callable[..., Article]:
     """Register a draft like generate does: body (default: the example's), date, kind and sections."""
 
     def make(body: str | None = None, *, date: str = "2018-02-06", kind: str = "daily", asset: str = "BTC",
              sections: dict[str, str] | None = None, files: list[str] | None = None,
-             source: Example | None = None) -> Article:
+             source: Example | None = None, auto_apply: bool = False) -> Article:
         src = source or example
         text = src.body if body is None else body
         folder = tmp_path / date.replace(" ", "-") / f"{asset.lower()}-{kind}"
@@ -77,7 +76,7 @@ def register(store: Store, example: Example, check: Callable[..., dict[str, Any]
             store, path=folder, asset=asset, kind=kind, date=date, title=src.draft.title,
             files=files or ["article.md", "article.html", "snapshot.json", "factcheck.json"], body=text,
             facts=src.facts, sections=sections or {s.name: s.origin for s in src.draft.sections},
-            report=check(text, src.facts),
+            report=check(text, src.facts), auto_apply=auto_apply,
         )
 
     return make

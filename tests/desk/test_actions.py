@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.desk.actions import approve, reject, save_revision
+from generator.desk.actions import accept_proposal, approve, discard_proposal, reject, save_revision
 from generator.desk.store import Store
 from generator.errors import ConflictError, InputError, NotAllowed
 from tests.desk.conftest import RIGHT, WRONG
@@ -27,17 +27,41 @@ def test_generating_the_same_asset_kind_and_date_again_adds_a_revision(
     store: Store, register, example,
 ) -> None:  # noqa: ANN001
     first = register()
-    approve(store, first.id, by="Ann")
-    assert register().version == first.version + 1  # the same text on the same data: the approval stands
-    assert store.article(first.id).status == "approved"
-    again = register(example.body + "\nNew data, new paragraph.\n")
+    again = register(example.body + "\nNew data, new paragraph.\n")  # nobody worked on it yet: replaced
     assert again.id == first.id and again.current_revision == 2 and again.status == "draft"
+    assert again.proposed_revision is None and store.audit(first.id)[0].action == "regenerated"
+    approve(store, first.id, by="Ann")
+    assert register(example.body + "\nNew data, new paragraph.\n").status == "approved"  # same text, same data
+    proposed = register(example.body + "\nNewer data.\n")  # approved: the new text is a proposal
+    assert (proposed.status, proposed.current_revision, proposed.proposed_revision) == ("approved", 2, 3)
     entry = store.audit(first.id)[0]
-    assert entry.action == "regenerated" and entry.reason == "new text replaces an approved revision; it needs a new review"
+    assert entry.action == "proposed" and "revision 2 (approved) stays current" in entry.reason
+    assert register(example.body + "\nNewer data.\n").version == proposed.version  # the same proposal again
+    accepted = accept_proposal(store, first.id, by="Ann")
+    assert (accepted.status, accepted.current_revision, accepted.proposed_revision) == ("draft", 3, None)
+    assert store.revision(first.id).markdown.endswith("Newer data.\n")
+
+
+def test_with_auto_publish_a_generated_text_is_replaced_but_a_human_edit_is_not(
+    store: Store, register, example, check,
+) -> None:  # noqa: ANN001
+    first = register()
+    approve(store, first.id, by="Ann")
     with store.transaction() as conn:  # as if published: the audit line must read as English ("a published")
         store.update_article(conn, store.article(first.id), status="published")
-    register(example.body + "\nNewer data.\n")
+    applied = register(example.body + "\nNewer data.\n", auto_apply=True)
+    assert (applied.status, applied.current_revision, applied.proposed_revision) == ("draft", 2, None)
     assert store.audit(first.id)[0].reason == "new text replaces a published revision; it needs a new review"
+    save_revision(store, first.id, example.body + "\nAn editor's line.\n", by="Bob",
+                  expected_version=applied.version, check=check)
+    kept = register(example.body + "\nNewest data.\n", auto_apply=True)
+    assert kept.current_revision == 3 and kept.proposed_revision == 4  # Bob's edit stays current
+    assert store.revision(first.id).author == "Bob"
+    assert discard_proposal(store, first.id, by="Bob").proposed_revision is None
+
+
+def test_other_day_is_a_new_article(store: Store, register) -> None:  # noqa: ANN001
+    first = register()
     other_day = register(date="2018-02-07")
     assert other_day.id != first.id
 

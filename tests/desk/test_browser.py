@@ -111,3 +111,58 @@ def test_a_wrong_figure_inside_a_verified_phrase_shows_red_and_its_link_leads_to
         link.click()
         assert page.url.endswith(f"#{inner.get_attribute('id')}")
         page.close()
+
+
+def _signed_in(browser: Any, base: str) -> Any:
+    page = browser.new_page(viewport={"width": 1360, "height": 900})
+    page.goto(base + "/login")
+    page.fill("#name", "Ann Editor")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    return page
+
+
+def test_an_editor_reviews_a_proposal_as_a_diff_and_accepts_it(browser: Any, store: Store, register, example,
+                                                               check) -> None:  # noqa: ANN001
+    first = register()
+    approve(store, first.id, by="Ann Editor")
+    register(example.body.replace("slicing through support", "cutting through support", 1))  # a proposal
+    app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
+    with live_server(app) as base:
+        page = _signed_in(browser, base)
+        page.goto(f"{base}/drafts/{first.id}")
+        assert page.locator("#status").text_content() == "approved"
+        assert "New text from new data is waiting" in page.locator("#proposal").inner_text()
+        page.click("#proposal a")
+        added = page.locator(".diff p.changed ins", has_text="cutting")
+        assert added.count() == 1
+        assert added.evaluate("el => getComputedStyle(el).textDecorationLine") == "underline"
+        page.click("button:text('Accept the new text')")
+        assert page.locator("#status").text_content() == "draft"
+        assert page.locator("#proposal").count() == 0
+        assert "cutting through support" in page.locator("article.proof").inner_text()
+        page.close()
+    assert store.article(first.id).current_revision == 2
+
+
+def test_an_editor_corrects_a_published_article(browser: Any, store: Store, register, example,
+                                                check) -> None:  # noqa: ANN001
+    first = register()
+    approve(store, first.id, by="Ann Editor")
+    with store.transaction() as conn:
+        store.update_article(conn, store.article(first.id), status="published")
+    app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
+    with live_server(app) as base:
+        page = _signed_in(browser, base)
+        page.goto(f"{base}/drafts/{first.id}/edit")
+        assert page.locator("#correction").get_attribute("required") is not None
+        editor = page.locator("textarea#markdown")
+        editor.fill(editor.input_value().replace("slicing through support", "cutting through support", 1))
+        page.fill("#correction", "corrected a verb in the lead")
+        page.click("button:text('Save and re-check')")
+        assert page.locator("#status").text_content() == "draft"
+        assert "correction: corrected a verb in the lead" in page.locator("table.revisions").inner_text()
+        page.click("button.approve")
+        assert page.locator("#status").text_content() == "approved"
+        page.close()
+    assert store.revision(first.id).correction == "corrected a verb in the lead"
