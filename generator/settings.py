@@ -197,6 +197,9 @@ class Settings(BaseSettings):
     review_secure_cookie: bool = Field(
         default=False, description="Mark the session cookie Secure (set when the review page is served over HTTPS)."
     )
+    review_timezone: str = Field(
+        default="UTC", description="The desk's local time zone (IANA name): the review page shows times in it beside UTC."
+    )
 
     # LLM stage (generator/drafting/llm_*.py); off unless a key or base URL is configured
     llm: Literal["auto", "on", "off"] = Field(
@@ -253,6 +256,17 @@ class Settings(BaseSettings):
         config = _config_path()
         base = config.resolve().parent if config is not None else Path.cwd()
         return base / value
+
+    @field_validator("review_timezone")
+    @classmethod
+    def _valid_review_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
+        return value
 
     @field_validator("watch_every")
     @classmethod

@@ -103,6 +103,48 @@ class Store:
         with self.connect() as conn:
             return [_article(r) for r in conn.execute(sql, params)]
 
+    def search(self, *, status: str | None = None, kind: str | None = None, text: str | None = None,
+               sort: str = "date", limit: int = 50, offset: int = 0) -> tuple[list[Article], int]:
+        """One page of the queue and the number of matches: by status, kind and words in the title or asset.
+
+        ``sort``: 'date' (newest first, blocked drafts first within a day), 'updated' (last changed first) or
+        'status' (blocked, draft, approved, published, rejected)."""
+        where, params = [], []
+        if status:
+            where.append("status = ?")
+            params.append(status)
+        if kind:
+            where.append("kind = ?")
+            params.append(kind)
+        for word in (text or "").split()[:8]:
+            where.append("(title LIKE ? ESCAPE '\\' OR asset LIKE ? ESCAPE '\\')")
+            like = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            params += [like, like]
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        order = {
+            "date": ("date DESC, CASE kind WHEN 'alert' THEN 0 ELSE 1 END, CASE status WHEN 'blocked' THEN 0 "
+                     "WHEN 'draft' THEN 1 ELSE 2 END, asset, kind"),
+            "updated": "updated_at DESC, id DESC",
+            "status": ("CASE status WHEN 'blocked' THEN 0 WHEN 'draft' THEN 1 WHEN 'approved' THEN 2 "
+                       "WHEN 'published' THEN 3 ELSE 4 END, date DESC, id DESC"),
+        }[sort]
+        with self.connect() as conn:
+            total = int(conn.execute(f"SELECT COUNT(*) FROM articles{clause}", params).fetchone()[0])
+            rows = conn.execute(f"SELECT * FROM articles{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                                [*params, limit, offset])
+            return [_article(r) for r in rows], total
+
+    def approvals(self, article_ids: list[int]) -> dict[int, AuditEntry]:
+        """The latest approval of each approved or published article among ``article_ids``."""
+        if not article_ids:
+            return {}
+        marks = ", ".join("?" for _ in article_ids)
+        with self.connect() as conn:
+            rows = conn.execute(
+                f"SELECT * FROM audit WHERE action = 'approved' AND article_id IN ({marks}) ORDER BY id",
+                article_ids).fetchall()
+        return {int(r["article_id"]): AuditEntry.model_validate(dict(r)) for r in rows}
+
     def counts(self) -> dict[str, int]:
         """How many articles have each status."""
         with self.connect() as conn:

@@ -13,8 +13,10 @@ import logging
 import math
 import secrets
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, abort, g, redirect, render_template, request, send_file, url_for
 from werkzeug.exceptions import HTTPException
@@ -36,8 +38,10 @@ from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
 from generator.desk.proposals import diff_html
 from generator.desk.signin import SignInThrottle, safe_target
 from generator.desk.store import Store
-from generator.errors import ConflictError, InputError, NotAllowed, NotFound
+from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed, NotFound
 from generator.facts import format_datetime
+from generator.kinds import KINDS
+from generator.publishing import configured_targets
 from generator.settings import Settings
 
 SESSION_COOKIE = "marketnews_session"
@@ -46,7 +50,27 @@ LOOPBACK_NAMES = {"127.0.0.1", "localhost", "::1", "[::1]"}
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
 _PUBLIC = {"login", "static", "favicon"}
+PAGE_SIZE = 50
+SORTS = ("date", "updated", "status")
 log = logging.getLogger("marketnews.review")
+
+
+def _when(value: datetime | None, local: ZoneInfo) -> str:
+    """'February 6, 2018, 09:05 UTC (10:05 Europe/Berlin)': UTC, with the desk's local time beside it."""
+    if value is None:
+        return ""
+    text = format_datetime(value)
+    if local.key == "UTC":
+        return text
+    moment = value.astimezone(local)
+    day = "" if moment.date() == value.astimezone(timezone.utc).date() else f"{moment:%b} {moment.day}, "
+    return f"{text} ({day}{moment:%H:%M} {local.key})"
+
+
+def _queue_url(args: dict[str, Any], **changes: Any) -> str:
+    """The queue's address with the current search, filters and sort, some of them changed (None: removed)."""
+    merged = {k: v for k, v in {**args, **changes}.items() if v is not None}
+    return url_for("queue", **merged)
 
 
 def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, check: Checker = check_body) -> Flask:
@@ -56,7 +80,9 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=1_000_000, TEMPLATES_AUTO_RELOAD=False)
     app.jinja_env.globals.update(describe=describe, verdict_labels=VERDICT_LABELS, statuses=STATUSES)
-    app.jinja_env.filters["when"] = lambda d: format_datetime(d) if d else ""
+    local = ZoneInfo(settings.review_timezone)
+    app.jinja_env.filters["when"] = lambda d: _when(d, local)
+    app.jinja_env.globals["queue_url"] = _queue_url
     throttle = SignInThrottle()
     password_hash = settings.review_password_hash
 
@@ -163,12 +189,26 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         status = request.args.get("status") or None
         if status is not None and status not in STATUSES:
             abort(400, f"Unknown status {status!r}.")
-        articles = store.articles(status)
-        by_date: dict[str, list[Any]] = {}
+        kind = request.args.get("kind") or None
+        if kind is not None and kind not in KINDS:
+            abort(400, f"Unknown kind {kind!r}.")
+        sort = request.args.get("sort") or "date"
+        if sort not in SORTS:
+            abort(400, f"Unknown sort {sort!r}; one of {', '.join(SORTS)}.")
+        text = " ".join(request.args.get("q", "").split())[:100]
+        page = max(request.args.get("page", default=1, type=int) or 1, 1)
+        articles, total = store.search(status=status, kind=kind, text=text, sort=sort, limit=PAGE_SIZE,
+                                       offset=(page - 1) * PAGE_SIZE)
+        groups: dict[str, list[Any]] = {}
         for a in articles:
-            by_date.setdefault(a.date[:10], []).append(a)  # alerts carry a time: '2018-02-06 09:05'
+            key = a.date[:10] if sort == "date" else ""  # alerts carry a time: '2018-02-06 09:05'
+            groups.setdefault(key, []).append(a)
         counts = {s: 0 for s in STATUSES} | store.counts()
-        return render_template("review/queue.html", by_date=by_date, status=status, counts=counts)
+        pages = max(1, -(-total // PAGE_SIZE))
+        args = {k: v for k, v in (("status", status), ("kind", kind), ("q", text), ("sort", sort)) if v}
+        return render_template("review/queue.html", by_date=groups, status=status, counts=counts, kind=kind,
+                               sort=sort, q=text, page=page, pages=pages, total=total, args=args, kinds=KINDS,
+                               sorts=SORTS, approvals=store.approvals([a.id for a in articles]))
 
     def draft_page(article_id: int, number: int | None = None, *, error: str | None = None, status: int = 200,
                    reason: str = "") -> tuple[str, int]:
@@ -185,6 +225,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
             facts=list(facts), chart=chart, revisions=store.revisions(article_id), audit=store.audit(article_id),
             current=revision.number == article.current_revision, error=error, reason=reason,
             publications=store.publications(article_id), foreign=foreign_in(store, article, revision),
+            targets=configured_targets(settings), approval=store.approvals([article_id]).get(article_id),
         )
         return page, status
 
@@ -288,6 +329,26 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         a, b = store.revision(article_id, old), store.revision(article_id, new)
         return render_template("review/diff.html", article=article, old=a, new=b,
                                change=diff_html(a.markdown, b.markdown), revisions=store.revisions(article_id))
+
+    @app.post("/drafts/<int:article_id>/publish")
+    def publish(article_id: int) -> Any:
+        from generator.desk.console import publish_lines
+        from generator.desk.publish import publish_article
+
+        version = _version()
+        article = store.article(article_id)
+        if article.version != version:
+            return draft_page(article_id, error=f"draft {article_id} changed since you opened it (now version "
+                              f"{article.version}, {article.status}); reload it and check it before publishing",
+                              status=409)
+        try:
+            result = publish_article(store, settings, article_id, by=g.session.editor)
+        except NotAllowed as err:
+            return draft_page(article_id, error=str(err), status=409)
+        except MarketnewsError as err:  # no target configured, another publish run in progress
+            return draft_page(article_id, error=str(err), status=409)
+        flash_next(" ".join(line.removeprefix(f"draft {article_id}: ") for line in publish_lines(result)))
+        return redirect(url_for("draft", article_id=article_id))
 
     @app.post("/drafts/<int:article_id>/reject")
     def reject_draft(article_id: int) -> Any:

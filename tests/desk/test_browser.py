@@ -166,3 +166,44 @@ def test_an_editor_corrects_a_published_article(browser: Any, store: Store, regi
         assert page.locator("#status").text_content() == "approved"
         page.close()
     assert store.revision(first.id).correction == "corrected a verb in the lead"
+
+
+def test_the_desk_is_usable_on_a_390_px_phone(browser: Any, store: Store, register, example, check,
+                                              tmp_path: Path) -> None:  # noqa: ANN001
+    import shutil
+
+    for day in ("2018-02-04", "2018-02-05"):
+        register(date=day)
+    alert = register(date="2018-02-06 09:05", kind="alert")
+    blocked = register(example.body.replace(RIGHT, WRONG), files=["article.md", "chart.png"])
+    shutil.copy(ROOT / "docs" / "images" / "chart-btc-2018-02-06.png", blocked.path / "chart.png")
+    app = create_app(Settings(review_password_hash=hash_password(PASSWORD)), store, check=check)
+    overflow = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    with live_server(app) as base:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        page.goto(base + "/login")
+        page.fill("#name", "Ann Editor")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        assert page.evaluate(overflow) <= 0, "the queue scrolls sideways at 390 px"
+        assert page.locator(f"tr.urgent a[href='/drafts/{alert.id}']").is_visible()
+        page.screenshot(path=str(tmp_path / "queue-390px.png"), full_page=True)
+        page.goto(f"{base}/drafts/{blocked.id}")
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391)
+            .slice(0, 8).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+        assert page.evaluate(overflow) <= 0, f"the draft page scrolls sideways at 390 px: {wide}"
+        chart = page.locator("img[src$='chart.png']").first
+        box = chart.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        wrong = page.locator("article.proof mark.v-mismatch", has_text="$6,990")
+        wrong.focus()
+        tip = page.locator(f"#tip{wrong.get_attribute('id')[1:]}")
+        tip_box = tip.bounding_box()
+        assert tip.is_visible() and tip_box is not None and tip_box["x"] >= 0 and tip_box["x"] + tip_box["width"] <= 390
+        page.keyboard.press("Tab")  # the skip link is the first stop on a fresh page
+        page.goto(f"{base}/")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+        page.screenshot(path=str(tmp_path / "draft-390px.png"), full_page=True)
+        page.close()
+    print(f"390 px screenshots: {tmp_path / 'queue-390px.png'}, {tmp_path / 'draft-390px.png'}")
