@@ -207,3 +207,23 @@ def test_the_desk_is_usable_on_a_390_px_phone(browser: Any, store: Store, regist
         page.screenshot(path=str(tmp_path / "draft-390px.png"), full_page=True)
         page.close()
     print(f"390 px screenshots: {tmp_path / 'queue-390px.png'}, {tmp_path / 'draft-390px.png'}")
+
+
+def test_an_editor_publishes_from_the_page_and_sees_each_targets_state(browser: Any, store: Store, check,
+                                                                       tmp_path: Path) -> None:  # noqa: ANN001
+    from tests.desk.test_publish import settings_for, written
+
+    settings = settings_for(store, tmp_path)
+    draft = written(settings)
+    approve(store, draft, by="Ann Editor")
+    app = create_app(settings.model_copy(update={"review_password_hash": hash_password(PASSWORD)}), store, check=check)
+    with live_server(app) as base:
+        page = _signed_in(browser, base)
+        page.goto(f"{base}/drafts/{draft}")
+        assert "not sent yet" in page.locator("#publication-static_site").inner_text()
+        page.click("#publish")
+        assert page.locator("#status").text_content() == "published"
+        row = page.locator("#publication-static_site").inner_text()
+        assert "published" in row and "https://news.example.com/2018-02-06-btc-daily/" in row
+        assert "approved by Ann Editor" in page.locator("#approved-by").inner_text()
+        page.close()
