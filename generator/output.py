@@ -92,3 +92,25 @@ def write_article_dir(dest: Path, files: dict[str, bytes]) -> Path:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
     return dest
+
+
+def proposal_dir(dest: Path) -> Path:
+    """Where a regeneration waits while the desk keeps an editor's version in ``dest`` (generator.desk.proposals)."""
+    return dest.with_name(dest.name + ".proposed")
+
+
+def promote_dir(staged: Path, dest: Path) -> None:
+    """Replace ``dest`` by the folder ``staged`` as a unit (the previous ``dest`` is kept until it is in place)."""
+    old: Path | None = None
+    try:
+        if dest.exists():
+            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
+            os.replace(dest, old)
+        os.replace(staged, dest)
+    except OSError as err:
+        if old is not None and not dest.exists():
+            os.replace(old, dest)
+            old = None
+        raise OutputError(f"cannot move {staged} to {dest}: {err.strerror or err}") from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import __version__
 from generator.analysis import Analysis, analyze
-from generator.desk.actions import register_generated
+from generator.desk.actions import is_registered, register_generated
 from generator.drafting import Draft, draft_article
 from generator.drafting.llm.report import LLMSummary
 from generator.drafting.template import make_environment
@@ -20,7 +20,7 @@ from generator.factcheck.report import Summary
 from generator.facts import FactSet, build_facts
 from generator.html import article_page
 from generator.kinds import article_name
-from generator.output import write_article_dir
+from generator.output import promote_dir, proposal_dir, write_article_dir
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot, load_snapshot
 
@@ -36,6 +36,7 @@ class GenerateResult(BaseModel):
     files: list[str]
     factcheck: Summary | None
     draft_id: int | None = None  # the article's id in the desk store
+    proposed_revision: int | None = None  # set when the new text only waits beside an editor's version
     llm: LLMSummary | None = None  # the LLM stage's summary, when it ran
 
 
@@ -178,10 +179,20 @@ def generate(
         "factcheck.json": (record + "\n").encode(),
         **extra,
     }
-    dest = write_article_dir(article_dir(out or settings.output_dir, snapshot, kind), files)
+    dest = article_dir(out or settings.output_dir, snapshot, kind)
+    # On the desk already: the files wait beside the article's folder until the desk says whether the new text
+    # replaces the old or is only proposed (an editor worked on it); a proposal must not change the chart or
+    # front matter that the current, perhaps published, text is sent with.
+    known = is_registered(settings, out, snapshot, kind)
+    written_to = write_article_dir(proposal_dir(dest) if known else dest, files)
     article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
-    return GenerateResult(path=dest, status=status, title=draft.title, files=sorted(files),
-                          factcheck=report.summary, draft_id=article.id, llm=llm_summary(draft))
+    proposed = known and article.proposed_revision is not None and article.current_revision != article.proposed_revision
+    if known and not proposed:
+        promote_dir(written_to, dest)
+        written_to = dest
+    return GenerateResult(path=written_to, status=status, title=draft.title, files=sorted(files),
+                          factcheck=report.summary, draft_id=article.id, llm=llm_summary(draft),
+                          proposed_revision=article.proposed_revision if proposed else None)
 
 
 def read_article(path: Path) -> str:

@@ -38,7 +38,11 @@ def cmd_generate(args: argparse.Namespace) -> int:
                      "disagreements": [d.model_dump(mode="json") for d in snapshot.disagreements]})
     else:
         print(f"wrote {result.path} ({result.status}): {result.title}")
-        print(f"registered for review as draft {result.draft_id} (marketnews drafts show {result.draft_id})")
+        if result.proposed_revision is not None:
+            print(f"proposed as revision {result.proposed_revision} of draft {result.draft_id}: an editor worked on "
+                  f"it, so its text stays until one accepts this (marketnews drafts diff {result.draft_id})")
+        else:
+            print(f"registered for review as draft {result.draft_id} (marketnews drafts show {result.draft_id})")
         if result.status == "blocked" and result.factcheck:
             fc = result.factcheck
             sys.stderr.write(f"{PROG}: blocked: {fc.failed} of {fc.mentions} mentions failed the fact-check; "

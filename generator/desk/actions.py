@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from generator.errors import ConflictError, InputError, MarketnewsError, NotAllo
 from generator.factcheck.report import CheckReport
 from generator.facts import FactSet
 from generator.kinds import desk_date
+from generator.output import promote_dir, proposal_dir
 
 if TYPE_CHECKING:
     from generator.drafting import Draft
@@ -145,6 +147,19 @@ def _was_published(conn: sqlite3.Connection, article_id: int) -> bool:
 
 def _last_number(conn: sqlite3.Connection, article_id: int) -> int:
     return int(conn.execute("SELECT MAX(number) FROM revisions WHERE article_id = ?", (article_id,)).fetchone()[0])
+
+
+def is_registered(settings: Settings, out: Path | None, snapshot: MarketSnapshot, kind: str) -> bool:
+    """True when the desk already has this asset, kind and date (a regeneration, not a first draft)."""
+    from generator.desk.store import store_path
+
+    path = store_path(settings, out)
+    if not path.exists():
+        return False
+    try:
+        return Store(path).find(snapshot.asset, kind, desk_date(kind, snapshot.as_of)) is not None
+    except MarketnewsError:
+        return False  # an unreadable store: registering says why
 
 
 def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
@@ -297,7 +312,11 @@ def accept_proposal(store: Store, article_id: int, *, by: str, expected_version:
         store.log(conn, by, "accepted proposal", article_id, article.status, status, proposal.number,
                   f"replaces revision {article.current_revision} (kept in the history); "
                   f"{describe(summarise(proposal.factcheck))}")
-        return store.article(article_id, conn)
+        accepted = store.article(article_id, conn)
+    staged = proposal_dir(article.path)
+    if staged.is_dir():  # the proposal's files (chart, front matter) go with its text
+        promote_dir(staged, article.path)
+    return accepted
 
 
 def discard_proposal(store: Store, article_id: int, *, by: str, expected_version: int | None = None) -> Article:
@@ -310,7 +329,9 @@ def discard_proposal(store: Store, article_id: int, *, by: str, expected_version
         store.update_article(conn, article, proposed_revision=None)
         store.log(conn, by, "discarded proposal", article_id, article.status, article.status,
                   article.proposed_revision, f"revision {article.current_revision} stays current")
-        return store.article(article_id, conn)
+        kept = store.article(article_id, conn)
+    shutil.rmtree(proposal_dir(article.path), ignore_errors=True)
+    return kept
 
 
 def reject(store: Store, article_id: int, *, by: str, reason: str, expected_version: int | None = None) -> Article:

@@ -82,3 +82,35 @@ def test_a_regeneration_over_a_published_edited_article_is_a_proposal(store: Sto
     accepted = accept_proposal(store, draft, by="Ann")
     assert accepted.status == "draft" and "$6,990" in store.revision(draft).markdown
     assert store.facts(draft)["price.current"].value == 6990.0  # the proposal's facts came with it
+
+
+def test_a_proposal_leaves_the_published_folder_alone_until_accepted(store: Store, tmp_path: Path) -> None:
+    settings = settings_for(store, tmp_path)
+    draft = written(settings)
+    published(store, settings, draft)
+    folder = store.article(draft).path
+    before = (folder / "article.md").read_bytes()
+    snapshot = load_snapshot(EXAMPLE)
+    newer = snapshot.model_copy(update={"price": snapshot.price.model_copy(update={"current": 6990.0})})
+    from generator.pipeline import generate
+
+    result = generate(newer, settings)
+    assert result.proposed_revision is not None and result.path == folder.with_name(folder.name + ".proposed")
+    assert (folder / "article.md").read_bytes() == before  # what the published text is sent with
+    assert "$6,990" in (result.path / "article.md").read_text()
+    accept_proposal(store, draft, by="Ann")
+    assert "$6,990" in (folder / "article.md").read_text() and not result.path.exists()
+
+
+def test_a_replaced_draft_moves_its_new_folder_into_place(store: Store, tmp_path: Path) -> None:
+    settings = settings_for(store, tmp_path)
+    draft = written(settings)
+    snapshot = load_snapshot(EXAMPLE)
+    newer = snapshot.model_copy(update={"price": snapshot.price.model_copy(update={"current": 6990.0})})
+    from generator.pipeline import generate
+
+    result = generate(newer, settings)  # nobody worked on the draft: the new text replaces it
+    folder = store.article(draft).path
+    assert result.proposed_revision is None and result.path == folder
+    assert "$6,990" in (folder / "article.md").read_text()
+    assert not folder.with_name(folder.name + ".proposed").exists()
