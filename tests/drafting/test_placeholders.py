@@ -104,6 +104,9 @@ def test_number_terms_are_the_words_that_carry_digits() -> None:
     ("Analysts expect a rebound.", "attributes a view"),
     ("According to exchange data, longs were flushed.", "attributes a view"),
     ("The drop on Monday broke support.", "names a date"),
+    ("The sell-off in May broke support.", "names a date"),
+    ("The high of May 12 still stands.", "names a date"),
+    ("Since March the trend has been down.", "names a date"),
     ("Liquidations hit a record.", "history"),
     ("The lowest level since last year.", "history"),
     ("Longs lost twice as much as shorts.", "number in words"),
@@ -118,6 +121,16 @@ def test_number_terms_are_the_words_that_carry_digits() -> None:
 def test_guard_rules(text: str, why: str) -> None:
     problems = prose_problems(text, set())
     assert any(why in p for p in problems), problems
+
+
+@pytest.mark.parametrize("text", [
+    "A daily close above {levels.broken} may open the way to {levels.next_resistance}.",  # the prompt's own hedge
+    "May the support hold, the sellers tire.",
+    "Buyers may march the price back toward {levels.broken}.",
+    "A close below {levels.support} might, in time, mark a shift.",
+])
+def test_month_names_are_matched_as_months_only(text: str) -> None:
+    assert not [p for p in prose_problems(text, set()) if "names a date" in p]
 
 
 def test_signs_beside_direction_words() -> None:

@@ -12,19 +12,27 @@ import re
 
 from generator.drafting.placeholders import PLACEHOLDER, stray_numbers, without_placeholders
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# Month and day names as names only: matched with their capital letter, and "May" only where it is a month
+# ("in May", "May 5") -- "a close above X may open the way" is the hedge the prompt asks for, not a date.
+_MONTHS = "January|February|March|April|June|July|August|September|October|November|December"
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+_MAY = r"\b(?:[Ii]n|[Oo]n|[Oo]f|[Ss]ince|[Bb]y|[Uu]ntil|[Ee]arly|[Ll]ate|[Mm]id|[Ll]ast|[Nn]ext|[Tt]his)[ -]May\b|\bMay\s+\d"
 _NUMBER_WORDS = (
     "two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
     "thousand|million|billion|trillion|dozen|percent|per cent|twice|thrice|double|triple|half"
 )
 
-RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p, re.I), why) for p, why in (
+_CASED = re.compile(rf"\b(?:{_MONTHS}|{_DAYS})\b|{_MAY}")  # names keep their case: no re.I
+
+_DATE_RULE = (_CASED, "names a date the facts do not give; use the date placeholders")
+
+RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(rule if isinstance(rule[0], re.Pattern)
+                                                       else (re.compile(rule[0], re.I), rule[1]) for rule in (
     (r"[\"“”„«»]|‘[^’]{3,}’", "contains a quotation; the article quotes no one"),
     (r"\b(said|told|according to|analysts?|experts?|strategists?|commentators?|sources say)\b",
      "attributes a view to someone; the article has no sources of opinion"),
-    (rf"\b({_MONTHS}|{_DAYS})\b", "names a date the facts do not give; use the date placeholders"),
+    _DATE_RULE,
     (r"\b(all-time|record|historic(al(ly)?)?|since (last|early|late|the start)|(weeks|months|years|decades) ago|"
      r"last (week|month|quarter|year)|previous (cycle|cycles|bull|bear)|in (weeks|months|years))\b",
      "claims history the facts do not hold"),
