@@ -142,3 +142,11 @@ def test_a_one_sentence_draft_may_be_rewritten_as_one_short_sentence() -> None:
     assert substance_problems(shape, "Bitcoin stood at {price.current}.", ["Bitcoin stood at {price.current}."]) == []
     assert substance_problems(shape, "Bitcoin {price.current}", ["Bitcoin {price.current}"]) \
         == ["has a paragraph that is not a full sentence"]
+
+
+def test_a_placeholder_before_the_object_is_not_taken_for_its_start() -> None:
+    from generator.drafting.llm.reply import extract_json
+
+    reply = 'Rewritten with {price.current} kept: {"sections": {"lead": "Bitcoin fell to {price.current}."}}'
+    assert extract_json(reply) == {"sections": {"lead": "Bitcoin fell to {price.current}."}}
+    assert extract_json('{levels.broken} {"a": {"b": 1}} trailing {x}') == {"a": {"b": 1}}

@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from generator.drafting.placeholders import PLACEHOLDER
+
 MAX_PARAGRAPHS = 8
 MAX_PARAGRAPH_CHARS = 1500
 
@@ -71,7 +73,8 @@ def extract_json(content: str) -> Any:
         return decoder.decode(text)
     except json.JSONDecodeError:
         pass
-    start = text.find("{")
+    # Chatter before the object may hold a placeholder ("{price.current}"): its brace is not the object's.
+    start = next((m.start() for m in re.finditer(r"\{", text) if not PLACEHOLDER.match(text, m.start())), -1)
     if start < 0:
         raise ReplyError("the reply contains no JSON object")
     try:
