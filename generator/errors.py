@@ -59,6 +59,10 @@ class LLMUnavailable(LLMError):
     """The LLM server could not be reached or kept failing after retries. Drafting keeps the template text; check the server."""
 
 
+class LLMContextTooLong(LLMError):
+    """The prompt does not fit the server's context window. Drafting keeps the template text; use a larger context."""
+
+
 class LLMBadReply(LLMError):
     """The server answered, but with nothing usable (no choices, empty content). Drafting asks once more, then keeps the template text."""
 

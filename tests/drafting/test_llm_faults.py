@@ -186,6 +186,22 @@ def test_a_rejected_request_is_not_retried(tmp_path, example_snapshot, template_
                              "rejected the request (HTTP 404): The model `test-model` does not exist")
 
 
+@pytest.mark.parametrize(("status", "message"), [
+    (400, "the request exceeds the available context size, try increasing it"),  # llama.cpp's server
+    (400, "This model's maximum context length is 2048 tokens. However, your messages resulted in 2596 tokens."),
+    (500, "Requested tokens (2596) exceed context window of 2048"),  # llama-cpp-python
+])
+def test_a_prompt_longer_than_the_context_is_said_in_one_line_and_not_retried(
+        tmp_path, example_snapshot, template_body, status, message, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    with ChatServer([error(status, message)] * 3) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_retries=2)
+        assert len(server.requests) == 1  # neither retried nor followed by a (longer) repair prompt
+    assert_template_fallback(article, template_body, "cannot take the prompt: about ")
+    reason = article.reasons("lead")[0]
+    assert "do not fit its context" in reason and "--ctx-size" in reason and "\n" not in reason
+
+
 def test_truncated_reply_says_so(tmp_path, example_snapshot, template_body) -> None:
     cut = as_content(GOOD)[:500]
     with ChatServer([completion(cut, finish="length")]) as server:

@@ -12,6 +12,8 @@ import email.utils
 import hashlib
 import json
 import logging
+import math
+import re
 import time
 from typing import Any
 
@@ -19,7 +21,8 @@ import openai
 from pydantic import BaseModel, ConfigDict
 
 from generator.drafting.llm.config import LLMConfig, Mode
-from generator.errors import LLMBadReply, LLMError, LLMRefused, LLMUnavailable
+from generator.drafting.llm.costs import CHARS_PER_TOKEN
+from generator.errors import LLMBadReply, LLMContextTooLong, LLMError, LLMRefused, LLMUnavailable
 
 log = logging.getLogger("marketnews.llm")
 
@@ -112,7 +115,7 @@ class LLMClient:
                     **({"response_format": request.response_format} if request.response_format else {}),  # type: ignore[arg-type]
                 )
             except openai.APIStatusError as err:
-                fault, wait = self._status_fault(err, attempt)
+                fault, wait = self._status_fault(err, attempt, request)
             except openai.APITimeoutError:
                 fault, wait = f"timed out after {self.config.timeout:g} s", self._delay(attempt)
             except openai.APIConnectionError as err:
@@ -130,8 +133,15 @@ class LLMClient:
     def _delay(self, attempt: int) -> float:
         return self.backoff * 2 ** (attempt - 1)
 
-    def _status_fault(self, err: openai.APIStatusError, attempt: int) -> tuple[str, float]:
+    def _status_fault(self, err: openai.APIStatusError, attempt: int, request: ChatRequest) -> tuple[str, float]:
         code = err.status_code
+        if _CONTEXT_REFUSAL.search(_message(err)):  # llama.cpp says so with a 400, some servers with a 500
+            prompt = math.ceil(request.prompt_chars() / CHARS_PER_TOKEN)
+            raise LLMContextTooLong(
+                f"LLM at {self.config.where} cannot take the prompt: about {prompt:,} tokens plus "
+                f"{request.max_tokens:,} for the reply do not fit its context ({_message(err)[:120]}); use a "
+                "server with a larger context (llama.cpp: --ctx-size) or a smaller llm_max_tokens"
+            ) from None
         if code == 429 or code >= 500:
             asked = retry_after(err.response.headers)
             if asked is not None and asked > MAX_RETRY_AFTER:
@@ -143,6 +153,13 @@ class LLMClient:
             return what, asked if asked is not None else self._delay(attempt)
         # 4xx other than 429: a wrong model name, key or request; retrying cannot help.
         raise LLMError(f"LLM at {self.config.where} rejected the request (HTTP {code}): {_message(err)}") from None
+
+
+# How servers word a prompt longer than their context: llama.cpp ("the request exceeds the available context
+# size", "n_ctx"), OpenAI and vLLM ("maximum context length is ...", "context_length_exceeded").
+_CONTEXT_REFUSAL = re.compile(
+    r"context[ _-]?(length|size|window)|n_ctx|maximum context|exceeds? the (available )?context|too many tokens",
+    re.I)
 
 
 def _cause(err: BaseException) -> str:
