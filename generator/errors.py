@@ -63,6 +63,10 @@ class LLMContextTooLong(LLMError):
     """The prompt does not fit the server's context window. Drafting keeps the template text; use a larger context."""
 
 
+class LLMModeUnsupported(LLMError):
+    """The server does not take the structured-output mode asked for. Drafting tries the next mode once."""
+
+
 class LLMBadReply(LLMError):
     """The server answered, but with nothing usable (no choices, empty content). Drafting asks once more, then keeps the template text."""
 

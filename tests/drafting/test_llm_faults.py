@@ -214,3 +214,24 @@ def test_no_fault_ever_leaves_a_traceback_on_the_terminal(tmp_path, example_snap
     with ChatServer([error(500), Behaviour(die=True), completion("{}")]) as server:
         run(server.url, tmp_path, example_snapshot, llm_retries=2)
     assert "Traceback" not in caplog.text
+
+
+def test_a_mode_the_server_refuses_falls_back_once_and_says_so(tmp_path, example_snapshot, facts, caplog) -> None:
+    caplog.set_level(logging.INFO)
+    # llama-cpp-python's server answers response_format json_schema with a 500; retrying cannot help.
+    with ChatServer([error(500, "Internal Server Error"), good()]) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_server="llamacpp", llm_mode="json_schema",
+                      llm_retries=2)
+        sent = [r.get("response_format", {}).get("type") for r in server.requests]
+    assert sent == ["json_schema", "json_object"]  # no retry of the refused mode, one call in the next
+    assert_all_from_model(article, facts)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert any("answered HTTP 500 to response_format json_schema" in w and "trying llm_mode = json_object" in w
+               for w in warnings), warnings
+
+
+def test_a_refused_format_in_the_next_mode_too_ends_in_the_template(tmp_path, example_snapshot, template_body) -> None:
+    with ChatServer([error(400, "response_format is not supported")] * 3) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_mode="json_schema", llm_retries=2)
+        assert len(server.requests) == 2  # json_schema once, json_object once, then the template
+    assert_template_fallback(article, template_body, "to response_format json_object")

@@ -22,7 +22,14 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.drafting.llm.config import LLMConfig, Mode
 from generator.drafting.llm.costs import CHARS_PER_TOKEN
-from generator.errors import LLMBadReply, LLMContextTooLong, LLMError, LLMRefused, LLMUnavailable
+from generator.errors import (
+    LLMBadReply,
+    LLMContextTooLong,
+    LLMError,
+    LLMModeUnsupported,
+    LLMRefused,
+    LLMUnavailable,
+)
 
 log = logging.getLogger("marketnews.llm")
 
@@ -142,6 +149,13 @@ class LLMClient:
                 f"{request.max_tokens:,} for the reply do not fit its context ({_message(err)[:120]}); use a "
                 "server with a larger context (llama.cpp: --ctx-size) or a smaller llm_max_tokens"
             ) from None
+        kind = (request.response_format or {}).get("type")
+        bare_refusal = code >= 500 and kind in self.config.refuses_with_5xx
+        if kind and code != 429 and (bare_refusal or _FORMAT_REFUSAL.search(_message(err))):
+            # A server that cannot do this response format fails every retry the same way: the stage falls back
+            # to the next mode once instead (what a server answers is data: ServerProfile.refuses_with_5xx).
+            raise LLMModeUnsupported(f"LLM at {self.config.where} answered HTTP {code} to response_format "
+                                     f"{kind}: {_message(err)[:160]}") from None
         if code == 429 or code >= 500:
             asked = retry_after(err.response.headers)
             if asked is not None and asked > MAX_RETRY_AFTER:
@@ -154,6 +168,9 @@ class LLMClient:
         # 4xx other than 429: a wrong model name, key or request; retrying cannot help.
         raise LLMError(f"LLM at {self.config.where} rejected the request (HTTP {code}): {_message(err)}") from None
 
+
+# How servers refuse a response format they do not support.
+_FORMAT_REFUSAL = re.compile(r"response[_ ]format|json_schema|json schema|json_object|grammar", re.I)
 
 # How servers word a prompt longer than their context: llama.cpp ("the request exceeds the available context
 # size", "n_ctx"), OpenAI and vLLM ("maximum context length is ...", "context_length_exceeded").

@@ -32,6 +32,9 @@ class ServerProfile(BaseModel):
     timeout: float = 300.0  # seconds per call; local servers on a CPU take minutes for a long prompt
     # OpenAI's newer models refuse max_tokens; everyone else knows only max_tokens.
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    # Modes the server refuses with a bare 5xx rather than a message (llama-cpp-python and json_schema): such
+    # an answer means "not this mode", and the stage tries the next one instead of retrying.
+    refuses_with_5xx: tuple[Mode, ...] = ()
 
 
 SERVER_PROFILES: dict[str, ServerProfile] = {
@@ -40,7 +43,8 @@ SERVER_PROFILES: dict[str, ServerProfile] = {
     "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1"),
     "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0),
     # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar).
-    "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True),
+    "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True,
+                              refuses_with_5xx=("json_schema",)),
     "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1"),
 }
 
@@ -59,6 +63,7 @@ class LLMConfig(BaseModel):
     api_key: SecretStr
     mode: Mode
     json_object_schema: bool
+    refuses_with_5xx: tuple[Mode, ...] = ()
     max_tokens_param: str
     temperature: float
     max_tokens: int
@@ -122,6 +127,7 @@ def resolve_llm(settings: Settings) -> LLMConfig | None:
         api_key=SecretStr(key or NO_KEY),
         mode=profile.mode if settings.llm_mode == "auto" else settings.llm_mode,
         json_object_schema=profile.json_object_schema,
+        refuses_with_5xx=profile.refuses_with_5xx,
         max_tokens_param=profile.max_tokens_param,
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,

@@ -32,6 +32,7 @@ class LLMReport(BaseModel):
     sections: dict[str, SectionRecord] = {}
     usage: UsageSummary = UsageSummary()
     stopped: str | None = None  # why the model could not be used at all, if it could not
+    mode_fallback: str | None = None  # the server refused llm_mode: why, and the mode used instead
 
     @property
     def used(self) -> bool:

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.drafting.llm.cache import LLMCache
 from generator.drafting.llm.client import ChatReply, ChatRequest, LLMClient, response_format
-from generator.drafting.llm.config import LLMConfig
+from generator.drafting.llm.config import LLMConfig, Mode
 from generator.drafting.llm.costs import Budget, CallRecord, Usage, estimate_tokens
 from generator.drafting.llm.prompts import (
     DEFAULT_KIND,
@@ -36,7 +36,7 @@ from generator.drafting.llm.reply import ReplyError, SectionDraft, parse_reply, 
 from generator.drafting.llm.report import LLMReport, SectionRecord
 from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
 from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
-from generator.errors import LLMBadReply, LLMError
+from generator.errors import LLMBadReply, LLMError, LLMModeUnsupported
 from generator.facts import FactSet
 
 log = logging.getLogger("marketnews.llm")
@@ -85,6 +85,10 @@ def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Secti
     return Plan(brief=brief, shapes=shapes, offered=set(offered) | {"article.date"}, terms=terms)
 
 
+# The structured-output modes from most to least constrained: where a server refuses one, the next is tried.
+NEXT_MODE: dict[Mode, Mode] = {"json_schema": "json_object", "json_object": "text"}
+
+
 class LLMStage:
     """Runs the stage for one article; holds the client, cache, budget and usage."""
 
@@ -96,12 +100,14 @@ class LLMStage:
         self.cache = LLMCache(config.cache_dir) if config.cache_dir else None
         self.budget = Budget(config.article_token_cap, config.daily_token_cap, config.ledger_dir)
         self.usage = Usage()
+        self.mode = config.mode  # the next mode down when the server refuses this one (once per article)
+        self.fallback_note: str | None = None
 
     def _request(self, purpose: str, messages: list[dict[str, str]], names: list[str]) -> ChatRequest:
         return ChatRequest(
             purpose=purpose, model=self.config.model, messages=messages, temperature=self.config.temperature,
             max_tokens=self.config.max_tokens,
-            response_format=response_format(self.config.mode, reply_schema(names), self.config.json_object_schema),
+            response_format=response_format(self.mode, reply_schema(names), self.config.json_object_schema),
         )
 
     def ask(self, request: ChatRequest) -> ChatReply:
@@ -137,7 +143,16 @@ class LLMStage:
         """Ask and prove; a reply that cannot be read fails every section it should have held."""
         reply: ChatReply | None = None
         try:
-            reply = self.ask(self._request(purpose, messages, names))
+            try:
+                reply = self.ask(self._request(purpose, messages, names))
+            except LLMModeUnsupported as err:
+                lower = NEXT_MODE.get(self.mode)
+                if lower is None or self.fallback_note is not None:
+                    raise
+                self.fallback_note = f"{err}; used llm_mode = {lower} instead"
+                log.warning("LLM: %s; trying llm_mode = %s for this article (set it to skip this call)", err, lower)
+                self.mode = lower
+                reply = self.ask(self._request(purpose, messages, names))
             drafts = parse_reply(reply.content, names)
         except (ReplyError, LLMBadReply) as err:
             cut = ""
@@ -201,6 +216,7 @@ class LLMStage:
             else:
                 log.info("LLM: section %s kept (%s)", n, report.sections[n].origin)
         report.usage = self.usage.summary(self.config.price)
+        report.mode, report.mode_fallback = self.mode, self.fallback_note
         return kept, report
 
 
