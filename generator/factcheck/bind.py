@@ -81,21 +81,21 @@ def score(info: FactInfo, summary: Summary) -> tuple[float, float]:
     """
     total = positive = 0.0
     metric = ""
-    for slot, have, sw in info.items:
-        said = summary.get(slot)
+    get = summary.get
+    for slot, best, rest, sw, kind in info.scoring:  # (index.Scoring: the items, pre-split)
+        said = get(slot)
         if said is None:
             continue
         weight, by_value = said
-        best = have[0]
         support = by_value.get(best, 0.0)
-        for v in have[1:]:  # the best-supported value; on a tie the greater name, as max() of (support, name)
+        for v in rest:  # the best-supported value; on a tie the greater name, as max() of (support, name)
             x = by_value.get(v, 0.0)
             if x > support or (x == support and v > best):
                 support, best = x, v
         total += (2 * support - weight) * sw
-        if slot == "metric":
+        if kind == 1:
             metric = best
-        elif slot == "asset":
+        elif kind == 2:
             continue
         positive += support * sw
     # A slot the text leaves (nearly) unsaid takes the metric's default reading: the metric's other facts

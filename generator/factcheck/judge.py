@@ -32,6 +32,7 @@ from generator.factcheck.lexicon import (
 )
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
+from generator.factcheck.scan import lowered
 from generator.factcheck.scope import clause, denied, supposed
 from generator.facts import Fact, format_hours
 
@@ -55,14 +56,20 @@ def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours})
 
 
+@lru_cache(maxsize=256)
+def _price_relation_lower(names: tuple[str, ...]) -> re.Pattern[str]:
+    return lowered(_price_relation_pattern(names))
+
+
 _GAINED = RULES.regex("gained_amount")
 _RATIO_TEXT = RULES.regex("ratio_text")
-_CROSS = RULES.regex("cross_number")
-_BREAK_BEFORE = RULES.regex("break_before")
+# (run on the lower-cased text: these are tried before every figure in a sentence with a relation word)
+_CROSS = lowered(RULES.regex("cross_number"))
+_BREAK_BEFORE = lowered(RULES.regex("break_before"))
 RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
 _RELATION_WORDS = frozenset(RULES.words("crossing"))
-_BOUND_WORDS = RULES.regex("bound_words")
+_BOUND_WORDS = lowered(RULES.regex("bound_words"))
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -265,7 +272,7 @@ def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach
     """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
-    last = _last(pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start))
+    last = _last(pattern.finditer(layout.lower, layout.sentence_at(m.start).start, m.start))  # (lowered patterns)
     return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
 
 
@@ -413,7 +420,7 @@ def _qualifier_span(layout: Layout, m: Mention) -> tuple[int, int]:
     """Where the words of a bound before a level are ("holding above the $7,846 support"): the verb and the word."""
     sent = layout.sentence_at(m.start)
     lo = max(sent.start, m.start - 60)
-    found = _last(_BOUND_WORDS.finditer(layout.masked, lo, m.start))
+    found = _last(_BOUND_WORDS.finditer(layout.lower, lo, m.start))
     return found.span() if found is not None else (m.start, m.end)
 
 
@@ -422,12 +429,11 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
     sent = layout.sentence_at(m.start)
-    masked = layout.masked
-    before = masked[sent.start : m.start]
+    before = layout.lower[sent.start : m.start]  # (for the lowered patterns; offsets are the text's)
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
         way = _way(bm) if bm.group("crossing").lower() != "past" else None
         return None if way is None else ("below" if way == "down" else "above", bm.span())
-    relations = list(_price_relation_pattern(index.asset_names).finditer(before))
+    relations = list(_price_relation_lower(index.asset_names).finditer(before))
     if not relations:
         return None
     found = relations[-1]

@@ -40,6 +40,14 @@ def lower_pattern(pattern: str) -> str:
     return re.sub(r"(?<!\\)(?<!\(\?)[A-Z]", lambda m: m.group().lower(), pattern)
 
 
+def lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """A case-insensitive compiled pattern for the lower-cased text (``Layout.lower``), without re.I: the same
+    matches at the same offsets, about three times faster (``re`` rejects a literal without entering it)."""
+    if "(?-i" in pattern.pattern:
+        raise ValueError("a pattern with a case-sensitive part cannot run on lower-cased text")
+    return re.compile(lower_pattern(pattern.pattern), pattern.flags & ~re.I)
+
+
 _STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
 _MAX = 400
 
