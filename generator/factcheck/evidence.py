@@ -31,13 +31,13 @@ Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about 
 
 _COMMA = RULES.regex("comma_barrier")
 _STRONG = lower_regex("strong_barrier")
-_RIGHT_ATTACH = RULES.regex("right_attach")
+_RIGHT_ATTACH = lowered(RULES.regex("right_attach"))  # (on the lower-cased plain text)
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
 _MOVE_UP = lowered(RULES.regex("move_up_words"))  # (on the lower-cased text)
 _MOVE_DOWN = lowered(RULES.regex("move_down_words"))
 _APPOSITION = RULES.regex("apposition")
-_ANAPHORA = RULES.regex("anaphora")
+_ANAPHORA = lowered(RULES.regex("anaphora"))  # (on the lower-cased text)
 DATE_PAIR = RULES.regex("date_pair")
 _PART_OF = RULES.regex("part_of_whole")
 _PART_TAGS: Tags = {k: tuple(v) for k, v in RULES.setting("part_tags").items()}
@@ -96,7 +96,7 @@ class Evidence:
         # Positions of words and clause barriers, counted between two points by bisection.
         self._words = list(map(_START, _WORD.finditer(plain)))  # (map: no Python frame per word)
         self._commas = list(map(_START, _COMMA.finditer(plain)))
-        low = ascii_lower(plain)
+        low = self._plain_low = ascii_lower(plain)
         self._strong = [c.start() for c in _STRONG.finditer(low) if _starts_word(low, c.start())]
 
     # --- distances -------------------------------------------------------------------
@@ -175,7 +175,7 @@ class Evidence:
     def _gather(self, i: int, m: Mention | None = None) -> Said:
         if m is None:
             m = self.mentions[i]
-        layout, masked = self.layout, self.layout.masked
+        layout = self.layout
         si = layout.sentence_index(m.start)
         sent = layout.sentences[si]
         skip = (i, m.partner) if m.partner is not None else (i,)
@@ -214,14 +214,14 @@ class Evidence:
                 # (A duration right before the cue modifies it, whatever follows: "the 1-hour RSI stands at 100".)
                 modifier = m.kind in _SPANS and not self.plain[m.end : cue.start].strip()
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip and not modifier \
-                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                        and _RIGHT_ATTACH.match(self._plain_low, cue.end, mentions[nxt].start):
                     w *= 0.25
             elif not after and i >= 0:
                 # "a session low of $6,732 to finish at $7,915": the cue is attached to the figure right after it.
                 nxt = bisect_left(starts, cue.end)
                 # ("the December 17 peak of $19,850 now stands at 65%": a percentage after it is still the distance)
                 if nxt < i and nxt not in skip and mentions[nxt].kind == m.kind \
-                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                        and _RIGHT_ATTACH.match(self._plain_low, cue.end, mentions[nxt].start):
                     w *= 0.25
             if w > 0.02:
                 out.append((tags, w))
@@ -250,7 +250,7 @@ class Evidence:
                     _APPOSITION.match(self.plain, prev_m.end, m.start) and layout.sentence_index(prev_m.start) == si:
                 out.extend(self.evidence(j))
         # "of that", "of it": the amount refers back to the previous amount.
-        if i >= 0 and _ANAPHORA.match(masked, m.end, m.end + 20):
+        if i >= 0 and _ANAPHORA.match(layout.lower, m.end, m.end + 20):
             ref = self._previous_bound(i)
             if ref is not None:
                 # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.

@@ -70,6 +70,7 @@ RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
 _RELATION_WORDS = frozenset(RULES.words("crossing"))
 _BOUND_WORDS = lowered(RULES.regex("bound_words"))
+_DOWN_LOWER, _UP_LOWER = lowered(DOWN_WORDS), lowered(UP_WORDS)
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -89,8 +90,8 @@ def _direction(layout: Layout, m: Mention) -> int | None:
     a, b = clause(layout, m.start, m.end)
     masked = layout.masked
     best: tuple[int, int] | None = None
-    for pattern, sign in ((DOWN_WORDS, -1), (UP_WORDS, 1)):
-        for w in pattern.finditer(masked, a, b):
+    for pattern, sign in ((_DOWN_LOWER, -1), (_UP_LOWER, 1)):
+        for w in pattern.finditer(layout.lower, a, b):
             if w.group().lower() == "up" and re.match(r"\s+to\b", masked[w.end() : w.end() + 4]):
                 continue
             dist = m.start - w.end() if w.end() <= m.start else (w.start() - m.end) * 1.5

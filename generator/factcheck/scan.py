@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import re._constants as C  # type: ignore[import-not-found]
 import re._parser as P  # type: ignore[import-not-found]
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -376,10 +375,13 @@ class Gate:
     match at all. The pattern is matched on the lower-cased text, without re.I (three times faster in Python).
     """
 
-    __slots__ = ("regex", "keys")
+    __slots__ = ("regex", "keys", "_starts")
 
     def __init__(self, regex: re.Pattern[str], keys: frozenset[str]) -> None:
         self.regex, self.keys = regex, keys
+        # The word starts with one of the keys, found by ``re`` in each span: a word boundary, then a key (a literal
+        # ``re`` rejects without entering). Cheaper than filing every word start of the text first.
+        self._starts = re.compile("\\b(?:" + "|".join(sorted(keys, key=lambda k: (-len(k), k))) + ")")
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gate | None:
@@ -402,14 +404,11 @@ class Gate:
 
     def finditer(self, starts: StartIndex, stop_at: Sequence[tuple[int, int]]) -> Iterator[re.Match[str]]:
         """Matches in each span of ``stop_at`` (start, end), as ``regex.finditer`` over each span would give."""
-        positions = starts.positions(self.keys)
-        if not positions:
-            return
-        low, match = starts.low, self.regex.match
+        low, match, candidates = starts.low, self.regex.match, self._starts.finditer
         for a, b in stop_at:
             end = -1
-            for k in range(bisect_left(positions, a), bisect_left(positions, b)):
-                pos = positions[k]
+            for k in candidates(low, a, b):  # (as StartIndex.positions(keys) in [a, b) would list them)
+                pos = k.start()
                 if pos < end:
                     continue
                 hit = match(low, pos, b)
@@ -426,22 +425,28 @@ class StartIndex:
 
     def __init__(self, low: str) -> None:
         self.low = low
+        self._by_key: dict[str, list[int]] | None = None  # (filed when first asked: Gate reads only ``low``)
+        self._have: frozenset[str] = frozenset()
+        self._by_letter: dict[str, list[int]] = {}
+
+    def _file(self) -> dict[str, list[int]]:
         by_key: dict[str, list[int]] = {}
-        for m in _WORD_START.finditer(low):
+        for m in _WORD_START.finditer(self.low):
             key = m.group()
             if key in by_key:
                 by_key[key].append(m.start())
             else:
                 by_key[key] = [m.start()]
         self._by_key = by_key
-        self._have = frozenset(self._by_key)
-        self._by_letter: dict[str, list[int]] = {}
+        self._have = frozenset(by_key)
+        return by_key
 
     def positions(self, keys: frozenset[str]) -> list[int]:
         """The word starts that begin with one of ``keys`` (two letters, or one), in order."""
+        by_key = self._by_key if self._by_key is not None else self._file()
         out: list[int] = []
         for key in keys & self._have:
-            out += self._by_key[key]
+            out += by_key[key]
         for key in keys:
             if len(key) == 1:
                 out += self._letter(key)
@@ -452,5 +457,6 @@ class StartIndex:
     def _letter(self, c: str) -> list[int]:
         found = self._by_letter.get(c)
         if found is None:
-            found = self._by_letter[c] = [p for k, v in self._by_key.items() if k[0] == c for p in v]
+            by_key = self._by_key if self._by_key is not None else self._file()
+            found = self._by_letter[c] = [p for k, v in by_key.items() if k[0] == c for p in v]
         return found
