@@ -157,12 +157,15 @@ def _regex(source: str, names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4096)  # (hashing a compiled pattern hashes its code: keyed by the source and names instead)
-def _compiled(source: str, names: tuple[str, ...]) -> tuple[re.Pattern[str], Gate | None]:
-    """The rule's pattern and its gate; without a gate, the pattern for the lower-cased text (as a gate matches:
-    the words a predicate reads are lower-cased either way)."""
+def _compiled(source: str, names: tuple[str, ...]) -> tuple[re.Pattern[str], Gate | None, bool]:
+    """The rule's pattern, its gate, and whether the pattern is for the lower-cased text: without a gate it is
+    lowered too (as a gate matches: the words a predicate reads are lower-cased either way), unless a part of it is
+    case-sensitive."""
     regex = _regex(source, names)
     gate = _gate(regex)
-    return (regex if gate is not None else lowered(regex)), gate
+    if gate is None and "(?-i" not in regex.pattern:
+        return lowered(regex), None, True
+    return regex, gate, gate is not None
 
 
 def _values(rule: ClaimRule, m: re.Match[str]) -> dict[str, str]:
@@ -194,11 +197,12 @@ class ClaimFinder:
         taken: list[tuple[int, int, str]] = []
         layout = self.layout
         for rule in CLAIM_RULES:
-            regex, gate = _compiled(rule.source, self.index.asset_names)
+            regex, gate, low = _compiled(rule.source, self.index.asset_names)
             sentences = layout.sentences_with(rule.triggers) if rule.triggers else layout.sentences
             spans = [(s.start, s.end) for s in sentences]
+            text = layout.lower if low else layout.masked
             found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
-                (m for a, b in spans for m in regex.finditer(layout.lower, a, b))
+                (m for a, b in spans for m in regex.finditer(text, a, b))
             for m in found:
                 start, end = m.span(rule.span) if rule.span else m.span()
                 if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):

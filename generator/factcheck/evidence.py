@@ -21,7 +21,7 @@ from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, mom
 from generator.factcheck.lexicon import lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scan import ascii_lower, lowered
+from generator.factcheck.scan import Fast, ascii_lower, lowered
 from generator.facts import Fact
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ _STRONG = lower_regex("strong_barrier")
 _RIGHT_ATTACH = lowered(RULES.regex("right_attach"))  # (on the lower-cased plain text)
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
-_MOVE_UP = lowered(RULES.regex("move_up_words"))  # (on the lower-cased text)
-_MOVE_DOWN = lowered(RULES.regex("move_down_words"))
+_MOVE_UP = Fast(RULES.regex("move_up_words"))  # (gated, on the lower-cased text)
+_MOVE_DOWN = Fast(RULES.regex("move_down_words"))
 _APPOSITION = RULES.regex("apposition")
 _ANAPHORA = lowered(RULES.regex("anaphora"))  # (on the lower-cased text)
 DATE_PAIR = RULES.regex("date_pair")
@@ -321,8 +321,9 @@ class Evidence:
         """'the rally from X to Y': X is a low and Y a high, or where the price is now (the other way round for
         a decline). Which move (the day's, the swing's) the other words say: 'the rally', a date, 'in hours'."""
         sent = self.layout.sentence_at(m.start)
-        up = _MOVE_UP.search(self.layout.lower, sent.start, sent.end)
-        down = _MOVE_DOWN.search(self.layout.lower, sent.start, sent.end)
+        starts = self.layout.word_starts()
+        up = _MOVE_UP.search(starts, sent.start, sent.end)
+        down = _MOVE_DOWN.search(starts, sent.start, sent.end)
         if up and not down or down and not up:
             first, last = ("low", "high") if up else ("high", "low")
             if m.range_role == "start":

@@ -32,7 +32,7 @@ from generator.factcheck.lexicon import (
 )
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scan import lowered
+from generator.factcheck.scan import Fast, lowered
 from generator.factcheck.scope import clause, denied, supposed
 from generator.facts import Fact, format_hours
 
@@ -64,8 +64,8 @@ def _price_relation_lower(names: tuple[str, ...]) -> re.Pattern[str]:
 _GAINED = RULES.regex("gained_amount")
 _RATIO_TEXT = RULES.regex("ratio_text")
 # (run on the lower-cased text: these are tried before every figure in a sentence with a relation word)
-_CROSS = lowered(RULES.regex("cross_number"))
-_BREAK_BEFORE = lowered(RULES.regex("break_before"))
+_CROSS = Fast(RULES.regex("cross_number"))  # (gated: tried only at the word starts its verbs begin with)
+_BREAK_BEFORE = Fast(RULES.regex("break_before"))
 RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
 _RELATION_WORDS = frozenset(RULES.words("crossing"))
@@ -269,11 +269,11 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return found
 
 
-def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
+def _relation_before(pattern: Fast, layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
     """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
-    last = _last(pattern.finditer(layout.lower, layout.sentence_at(m.start).start, m.start))  # (lowered patterns)
+    last = _last(pattern.finditer(layout.word_starts(), layout.sentence_at(m.start).start, m.start))
     return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
 
 

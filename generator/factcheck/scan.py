@@ -387,9 +387,9 @@ class Gate:
     def of(cls, pattern: re.Pattern[str]) -> Gate | None:
         """The gate for a case-insensitive ``pattern``; None when where it can start is unknowable."""
         source = pattern.pattern
-        alternatives = split_alternatives(source)
-        if not pattern.flags & re.I or not all(alt.startswith("\\b") for alt in alternatives):
-            return None  # (a match must begin at a word start)
+        alternatives = _at_word_start(source)
+        if not pattern.flags & re.I or alternatives is None or "(?-i" in source:
+            return None  # (a match must begin at a word start; a case-sensitive part cannot run on lower case)
         keys: set[str] = set()
         for alt in alternatives:
             found = prefixes(alt, pattern.flags)
@@ -415,6 +415,47 @@ class Gate:
                 if hit is not None and hit.end() > pos:
                     end = hit.end()
                     yield hit
+
+
+def _at_word_start(source: str) -> list[str] | None:
+    """The alternatives of a pattern that begins every match at a word boundary, else None.
+
+    The rule book wraps its patterns in groups ("(?:(?:\\bsits|...)...)") and some open with a look-behind
+    ("(?<!\\bafter\\s)\\b..."): neither moves where the match starts, so both are looked through.
+    """
+    out = []
+    for alt in split_alternatives(source):
+        body = alt
+        while body.startswith(("(?<!", "(?<=")) and (end := _group_end(body, 0)) is not None:
+            body = body[end + 1 :]
+        if body.startswith("\\b"):
+            out.append(alt)
+            continue
+        end = _group_end(body, 0) if body.startswith("(?:") else None
+        if end is None or body[end + 1 : end + 2] in ("?", "*", "+", "{") or _at_word_start(body[3:end]) is None:
+            return None
+        out.append(alt)
+    return out
+
+
+class Fast:
+    """A case-insensitive pattern searched in the lower-cased text: through its Gate where it has one (only at
+    the word starts it can begin with), else the pattern lowered. ``finditer`` gives what ``re.finditer`` over
+    [a, b) gives; it needs the text's StartIndex only for the lower-cased text it holds."""
+
+    __slots__ = ("gate", "regex")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.gate = Gate.of(pattern)
+        self.regex = self.gate.regex if self.gate is not None else lowered(pattern)  # (ValueError: case-sensitive)
+
+    def finditer(self, starts: StartIndex, a: int, b: int) -> Iterator[re.Match[str]]:
+        if self.gate is not None:
+            return self.gate.finditer(starts, ((a, b),))
+        return self.regex.finditer(starts.low, a, b)
+
+    def search(self, starts: StartIndex, a: int, b: int) -> re.Match[str] | None:
+        return next(iter(self.finditer(starts, a, b)), None)
 
 
 _WORD_START = re.compile(r"\b\w\w?")  # where a pattern opening with \b and a letter can match, and its key
