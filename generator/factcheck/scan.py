@@ -248,7 +248,7 @@ class Scanner:
         low = ascii_lower(text)
         if self._lower:
             if self._combined is not None:
-                yield from self._combined.finditer(low, start, len(low) if stop is None else stop)
+                yield from self._finditer_combined(low, start, len(low) if stop is None else stop)
                 return
             if low is not self._last_text:
                 self._last_text, self._texts = low, self._texts + 1
@@ -272,48 +272,65 @@ class Scanner:
                 yield pos, end, owners[hit.lastindex - 1]  # type: ignore[operator]
 
 
+    def _finditer_combined(self, low: str, start: int, stop: int) -> Iterator[tuple[int, int, int]]:
+        """The loop's hits, with the word starts where no cue matches skipped by ``_Combined`` in C."""
+        assert self._combined is not None
+        search, by_key, missing = self._combined.search, self._by_key, self._entry
+        pos = start
+        while pos < stop:
+            at = search(low, pos)
+            if at is None or at >= stop:
+                return
+            key = low[at : at + 2]
+            entry = by_key[key] if key in by_key else missing(key)
+            hit = entry[0].match(low, at) if entry is not None else None
+            if hit is not None and hit.end() > at:
+                yield at, hit.end(), entry[1][hit.lastindex - 1]  # type: ignore[index,operator]
+                pos = hit.end()
+            else:
+                pos = at + 1  # (an empty hit: the loop skips it and tries the next word start)
+
 # A scanner that has read this many texts is in a long-running process (a batch, the bench, a server): it then
-# compiles its buckets into one regex (about 0.3 s, once), which a single `marketnews` check never pays.
+# compiles its buckets into one regex (about 0.2 s, once), which a single `marketnews` check never pays.
 _COMBINE_AFTER = 24
-_GROUP = re.compile(r"(?<!\\)\((?!\?)|\(\?P<")  # a capturing group inside an alternative would shift the numbering
 _WORD_CHAR = re.compile(r"\w")
 _ANY = r"[\s\S]"  # one character, a newline too
 
 
 class _Combined:
-    """Every bucket of a Scanner in one regex: a word start, then its first two letters as literals, then the
-    bucket's alternatives in the bucket's order, each ending in an empty group that names it.
+    """Every bucket of a Scanner in one regex, to find in C the word starts where some cue matches.
 
-    It finds what the Scanner's loop finds (the same bucket for each word start, its first matching alternative,
-    positions inside a hit skipped), but the walk over the word starts and the dispatch on their letters run
-    inside ``re`` instead of a Python loop. An alternative that opens with its bucket's two letters is matched
-    after them (so ``re`` rejects it on its third letter without entering it); any other is matched from the word
-    start through a look-behind over the letters already read.
+    The regex is a word boundary (or one of "(%$&~"), the word start's first two letters as literals, then its
+    bucket's alternatives: an alternative that opens with those two letters is matched after them (``re`` rejects
+    it on its third letter without entering it); any other is matched from the word start through a look-behind
+    over the letters already read. It holds no groups, since a match object copies every group of its pattern
+    (thousands here). At each word start it finds, the bucket's own regex then says which cue matched and where it
+    ends, exactly as the loop does: the loop's answers, but the walk over the words that hold no cue runs in C.
     """
 
-    __slots__ = ("regex", "owners", "_memo")
+    __slots__ = ("regex", "_memo")
 
-    def __init__(self, regex: re.Pattern[str], owners: list[int]) -> None:
-        self.regex, self.owners = regex, owners
+    def __init__(self, regex: re.Pattern[str]) -> None:
+        self.regex = regex
         self._memo: tuple[str, int, re.Match[str] | None] | None = None
 
     @classmethod
     def of(cls, pending: dict[str, list[tuple[int, str]]], fallback: dict[str, list[tuple[int, str]]],
            always: list[tuple[int, str]]) -> _Combined | None:
-        """None when an alternative has groups of its own (the scanner then keeps its loop)."""
-        if always or any(_GROUP.search(alt) for alts in (*pending.values(), *fallback.values()) for _, alt in alts):
-            return None  # (no cue set has alternatives of unknown start today; the loop keeps their order exactly)
-        def bucket(alts: list[tuple[int, str]], key: str, owners: list[int]) -> str:
+        """None when some alternatives may start anywhere (the loop then keeps their order exactly)."""
+        if always:
+            return None  # (no cue set has them today)
+
+        def bucket(alts: list[tuple[int, str]], key: str) -> str:
             pieces = []
-            for i, alt in sorted(alts, key=lambda t: t[0]):
-                owners.append(i)
+            for _, alt in alts:
                 # (two letters or digits only: "$" or "(" in a pattern is no literal; "\\b" before a letter holds)
                 lead = next((p for p in ("\\b" + key, key) if len(key) == 2 and key.isalnum() and key.isascii()
                              and alt.startswith(p)), None)
                 if lead is not None and alt[len(lead) : len(lead) + 1] not in ("?", "*", "+", "{"):
-                    pieces.append(alt[len(lead):] + "()")  # (at a word start "\\b" holds: it is dropped too)
+                    pieces.append(alt[len(lead):] or "(?:)")  # (at a word start "\\b" holds: it is dropped too)
                 else:
-                    pieces.append(f"(?<=(?={alt}()){_ANY * len(key)})")
+                    pieces.append(f"(?<=(?={alt}){_ANY * len(key)})")
             return "|".join(pieces)
 
         firsts: dict[str, list[str]] = {}
@@ -321,50 +338,29 @@ class _Combined:
             firsts.setdefault(key[0], []).append(key)
         words: list[str] = []
         marks: list[str] = []
-        owners: dict[bool, list[int]] = {True: [], False: []}  # (groups are numbered in the pattern's order)
         for c in sorted(set(firsts) | set(fallback)):
             word = bool(_WORD_CHAR.match(c))
             if not (word or c in "(%$&~"):
                 continue  # (no word start begins with any other character: the loop never looks it up)
-            inner = [f"{re.escape(k[1])}(?:{bucket(pending[k], k, owners[word])})" for k in firsts.get(c, ())]
+            inner = [f"{re.escape(k[1])}(?:{bucket(pending[k], k)})" for k in firsts.get(c, ())]
             if fallback.get(c):
-                inner.append(f"(?:{bucket(fallback[c], c, owners[word])})")
+                inner.append(f"(?:{bucket(fallback[c], c)})")
             (words if word else marks).append(f"{re.escape(c)}(?:{'|'.join(inner)})")
         # A letter starts a word at a word boundary ("\\b" fails at once inside a word, where most characters are);
         # "(", "$", ... start one anywhere. Every branch opens with its letter, which ``re`` rejects without entering.
         parts = ([f"\\b(?:{'|'.join(words)})"] if words else []) + ([f"(?:{'|'.join(marks)})"] if marks else [])
         if not parts:
             return None
-        return cls(re.compile("|".join(parts)), owners[True] + owners[False])
+        return cls(re.compile("|".join(parts)))
 
-    def _search(self, low: str, pos: int) -> re.Match[str] | None:
-        """The first match at or after ``pos`` in the whole text (a match may run past a span's end, as the loop's
-        do). The last answer is kept: the next span's search from before it is the same answer, so consecutive
-        spans with no hit between them do not rescan the text to its end."""
+    def search(self, low: str, pos: int) -> int | None:
+        """The first word start at or after ``pos`` where some cue matches, in the whole text (a cue may run past a
+        span's end, as the loop's do). The last answer is kept: the next span's search from before it has the same
+        answer, so consecutive spans with no cue between them do not rescan the text to its end."""
         memo = self._memo
-        if memo is not None and memo[0] is low and memo[1] <= pos and (memo[2] is None or pos <= memo[2].start()):
-            return memo[2]
-        found = self.regex.search(low, pos)
-        self._memo = (low, pos, found)
-        return found
-
-    def finditer(self, low: str, start: int, stop: int) -> Iterator[tuple[int, int, int]]:
-        pos, owners = start, self.owners
-        while pos < stop:
-            m = self._search(low, pos)
-            if m is None:
-                return
-            at = m.start()
-            if at >= stop:
-                return
-            group = m.lastindex
-            assert group is not None
-            end = m.end(group)
-            if end > at:
-                yield at, end, owners[group - 1]
-                pos = end
-            else:
-                pos = at + 1  # (an empty hit: the loop skips it and tries the next word start)
+        if memo is None or memo[0] is not low or pos < memo[1] or (memo[2] is not None and pos > memo[2].start()):
+            memo = self._memo = (low, pos, self.regex.search(low, pos))
+        return memo[2].start() if memo[2] is not None else None
 
 
 class Gate:

@@ -64,10 +64,13 @@ def test_combined_scanner_finds_what_the_loop_finds(text: str) -> None:
     layout = read_layout(text)
     low = ascii_lower(layout.masked)
     spans = [(s.start, s.end) for s in layout.sentences] + [(0, len(low)), (3, len(low) // 2)]
-    saved, scanner._combined, scanner._texts = scanner._combined, None, -(10**9)  # the loop, whatever ran before
+    saved, scanner._texts = scanner._combined, -(10**9)
     try:
         for a, b in spans:
-            assert list(combined.finditer(low, a, b)) == list(scanner.finditer(layout.masked, a, b)), (a, b)
+            scanner._combined = None  # the loop, whatever ran before
+            loop = list(scanner.finditer(layout.masked, a, b))
+            scanner._combined = combined
+            assert list(scanner._finditer_combined(low, a, b)) == loop, (a, b)
     finally:
         scanner._combined, scanner._texts = saved, 0
 
