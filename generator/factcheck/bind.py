@@ -14,6 +14,7 @@ from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
+from generator.factcheck.scan import lowered
 from generator.facts import Fact
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
@@ -36,7 +37,7 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
     "year": ("date", "datetime"),
 }
 # "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
-_LEVEL_DATE_BEFORE = RULES.regex("level_date_before")
+_LEVEL_DATE_BEFORE = lowered(RULES.regex("level_date_before"))  # (on the lower-cased text)
 _DATED_MOVE = RULES.regex("dated_move")
 
 
@@ -232,7 +233,7 @@ class Binder(Evidence):
             return Binding(None, "no earlier candle in the data traded at this price: nothing backs the date", best,
                            role="since")
         by_key = {info.key: (s, support) for s, support, info in scored}
-        if _LEVEL_DATE_BEFORE.search(self.layout.masked[max(0, m.start - 60) : m.start]):
+        if _LEVEL_DATE_BEFORE.search(self.layout.lower[max(0, m.start - 60) : m.start]):
             # "the fair value gap left on February 1": the date the level the words name was set.
             dated = [self.index.by_key[k] for info in self.index.dated
                      if (k := info.fact.meaning.date) is not None and k in self.index.by_key]

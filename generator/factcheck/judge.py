@@ -61,7 +61,7 @@ def _price_relation_lower(names: tuple[str, ...]) -> re.Pattern[str]:
     return lowered(_price_relation_pattern(names))
 
 
-_GAINED = RULES.regex("gained_amount")
+_GAINED = Fast(RULES.regex("gained_amount"))
 _RATIO_TEXT = RULES.regex("ratio_text")
 # (run on the lower-cased text: these are tried before every figure in a sentence with a relation word)
 _CROSS = Fast(RULES.regex("cross_number"))  # (gated: tried only at the word starts its verbs begin with)
@@ -338,7 +338,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact)
     level = position and not meaning.price  # a level (the price's own extremes are prices)
-    if meaning.price and m.kind == "money" and _GAINED.search(layout.masked, max(0, m.start - 40), m.start):
+    if meaning.price and m.kind == "money" and _GAINED.search(layout.word_starts(), max(0, m.start - 40), m.start):
         # "Bitcoin added more than $3,400": a change in dollars, which no fact gives.
         return Judgement("unsupported", None, None, "a change in dollars: the data has the change in percent")
     if meaning.price and _forecast(layout, m):
