@@ -53,18 +53,12 @@ RULES.regex("price_relation")  # compiled once now: an error in it shows at impo
 def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """'The price is below', 'Bitcoin now trades above': the price (or the asset) placed against a level."""
     ours = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n) or "(?!x)x"
-    return RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours})
-
-
-@lru_cache(maxsize=256)
-def _price_relation_lower(names: tuple[str, ...]) -> re.Pattern[str]:
-    return lowered(_price_relation_pattern(names))
+    return lowered(RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours}))  # (lower case)
 
 
 _GAINED = Fast(RULES.regex("gained_amount"))
 _RATIO_TEXT = RULES.regex("ratio_text")
-# (run on the lower-cased text: these are tried before every figure in a sentence with a relation word)
-_CROSS = Fast(RULES.regex("cross_number"))  # (gated: tried only at the word starts its verbs begin with)
+_CROSS = Fast(RULES.regex("cross_number"))  # (gated, on the lower-cased text: tried before many figures)
 _BREAK_BEFORE = Fast(RULES.regex("break_before"))
 RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
@@ -434,7 +428,7 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
         way = _way(bm) if bm.group("crossing").lower() != "past" else None
         return None if way is None else ("below" if way == "down" else "above", bm.span())
-    relations = list(_price_relation_lower(index.asset_names).finditer(before))
+    relations = list(_price_relation_pattern(index.asset_names).finditer(before))
     if not relations:
         return None
     found = relations[-1]
