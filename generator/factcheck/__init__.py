@@ -19,11 +19,11 @@ from generator.factcheck.claims import find_claims
 from generator.factcheck.extract import Mention, extract_mentions
 from generator.factcheck.index import find_cues, index_facts
 from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
+from generator.factcheck.lexicon import HISTORICAL_LOWER
 from generator.factcheck.markdown import Layout, read_layout
 from generator.factcheck.quotes import find_quotes
 from generator.factcheck.report import CheckReport, MentionResult
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scan import Fast
 from generator.facts import FactSet
 
 __all__ = ["MAX_ARTICLE_CHARS", "CheckReport", "MentionResult", "check_article", "extract_mentions", "read_layout"]
@@ -117,7 +117,6 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
 
 
 _WHEN = RULES.regex("when_after")
-_HISTORICAL = Fast(RULES.regex("historical"))  # (lexicon.HISTORICAL_LOWER, tried only where its words start)
 HISTORY_REACH = 0.2  # how close a phrase about another time must be to a number to make it unbacked
 
 
@@ -134,7 +133,7 @@ def _history(layout: Layout, binder: Binder, mentions: list[Mention], judgements
         sent = layout.sentences[si]
         anchors: list[tuple[int, int, str]] = [
             (h.start(), h.end(), "refers to another period than the snapshot's")
-            for h in _HISTORICAL.finditer(layout.word_starts(), sent.start, sent.end)]
+            for h in HISTORICAL_LOWER.finditer(layout.lower, sent.start, sent.end)]
         after: list[tuple[int, str]] = []  # "... in March 2020, when liquidations topped $1.2 billion"
         for k in members:
             b, d = binder.bound[k], mentions[k]

@@ -56,7 +56,7 @@ def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     return lowered(RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours}))  # (lower case)
 
 
-_GAINED = Fast(RULES.regex("gained_amount"))
+_GAINED = lowered(RULES.regex("gained_amount"))
 _RATIO_TEXT = RULES.regex("ratio_text")
 _CROSS = Fast(RULES.regex("cross_number"))  # (gated, on the lower-cased text: tried before many figures)
 _BREAK_BEFORE = Fast(RULES.regex("break_before"))
@@ -332,7 +332,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact)
     level = position and not meaning.price  # a level (the price's own extremes are prices)
-    if meaning.price and m.kind == "money" and _GAINED.search(layout.word_starts(), max(0, m.start - 40), m.start):
+    if meaning.price and m.kind == "money" and _GAINED.search(layout.lower, max(0, m.start - 40), m.start):
         # "Bitcoin added more than $3,400": a change in dollars, which no fact gives.
         return Judgement("unsupported", None, None, "a change in dollars: the data has the change in percent")
     if meaning.price and _forecast(layout, m):

@@ -437,7 +437,8 @@ def _at_word_start(source: str) -> list[str] | None:
 class Fast:
     """A case-insensitive pattern searched in the lower-cased text: through its Gate where it has one (only at
     the word starts it can begin with), else the pattern lowered. ``finditer`` gives what ``re.finditer`` over
-    [a, b) gives; it needs the text's StartIndex only for the lower-cased text it holds."""
+    [a, b) gives; it needs the text's StartIndex only for the lower-cased text it holds. (A gate costs a few
+    microseconds a call: worth it for long patterns over a sentence, not for a clause or a few words.)"""
 
     __slots__ = ("gate", "regex")
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from generator.factcheck.lexicon import GENERIC_LOWER, HISTORICAL_LOWER, NEGATED_LOWER, lower_regex
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scan import Fast, lowered
+from generator.factcheck.scan import lowered
 
 BARRIER = RULES.regex("clause_barrier")
 _BARRIER_LOWER = lowered(BARRIER)  # (cut on the lower-cased text: three times faster)
-_SUPPOSITION = Fast(RULES.regex("supposition"))  # (lower_regex("supposition"), through its gate)
+_SUPPOSITION = lower_regex("supposition")
 _EVENT = lower_regex("indefinite_event")
 _RUN_END = lower_regex("clause_run_end")
 
@@ -55,7 +55,7 @@ def supposed(layout: Layout, start: int, end: int) -> bool:
     """The clause says what could happen: a modal, a condition or an aim, or an event beside a modal."""
     a, b = clause(layout, start, end)
     low = layout.lower
-    if _SUPPOSITION.search(layout.word_starts(), a, b):
+    if _SUPPOSITION.search(low, a, b):
         return True
     if _EVENT.search(low, a, b):
         # beside a modal in the same run of clauses (up to a colon, semicolon or dash): "A daily close below
@@ -64,7 +64,7 @@ def supposed(layout: Layout, start: int, end: int) -> bool:
         sent = layout.sentence_at(start)
         lo = max([sent.start, *(e.end() for e in _RUN_END.finditer(low, sent.start, a))])
         hi = _RUN_END.search(low, b, sent.end)
-        return bool(_SUPPOSITION.search(layout.word_starts(), lo, hi.start() if hi else sent.end))
+        return bool(_SUPPOSITION.search(low, lo, hi.start() if hi else sent.end))
     return False
 
 
