@@ -224,10 +224,6 @@ class Scanner:
                                   for c in {k[0] for k in by_key} | {"(", "%", "$", "&", "~"} if short.get(c) or always}
         self._always_alts = always
         self._by_key: dict[str, tuple[re.Pattern[str], list[int]] | None] = {}
-        # After _COMBINE_AFTER texts the buckets become one regex (``_Combined``) that walks the word starts in C.
-        self._texts = 0
-        self._last_text: str | None = None
-        self._combined: _Combined | None = None
 
     def _entry(self, key: str) -> tuple[re.Pattern[str], list[int]] | None:
         """The compiled bucket for a word starting with ``key`` (its own, else its first letter's, else none)."""
@@ -246,14 +242,6 @@ class Scanner:
     def finditer(self, text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, int]]:
         """Matches in ``text[start:stop]`` (offsets into ``text``)."""
         low = ascii_lower(text)
-        if self._lower:
-            if self._combined is not None:
-                yield from self._finditer_combined(low, start, len(low) if stop is None else stop)
-                return
-            if low is not self._last_text:
-                self._last_text, self._texts = low, self._texts + 1
-                if self._texts > _COMBINE_AFTER:
-                    self._combined = _Combined.of(self._pending, self._pending_fallback, self._always_alts)
         subject = low if self._lower else text
         end = -1
         by_key, missing = self._by_key, self._entry
@@ -270,97 +258,6 @@ class Scanner:
             if hit is not None and hit.end() > pos:
                 end = hit.end()
                 yield pos, end, owners[hit.lastindex - 1]  # type: ignore[operator]
-
-
-    def _finditer_combined(self, low: str, start: int, stop: int) -> Iterator[tuple[int, int, int]]:
-        """The loop's hits, with the word starts where no cue matches skipped by ``_Combined`` in C."""
-        assert self._combined is not None
-        search, by_key, missing = self._combined.search, self._by_key, self._entry
-        pos = start
-        while pos < stop:
-            at = search(low, pos)
-            if at is None or at >= stop:
-                return
-            key = low[at : at + 2]
-            entry = by_key[key] if key in by_key else missing(key)
-            hit = entry[0].match(low, at) if entry is not None else None
-            if hit is not None and hit.end() > at:
-                yield at, hit.end(), entry[1][hit.lastindex - 1]  # type: ignore[index,operator]
-                pos = hit.end()
-            else:
-                pos = at + 1  # (an empty hit: the loop skips it and tries the next word start)
-
-# A scanner that has read this many texts is in a long-running process (a batch, the bench, a server): it then
-# compiles its buckets into one regex (about 0.2 s, once), which a single `marketnews` check never pays.
-_COMBINE_AFTER = 24
-_WORD_CHAR = re.compile(r"\w")
-_ANY = r"[\s\S]"  # one character, a newline too
-
-
-class _Combined:
-    """Every bucket of a Scanner in one regex, to find in C the word starts where some cue matches.
-
-    The regex is a word boundary (or one of "(%$&~"), the word start's first two letters as literals, then its
-    bucket's alternatives: an alternative that opens with those two letters is matched after them (``re`` rejects
-    it on its third letter without entering it); any other is matched from the word start through a look-behind
-    over the letters already read. It holds no groups, since a match object copies every group of its pattern
-    (thousands here). At each word start it finds, the bucket's own regex then says which cue matched and where it
-    ends, exactly as the loop does: the loop's answers, but the walk over the words that hold no cue runs in C.
-    """
-
-    __slots__ = ("regex", "_memo")
-
-    def __init__(self, regex: re.Pattern[str]) -> None:
-        self.regex = regex
-        self._memo: tuple[str, int, re.Match[str] | None] | None = None
-
-    @classmethod
-    def of(cls, pending: dict[str, list[tuple[int, str]]], fallback: dict[str, list[tuple[int, str]]],
-           always: list[tuple[int, str]]) -> _Combined | None:
-        """None when some alternatives may start anywhere (the loop then keeps their order exactly)."""
-        if always:
-            return None  # (no cue set has them today)
-
-        def bucket(alts: list[tuple[int, str]], key: str) -> str:
-            pieces = []
-            for _, alt in alts:
-                # (two letters or digits only: "$" or "(" in a pattern is no literal; "\\b" before a letter holds)
-                lead = next((p for p in ("\\b" + key, key) if len(key) == 2 and key.isalnum() and key.isascii()
-                             and alt.startswith(p)), None)
-                if lead is not None and alt[len(lead) : len(lead) + 1] not in ("?", "*", "+", "{"):
-                    pieces.append(alt[len(lead):] or "(?:)")  # (at a word start "\\b" holds: it is dropped too)
-                else:
-                    pieces.append(f"(?<=(?={alt}){_ANY * len(key)})")
-            return "|".join(pieces)
-
-        firsts: dict[str, list[str]] = {}
-        for key in sorted(pending):
-            firsts.setdefault(key[0], []).append(key)
-        words: list[str] = []
-        marks: list[str] = []
-        for c in sorted(set(firsts) | set(fallback)):
-            word = bool(_WORD_CHAR.match(c))
-            if not (word or c in "(%$&~"):
-                continue  # (no word start begins with any other character: the loop never looks it up)
-            inner = [f"{re.escape(k[1])}(?:{bucket(pending[k], k)})" for k in firsts.get(c, ())]
-            if fallback.get(c):
-                inner.append(f"(?:{bucket(fallback[c], c)})")
-            (words if word else marks).append(f"{re.escape(c)}(?:{'|'.join(inner)})")
-        # A letter starts a word at a word boundary ("\\b" fails at once inside a word, where most characters are);
-        # "(", "$", ... start one anywhere. Every branch opens with its letter, which ``re`` rejects without entering.
-        parts = ([f"\\b(?:{'|'.join(words)})"] if words else []) + ([f"(?:{'|'.join(marks)})"] if marks else [])
-        if not parts:
-            return None
-        return cls(re.compile("|".join(parts)))
-
-    def search(self, low: str, pos: int) -> int | None:
-        """The first word start at or after ``pos`` where some cue matches, in the whole text (a cue may run past a
-        span's end, as the loop's do). The last answer is kept: the next span's search from before it has the same
-        answer, so consecutive spans with no cue between them do not rescan the text to its end."""
-        memo = self._memo
-        if memo is None or memo[0] is not low or pos < memo[1] or (memo[2] is not None and pos > memo[2].start()):
-            memo = self._memo = (low, pos, self.regex.search(low, pos))
-        return memo[2].start() if memo[2] is not None else None
 
 
 class Gate:

@@ -52,29 +52,6 @@ def test_no_gate_where_a_match_may_start_anywhere() -> None:
     assert [m.group() for m in gate.finditer(index, [(0, 28)])] == ["fell", "rose"]
 
 
-@pytest.mark.parametrize("text", _texts(), ids=lambda t: t[:20])
-def test_combined_scanner_finds_what_the_loop_finds(text: str) -> None:
-    """The cue scanner's buckets compiled to one regex (scan._Combined) give the loop's hits, span by span."""
-    from generator.factcheck.index import _scanner
-    from generator.factcheck.scan import _Combined, ascii_lower
-
-    scanner = _scanner(("bitcoin", "btc"))
-    combined = _Combined.of(scanner._pending, scanner._pending_fallback, scanner._always_alts)
-    assert combined is not None
-    layout = read_layout(text)
-    low = ascii_lower(layout.masked)
-    spans = [(s.start, s.end) for s in layout.sentences] + [(0, len(low)), (3, len(low) // 2)]
-    saved, scanner._texts = scanner._combined, -(10**9)
-    try:
-        for a, b in spans:
-            scanner._combined = None  # the loop, whatever ran before
-            loop = list(scanner.finditer(layout.masked, a, b))
-            scanner._combined = combined
-            assert list(scanner._finditer_combined(low, a, b)) == loop, (a, b)
-    finally:
-        scanner._combined, scanner._texts = saved, 0
-
-
 @pytest.mark.parametrize("name", ["break_before", "cross_number", "move_up_words", "move_down_words", "supposition",
                                   "level_date_before", "historical", "bound_words"])
 def test_fast_finder_matches_as_finditer(name: str) -> None:
