@@ -14,6 +14,7 @@ from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
+from generator.factcheck.scan import lowered
 from generator.facts import Fact
 
 TIE = 0.3  # scores closer than this are a tie, broken by the value
@@ -36,7 +37,7 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
     "year": ("date", "datetime"),
 }
 # "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
-_LEVEL_DATE_BEFORE = RULES.regex("level_date_before")
+_LEVEL_DATE_BEFORE = lowered(RULES.regex("level_date_before"))  # (on the lower-cased text)
 _DATED_MOVE = RULES.regex("dated_move")
 
 
@@ -81,21 +82,21 @@ def score(info: FactInfo, summary: Summary) -> tuple[float, float]:
     """
     total = positive = 0.0
     metric = ""
-    for slot, have, sw in info.items:
-        said = summary.get(slot)
+    get = summary.get
+    for slot, best, rest, sw, kind in info.scoring:  # (index.Scoring: the items, pre-split)
+        said = get(slot)
         if said is None:
             continue
         weight, by_value = said
-        best = have[0]
         support = by_value.get(best, 0.0)
-        for v in have[1:]:  # the best-supported value; on a tie the greater name, as max() of (support, name)
+        for v in rest:  # the best-supported value; on a tie the greater name, as max() of (support, name)
             x = by_value.get(v, 0.0)
             if x > support or (x == support and v > best):
                 support, best = x, v
         total += (2 * support - weight) * sw
-        if slot == "metric":
+        if kind == 1:
             metric = best
-        elif slot == "asset":
+        elif kind == 2:
             continue
         positive += support * sw
     # A slot the text leaves (nearly) unsaid takes the metric's default reading: the metric's other facts
@@ -232,7 +233,7 @@ class Binder(Evidence):
             return Binding(None, "no earlier candle in the data traded at this price: nothing backs the date", best,
                            role="since")
         by_key = {info.key: (s, support) for s, support, info in scored}
-        if _LEVEL_DATE_BEFORE.search(self.layout.masked[max(0, m.start - 60) : m.start]):
+        if _LEVEL_DATE_BEFORE.search(self.layout.lower[max(0, m.start - 60) : m.start]):
             # "the fair value gap left on February 1": the date the level the words name was set.
             dated = [self.index.by_key[k] for info in self.index.dated
                      if (k := info.fact.meaning.date) is not None and k in self.index.by_key]

@@ -25,7 +25,7 @@ from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.factcheck.predicates import PREDICATES, Claim
 from generator.factcheck.rulebook import RULES, RuleBookError
-from generator.factcheck.scan import Gate
+from generator.factcheck.scan import Gate, lowered
 from generator.factcheck.scope import clause, hedged, stated, supposed
 from generator.facts import Fact
 
@@ -156,6 +156,18 @@ def _regex(source: str, names: tuple[str, ...]) -> re.Pattern[str]:
     return _asset_free(source) or _with_asset(source, names)
 
 
+@lru_cache(maxsize=4096)  # (hashing a compiled pattern hashes its code: keyed by the source and names instead)
+def _compiled(source: str, names: tuple[str, ...]) -> tuple[re.Pattern[str], Gate | None, bool]:
+    """The rule's pattern, its gate, and whether the pattern is for the lower-cased text: without a gate it is
+    lowered too (as a gate matches: the words a predicate reads are lower-cased either way), unless a part of it is
+    case-sensitive."""
+    regex = _regex(source, names)
+    gate = _gate(regex)
+    if gate is None and "(?-i" not in regex.pattern:
+        return lowered(regex), None, True
+    return regex, gate, gate is not None
+
+
 def _values(rule: ClaimRule, m: re.Match[str]) -> dict[str, str]:
     """The predicate's arguments from the named groups: a class's value ("shorts" -> "short") or the words."""
     out = dict(rule.args)
@@ -183,14 +195,14 @@ class ClaimFinder:
     def find(self) -> list[Found]:
         out: list[Found] = []
         taken: list[tuple[int, int, str]] = []
-        layout, masked = self.layout, self.layout.masked
+        layout = self.layout
         for rule in CLAIM_RULES:
-            regex = _regex(rule.source, self.index.asset_names)
+            regex, gate, low = _compiled(rule.source, self.index.asset_names)
             sentences = layout.sentences_with(rule.triggers) if rule.triggers else layout.sentences
-            gate = _gate(regex)
             spans = [(s.start, s.end) for s in sentences]
+            text = layout.lower if low else layout.masked
             found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
-                (m for a, b in spans for m in regex.finditer(masked, a, b))
+                (m for a, b in spans for m in regex.finditer(text, a, b))
             for m in found:
                 start, end = m.span(rule.span) if rule.span else m.span()
                 if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):

@@ -21,7 +21,7 @@ from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, mom
 from generator.factcheck.lexicon import lower_regex
 from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.rulebook import RULES
-from generator.factcheck.scan import ascii_lower
+from generator.factcheck.scan import Fast, ascii_lower, lowered
 from generator.facts import Fact
 
 if TYPE_CHECKING:
@@ -31,13 +31,13 @@ Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about 
 
 _COMMA = RULES.regex("comma_barrier")
 _STRONG = lower_regex("strong_barrier")
-_RIGHT_ATTACH = RULES.regex("right_attach")
+_RIGHT_ATTACH = lowered(RULES.regex("right_attach"))  # (on the lower-cased plain text)
 # Slots the previous sentence may fill: what is being counted and over which window, not which level.
 _CARRIED = frozenset(("metric", "window", "side", "tf"))
-_MOVE_UP = RULES.regex("move_up_words")
-_MOVE_DOWN = RULES.regex("move_down_words")
+_MOVE_UP = Fast(RULES.regex("move_up_words"))  # (gated, on the lower-cased text)
+_MOVE_DOWN = Fast(RULES.regex("move_down_words"))
 _APPOSITION = RULES.regex("apposition")
-_ANAPHORA = RULES.regex("anaphora")
+_ANAPHORA = lowered(RULES.regex("anaphora"))  # (on the lower-cased text)
 DATE_PAIR = RULES.regex("date_pair")
 _PART_OF = RULES.regex("part_of_whole")
 _PART_TAGS: Tags = {k: tuple(v) for k, v in RULES.setting("part_tags").items()}
@@ -76,6 +76,9 @@ class Evidence:
         self._cue_starts = [c.start for c in cues]
         self._scanned: set[int] | None = None  # the sentences whose cues are in ``cues`` (computed when needed)
         self._mention_starts = [m.start for m in mentions]
+        # Mentions that keep the cues inside them to themselves ("14-period"); most articles have none, and then no
+        # cue needs the test (kinds and units are final before the binder is made).
+        self._sealed = any(_sealed(m) for m in mentions)
         self.bound: list[Binding | None] = [None] * len(mentions)  # filled by the binder
         self._evidence: dict[int, Said] = {}
         # The masked text with every mention as one opaque token, so "$5,429" or "May 3, 2024" add no commas.
@@ -91,9 +94,9 @@ class Evidence:
                                     for b in blank.finditer(j.group())])
         self.plain = plain
         # Positions of words and clause barriers, counted between two points by bisection.
-        self._words = [w.start() for w in _WORD.finditer(plain)]
-        self._commas = [c.start() for c in _COMMA.finditer(plain)]
-        low = ascii_lower(plain)
+        self._words = list(map(_START, _WORD.finditer(plain)))  # (map: no Python frame per word)
+        self._commas = list(map(_START, _COMMA.finditer(plain)))
+        low = self._plain_low = ascii_lower(plain)
         self._strong = [c.start() for c in _STRONG.finditer(low) if _starts_word(low, c.start())]
 
     # --- distances -------------------------------------------------------------------
@@ -107,8 +110,7 @@ class Evidence:
         if j < 0 or j == i:
             return False
         other = self.mentions[j]
-        sealed = other.kind == "count" or (other.unit or "").startswith("lookback")  # "14-period", "a three-week low"
-        return sealed and other.start <= cue.start and cue.end <= other.end
+        return _sealed(other) and other.start <= cue.start and cue.end <= other.end
 
     def reach(self, i: int, start: int, end: int, skip: tuple[int, ...] | None = None) -> float:
         """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.
@@ -173,7 +175,7 @@ class Evidence:
     def _gather(self, i: int, m: Mention | None = None) -> Said:
         if m is None:
             m = self.mentions[i]
-        layout, masked = self.layout, self.layout.masked
+        layout = self.layout
         si = layout.sentence_index(m.start)
         sent = layout.sentences[si]
         skip = (i, m.partner) if m.partner is not None else (i,)
@@ -182,6 +184,7 @@ class Evidence:
         own = m.kind in _SELF  # hears the cues inside its own span ("14-period")
         claim = m.kind == "claim"  # a claim's own words are its predicate's, not evidence of what it is about
         mentions, starts, n = self.mentions, self._mention_starts, len(self.mentions)
+        sealed = self._sealed
         for cue in self._cues_in(sent.start, sent.end):
             if cue.start < m.end and m.start < cue.end:
                 if claim and not (_WINDOW_ONLY.issuperset(cue.tags) and "move" not in cue.tags.get("window", ())):
@@ -192,7 +195,7 @@ class Evidence:
                     # "below its $16,493 high": a figure inside the phrase is the thing it names after it.
                     out.append((cue.after, cue.weight))
                 continue
-            if self._inside_other(cue, i):
+            if sealed and self._inside_other(cue, i):
                 continue
             after = cue.start >= m.end
             tags = cue.tags if after else cue.after
@@ -211,14 +214,14 @@ class Evidence:
                 # (A duration right before the cue modifies it, whatever follows: "the 1-hour RSI stands at 100".)
                 modifier = m.kind in _SPANS and not self.plain[m.end : cue.start].strip()
                 if nxt < n and mentions[nxt].start < sent.end and nxt not in skip and not modifier \
-                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                        and _RIGHT_ATTACH.match(self._plain_low, cue.end, mentions[nxt].start):
                     w *= 0.25
             elif not after and i >= 0:
                 # "a session low of $6,732 to finish at $7,915": the cue is attached to the figure right after it.
                 nxt = bisect_left(starts, cue.end)
                 # ("the December 17 peak of $19,850 now stands at 65%": a percentage after it is still the distance)
                 if nxt < i and nxt not in skip and mentions[nxt].kind == m.kind \
-                        and _RIGHT_ATTACH.match(self.plain, cue.end, mentions[nxt].start):
+                        and _RIGHT_ATTACH.match(self._plain_low, cue.end, mentions[nxt].start):
                     w *= 0.25
             if w > 0.02:
                 out.append((tags, w))
@@ -247,7 +250,7 @@ class Evidence:
                     _APPOSITION.match(self.plain, prev_m.end, m.start) and layout.sentence_index(prev_m.start) == si:
                 out.extend(self.evidence(j))
         # "of that", "of it": the amount refers back to the previous amount.
-        if i >= 0 and _ANAPHORA.match(masked, m.end, m.end + 20):
+        if i >= 0 and _ANAPHORA.match(layout.lower, m.end, m.end + 20):
             ref = self._previous_bound(i)
             if ref is not None:
                 # "86% of it" is a share of that amount (same window); "$48.2 million of that" only the same metric.
@@ -318,8 +321,9 @@ class Evidence:
         """'the rally from X to Y': X is a low and Y a high, or where the price is now (the other way round for
         a decline). Which move (the day's, the swing's) the other words say: 'the rally', a date, 'in hours'."""
         sent = self.layout.sentence_at(m.start)
-        up = _MOVE_UP.search(self.layout.masked, sent.start, sent.end)
-        down = _MOVE_DOWN.search(self.layout.masked, sent.start, sent.end)
+        starts = self.layout.word_starts()
+        up = _MOVE_UP.search(starts, sent.start, sent.end)
+        down = _MOVE_DOWN.search(starts, sent.start, sent.end)
         if up and not down or down and not up:
             first, last = ("low", "high") if up else ("high", "low")
             if m.range_role == "start":
@@ -343,6 +347,13 @@ def _common(tags: list[dict[str, tuple[str, ...]]]) -> Tags:
         if shared:
             out[slot] = shared
     return out
+
+
+def _sealed(m: Mention) -> bool:
+    return m.kind == "count" or (m.unit or "").startswith("lookback")  # "14-period", "a three-week low"
+
+
+_START = re.Match.start
 
 
 def _starts_word(low: str, pos: int) -> bool:

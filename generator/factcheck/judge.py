@@ -32,6 +32,7 @@ from generator.factcheck.lexicon import (
 )
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
+from generator.factcheck.scan import Fast, lowered
 from generator.factcheck.scope import clause, denied, supposed
 from generator.facts import Fact, format_hours
 
@@ -52,17 +53,18 @@ RULES.regex("price_relation")  # compiled once now: an error in it shows at impo
 def _price_relation_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """'The price is below', 'Bitcoin now trades above': the price (or the asset) placed against a level."""
     ours = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True) if n) or "(?!x)x"
-    return RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours})
+    return lowered(RULES.compile("{price_relation}", "price_relation", dynamic={"our_asset": ours}))  # (lower case)
 
 
-_GAINED = RULES.regex("gained_amount")
+_GAINED = lowered(RULES.regex("gained_amount"))
 _RATIO_TEXT = RULES.regex("ratio_text")
-_CROSS = RULES.regex("cross_number")
-_BREAK_BEFORE = RULES.regex("break_before")
+_CROSS = Fast(RULES.regex("cross_number"))  # (gated, on the lower-cased text: tried before many figures)
+_BREAK_BEFORE = Fast(RULES.regex("break_before"))
 RELATION_REACH = float(RULES.setting("relation_reach"))
 # Every relation above needs one of these words: sentences without them skip the patterns.
 _RELATION_WORDS = frozenset(RULES.words("crossing"))
-_BOUND_WORDS = RULES.regex("bound_words")
+_BOUND_WORDS = lowered(RULES.regex("bound_words"))
+_DOWN_LOWER, _UP_LOWER = lowered(DOWN_WORDS), lowered(UP_WORDS)
 Reach = Callable[[int, int], float]  # how strongly the words at [start, end) speak to the mention judged
 
 
@@ -82,8 +84,8 @@ def _direction(layout: Layout, m: Mention) -> int | None:
     a, b = clause(layout, m.start, m.end)
     masked = layout.masked
     best: tuple[int, int] | None = None
-    for pattern, sign in ((DOWN_WORDS, -1), (UP_WORDS, 1)):
-        for w in pattern.finditer(masked, a, b):
+    for pattern, sign in ((_DOWN_LOWER, -1), (_UP_LOWER, 1)):
+        for w in pattern.finditer(layout.lower, a, b):
             if w.group().lower() == "up" and re.match(r"\s+to\b", masked[w.end() : w.end() + 4]):
                 continue
             dist = m.start - w.end() if w.end() <= m.start else (w.start() - m.end) * 1.5
@@ -261,11 +263,11 @@ def _last(matches: Iterator[re.Match[str]]) -> re.Match[str] | None:
     return found
 
 
-def _relation_before(pattern: re.Pattern[str], layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
+def _relation_before(pattern: Fast, layout: Layout, m: Mention, reach: Reach) -> re.Match[str] | None:
     """The last match of ``pattern`` before ``m`` in its sentence, when it reaches the number."""
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
-    last = _last(pattern.finditer(layout.masked, layout.sentence_at(m.start).start, m.start))
+    last = _last(pattern.finditer(layout.word_starts(), layout.sentence_at(m.start).start, m.start))
     return last if last is not None and reach(last.start(), last.end()) >= RELATION_REACH else None
 
 
@@ -330,7 +332,7 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         return Judgement("verified", fact, fact.display, f"{label} is {fact.display}")
     position = _is_position(fact)
     level = position and not meaning.price  # a level (the price's own extremes are prices)
-    if meaning.price and m.kind == "money" and _GAINED.search(layout.masked, max(0, m.start - 40), m.start):
+    if meaning.price and m.kind == "money" and _GAINED.search(layout.lower, max(0, m.start - 40), m.start):
         # "Bitcoin added more than $3,400": a change in dollars, which no fact gives.
         return Judgement("unsupported", None, None, "a change in dollars: the data has the change in percent")
     if meaning.price and _forecast(layout, m):
@@ -413,7 +415,7 @@ def _qualifier_span(layout: Layout, m: Mention) -> tuple[int, int]:
     """Where the words of a bound before a level are ("holding above the $7,846 support"): the verb and the word."""
     sent = layout.sentence_at(m.start)
     lo = max(sent.start, m.start - 60)
-    found = _last(_BOUND_WORDS.finditer(layout.masked, lo, m.start))
+    found = _last(_BOUND_WORDS.finditer(layout.lower, lo, m.start))
     return found.span() if found is not None else (m.start, m.end)
 
 
@@ -422,8 +424,7 @@ def _price_relation(layout: Layout, m: Mention, index: FactIndex, reach: Reach) 
     if layout.words_at(m.start).isdisjoint(_RELATION_WORDS):
         return None
     sent = layout.sentence_at(m.start)
-    masked = layout.masked
-    before = masked[sent.start : m.start]
+    before = layout.lower[sent.start : m.start]  # (for the lowered patterns; offsets are the text's)
     if bm := _relation_before(_BREAK_BEFORE, layout, m, reach):
         way = _way(bm) if bm.group("crossing").lower() != "past" else None
         return None if way is None else ("below" if way == "down" else "above", bm.span())

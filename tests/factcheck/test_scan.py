@@ -50,3 +50,21 @@ def test_no_gate_where_a_match_may_start_anywhere() -> None:
     assert gate is not None and gate.keys == {"fe", "ro"}
     index = StartIndex("it fell, then rose; unfelled")
     assert [m.group() for m in gate.finditer(index, [(0, 28)])] == ["fell", "rose"]
+
+
+@pytest.mark.parametrize("name", ["break_before", "cross_number", "move_up_words", "move_down_words", "supposition",
+                                  "level_date_before", "historical", "bound_words"])
+def test_fast_finder_matches_as_finditer(name: str) -> None:
+    """scan.Fast (a gated or lowered rule-book pattern) finds, sentence by sentence and in sentence prefixes,
+    what the case-insensitive pattern finds in the masked text."""
+    from generator.factcheck.rulebook import RULES
+    from generator.factcheck.scan import Fast
+
+    pattern = RULES.regex(name)
+    fast = Fast(pattern)
+    for text in _texts():
+        layout = read_layout(text)
+        for s in layout.sentences:
+            for a, b in ((s.start, s.end), (s.start, (s.start + s.end) // 2)):
+                want = [m.span() for m in pattern.finditer(layout.masked, a, b)]
+                assert [m.span() for m in fast.finditer(layout.word_starts(), a, b)] == want, (name, a, b)
