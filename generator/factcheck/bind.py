@@ -7,8 +7,7 @@ breaks ties between equally supported facts — it never picks a fact on its own
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from generator.factcheck.binding import Binding, Summary
 from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
 from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
 from generator.factcheck.extract import Mention
@@ -39,22 +38,6 @@ UNITS_FOR_KIND: dict[str, tuple[str, ...]] = {
 # "The fair value gap left on February 11", "a high set in December": a date that says when a level was set.
 _LEVEL_DATE_BEFORE = lowered(RULES.regex("level_date_before"))  # (on the lower-cased text)
 _DATED_MOVE = RULES.regex("dated_move")
-
-
-@dataclass(slots=True)
-class Binding:
-    """The fact a mention was tied to (None: nothing backs it) and why."""
-
-    fact: Fact | None
-    reason: str
-    score: float = 0.0
-    alternatives: list[Fact] = field(default_factory=list)
-    role: str | None = None  # dates: "level" (the date a level was set), "since" or "as_of"; else None
-    foreign: bool = False  # unbacked because the words speak of another metric or asset
-    summary: Summary | None = None  # what the words said (numbers only): which window, side, role they name
-
-
-Summary = dict[str, tuple[float, dict[str, float]]]
 
 
 def summarize(evidence: list[tuple[Tags, float]]) -> Summary:

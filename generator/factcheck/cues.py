@@ -49,5 +49,5 @@ def cue_tags() -> list[tuple[Tags, float, Tags]]:
     out: list[tuple[Tags, float, Tags]] = []
     for rule in CUES:
         before = as_tuples(rule[1])
-        out.append((before, rule[2], as_tuples(rule[3]) if len(rule) > 3 else before))  # type: ignore[misc]
+        out.append((before, rule[2], as_tuples(rule[3]) if len(rule) > 3 else before))
     return out

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from generator.factcheck.binding import Binding
 from generator.factcheck.cues import DISTANCE_OF, Tags
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import CUE_SCANNER, CUE_TAGS, Cue, FactIndex, moment, scan_cues, scanned_sentences
@@ -23,9 +23,6 @@ from generator.factcheck.markdown import Layout, blank_spans
 from generator.factcheck.rulebook import RULES
 from generator.factcheck.scan import Fast, ascii_lower, lowered
 from generator.facts import Fact
-
-if TYPE_CHECKING:
-    from generator.factcheck.bind import Binding
 
 Said = list[tuple[Tags, float]]  # (tags, weight) of each cue that speaks about a mention
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from generator.factcheck.bind import TIE, UNITS_FOR_KIND, Binder, Binding, Summary, contradicted, isclose
 from generator.factcheck.cues import DEFAULTS
+from generator.factcheck.evidence import Said
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import FactIndex, FactInfo, moment
 from generator.factcheck.lexicon import (
@@ -481,7 +482,7 @@ def _sign_words(layout: Layout, m: Mention) -> int:
     return 1
 
 
-def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool) -> Judgement:  # type: ignore[type-arg]
+def judge_duration(m: Mention, evidence: Said, index: FactIndex, rsi_near: bool) -> Judgement:
     """A duration or timeframe verifies when the data has that window or candle timeframe.
 
     When the words say whose window it is ("1-hour liquidations", "per 8-hour interval"), it must be that one.

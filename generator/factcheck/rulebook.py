@@ -27,7 +27,7 @@ import yaml
 try:  # the C loader reads the book several times faster; PyYAML without libyaml still works
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment, unused-ignore]  # with types-PyYAML
 
 FILES = ("words", "patterns", "scopes", "cues", "relations", "claims")
 # Verb forms a reference may ask for: base ("fall"), s ("falls"), past ("fell", "fallen"), ing ("falling").
@@ -266,9 +266,9 @@ class RuleBook:
         """A source that names classes and patterns, compiled (case-insensitive unless ``flags`` say otherwise);
         ``dynamic`` fills the references that are given for each article."""
         key = (source, flags, tuple(sorted(dynamic.items())) if dynamic else ())
-        found = self._compiled.get(key)  # type: ignore[call-overload]
+        found = self._compiled.get(key)
         if found is None:
-            found = self._compiled[key] = self._compile_source(  # type: ignore[index]
+            found = self._compiled[key] = self._compile_source(
                 self.expand(source, dynamic=dynamic), what, flags)
         return found
 

@@ -9,8 +9,8 @@ only the alternatives filed under that word's first two letters.
 from __future__ import annotations
 
 import re
-import re._constants as C  # type: ignore[import-not-found]
-import re._parser as P  # type: ignore[import-not-found]
+import re._constants as C
+import re._parser as P
 from collections.abc import Iterator, Sequence
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -121,9 +121,9 @@ class DeadlineTimeout(Timeout):
         return DeadlineTimeout(self.seconds, self.deadline)
 
     @property
-    def connect_timeout(self) -> float:  # type: ignore[override]
+    def connect_timeout(self) -> float:  # type: ignore[override, unused-ignore]  # urllib3 1.x/2.x
         return self.deadline.cap(self.seconds)
 
     @property
-    def read_timeout(self) -> float:  # type: ignore[override]
+    def read_timeout(self) -> float:  # type: ignore[override, unused-ignore]  # urllib3 1.x/2.x
         return self.deadline.cap(self.seconds)

@@ -75,9 +75,9 @@ class CappedRetry(Retry):
 
     def new(self, **kw: Any) -> CappedRetry:
         kw.setdefault("max_wait", self.max_wait)
-        return super().new(**kw)  # type: ignore[return-value]
+        return super().new(**kw)  # type: ignore[return-value, unused-ignore]  # urllib3 1.x/2.x
 
-    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def, override]
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):  # type: ignore[no-untyped-def, override, unused-ignore]
         wait = None
         if response is not None and self.respect_retry_after_header:
             try:

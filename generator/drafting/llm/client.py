@@ -116,10 +116,10 @@ class LLMClient:
             try:
                 completion = self._client.chat.completions.create(  # type: ignore[call-overload]  # params built as dicts
                     model=request.model,
-                    messages=request.messages,  # type: ignore[arg-type]
+                    messages=request.messages,  # type: ignore[arg-type, unused-ignore]
                     temperature=request.temperature,
-                    **{self.config.max_tokens_param: request.max_tokens},  # type: ignore[arg-type]
-                    **({"response_format": request.response_format} if request.response_format else {}),  # type: ignore[arg-type]
+                    **{self.config.max_tokens_param: request.max_tokens},  # type: ignore[arg-type, unused-ignore]
+                    **({"response_format": request.response_format} if request.response_format else {}),  # type: ignore[arg-type, unused-ignore]
                 )
             except openai.APIStatusError as err:
                 fault, wait = self._status_fault(err, attempt, request)
