@@ -235,3 +235,11 @@ def test_a_refused_format_in_the_next_mode_too_ends_in_the_template(tmp_path, ex
         article = run(server.url, tmp_path, example_snapshot, llm_mode="json_schema", llm_retries=2)
         assert len(server.requests) == 2  # json_schema once, json_object once, then the template
     assert_template_fallback(article, template_body, "to response_format json_object")
+
+
+def test_a_one_request_at_a_time_server_is_not_retried_after_a_timeout(tmp_path, example_snapshot, template_body,
+                                                                       ) -> None:
+    with ChatServer([Behaviour(delay=1.0, body=good().body)] * 3) as server:
+        article = run(server.url, tmp_path, example_snapshot, llm_server="llamacpp", llm_timeout=0.3, llm_retries=2)
+        assert len(server.requests) == 1  # a retry would queue behind the request the server is still on
+    assert_template_fallback(article, template_body, "timed out after 0.3 s; not retried: this kind of server")

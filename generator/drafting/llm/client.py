@@ -124,6 +124,11 @@ class LLMClient:
             except openai.APIStatusError as err:
                 fault, wait = self._status_fault(err, attempt, request)
             except openai.APITimeoutError:
+                if not self.config.retries_after_timeout:
+                    raise LLMUnavailable(
+                        f"LLM at {self.config.where} timed out after {self.config.timeout:g} s; not retried: this "
+                        "kind of server answers one request at a time and is still working on the abandoned one "
+                        "(raise llm_timeout, or lower llm_max_tokens)") from None
                 fault, wait = f"timed out after {self.config.timeout:g} s", self._delay(attempt)
             except openai.APIConnectionError as err:
                 fault, wait = f"connection failed ({_cause(err)})", self._delay(attempt)

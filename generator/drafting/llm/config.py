@@ -35,6 +35,9 @@ class ServerProfile(BaseModel):
     # Modes the server refuses with a bare 5xx rather than a message (llama-cpp-python and json_schema): such
     # an answer means "not this mode", and the stage tries the next one instead of retrying.
     refuses_with_5xx: tuple[Mode, ...] = ()
+    # A server that answers one request at a time keeps working on a request the client gave up on, so a
+    # retry after a timeout only queues behind it (seen: 968 s for one article): such a timeout is final.
+    retries_after_timeout: bool = True
 
 
 SERVER_PROFILES: dict[str, ServerProfile] = {
@@ -44,7 +47,7 @@ SERVER_PROFILES: dict[str, ServerProfile] = {
     "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0),
     # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar).
     "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True,
-                              refuses_with_5xx=("json_schema",)),
+                              refuses_with_5xx=("json_schema",), retries_after_timeout=False),
     "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1"),
 }
 
@@ -64,6 +67,7 @@ class LLMConfig(BaseModel):
     mode: Mode
     json_object_schema: bool
     refuses_with_5xx: tuple[Mode, ...] = ()
+    retries_after_timeout: bool = True
     max_tokens_param: str
     temperature: float
     max_tokens: int
@@ -128,6 +132,7 @@ def resolve_llm(settings: Settings) -> LLMConfig | None:
         mode=profile.mode if settings.llm_mode == "auto" else settings.llm_mode,
         json_object_schema=profile.json_object_schema,
         refuses_with_5xx=profile.refuses_with_5xx,
+        retries_after_timeout=profile.retries_after_timeout,
         max_tokens_param=profile.max_tokens_param,
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,
