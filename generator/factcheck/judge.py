@@ -480,6 +480,18 @@ def _sign_words(layout: Layout, m: Mention) -> int:
     return 1
 
 
+def _streak(hours: float, index: FactIndex) -> Judgement:
+    """'five straight days': the daily closes in a row one way that end with the latest (history.streak_days)."""
+    run = next((f for f in index.facts if f.meaning.has("metric", "streak") and f.meaning.has("aspect", "length")), None)
+    if run is None:
+        return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
+    days = float(run.value)
+    shown = f"{run.display} day" + ("s" if days != 1 else "")
+    ok = abs(hours - days * 24.0) < 1e-6
+    return Judgement("verified" if ok else "mismatch", run, shown,
+                     f"{run.label}: {shown}" if ok else f"the daily closes ran {shown} in a row, not {hours / 24:g}")
+
+
 def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool) -> Judgement:  # type: ignore[type-arg]
     """A duration or timeframe verifies when the data has that window or candle timeframe.
 
@@ -487,7 +499,7 @@ def judge_duration(m: Mention, evidence: list, index: FactIndex, rsi_near: bool)
     """
     hours = m.value or 0.0
     if m.unit == "streak":
-        return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
+        return _streak(hours, index)
     if m.unit is not None and m.unit.startswith("lookback_"):
         return _lookback(m, hours, m.unit.removeprefix("lookback_"), index)
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or "tf" in i.tags]
