@@ -41,6 +41,8 @@ class FactMeaning(BaseModel):
     date: str | None = None  # the key of the fact holding the date this level was set (or this change is measured from)
     names: tuple[str, ...] = ()  # how prose names it ("the broken level")
     clock: bool = False  # a time of the snapshot itself (its date, the latest close): what a bare date states
+    # A figure the words name exactly even after "below"/"above" ("the first close below $7,000"): no bound.
+    exact: bool = False
 
     def has(self, slot: str, value: str) -> bool:
         return value in self.tags.get(slot, ())
@@ -68,6 +70,7 @@ class Family:
     date: str | None = None  # a key template too ("levels.fib_move_{end}_date")
     names: tuple[str, ...] = ()
     clock: bool = False
+    exact: bool = False
     # Words derived from a parameter for tags and names: {"edge": ("end", {"low": "lower", ...})}.
     derived: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
 
@@ -92,7 +95,7 @@ class Family:
         tags = {slot: tuple(fill(v) for v in (vs if isinstance(vs, tuple) else (vs,))) for slot, vs in self.tags.items()}
         return FactMeaning(family=self.key, tags=tags, sign=self.sign, table_sign=self.table_sign,
                            position=self.position, price=self.price, date=fill(self.date) if self.date else None,
-                           names=tuple(fill(n) for n in self.names), clock=self.clock)
+                           names=tuple(fill(n) for n in self.names), clock=self.clock, exact=self.exact)
 
 
 _SIDES = ("total", "long", "short")
@@ -138,7 +141,8 @@ FAMILIES: tuple[Family, ...] = (
     Family("history.move_{way}_record", {"metric": "since", "aspect": "{way}", "state": "record"},
            {"way": ("drop", "gain")}),
     # "the first close below $7,000 since November 14, 2017": the round level and the latest earlier close beyond it.
-    Family("history.cross_{way}_level", {"metric": "since", "aspect": "cross_{way}"}, {"way": ("below", "above")}),
+    Family("history.cross_{way}_level", {"metric": "since", "aspect": "cross_{way}"}, {"way": ("below", "above")},
+           exact=True),
     Family("history.cross_{way}_since_date", {"metric": "since", "aspect": "cross_{way}"}, {"way": ("below", "above")}),
     Family("history.cross_{way}_record", {"metric": "since", "aspect": "cross_{way}", "state": "record"},
            {"way": ("below", "above")}),

@@ -351,6 +351,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         else:
             rel = "above" if m.qualifier == "lower" else "below"
             return _relation(m, fact, rel, layout, index, True, _qualifier_span(layout, m))
+    if m.qualifier in ("lower", "upper") and meaning.exact:
+        m = _exact(m)  # "the first close below $7,000": the round level itself, not a bound
     ok, _ = _within(m, value)
     if ok and m.qualifier in ("lower", "upper") and not position and m.value:
         ratio = value / m.value
