@@ -154,13 +154,15 @@ FAMILIES: tuple[Family, ...] = (
     Family("history.streak_since_date", {"metric": "since", "aspect": "streak"}),
     Family("history.streak_record", {"metric": "since", "aspect": "streak", "state": "record"}),
     # Close to close over a week and a month: "down 38.39% over the past seven days".
-    Family("history.change_{n}d_pct", {"metric": "change", "window": "{window}", "aspect": "net"},
+    # (aspect trailing: only words naming the week or the month reach it, not a bare "fell 13%")
+    Family("history.change_{n}d_pct", {"metric": "change", "window": "{window}", "aspect": "trailing"},
            {"n": ("7", "30")}, sign="words", table_sign=True,
            derived={"window": ("n", {"7": "1w", "30": "1mo"})}),
     # The highest close of the data and the distance from it: "63.86% below the highest close in the data".
-    Family("history.series_high", {"metric": ("price", "level"), "aspect": "high", "window": "series"},
+    # (its own aspect: no "high" or "support" of the day or the swings is the series' highest close)
+    Family("history.series_high", {"metric": "price", "aspect": "series_high", "window": "series"},
            date="history.series_high_date"),
-    Family("history.series_high_date", {"metric": ("price", "level"), "aspect": "high", "window": "series"}),
+    Family("history.series_high_date", {"metric": "price", "aspect": "series_high", "window": "series"}),
     Family("history.from_series_high_pct", {"metric": "change", "window": "series", "aspect": "from_high"},
            sign="words", date="history.series_high_date"),
     # --- windows: how long each figure's period is ---
