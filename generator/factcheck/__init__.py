@@ -119,11 +119,14 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
     results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why)) for a, b, why in quotes]
     # Two figures whose error lies in the same naming words ("$6,653 to $8,375 ... over the past week") report it once.
-    failed = {(r.start, r.end, r.verdict) for r in results if r.verdict != "verified"}
-    if len(failed) < sum(r.verdict != "verified" for r in results):
-        seen: set[tuple[int, int, str]] = set()
-        results = [r for r in results if r.verdict == "verified" or ((r.start, r.end, r.verdict) not in seen
-                                                                     and not seen.add((r.start, r.end, r.verdict)))]
+    seen: set[tuple[int, int, str]] = set()
+    kept = []
+    for r in results:
+        key = (r.start, r.end, r.verdict)
+        if r.verdict == "verified" or key not in seen:
+            kept.append(r)
+            seen.add(key)
+    results = kept
     results.sort(key=lambda r: (r.start, r.end))
     return CheckReport.from_results(results)
 
