@@ -35,8 +35,8 @@ GOOD: dict[str, dict[str, Any]] = {
         "buyers out. In the latest hour, {liquidations.total_1h_usd} was liquidated, "
         "{liquidations.long_share_1h_pct} of it from long positions.",
         "Bitcoin also posted its first daily close below {history.cross_below_level} since "
-        "{history.cross_below_since_date}, and the daily close is down {history.change_7d_pct|abs} over the past seven "
-        "days and down {history.change_30d_pct|abs} over the past 30 days.",
+        "{history.cross_below_since_date}, and the daily close is down {history.change_7d_pct|abs} over the past week "
+        "and down {history.change_30d_pct|abs} over the past {windows.change_30d}.",
     ]},
     "market_structure": {"heading": "Market structure", "paragraphs": [
         "The daily close at {price.last_close} broke below support at {levels.broken}, a swing level from "
@@ -44,7 +44,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "Fibonacci retracements of the rally from {levels.fib_move_low} on {levels.fib_move_low_date} to "
         "{levels.fib_move_high} on {levels.fib_move_high_date} frame the next levels. The price is now below even "
         "the deepest of them, the 0.786 Fibonacci retracement at {levels.fib_0_786}, which stands overhead as a "
-        "first test for any rebound. The daily close stands {history.from_series_high_pct|abs} below the highest close "
+        "first test for any rebound. The daily close is down {history.from_series_high_pct|abs} from the highest close "
         "in the data, {history.series_high} on {history.series_high_date}; the data begins on "
         "{price.history_start_date}.",
         "An unfilled bearish fair value gap between {levels.fvg_low} and {levels.fvg_high}, left on "
