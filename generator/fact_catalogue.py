@@ -41,6 +41,8 @@ class FactMeaning(BaseModel):
     date: str | None = None  # the key of the fact holding the date this level was set (or this change is measured from)
     names: tuple[str, ...] = ()  # how prose names it ("the broken level")
     clock: bool = False  # a time of the snapshot itself (its date, the latest close): what a bare date states
+    # A figure the words name exactly even after "below"/"above" ("the first close below $7,000"): no bound.
+    exact: bool = False
 
     def has(self, slot: str, value: str) -> bool:
         return value in self.tags.get(slot, ())
@@ -68,6 +70,7 @@ class Family:
     date: str | None = None  # a key template too ("levels.fib_move_{end}_date")
     names: tuple[str, ...] = ()
     clock: bool = False
+    exact: bool = False
     # Words derived from a parameter for tags and names: {"edge": ("end", {"low": "lower", ...})}.
     derived: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
 
@@ -92,7 +95,7 @@ class Family:
         tags = {slot: tuple(fill(v) for v in (vs if isinstance(vs, tuple) else (vs,))) for slot, vs in self.tags.items()}
         return FactMeaning(family=self.key, tags=tags, sign=self.sign, table_sign=self.table_sign,
                            position=self.position, price=self.price, date=fill(self.date) if self.date else None,
-                           names=tuple(fill(n) for n in self.names), clock=self.clock)
+                           names=tuple(fill(n) for n in self.names), clock=self.clock, exact=self.exact)
 
 
 _SIDES = ("total", "long", "short")
@@ -127,10 +130,47 @@ FAMILIES: tuple[Family, ...] = (
     Family("price.volume_24h", {"metric": "volume", "window": "24h"}),
     Family("price.{end}_since_date", {"metric": "since", "aspect": "{end}"}, {"end": _ENDS}),
     Family("price.history_start_date", {"metric": "since", "aspect": "start"}),
+    # --- the daily history (history_facts.py): each "since" is the date of the candle that bounds the claim ---
+    # "the lowest close since November 14, 2017": the latest earlier close at or beyond the latest one.
+    Family("history.close_{end}_since_date", {"metric": "since", "aspect": "{end}", "level": "close"}, {"end": _ENDS}),
+    # "the lowest close in the data": no earlier close was at or beyond it (bounded by price.history_start_date).
+    Family("history.close_{end}_record", {"metric": "since", "aspect": "{end}", "level": "close", "state": "record"},
+           {"end": _ENDS}),
+    # "the largest one-day drop since January 16, 2018": the day of the latest earlier move at least as large.
+    Family("history.move_{way}_since_date", {"metric": "since", "aspect": "{way}"}, {"way": ("drop", "gain")}),
+    Family("history.move_{way}_record", {"metric": "since", "aspect": "{way}", "state": "record"},
+           {"way": ("drop", "gain")}),
+    # "the first close below $7,000 since November 14, 2017": the round level and the latest earlier close beyond it.
+    Family("history.cross_{way}_level", {"metric": "since", "aspect": "cross_{way}"}, {"way": ("below", "above")},
+           exact=True),
+    Family("history.cross_{way}_since_date", {"metric": "since", "aspect": "cross_{way}"}, {"way": ("below", "above")}),
+    Family("history.cross_{way}_record", {"metric": "since", "aspect": "cross_{way}", "state": "record"},
+           {"way": ("below", "above")}),
+    # "five straight daily declines": the closes in a row one way, ending with the latest; "the longest losing
+    # streak since DATE": the last day of the latest earlier streak that way at least as long.
+    Family("history.streak_days", {"metric": "streak", "aspect": "length"}),
+    Family("history.streak_direction", {"metric": "streak", "aspect": "direction"}),
+    Family("history.streak_start_date", {"metric": "streak", "aspect": "start"}),
+    Family("history.streak_since_date", {"metric": "since", "aspect": "streak"}),
+    Family("history.streak_record", {"metric": "since", "aspect": "streak", "state": "record"}),
+    # Close to close over a week and a month: "down 38.39% over the past seven days".
+    # (aspect trailing: only words naming the week or the month reach it, not a bare "fell 13%")
+    Family("history.change_{n}d_pct", {"metric": "change", "window": "{window}", "aspect": "trailing"},
+           {"n": ("7", "30")}, sign="words", table_sign=True,
+           derived={"window": ("n", {"7": "1w", "30": "1mo"})}),
+    # The highest close of the data and the distance from it: "63.86% below the highest close in the data".
+    # (its own aspect: no "high" or "support" of the day or the swings is the series' highest close)
+    Family("history.series_high", {"metric": "price", "aspect": "series_high", "window": "series"},
+           date="history.series_high_date"),
+    Family("history.series_high_date", {"metric": "price", "aspect": "series_high", "window": "series"}),
+    Family("history.from_series_high_pct", {"metric": "change", "window": "series", "aspect": "from_high"},
+           sign="words", date="history.series_high_date"),
     # --- windows: how long each figure's period is ---
     Family("windows.change", {"metric": ("change", "price"), "window": "24h"}),
     Family("windows.change_1h", {"metric": ("change", "price"), "window": "1h"}),
     Family("windows.range_24h", {"metric": ("change", "price"), "window": "24h"}),
+    Family("windows.change_{n}d", {"metric": ("change", "price"), "window": "{window}"}, {"n": ("7", "30")},
+           derived={"window": ("n", {"7": "1w", "30": "1mo"})}),
     Family("windows.liquidations_{window}", {"metric": "liquidations", "window": "{window}"}, {"window": _WINDOWS}),
     Family("windows.funding_interval", {"metric": "funding", "aspect": "interval"}),
     Family("windows.{what}", {"metric": "level", "aspect": "period"}, {"what": ("fib", "levels")}),

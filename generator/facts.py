@@ -405,6 +405,10 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     # Where the history begins: "a three-week low" needs the data to reach three weeks back.
     b.add_date("price.history_start_date", series.candles[0].time, f"First {series.timeframe} candle of the data",
                series.source)
+    if (daily := snapshot.candles.get("1d")) is not None:  # records, streaks, trailing changes (history_facts.py)
+        from generator.history_facts import add_history  # (it builds on this module)
+
+        add_history(b, analysis.history, daily.source)
     last = snapshot.candles[analysis.timeframe].candles[-1]
     b.add("price.last_close", last.close, "usd", f"Latest {analysis.timeframe} close", src)
     b.add_date("price.last_close_date", last.time, f"Date of the latest {analysis.timeframe} candle", src)

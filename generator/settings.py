@@ -176,6 +176,11 @@ class Settings(BaseSettings):
     )
     candle_timeframes: list[str] = Field(default=["1d", "4h"], min_length=1, description="Candle timeframes to fetch.")
     candle_count: int = Field(default=200, ge=20, le=1000, description="Closed candles to fetch per timeframe.")
+    history_days: int = Field(
+        default=1000, ge=0, le=5000,
+        description="Closed daily candles to fetch for the history facts (records, streaks, 7- and 30-day change), in "
+                    "one request capped by each provider's limit; below candle_count, candle_count.",
+    )
     okx_max_pages: int = Field(
         default=20, ge=1, le=200, description="Pages of 100 OKX liquidation orders to read to cover 24 hours."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generator.analysis.change import change_1h, change_24h
 from generator.analysis.fvg import fair_value_gaps
+from generator.analysis.history import history
 from generator.analysis.levels import support_resistance
 from generator.analysis.models import Analysis, RSIResult
 from generator.analysis.rsi import latest_rsi
@@ -49,4 +50,6 @@ def analyze(
         fvg=fair_value_gaps(series.candles, tf, level_lookback, fvg_min_size_pct),
         change_24h=change,
         change_1h=change_1h(snapshot.candles.values()),
+        # Records, streaks and trailing changes are about days: only daily candles give them.
+        history=history(snapshot.candles["1d"].candles) if "1d" in snapshot.candles else None,
     )

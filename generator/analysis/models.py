@@ -136,6 +136,82 @@ class ChangeResult(_Result):
     end: AwareDatetime | None = None
 
 
+# --- the daily history (analysis/history.py) ---
+
+
+class RecordClose(_Result):
+    """The latest close is the lowest (highest) since ``since``: the latest earlier close at or beyond it."""
+
+    side: Literal["low", "high"]
+    close: float
+    time: AwareDatetime
+    since: AwareDatetime | None  # None: no earlier close in the data was at or beyond it
+    days: int  # days from ``since`` (or the series' start) to the latest close
+
+
+class LargestMove(_Result):
+    """The latest one-day move is the largest drop (gain) since ``since``: the latest earlier one at least as large."""
+
+    way: Literal["drop", "gain"]
+    pct: float
+    time: AwareDatetime
+    since: AwareDatetime | None  # the day of that earlier move; None: the largest in the data
+    days: int
+
+
+class FirstCross(_Result):
+    """The latest close is the first below (above) the round ``level`` since ``since``, the latest earlier close
+    beyond it; the close before the latest was on the other side."""
+
+    way: Literal["below", "above"]
+    level: float
+    time: AwareDatetime
+    since: AwareDatetime | None  # None: no earlier close in the data was beyond it
+    days: int
+
+
+class Streak(_Result):
+    """Consecutive closes in one direction, ending with the latest close."""
+
+    way: Literal["down", "up"]
+    length: int  # closes, each lower (higher) than the one before
+    start: AwareDatetime  # the day of the streak's first such close
+    # The latest earlier streak that way at least as long: its last day and its length (None: none in the data).
+    longer_since: AwareDatetime | None
+    longer_length: int | None
+    days: int  # days from ``longer_since`` (or the series' start) to the latest close
+
+
+class TrailingChange(_Result):
+    days: int
+    pct: float
+    start: AwareDatetime  # the day of the close it is measured from
+
+
+class SeriesHigh(_Result):
+    """The highest close of the series and the latest close's distance from it (zero or below)."""
+
+    high: float
+    time: AwareDatetime
+    pct: float
+
+
+class History(_Result):
+    """What the daily history says about the latest close; each part is None where the candles do not show it."""
+
+    window: CandleWindow
+    start: AwareDatetime  # the first candle: every "since" and "in the data" is bounded by it
+    close: float
+    time: AwareDatetime
+    record_low: RecordClose | None
+    record_high: RecordClose | None
+    largest_move: LargestMove | None
+    first_cross: FirstCross | None
+    streak: Streak | None
+    trailing: list[TrailingChange]
+    series_high: SeriesHigh
+
+
 class Analysis(_Result):
     """Everything the analysis stage found for one snapshot."""
 
@@ -146,3 +222,4 @@ class Analysis(_Result):
     fvg: FVGResult | None
     change_24h: ChangeResult | None
     change_1h: ChangeResult | None = None  # from the finest candles that divide an hour (alerts fetch 5m ones)
+    history: History | None = None  # from the daily candles (analysis/history.py); None without them

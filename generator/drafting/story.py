@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
+from generator.drafting.history_story import HistoryStory, read_history
 from generator.fact_catalogue import meaning_of
 from generator.fact_invariants import check_story
 from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
@@ -101,6 +102,7 @@ class Story(BaseModel):
     # Windows ("1h", "24h") whose liquidation total is above zero. A zero total stays in the metrics
     # table, with its source, but prose about "$0 liquidated" reads as news and says nothing.
     liquidated: list[str] = []
+    history: HistoryStory | None = None  # the notable history of the latest daily close (history_story.py)
 
 
 def venues_text(venues: list[str]) -> str:
@@ -236,6 +238,7 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         liquidated=[w for w in ("1h", "24h")
                     if (f := facts.get(f"liquidations.total_{w}_usd")) is not None and float(f.value) > 0],
         **hour,
+        history=read_history(analysis.history, facts),
     )
 
 

@@ -109,9 +109,24 @@ def check_article(text: str, facts: FactSet) -> CheckReport:
     # Where a figure's words place the price against it ("trades below ... $8,515"), that is a claim too, unless a
     # claim rule read the same words (a break: "broke below support at $7,846" is about the close that broke it).
     relations = [j.relation for j in done if j.relation is not None]
-    claims += [(a, b, rj) for a, b, rj in relations if not any(x < b and a < y for x, y, _ in claims)]
+    # Words that misname a right level ("| Broken resistance | $6,683 |" when $6,683 is a retracement) are wrong
+    # whatever a claim rule verified of the same words (that the close broke a level is true of another one).
+    # One error in overlapping words is reported once.
+    claims += [(a, b, rj) for a, b, rj in relations
+               if not any(x < b and a < y for x, y, _ in claims)
+               or (rj.verdict == "mismatch" and rj.fact is not None and rj.fact.meaning.is_level
+                   and all(cj.verdict == "verified" for x, y, cj in claims if x < b and a < y))]
     results += [_result(layout, a, b, "claim", None, j) for a, b, j in claims]
     results += [_result(layout, a, b, "quote", None, Judgement("quote", None, None, why)) for a, b, why in quotes]
+    # Two figures whose error lies in the same naming words ("$6,653 to $8,375 ... over the past week") report it once.
+    seen: set[tuple[int, int, str]] = set()
+    kept = []
+    for r in results:
+        key = (r.start, r.end, r.verdict)
+        if r.verdict == "verified" or key not in seen:
+            kept.append(r)
+            seen.add(key)
+    results = kept
     results.sort(key=lambda r: (r.start, r.end))
     return CheckReport.from_results(results)
 

@@ -288,7 +288,7 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
     elif kind == "number" and not scaled and _LEVERAGE.match(after) and value >= 1:
         kind, end = "leverage", end + 1
     elif kind == "number" and not scaled and (sk := _STREAK.match(after)):
-        hours = _DURATION_HOURS.get((sk.group("unit") or sk.group("unit2")).rstrip("s").replace("session", "day"), 24.0)
+        hours = _DURATION_HOURS.get(next(u for u in sk.group("unit", "unit2", "unit3") if u).rstrip("s").replace("session", "day"), 24.0)
         kind, end, unit, value, precision = "duration", end + sk.end(), "streak", value * hours, precision * hours
     elif kind == "number" and not scaled and (pe := _PERIODS.match(after)):
         kind, end, unit = "count", end + pe.end(), "periods"
@@ -357,7 +357,7 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
         if mm := _MULTIPLE.match(after):
             kind, end = "multiple", end + mm.end()
         elif sk := _STREAK.match(after):
-            u = (sk.group("unit") or sk.group("unit2")).lower().rstrip("s").replace("session", "day")
+            u = next(u for u in sk.group("unit", "unit2", "unit3") if u).lower().rstrip("s").replace("session", "day")
             hours = _DURATION_HOURS.get(u, 24.0)
             kind, end, unit, value, precision = "duration", end + sk.end(), "streak", value * hours, hours
         elif pm := _PERCENT.match(after):

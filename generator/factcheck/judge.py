@@ -354,6 +354,8 @@ def _judge_number(m: Mention, binding: Binding, layout: Layout, index: FactIndex
         else:
             rel = "above" if m.qualifier == "lower" else "below"
             return _relation(m, fact, rel, layout, index, True, _qualifier_span(layout, m))
+    if m.qualifier in ("lower", "upper") and meaning.exact:
+        m = _exact(m)  # "the first close below $7,000": the round level itself, not a bound
     ok, _ = _within(m, value)
     if ok and m.qualifier in ("lower", "upper") and not position and m.value:
         ratio = value / m.value
@@ -482,6 +484,18 @@ def _sign_words(layout: Layout, m: Mention) -> int:
     return 1
 
 
+def _streak(hours: float, index: FactIndex) -> Judgement:
+    """'five straight days': the daily closes in a row one way that end with the latest (history.streak_days)."""
+    run = next((f for f in index.facts if f.meaning.has("metric", "streak") and f.meaning.has("aspect", "length")), None)
+    if run is None:
+        return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
+    days = float(run.value)
+    shown = f"{run.display} day" + ("s" if days != 1 else "")
+    ok = abs(hours - days * 24.0) < 1e-6
+    return Judgement("verified" if ok else "mismatch", run, shown,
+                     f"{run.label}: {shown}" if ok else f"the daily closes ran {shown} in a row, not {hours / 24:g}")
+
+
 def judge_duration(m: Mention, evidence: Said, index: FactIndex, rsi_near: bool) -> Judgement:
     """A duration or timeframe verifies when the data has that window or candle timeframe.
 
@@ -489,7 +503,7 @@ def judge_duration(m: Mention, evidence: Said, index: FactIndex, rsi_near: bool)
     """
     hours = m.value or 0.0
     if m.unit == "streak":
-        return Judgement("unsupported", None, None, "a streak of days or sessions: the data counts none")
+        return _streak(hours, index)
     if m.unit is not None and m.unit.startswith("lookback_"):
         return _lookback(m, hours, m.unit.removeprefix("lookback_"), index)
     infos = [i for i in index.by_unit.get("hours", []) if m.kind != "timeframe" or "tf" in i.tags]

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from generator.factcheck.history_predicates import record, streak_way
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
@@ -423,7 +424,7 @@ def fear_greed_band_claim(claim: Claim, index: FactIndex, layout: Layout) -> Jud
 PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
-    "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim,
+    "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
 }
 
 __all__ = ["PREDICATES", "Claim", "Predicate"]

@@ -60,6 +60,11 @@ class FetchContext:
     candle_count: int = 200
     okx_max_pages: int = 20
     batch: tuple[str, ...] = ()  # symbols asked for together in one request (providers with batch_size)
+    history_days: int = 0  # daily candles wanted for the history facts (FetchPlan.history_days)
+
+    def count(self, timeframe: str) -> int:
+        """Closed candles wanted of ``timeframe``: the daily ones reach back history_days, others candle_count."""
+        return max(self.candle_count, self.history_days) if timeframe == "1d" else self.candle_count
 
 
 @dataclass(frozen=True)
@@ -162,7 +167,7 @@ def candle_series(provider: str, url: str, date: datetime | None, timeframe: str
     """A CandleSeries of the closed candles among ``rows``, dated at the close of the newest one."""
     from generator.snapshot import CandleSeries
 
-    candles = closed_candles(rows, timeframe, ctx.now, ctx.candle_count)
+    candles = closed_candles(rows, timeframe, ctx.now, ctx.count(timeframe))
     src = provenance(provider, url, date or ctx.now, candles[-1].time + TIMEFRAMES[timeframe])
     return Fetched(build(CandleSeries, f"{timeframe} candles", timeframe=timeframe, candles=candles, source=src))
 

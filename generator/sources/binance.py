@@ -87,7 +87,7 @@ def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
 
 
 def fetch_candles(client: Client, ctx: FetchContext, timeframe: str) -> Fetched:
-    limit = candles_to_request(ctx.candle_count, INFO)
+    limit = candles_to_request(ctx.count(timeframe), INFO)
     reply = client.get_json("/api/v3/klines", {"symbol": ctx.symbol, "interval": INFO.timeframes[timeframe],
                                                "limit": limit})
     rows = []

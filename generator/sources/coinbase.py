@@ -61,7 +61,7 @@ def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
 
 
 def fetch_candles(client: Client, ctx: FetchContext, timeframe: str) -> Fetched:
-    n = candles_to_request(ctx.candle_count, INFO)
+    n = candles_to_request(ctx.count(timeframe), INFO)
     start = ctx.now - span(timeframe, n)
     reply = client.get_json(f"/products/{ctx.symbol}/candles", {
         "granularity": INFO.timeframes[timeframe],

@@ -141,7 +141,7 @@ class Collector:
             return None
         self.observer(Event(metric, pid, "start"))
         ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages,
-                           tuple(self.plan.providers[pid].batch or ()))
+                           tuple(self.plan.providers[pid].batch or ()), history_days=self.plan.history_days)
         fetch = getattr(module, "fetch_price" if base == "price_check" else f"fetch_{base}")
         started = time.perf_counter()
         try:

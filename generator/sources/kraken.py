@@ -79,7 +79,7 @@ def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
 
 
 def fetch_candles(client: Client, ctx: FetchContext, timeframe: str) -> Fetched:
-    n = candles_to_request(ctx.candle_count, INFO)
+    n = candles_to_request(ctx.count(timeframe), INFO)
     since = int((ctx.now - span(timeframe, n)).timestamp())
     reply = client.get_json("/0/public/OHLC", {"pair": ctx.symbol, "interval": INFO.timeframes[timeframe],
                                                "since": since})

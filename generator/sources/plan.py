@@ -53,6 +53,8 @@ class FetchPlan(BaseModel):
     now: AwareDatetime
     timeframes: list[str]
     candle_count: int
+    # Daily candles for the history facts; a recording made before the setting existed asked for candle_count.
+    history_days: int = 0
     max_age_minutes: float
     fear_greed_max_age_hours: float
     price_tolerance_pct: float
@@ -105,6 +107,7 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None,
         now=moment,
         timeframes=list(settings.candle_timeframes),
         candle_count=settings.candle_count,
+        history_days=settings.history_days,
         max_age_minutes=settings.max_age_minutes,
         fear_greed_max_age_hours=settings.fear_greed_max_age_hours,
         price_tolerance_pct=settings.price_tolerance_pct,

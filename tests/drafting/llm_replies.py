@@ -23,7 +23,8 @@ GOOD: dict[str, dict[str, Any]] = {
         "cut through support at {levels.broken}. The slide forced the liquidation of {liquidations.total_24h_usd} of "
         "leveraged positions on BitMEX, OKEx and Bitfinex in 24 hours, most of them longs, with "
         "{liquidations.total_1h_usd} of that in the latest hour. Momentum readings are stretched: the daily RSI is in "
-        "oversold territory and the Crypto Fear & Greed Index stands at {sentiment.fear_greed}.",
+        "oversold territory and the Crypto Fear & Greed Index stands at {sentiment.fear_greed}. The daily close was the "
+        "lowest since {history.close_low_since_date}.",
     ]},
     "price_action": {"heading": "Price action and liquidations", "paragraphs": [
         "Over the past 24 hours Bitcoin swung between {price.low_24h} and {price.high_24h} before it was last quoted "
@@ -33,6 +34,9 @@ GOOD: dict[str, dict[str, Any]] = {
         "{liquidations.short_24h_usd} of shorts, the mark of a long squeeze in which a falling price forces leveraged "
         "buyers out. In the latest hour, {liquidations.total_1h_usd} was liquidated, "
         "{liquidations.long_share_1h_pct} of it from long positions.",
+        "Bitcoin also posted its first daily close below {history.cross_below_level} since "
+        "{history.cross_below_since_date}, and the daily close is down {history.change_7d_pct|abs} over the past week "
+        "and down {history.change_30d_pct|abs} over the past {windows.change_30d}.",
     ]},
     "market_structure": {"heading": "Market structure", "paragraphs": [
         "The daily close at {price.last_close} broke below support at {levels.broken}, a swing level from "
@@ -40,7 +44,9 @@ GOOD: dict[str, dict[str, Any]] = {
         "Fibonacci retracements of the rally from {levels.fib_move_low} on {levels.fib_move_low_date} to "
         "{levels.fib_move_high} on {levels.fib_move_high_date} frame the next levels. The price is now below even "
         "the deepest of them, the 0.786 Fibonacci retracement at {levels.fib_0_786}, which stands overhead as a "
-        "first test for any rebound.",
+        "first test for any rebound. The daily close is down {history.from_series_high_pct|abs} from the highest close "
+        "in the data, {history.series_high} on {history.series_high_date}; the data begins on "
+        "{price.history_start_date}.",
         "An unfilled bearish fair value gap between {levels.fvg_low} and {levels.fvg_high}, left on "
         "{levels.fvg_date}, sits above the price, a zone that often draws a relief rally and then caps it.",
         "The {technicals.rsi_period}-period daily RSI reads {technicals.rsi_1d}, in oversold territory. Funding on "

@@ -53,11 +53,11 @@ def test_each_asset_gets_its_own_recording_that_replays_offline(venues: Venues, 
     for asset, result in results.items():
         text = result.recording.decode()
         symbol = f"{asset}USDT"
-        # Its own exchanges and the shared ones, not the other assets' own.
-        assert f"klines?interval=1d&limit=201&symbol={symbol}" in text
+        # Its own exchanges and the shared ones, not the other assets' own (daily candles: history_days).
+        assert f"klines?interval=1d&limit=1000&symbol={symbol}" in text
         assert "/alternative_me/fng/" in text and "symbols=%5B%22BTCUSDT%22%2C%22ETHUSDT" in text
         others = [f"{a}USDT" for a in ASSETS if a != asset]
-        assert not any(f"klines?interval=1d&limit=201&symbol={o}" in text for o in others)
+        assert not any(f"klines?interval=1d&limit=1000&symbol={o}" in text for o in others)
         path = tmp_path / f"{asset}.yaml"
         path.write_bytes(result.recording)
         assert fetch_replay(path).snapshot == result.snapshot
