@@ -71,7 +71,6 @@ def write_article_dir(dest: Path, files: dict[str, bytes]) -> Path:
         os.chmod(staging, dir_mode())
     except OSError as err:
         raise OutputError(f"cannot write to {dest.parent}: {err.strerror or err}") from None
-    old: Path | None = None
     try:
         for name, data in files.items():
             # open() applies the umask itself: the files are as readable as the user's other files.
@@ -79,18 +78,14 @@ def write_article_dir(dest: Path, files: dict[str, bytes]) -> Path:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        if dest.exists():
-            old = dest.with_name(f".{dest.name}.old-{os.getpid()}")
-            os.replace(dest, old)
-        os.replace(staging, dest)
     except OSError as err:
-        if old is not None and not dest.exists():
-            os.replace(old, dest)
-            old = None
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write {dest}: {err.strerror or err}") from None
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    try:
+        promote_dir(staging, dest)
+    except OutputError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return dest
 
 
@@ -111,6 +106,6 @@ def promote_dir(staged: Path, dest: Path) -> None:
         if old is not None and not dest.exists():
             os.replace(old, dest)
             old = None
-        raise OutputError(f"cannot move {staged} to {dest}: {err.strerror or err}") from None
+        raise OutputError(f"cannot write {dest}: {err.strerror or err}") from None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -10,15 +10,11 @@ They read facts by their meaning (generator/fact_catalogue.py), never by their k
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from generator.factcheck.claim import Claim
 from generator.factcheck.index import FactIndex
 from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.facts import Fact
-
-if TYPE_CHECKING:
-    from generator.factcheck.predicates import Claim
 
 # The aspect of the since-facts each kind of record is about, by the way its words name.
 _ASPECT = {

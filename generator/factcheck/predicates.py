@@ -10,9 +10,9 @@ meanings (generator/fact_catalogue.py): which window, side and level a fact is, 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 
+from generator.factcheck.claim import Claim, Predicate
 from generator.factcheck.history_predicates import record, streak_way
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
@@ -20,21 +20,6 @@ from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
 from generator.facts import Fact, fear_greed_band
 from generator.facts import rsi_band as band_of_rsi
-
-
-@dataclass(slots=True)
-class Claim:
-    """A claim made in words: its span, its rule's predicate and arguments, and the facts it is about."""
-
-    start: int
-    end: int
-    rule: str
-    predicate: str
-    args: dict[str, str] = field(default_factory=dict)
-    subject: list[Fact] = field(default_factory=list)
-
-
-Predicate = Callable[[Claim, FactIndex, Layout], Judgement | None]
 
 
 def _flat(change: Fact) -> bool:
