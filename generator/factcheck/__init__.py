@@ -18,7 +18,8 @@ from generator.factcheck.bind import Binder
 from generator.factcheck.claims import find_claims
 from generator.factcheck.extract import Mention, extract_mentions
 from generator.factcheck.index import find_cues, index_facts
-from generator.factcheck.judge import Judgement, judge_date, judge_duration, judge_number, judge_ratio
+from generator.factcheck.judge import Judgement, judge_number, judge_ratio
+from generator.factcheck.judge_time import judge_date, judge_duration
 from generator.factcheck.lexicon import HISTORICAL_LOWER
 from generator.factcheck.markdown import Layout, read_layout
 from generator.factcheck.quotes import find_quotes
