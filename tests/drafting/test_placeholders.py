@@ -116,6 +116,13 @@ def test_number_terms_are_the_words_that_carry_digits() -> None:
     ("Bitcoin will rebound toward {levels.broken}.", "prediction"),
     ("A recovery is inevitable.", "certainty"),
     ("Whales bought the dip.", "actors or flows"),
+    # Seen in real SmolLM2 replies that the stage kept: advice, the first and second person, hype.
+    ("It may be time for you to rebalance your strategy.", "gives advice"),
+    ("It may be time for you to rebalance your strategy.", "first or second person"),
+    ("Liquidation totals are up and we need more.", "first or second person"),
+    ("We need to know what that means for our strategy.", "first or second person"),
+    ("The break is a game-changer for the market.", "hype"),
+    ("A massive sell-off swept the market.", "hype"),
     ("See [the chart](https://example.com).", "markup"),
 ])
 def test_guard_rules(text: str, why: str) -> None:
@@ -124,6 +131,7 @@ def test_guard_rules(text: str, why: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
+    "The US dollar index and Bitcoin moved apart.",  # the country is no person
     "A daily close above {levels.broken} may open the way to {levels.next_resistance}.",  # the prompt's own hedge
     "May the support hold, the sellers tire.",
     "Buyers may march the price back toward {levels.broken}.",

@@ -26,6 +26,10 @@ _NUMBER_WORDS = (
 _CASED = re.compile(rf"\b(?:{_MONTHS}|{_DAYS})\b|{_MAY}")  # names keep their case: no re.I
 
 _DATE_RULE = (_CASED, "names a date the facts do not give; use the date placeholders")
+# The first and second person, matched with their case: "US" (the country) and "I" as a numeral are rare in a
+# market report, "us" and "we" are the model talking to or for the reader.
+_PERSON_RULE = (re.compile(r"\b(?:I|I'm|I've|[Ww]e|[Ww]e're|[Ww]e've|us|[Oo]ur|ours|[Yy]ou|[Yy]ou're|[Yy]our|yours)\b"),
+                "speaks in the first or second person; the article reports in the third")
 
 RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(rule if isinstance(rule[0], re.Pattern)
                                                        else (re.compile(rule[0], re.I), rule[1]) for rule in (
@@ -45,6 +49,12 @@ RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(rule if isinstance(rule[0
      r"(rise|fall|drop|rally|climb|surge|soar|crash|plunge|reach|hit|test|break|recover|rebound|bounce|retest|revisit)\b",
      "states a prediction as fact"),
     (r"\b(guarantee[ds]?|certainly|inevitabl[ey]|definitely)\b", "claims certainty about the market"),
+    (r"\b(time to (buy|sell|rebalance|take profits?|get in|get out)|rebalanc\w*|take profits?|consider (buying|selling)|"
+     r"(buying|selling) opportunity)\b", "gives advice; the article gives none"),
+    (r"\b(game[- ]changers?|to the moon|moon(ing|shot)?|skyrocket\w*|explosive|massive|huge|incredible|insane|"
+     r"parabolic|unstoppable|mind-blowing|bloodbath|carnage|euphori\w*|jaw-dropping)\b",
+     "uses hype; the article's words are measured"),
+    _PERSON_RULE,
     (r"\b(whales?|market makers?|institutions?|institutional|ETFs?|on-chain|insiders?|smart money|retail investors)\b",
      "describes actors or flows the data does not show"),
     (r"<|>|\[|\]|`|\|| \#|^#|https?://|www\.", "contains markup, a link or a table"),
