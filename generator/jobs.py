@@ -23,6 +23,15 @@ _MACROS = {
 PUBLISH_TARGETS = ("static_site", "wordpress", "webhook")
 
 
+def time_zone(value: str) -> str:
+    """``value`` if it is an IANA time zone name, else ValueError saying what is expected (for validators)."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
+    return value
+
+
 class Job(BaseModel):
     """One scheduled job: when it runs (cron + time zone) and what it does."""
 
@@ -52,11 +61,7 @@ class Job(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _valid_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
-        return value
+        return time_zone(value)
 
     @model_validator(mode="after")
     def _action_needs(self) -> Job:

@@ -25,7 +25,7 @@ from pydantic_settings import (
 )
 
 from generator.errors import ConfigError
-from generator.jobs import Job, JobName
+from generator.jobs import Job, JobName, time_zone
 
 DEFAULT_CONFIG_FILE = "marketnews.toml"
 
@@ -265,13 +265,7 @@ class Settings(BaseSettings):
     @field_validator("review_timezone")
     @classmethod
     def _valid_review_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (use an IANA name such as 'Europe/London')") from None
-        return value
+        return time_zone(value)
 
     @field_validator("watch_every")
     @classmethod

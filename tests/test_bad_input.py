@@ -159,6 +159,8 @@ CASES: list[Case] = [
          env={"MARKETNEWS_ASSETS": '["BTC",'}),
     Case("env-comma-list-bad-ticker", EXAMPLE_GENERATE, "invalid setting assets: invalid asset 'B!TC'",
          env={"MARKETNEWS_ASSETS": "BTC,B!TC"}),
+    Case("env-unknown-review-timezone", ("status",), "invalid setting review_timezone: unknown time zone 'Mars/Base'",
+         env={"MARKETNEWS_REVIEW_TIMEZONE": "Mars/Base"}),
     Case("env-comma-list-bad-timeframe", EXAMPLE_GENERATE, "invalid setting candle_timeframes: unknown timeframe '2d'",
          env={"MARKETNEWS_CANDLE_TIMEFRAMES": "1d,2d"}),
     Case("env-deep-json", EXAMPLE_GENERATE, "invalid setting provider_order: MARKETNEWS_PROVIDER_ORDER is nested "
