@@ -94,6 +94,11 @@ def proposal_dir(dest: Path) -> Path:
     return dest.with_name(dest.name + ".proposed")
 
 
+def incoming_dir(dest: Path) -> Path:
+    """Where a regeneration's files wait while the desk decides whether they replace ``dest`` or a proposal's."""
+    return dest.with_name(f".{dest.name}.incoming")
+
+
 def promote_dir(staged: Path, dest: Path) -> None:
     """Replace ``dest`` by the folder ``staged`` as a unit (the previous ``dest`` is kept until it is in place)."""
     old: Path | None = None

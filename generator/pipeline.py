@@ -10,17 +10,17 @@ from pydantic import BaseModel, ConfigDict
 
 from generator import __version__
 from generator.analysis import Analysis, analyze
-from generator.desk.actions import is_registered, register_generated
+from generator.desk.actions import is_proposal, is_registered, register_generated
 from generator.drafting import Draft, draft_article
 from generator.drafting.llm.report import LLMSummary
 from generator.drafting.template import make_environment
-from generator.errors import InputError
+from generator.errors import InputError, MarketnewsError
 from generator.factcheck import CheckReport, check_article
 from generator.factcheck.report import Summary
 from generator.facts import FactSet, build_facts
 from generator.html import article_page
 from generator.kinds import article_name
-from generator.output import promote_dir, proposal_dir, write_article_dir
+from generator.output import incoming_dir, promote_dir, proposal_dir, write_article_dir
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot, load_snapshot
 
@@ -183,13 +183,20 @@ def generate(
     # On the desk already: the files wait beside the article's folder until the desk says whether the new text
     # replaces the old or is only proposed (an editor worked on it); a proposal must not change the chart or
     # front matter that the current, perhaps published, text is sent with.
+    # They go to a folder of their own first: writing them straight into <name>.proposed would overwrite the
+    # files of a proposal already waiting when this run turns out to repeat the current text.
     known = is_registered(settings, out, snapshot, kind)
-    written_to = write_article_dir(proposal_dir(dest) if known else dest, files)
-    article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
-    proposed = known and article.proposed_revision is not None and article.current_revision != article.proposed_revision
-    if known and not proposed:
-        promote_dir(written_to, dest)
-        written_to = dest
+    written_to = write_article_dir(incoming_dir(dest) if known else dest, files)
+    try:
+        article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
+    except MarketnewsError:
+        if known:  # the error says the article's folder was written: so it is
+            promote_dir(written_to, dest)
+        raise
+    proposed = known and is_proposal(settings, out, article, draft.body)
+    if known:
+        staged, written_to = written_to, proposal_dir(dest) if proposed else dest
+        promote_dir(staged, written_to)
     return GenerateResult(path=written_to, status=status, title=draft.title, files=sorted(files),
                           factcheck=report.summary, draft_id=article.id, llm=llm_summary(draft),
                           proposed_revision=article.proposed_revision if proposed else None)

@@ -162,6 +162,17 @@ def is_registered(settings: Settings, out: Path | None, snapshot: MarketSnapshot
         return False  # an unreadable store: registering says why
 
 
+def is_proposal(settings: Settings, out: Path | None, article: Article, body: str) -> bool:
+    """True when ``body`` is the proposal waiting beside ``article``'s current text (not the current text)."""
+    from generator.desk.store import open_store
+
+    if article.proposed_revision is None:
+        return False
+    text = normalise_markdown(body)
+    store = open_store(settings, out)
+    return store.revision(article.id).markdown != text and store.revision(article.id, article.proposed_revision).markdown == text
+
+
 def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
                        draft: Draft, facts: FactSet, report: CheckReport, files: list[str]) -> Article:
     """The one call ``generate`` makes: register the draft it just wrote in the desk store."""

@@ -114,3 +114,18 @@ def test_a_replaced_draft_moves_its_new_folder_into_place(store: Store, tmp_path
     assert result.proposed_revision is None and result.path == folder
     assert "$6,990" in (folder / "article.md").read_text()
     assert not folder.with_name(folder.name + ".proposed").exists()
+
+
+def test_a_rerun_on_the_current_data_leaves_a_waiting_proposals_files_alone(store: Store, tmp_path: Path) -> None:
+    settings = settings_for(store, tmp_path)
+    draft = written(settings)
+    published(store, settings, draft)
+    snapshot = load_snapshot(EXAMPLE)
+    newer = snapshot.model_copy(update={"price": snapshot.price.model_copy(update={"current": 6990.0})})
+    from generator.pipeline import generate
+
+    waiting = generate(newer, settings).path  # the proposal's folder
+    again = generate(snapshot, settings)  # the current text once more: nothing new
+    assert again.proposed_revision is None and again.path == store.article(draft).path
+    assert "$6,990" in (waiting / "article.md").read_text()  # still the proposal's own files
+    assert not any(p.name.endswith(".incoming") for p in waiting.parent.iterdir())
