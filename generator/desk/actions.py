@@ -116,14 +116,13 @@ def register_draft(
             same_facts = conn.execute("SELECT facts FROM articles WHERE id = ?", (existing.id,)).fetchone()[0]
             if current.markdown == text and same_facts == facts_json:
                 return existing  # a re-run on the same data: nothing new to review, an approval stands
-            if is_pending(conn, existing, text, facts_json):
+            if is_pending(store, conn, existing, text, facts_json):
                 return existing  # the same proposal again
             worked_on = existing.status in ("approved", "published") or current.source == "edit"
             if worked_on and not (auto_apply and current.source == "generate"):
                 return propose(store, conn, existing, text=text, facts_json=facts_json, report=report,
-                               passed=passes(report), actor=GENERATE_ACTOR)
-            article_id, number, before = existing.id, existing.current_revision + 1, existing.status
-            number = max(number, _last_number(conn, existing.id) + 1)
+                               actor=GENERATE_ACTOR)
+            article_id, number, before = existing.id, store.next_revision_number(conn, existing.id), existing.status
             action = "regenerated"
             notes = []
             if before in ("approved", "published"):
@@ -143,10 +142,6 @@ def _was_published(conn: sqlite3.Connection, article_id: int) -> bool:
     """True when some target has (had) the article: an edit now corrects what readers saw."""
     return conn.execute("SELECT 1 FROM publications WHERE article_id = ? AND status = 'published' LIMIT 1",
                         (article_id,)).fetchone() is not None
-
-
-def _last_number(conn: sqlite3.Connection, article_id: int) -> int:
-    return int(conn.execute("SELECT MAX(number) FROM revisions WHERE article_id = ?", (article_id,)).fetchone()[0])
 
 
 def is_registered(settings: Settings, out: Path | None, snapshot: MarketSnapshot, kind: str) -> bool:
@@ -244,7 +239,7 @@ def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
         if current.markdown == text:
             return SaveResult(article=article, revision=None)
         status = status_for(report)
-        number = _last_number(conn, article_id) + 1  # after any proposal waiting beside the current text
+        number = store.next_revision_number(conn, article_id)  # after any proposal waiting beside the current text
         try:
             store.update_article(conn, article, status=status, current_revision=number,
                                  title=title_of(text, article.title), factcheck=summarise(report))
@@ -314,8 +309,7 @@ def accept_proposal(store: Store, article_id: int, *, by: str, expected_version:
         if article.proposed_revision is None:
             raise NotAllowed(f"draft {article_id} has no proposed revision to accept")
         proposal = store.revision(article_id, article.proposed_revision, conn)
-        facts = conn.execute("SELECT facts FROM revisions WHERE article_id = ? AND number = ?",
-                             (article_id, proposal.number)).fetchone()[0]
+        facts = store.revision_facts_json(conn, article_id, proposal.number)
         status = "draft" if proposal.passed else "blocked"
         store.update_article(conn, article, status=status, current_revision=proposal.number, proposed_revision=None,
                              facts=facts, title=title_of(proposal.markdown, article.title),

@@ -15,6 +15,7 @@ from generator.desk.actions import SaveResult, foreign_in, save_revision
 from generator.desk.checking import describe, summarise
 from generator.desk.models import Article
 from generator.desk.proof import mention_views, proof_text
+from generator.desk.proposals import diff_pair
 from generator.desk.publish import PublishResult
 from generator.desk.store import Store
 from generator.errors import InputError, MarketnewsError
@@ -154,11 +155,7 @@ def revision_diff(store: Store, article_id: int, old: int | None = None, new: in
     or, without one, the revision before the current one and the current one."""
     import difflib
 
-    article = store.article(article_id)
-    if new is None:
-        new = article.proposed_revision or article.current_revision
-    if old is None:
-        old = article.current_revision if article.proposed_revision and new == article.proposed_revision else new - 1
+    old, new = diff_pair(store.article(article_id), old, new)
     if old < 1:
         return f"draft {article_id} has only one revision; nothing to compare"
     a, b = store.revision(article_id, old), store.revision(article_id, new)

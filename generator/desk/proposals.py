@@ -14,34 +14,40 @@ import sqlite3
 
 from markupsafe import Markup
 
-from generator.desk.checking import describe, summarise
+from generator.desk.checking import describe, passes, summarise
 from generator.desk.models import Article
 from generator.desk.store import Store
 from generator.factcheck.report import CheckReport
 
 
-def is_pending(conn: sqlite3.Connection, article: Article, text: str, facts_json: str) -> bool:
+def is_pending(store: Store, conn: sqlite3.Connection, article: Article, text: str, facts_json: str) -> bool:
     """True when ``text`` on these facts is already the article's proposal."""
     if article.proposed_revision is None:
         return False
-    row = conn.execute("SELECT markdown, facts FROM revisions WHERE article_id = ? AND number = ?",
-                       (article.id, article.proposed_revision)).fetchone()
-    return row is not None and row["markdown"] == text and row["facts"] == facts_json
+    number = article.proposed_revision
+    return (store.revision(article.id, number, conn).markdown == text
+            and store.revision_facts_json(conn, article.id, number) == facts_json)
 
 
 def propose(store: Store, conn: sqlite3.Connection, article: Article, *, text: str, facts_json: str,
-            report: CheckReport, passed: bool, actor: str) -> Article:
+            report: CheckReport, actor: str) -> Article:
     """Store ``text`` as the article's proposal (replacing an older one) and log it; the current text stays."""
-    number = int(conn.execute("SELECT MAX(number) FROM revisions WHERE article_id = ?",
-                              (article.id,)).fetchone()[0]) + 1
+    number = store.next_revision_number(conn, article.id)
     store.insert_revision(conn, article_id=article.id, number=number, markdown=text, factcheck=report,
-                          passed=int(passed), source="generate", author=actor, facts=facts_json)
+                          passed=int(passes(report)), source="generate", author=actor, facts=facts_json)
     store.update_article(conn, article, proposed_revision=number)
     replaced = f"; replaces the proposal in revision {article.proposed_revision}" if article.proposed_revision else ""
     store.log(conn, actor, "proposed", article.id, article.status, article.status, number,
               f"new text from new data waits for an editor; revision {article.current_revision} "
               f"({article.status}) stays current ({describe(summarise(report))}){replaced}")
     return store.article(article.id, conn)
+
+
+def diff_pair(article: Article, old: int | None = None, new: int | None = None) -> tuple[int, int]:
+    """The revisions a diff compares unless told: the current text and the proposal waiting beside it, or,
+    without one, the revision before the newer one and the newer one."""
+    new = new or article.proposed_revision or article.current_revision
+    return (old or (article.current_revision if new == article.proposed_revision else new - 1)), new
 
 
 def diff_html(old: str, new: str) -> Markup:

@@ -135,7 +135,7 @@ class Store:
             return [_article(r) for r in rows], total
 
     def approvals(self, article_ids: list[int]) -> dict[int, AuditEntry]:
-        """The latest approval of each approved or published article among ``article_ids``."""
+        """The latest approval of each article among ``article_ids`` that was ever approved."""
         if not article_ids:
             return {}
         marks = ", ".join("?" for _ in article_ids)
@@ -149,13 +149,6 @@ class Store:
         """How many articles have each status."""
         with self.connect() as conn:
             return dict(conn.execute("SELECT status, COUNT(*) FROM articles GROUP BY status").fetchall())
-
-    def revision_facts(self, article_id: int, number: int) -> FactSet:
-        """The facts a revision was written from: a proposal's own, else the article's."""
-        row = self._one(None, "SELECT facts FROM revisions WHERE article_id = ? AND number = ?", (article_id, number))
-        if row is not None and row["facts"]:
-            return FactSet.model_validate_json(row["facts"])
-        return self.facts(article_id)
 
     def facts(self, article_id: int) -> FactSet:
         row = self._one(None, "SELECT facts FROM articles WHERE id = ?", (article_id,))
@@ -220,6 +213,19 @@ class Store:
             raise _Stale()
 
     @staticmethod
+    def next_revision_number(conn: sqlite3.Connection, article_id: int) -> int:
+        """The number a new revision gets: after every one, a proposal waiting beside the current text included."""
+        return int(conn.execute("SELECT COALESCE(MAX(number), 0) FROM revisions WHERE article_id = ?",
+                                (article_id,)).fetchone()[0]) + 1
+
+    @staticmethod
+    def revision_facts_json(conn: sqlite3.Connection, article_id: int, number: int) -> str | None:
+        """A proposal's own facts as stored (None for other revisions, which the article's facts describe)."""
+        row = conn.execute("SELECT facts FROM revisions WHERE article_id = ? AND number = ?",
+                           (article_id, number)).fetchone()
+        return None if row is None else row["facts"]
+
+    @staticmethod
     def insert_revision(conn: sqlite3.Connection, **values: Any) -> int:
         return _insert(conn, "revisions", dict(values, created_at=now()))
 
@@ -264,7 +270,7 @@ def _article(row: sqlite3.Row) -> Article:
 
 def _revision(row: sqlite3.Row) -> Revision:
     data = dict(row)
-    data.pop("facts", None)  # read by Store.revision_facts, when asked
+    data.pop("facts", None)  # a proposal's own facts: Store.revision_facts_json
     data["factcheck"] = stored_report(json.loads(data["factcheck"]))
     return Revision.model_validate(data)
 

@@ -35,7 +35,7 @@ from generator.desk.actions import (
 from generator.desk.checking import check_body, describe, summarise
 from generator.desk.migrations import STATUSES
 from generator.desk.proof import VERDICT_LABELS, mention_views, proof_html
-from generator.desk.proposals import diff_html
+from generator.desk.proposals import diff_html, diff_pair
 from generator.desk.signin import SignInThrottle, safe_target
 from generator.desk.store import Store
 from generator.errors import ConflictError, InputError, MarketnewsError, NotAllowed, NotFound
@@ -321,14 +321,12 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     @app.get("/drafts/<int:article_id>/diff")
     def diff(article_id: int) -> str:
         article = store.article(article_id)
-        new = request.args.get("to", type=int) or article.proposed_revision or article.current_revision
-        default_old = article.current_revision if new == article.proposed_revision else new - 1
-        old = request.args.get("from", type=int) or default_old
+        old, new = diff_pair(article, request.args.get("from", type=int), request.args.get("to", type=int))
         if old < 1:
             abort(404, "This draft has only one revision; there is nothing to compare.")
         a, b = store.revision(article_id, old), store.revision(article_id, new)
         return render_template("review/diff.html", article=article, old=a, new=b,
-                               change=diff_html(a.markdown, b.markdown), revisions=store.revisions(article_id))
+                               change=diff_html(a.markdown, b.markdown))
 
     @app.post("/drafts/<int:article_id>/publish")
     def publish(article_id: int) -> Any:
@@ -343,9 +341,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
                               status=409)
         try:
             result = publish_article(store, settings, article_id, by=g.session.editor)
-        except NotAllowed as err:
-            return draft_page(article_id, error=str(err), status=409)
-        except MarketnewsError as err:  # no target configured, another publish run in progress
+        except MarketnewsError as err:  # not approved, no target configured, another publish run in progress
             return draft_page(article_id, error=str(err), status=409)
         flash_next(" ".join(line.removeprefix(f"draft {article_id}: ") for line in publish_lines(result)))
         return redirect(url_for("draft", article_id=article_id))
