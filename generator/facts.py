@@ -239,8 +239,10 @@ class _Builder:
             meaning=meaning_of(key),  # raises for a key the catalogue does not declare
         )
 
-    def add_text(self, key: str, value: str, display: str, label: str) -> None:
+    def add_text(self, key: str, value: str, display: str, label: str, source: Provenance | None) -> None:
+        # A word fact is proven by the same data as its figures: it carries their provider and as-of time.
         self.facts[key] = Fact(key=key, value=value, unit="text", label=label, display=display, display_abs=display,
+                               provider=source.provider if source else None, as_of=source.as_of if source else None,
                                meaning=meaning_of(key))
 
     def add_date(self, key: str, when: datetime, label: str, source: Provenance | None, with_time: bool = False,
@@ -321,7 +323,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     p = snapshot.price
     b.add_date("article.date", snapshot.as_of, "Article date", None)
     b.add_date("article.as_of", snapshot.as_of, "Data as of", None, with_time=True)
-    b.add_text("article.asset", asset, snapshot.asset_name or asset, "Asset")
+    b.add_text("article.asset", asset, snapshot.asset_name or asset, "Asset", None)  # the request, not data
     b.add("price.current", p.current, "usd", f"{asset} price", p.source)
     change = p.change_24h_pct
     change_source: Provenance | None = p.source
@@ -442,13 +444,14 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
             b.add("levels.crossed", level.price, "usd", f"Swing level crossed since the latest {analysis.timeframe} close",
                   src, context=way)
             b.add_date("levels.crossed_date", level.time, "Date of the crossed swing level", src)
-            b.add_text("levels.crossed_direction", way, way, "Which way the price crossed it since the close")
+            b.add_text("levels.crossed_direction", way, way, "Which way the price crossed it since the close",
+                       src)
     if analysis.fvg is not None and analysis.fvg.gaps:
         gap = analysis.fvg.gaps[0]  # the newest unfilled gap: the imbalance the latest move left behind
         b.add("levels.fvg_low", gap.low, "usd", f"Lower bound of the {gap.direction} fair value gap", src)
         b.add("levels.fvg_high", gap.high, "usd", f"Upper bound of the {gap.direction} fair value gap", src)
         b.add_date("levels.fvg_date", gap.time, "Date of the fair value gap", src)
-        b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap")
+        b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap", src)
 
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)

@@ -43,7 +43,7 @@ def add_history(b: _Builder, hist: History | None, src: Provenance | None) -> No
     if (run := hist.streak) is not None:
         b.add("history.streak_days", float(run.length), "count", f"Closes in a row {run.way}", src,
               formatter=format_number)
-        b.add_text("history.streak_direction", run.way, run.way, "Which way the closes in a row went")
+        b.add_text("history.streak_direction", run.way, run.way, "Which way the closes in a row went", src)
         b.add_date("history.streak_start_date", run.start, "First day of the streak", src)
         _since_or_record(b, "history.streak", run.longer_since, src,
                          f"Last day of the latest earlier streak {run.way} at least as long",
@@ -64,4 +64,4 @@ def _since_or_record(b: _Builder, stem: str, since: datetime | None, src: Proven
     if since is not None:
         b.add_date(f"{stem}_since_date", since, since_label, src)
     else:
-        b.add_text(f"{stem}_record", "yes", "yes", record_label)
+        b.add_text(f"{stem}_record", "yes", "yes", record_label, src)

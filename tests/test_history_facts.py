@@ -54,3 +54,14 @@ def test_no_daily_candles_no_history_facts() -> None:
 def test_a_short_series_has_no_trailing_month() -> None:
     got = shown(facts_of(make_snapshot("2017-01-20")))
     assert "history.change_7d_pct" in got and "history.change_30d_pct" not in got
+
+
+def test_every_data_fact_names_its_provider_and_time() -> None:
+    """Word facts ("a record in the data", a streak's direction, a gap's kind) are proven by the candles like the
+    figures: each history and level fact carries the provider and as-of time the article's source list gives."""
+    for day in ("2018-02-05", "2017-09-14"):
+        facts = facts_of(make_snapshot(day))
+        unsourced = sorted(f.key for f in facts if f.key.startswith(("history.", "levels."))
+                           and (f.provider is None or f.as_of is None))
+        assert unsourced == [], (day, unsourced)
+        assert any(f.unit == "text" for f in facts if f.key.startswith("history."))
