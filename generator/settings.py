@@ -221,6 +221,12 @@ class Settings(BaseSettings):
     llm_mode: Literal["auto", "json_schema", "json_object", "text"] = Field(
         default="auto", description="Structured-output mode; auto picks the server's default."
     )
+    llm_calls: Literal["auto", "article", "section"] = Field(
+        default="auto", description="One call for the article, one per section, or auto: by the server's context."
+    )
+    llm_context_tokens: int | None = Field(
+        default=None, ge=256, description="The server's context in tokens, where it cannot say (default: ask it)."
+    )
     llm_temperature: float = Field(default=0.3, ge=0, le=2, description="Sampling temperature.")
     llm_max_tokens: int = Field(default=2500, ge=64, description="Completion tokens allowed per call.")
     llm_timeout: float | None = Field(

@@ -52,8 +52,11 @@ Script = list[Behaviour] | Callable[[dict[str, Any]], Behaviour]
 class ChatServer:
     """Start with ``with ChatServer(script) as server:``; ``server.url`` is the base URL (…/v1)."""
 
-    def __init__(self, script: Script) -> None:
+    def __init__(self, script: Script, gets: dict[str, Behaviour] | None = None) -> None:
         self.script = script
+        # GET routes besides /v1/models (llama.cpp's /props for its context size); others answer 404.
+        self.gets = gets or {}
+        self.got: list[str] = []
         self.requests: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         server = self
@@ -64,8 +67,15 @@ class ChatServer:
             def log_message(self, *args: Any) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # /v1/models, for readiness checks
-                self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]}, {})
+            def do_GET(self) -> None:  # /v1/models, for readiness checks, and the routes given
+                server.got.append(self.path)
+                if self.path in server.gets:
+                    b = server.gets[self.path]
+                    self._send(b.status, b.body, b.headers)
+                elif self.path == "/v1/models":
+                    self._send(200, {"object": "list", "data": [{"id": "test-model", "object": "model"}]}, {})
+                else:
+                    self._send(404, {"error": {"message": "File Not Found", "type": "not_found_error"}}, {})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

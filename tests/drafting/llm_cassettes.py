@@ -55,8 +55,10 @@ def cassette(name: str, record: bool = False):  # noqa: ANN201 - a vcrpy context
 def settings_for(mode: str, base_url: str, model: str, cache_dir: Path) -> Settings:
     """The settings each cassette was recorded with; replay must use the same (they shape the request body)."""
     server = "llamacpp" if mode == "json_object" else "openai"
-    return Settings(llm="on", llm_server=server, llm_mode=mode, llm_base_url=base_url, llm_api_key="test-key",
-                    llm_model=model, llm_temperature=0.3, llm_max_tokens=2500, llm_timeout=600, llm_retries=0,
+    # One call for the article: the cassettes hold that conversation (the per-section one is tests/drafting/
+    # test_llm_calls.py's).
+    return Settings(llm="on", llm_server=server, llm_mode=mode, llm_calls="article", llm_base_url=base_url,
+                    llm_api_key="test-key", llm_model=model, llm_temperature=0.3, llm_max_tokens=2500, llm_timeout=600, llm_retries=0,
                     llm_cache=False, llm_cache_dir=cache_dir)
 
 

@@ -221,7 +221,7 @@ def test_a_mode_the_server_refuses_falls_back_once_and_says_so(tmp_path, example
     # llama-cpp-python's server answers response_format json_schema with a 500; retrying cannot help.
     with ChatServer([error(500, "Internal Server Error"), good()]) as server:
         article = run(server.url, tmp_path, example_snapshot, llm_server="llamacpp", llm_mode="json_schema",
-                      llm_retries=2)
+                      llm_calls="article", llm_retries=2)
         sent = [r.get("response_format", {}).get("type") for r in server.requests]
     assert sent == ["json_schema", "json_object"]  # no retry of the refused mode, one call in the next
     assert_all_from_model(article, facts)
@@ -240,6 +240,7 @@ def test_a_refused_format_in_the_next_mode_too_ends_in_the_template(tmp_path, ex
 def test_a_one_request_at_a_time_server_is_not_retried_after_a_timeout(tmp_path, example_snapshot, template_body,
                                                                        ) -> None:
     with ChatServer([Behaviour(delay=1.0, body=good().body)] * 3) as server:
-        article = run(server.url, tmp_path, example_snapshot, llm_server="llamacpp", llm_timeout=0.3, llm_retries=2)
+        article = run(server.url, tmp_path, example_snapshot, llm_server="llamacpp", llm_calls="article",
+                      llm_timeout=0.3, llm_retries=2)
         assert len(server.requests) == 1  # a retry would queue behind the request the server is still on
     assert_template_fallback(article, template_body, "timed out after 0.3 s; not retried: this kind of server")

@@ -18,6 +18,16 @@ from generator.errors import ConfigError
 from generator.settings import LLMPrice, Settings
 
 Mode = Literal["json_schema", "json_object", "text"]
+Calls = Literal["article", "section"]
+
+
+class ContextProbe(BaseModel):
+    """Where a kind of server reports its context size: a GET path from the server's root and a path into the JSON."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str  # e.g. "/props" (relative to the root, the base URL without its "/v1")
+    field: tuple[str | int, ...]  # keys and list indexes down to the number
 
 
 class ServerProfile(BaseModel):
@@ -38,16 +48,24 @@ class ServerProfile(BaseModel):
     # A server that answers one request at a time keeps working on a request the client gave up on, so a
     # retry after a timeout only queues behind it (seen: 968 s for one article): such a timeout is final.
     retries_after_timeout: bool = True
+    # Where it reports its context size (for llm_calls = auto), and the calls to make when it cannot say:
+    # hosted servers have large contexts, local ones often 2,048 tokens.
+    context_probe: ContextProbe | None = None
+    calls_without_context: Calls = "section"
 
 
 SERVER_PROFILES: dict[str, ServerProfile] = {
     "openai": ServerProfile(mode="json_schema", base_url=None, needs_key=True, timeout=60.0,
-                            max_tokens_param="max_completion_tokens"),
+                            max_tokens_param="max_completion_tokens", calls_without_context="article"),
     "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1"),
-    "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0),
-    # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar).
+    "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0,
+                          context_probe=ContextProbe(path="/v1/models", field=("data", 0, "max_model_len")),
+                          calls_without_context="article"),
+    # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar). Its own
+    # server reports n_ctx at /props; llama-cpp-python's has no such route (then llm_context_tokens, or per section).
     "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True,
-                              refuses_with_5xx=("json_schema",), retries_after_timeout=False),
+                              refuses_with_5xx=("json_schema",), retries_after_timeout=False,
+                              context_probe=ContextProbe(path="/props", field=("default_generation_settings", "n_ctx"))),
     "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1"),
 }
 
@@ -69,6 +87,10 @@ class LLMConfig(BaseModel):
     refuses_with_5xx: tuple[Mode, ...] = ()
     retries_after_timeout: bool = True
     max_tokens_param: str
+    calls: Literal["auto", "article", "section"] = "auto"
+    context_tokens: int | None = None  # llm_context_tokens: the context a server that cannot say has
+    context_probe: ContextProbe | None = None
+    calls_without_context: Calls = "section"
     temperature: float
     max_tokens: int
     timeout: float
@@ -134,6 +156,10 @@ def resolve_llm(settings: Settings) -> LLMConfig | None:
         refuses_with_5xx=profile.refuses_with_5xx,
         retries_after_timeout=profile.retries_after_timeout,
         max_tokens_param=profile.max_tokens_param,
+        calls=settings.llm_calls,
+        context_tokens=settings.llm_context_tokens,
+        context_probe=profile.context_probe,
+        calls_without_context=profile.calls_without_context,
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout or profile.timeout,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, TemplateError
 from pydantic import BaseModel, ConfigDict
 
-from generator.drafting.llm.reply import reply_example
+from generator.drafting.llm.reply import SectionDraft, reply_example
 from generator.errors import ConfigError
 from generator.paths import bundled_dir
 
@@ -90,6 +91,16 @@ def section_messages(env: Environment, brief: Brief) -> list[dict[str, str]]:
     names = [s.name for s in brief.sections]
     user = _render(env, "sections.md.j2", asset_name=brief.asset_name, facts=brief.facts,
                    sections=brief.sections, example=reply_example(names))
+    return _messages(env, brief, user)
+
+
+def one_section_messages(env: Environment, brief: Brief, part: SectionDraft) -> list[dict[str, str]]:
+    """A per-section call: the one section in ``brief`` with its own facts, its draft (or the ``part`` of it this
+    call rewrites) shown as the reply's own JSON rather than as slots."""
+    (section,) = brief.sections
+    example = json.dumps({section.name: part.model_dump()}, ensure_ascii=False)
+    user = _render(env, "section.md.j2", asset_name=brief.asset_name, facts=brief.facts, section=section,
+                   example=example)
     return _messages(env, brief, user)
 
 

@@ -61,6 +61,21 @@ def reply_example(names: list[str]) -> str:
     return json.dumps({n: shapes.get(n, default) for n in names})
 
 
+def draft_as_reply(name: str, text: str) -> dict[str, Any]:
+    """The draft section in the reply's own shape: the example a per-section call shows instead of slots.
+
+    Small models copied ``<paragraph>`` slots literally; shown the draft itself they return prose, at worst the
+    draft (which is proven). A heading line opens the section; each paragraph or bullet is one paragraph.
+    """
+    if name == "headline":
+        return {"heading": text.strip(), "paragraphs": []}
+    lines = text.strip().split("\n")
+    heading = lines[0][3:].strip() if lines[0].startswith("## ") else ""
+    body = "\n".join(lines[1:] if heading else lines).strip()
+    blocks = [b for chunk in body.split("\n\n") for b in (chunk.split("\n") if chunk.startswith("- ") else [chunk])]
+    return {"heading": heading, "paragraphs": [b.removeprefix("- ").strip() for b in blocks if b.strip()]}
+
+
 def extract_json(content: str) -> Any:
     """The JSON object in ``content``: bare, in a code fence, or after some chatter."""
     text = content.strip()

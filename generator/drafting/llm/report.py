@@ -29,6 +29,7 @@ class LLMReport(BaseModel):
     model: str
     server: str
     mode: str
+    calls: Literal["article", "section"] | None = None  # one call for the article or one per section (llm_calls)
     sections: dict[str, SectionRecord] = {}
     usage: UsageSummary = UsageSummary()
     stopped: str | None = None  # why the model could not be used at all, if it could not

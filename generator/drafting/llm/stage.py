@@ -1,7 +1,9 @@
 """The LLM stage: a model rewrites the prose sections; each is proven, repaired once, or replaced.
 
-One call asks for every prose section at once; a second call, only when
-needed, sends the failed sections back with their findings. A section that
+With ``llm_calls = article`` one call asks for every prose section at once; a
+second call, only when needed, sends the failed sections back with their
+findings. With ``section`` (small local models) each section is one short call
+with only its own facts, and a failed section is not sent back. A section that
 still fails, and every section when the model cannot be used at all (server
 down, refusal, token cap), keeps the template's text. Nothing the model
 writes reaches the article without passing the fact-check.
@@ -11,14 +13,16 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
 from generator.drafting.llm.cache import LLMCache
+from generator.drafting.llm.calls import SECTION_CONTEXT, CallSize, choose_calls, probe_context, split_draft
 from generator.drafting.llm.client import ChatReply, ChatRequest, LLMClient, response_format
-from generator.drafting.llm.config import LLMConfig, Mode
+from generator.drafting.llm.config import Calls, LLMConfig, Mode
 from generator.drafting.llm.costs import Budget, CallRecord, Usage, estimate_tokens
 from generator.drafting.llm.prompts import (
     DEFAULT_KIND,
@@ -28,11 +32,12 @@ from generator.drafting.llm.prompts import (
     Failure,
     SectionBrief,
     make_prompt_environment,
+    one_section_messages,
     repair_messages,
     section_messages,
 )
 from generator.drafting.llm.proof import Attempt, Check, SectionShape, prove, shape_of
-from generator.drafting.llm.reply import ReplyError, SectionDraft, parse_reply, reply_schema
+from generator.drafting.llm.reply import ReplyError, SectionDraft, draft_as_reply, parse_reply, reply_schema
 from generator.drafting.llm.report import LLMReport, SectionRecord
 from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
 from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
@@ -40,6 +45,11 @@ from generator.errors import LLMBadReply, LLMError, LLMModeUnsupported
 from generator.facts import FactSet
 
 log = logging.getLogger("marketnews.llm")
+
+# A per-section call's completion allowance: room for twice the draft's own length, plus the JSON around it, so
+# a small model cannot run on for thousands of tokens.
+SECTION_REPLY_FACTOR = 2
+SECTION_REPLY_OVERHEAD = 128
 
 class Plan(BaseModel):
     """The sections to rewrite and what the model may use."""
@@ -103,10 +113,11 @@ class LLMStage:
         self.mode = config.mode  # the next mode down when the server refuses this one (once per article)
         self.fallback_note: str | None = None
 
-    def _request(self, purpose: str, messages: list[dict[str, str]], names: list[str]) -> ChatRequest:
+    def _request(self, purpose: str, messages: list[dict[str, str]], names: list[str],
+                 max_tokens: int | None = None) -> ChatRequest:
         return ChatRequest(
             purpose=purpose, model=self.config.model, messages=messages, temperature=self.config.temperature,
-            max_tokens=self.config.max_tokens,
+            max_tokens=max_tokens or self.config.max_tokens,
             response_format=response_format(self.mode, reply_schema(names), self.config.json_object_schema),
         )
 
@@ -138,13 +149,13 @@ class LLMStage:
             self.cache.put(key, reply)
         return reply
 
-    def attempt(self, p: Plan, purpose: str, messages: list[dict[str, str]], names: list[str],
-                facts: FactSet) -> dict[str, Attempt]:
-        """Ask and prove; a reply that cannot be read fails every section it should have held."""
+    def drafts(self, purpose: str, messages: list[dict[str, str]], names: list[str],
+               max_tokens: int | None = None) -> dict[str, SectionDraft | str]:
+        """Ask and read the reply: each section's draft, or why there is none (for all, if it cannot be read)."""
         reply: ChatReply | None = None
         try:
             try:
-                reply = self.ask(self._request(purpose, messages, names))
+                reply = self.ask(self._request(purpose, messages, names, max_tokens))
             except LLMModeUnsupported as err:
                 lower = NEXT_MODE.get(self.mode)
                 if lower is None or self.fallback_note is not None:
@@ -152,22 +163,37 @@ class LLMStage:
                 self.fallback_note = f"{err}; used llm_mode = {lower} instead"
                 log.warning("LLM: %s; trying llm_mode = %s for this article (set it to skip this call)", err, lower)
                 self.mode = lower
-                reply = self.ask(self._request(purpose, messages, names))
-            drafts = parse_reply(reply.content, names)
+                reply = self.ask(self._request(purpose, messages, names, max_tokens))
+            return parse_reply(reply.content, names)
         except (ReplyError, LLMBadReply) as err:
             cut = ""
             if reply is not None and reply.finish_reason == "length":
-                cut = f" (cut off at llm_max_tokens = {self.config.max_tokens})"
+                cut = f" (cut off at {max_tokens} tokens)" if max_tokens else \
+                    f" (cut off at llm_max_tokens = {self.config.max_tokens})"
             log.warning("LLM: %s reply unusable: %s%s", purpose, err, cut)
-            return {n: Attempt(text="", markdown=None, problems=[f"{err}{cut}"]) for n in names}
-        out = {}
-        for name in names:
-            d = drafts[name]
-            if isinstance(d, SectionDraft):
-                out[name] = prove(p.shapes[name], d, facts, p.offered, p.terms, self.check)
-            else:
-                out[name] = Attempt(text="", markdown=None, problems=[d])
-        return out
+            return {n: f"{err}{cut}" for n in names}
+
+    def attempt(self, p: Plan, purpose: str, messages: list[dict[str, str]], names: list[str],
+                facts: FactSet) -> dict[str, Attempt]:
+        """Ask and prove; a reply that cannot be read fails every section it should have held."""
+        return {name: self.proven(p, name, d, facts) for name, d in self.drafts(purpose, messages, names).items()}
+
+    def proven(self, p: Plan, name: str, draft: SectionDraft | str, facts: FactSet) -> Attempt:
+        if isinstance(draft, str):
+            return Attempt(text="", markdown=None, problems=[draft])
+        return prove(p.shapes[name], draft, facts, p.offered, p.terms, self.check)
+
+    def calls_for(self, p: Plan) -> tuple[Calls, int | None]:
+        """One call or one per section (llm_calls; auto: does the one call fit?), and the context if known."""
+        context = None
+        if self.config.context_probe is not None and self.config.base_url and self.config.calls != "article":
+            context = probe_context(self.config.base_url, self.config.context_probe,
+                                    self.config.api_key.get_secret_value())
+        context = context or self.config.context_tokens
+        prompt = sum(len(m["content"]) for m in section_messages(self.prompts, p.brief))
+        calls = choose_calls(self.config.calls, context, estimate_tokens(prompt, 0), self.config.max_tokens,
+                             self.config.calls_without_context)
+        return calls, context
 
     def run(self, p: Plan, facts: FactSet) -> tuple[dict[str, str], LLMReport]:
         """Markdown for each section the model wrote acceptably, and the record of every section."""
@@ -179,27 +205,11 @@ class LLMStage:
         kept: dict[str, str] = {}
         reasons: dict[str, list[str]] = {n: [] for n in names}
         try:
-            first = self.attempt(p, "sections", section_messages(self.prompts, p.brief), names, facts)
-            failed = [n for n in names if first[n].markdown is None]
-            for n in names:
-                if first[n].markdown is not None:
-                    kept[n] = first[n].markdown  # type: ignore[assignment]
-                    report.sections[n] = SectionRecord(origin="llm")
-                reasons[n] = first[n].problems
-            if failed:
-                briefs = {s.name: s for s in p.brief.sections}
-                failures = [Failure(name=n, kind=briefs[n].kind, text=briefs[n].text, previous=first[n].text or None,
-                                    problems=first[n].problems) for n in failed]
-                # Only the facts the failed sections use or tried to use: the repair prompt stays short.
-                keys = set(placeholder_keys("\n".join(f"{f.text}\n{f.previous or ''}" for f in failures)))
-                brief = p.brief.model_copy(update={"facts": [f for f in p.brief.facts if f.key in keys]})
-                second = self.attempt(p, "repair", repair_messages(self.prompts, brief, failures), failed, facts)
-                for n in failed:
-                    if second[n].markdown is not None:
-                        kept[n] = second[n].markdown  # type: ignore[assignment]
-                        report.sections[n] = SectionRecord(origin="repaired", reasons=reasons[n])
-                    else:
-                        reasons[n] = [*reasons[n], *(f"repair: {r}" for r in second[n].problems)]
+            report.calls, context = self.calls_for(p)
+            if report.calls == "article":
+                self._whole(p, facts, kept, reasons, report)
+            else:
+                self._each(p, facts, kept, reasons, report, context)
         except LLMError as err:  # unavailable, refused, over budget, rejected: no further calls
             report.stopped = str(err)
             log.warning("LLM: %s; keeping the template text", err)
@@ -218,6 +228,78 @@ class LLMStage:
         report.usage = self.usage.summary(self.config.price)
         report.mode, report.mode_fallback = self.mode, self.fallback_note
         return kept, report
+
+    def _whole(self, p: Plan, facts: FactSet, kept: dict[str, str], reasons: dict[str, list[str]],
+               report: LLMReport) -> None:
+        """One call for every section, then one repair call for those that failed."""
+        names = list(reasons)
+        first = self.attempt(p, "sections", section_messages(self.prompts, p.brief), names, facts)
+        failed = [n for n in names if first[n].markdown is None]
+        for n in names:
+            if first[n].markdown is not None:
+                kept[n] = first[n].markdown  # type: ignore[assignment]
+                report.sections[n] = SectionRecord(origin="llm")
+            reasons[n] = first[n].problems
+        if not failed:
+            return
+        briefs = {s.name: s for s in p.brief.sections}
+        failures = [Failure(name=n, kind=briefs[n].kind, text=briefs[n].text, previous=first[n].text or None,
+                            problems=first[n].problems) for n in failed]
+        # Only the facts the failed sections use or tried to use: the repair prompt stays short.
+        keys = set(placeholder_keys("\n".join(f"{f.text}\n{f.previous or ''}" for f in failures)))
+        brief = p.brief.model_copy(update={"facts": [f for f in p.brief.facts if f.key in keys]})
+        second = self.attempt(p, "repair", repair_messages(self.prompts, brief, failures), failed, facts)
+        for n in failed:
+            if second[n].markdown is not None:
+                kept[n] = second[n].markdown  # type: ignore[assignment]
+                report.sections[n] = SectionRecord(origin="repaired", reasons=reasons[n])
+            else:
+                reasons[n] = [*reasons[n], *(f"repair: {r}" for r in second[n].problems)]
+
+    def _each(self, p: Plan, facts: FactSet, kept: dict[str, str], reasons: dict[str, list[str]],
+              report: LLMReport, context: int | None) -> None:
+        """Short calls per section, each carrying only its own facts, a long section split by paragraphs so that
+        every call fits the context; no repair round.
+
+        Small models never rescued a section in the repair round (0 of 56 tried), and its prompt is the longest.
+        A stop (server down, budget) ends the loop; the sections done before it keep the model's text.
+        """
+        for section in p.brief.sections:
+            draft = SectionDraft.model_validate(draft_as_reply(section.name, section.text))
+            parts = split_draft(draft, partial(self._size, p, section), context or SECTION_CONTEXT)
+            got: list[SectionDraft] = []
+            for i, part in enumerate(parts):
+                purpose = f"section:{section.name}" + (f":{i + 1}" if len(parts) > 1 else "")
+                messages, size = self._call(p, section, part)
+                reply = self.drafts(purpose, messages, [section.name], max_tokens=size.reply)[section.name]
+                if isinstance(reply, str):
+                    got = []
+                    reasons[section.name] = [reply]
+                    break
+                got.append(reply)
+            if not got:
+                continue
+            merged = SectionDraft(heading=got[0].heading, paragraphs=[q for d in got for q in d.paragraphs])
+            result = self.proven(p, section.name, merged, facts)
+            if result.markdown is not None:
+                kept[section.name] = result.markdown
+                report.sections[section.name] = SectionRecord(origin="llm")
+            reasons[section.name] = result.problems
+
+    def _size(self, p: Plan, section: SectionBrief, part: SectionDraft) -> CallSize:
+        return self._call(p, section, part)[1]
+
+    def _call(self, p: Plan, section: SectionBrief, part: SectionDraft) -> tuple[list[dict[str, str]], CallSize]:
+        """The messages of one per-section call for ``part`` of the draft, and its size in tokens."""
+        text = "\n".join([part.heading, *part.paragraphs])
+        keys = set(placeholder_keys(text))
+        lines = [f for f in p.brief.facts if f.key in keys]
+        terms = number_terms("\n".join([text, *(f.label for f in lines)]))
+        one = section.model_copy(update={"text": text})
+        brief = p.brief.model_copy(update={"sections": [one], "facts": lines, "terms": sorted(terms)})
+        messages = one_section_messages(self.prompts, brief, part)
+        reply = min(self.config.max_tokens, estimate_tokens(len(text) * SECTION_REPLY_FACTOR, SECTION_REPLY_OVERHEAD))
+        return messages, CallSize(prompt=estimate_tokens(sum(len(m["content"]) for m in messages), 0), reply=reply)
 
 
 def prove_article(
