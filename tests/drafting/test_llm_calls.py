@@ -23,6 +23,7 @@ from generator.pipeline import generate, run_analysis
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot
 from tests.chat_server import Behaviour, ChatServer, completion, free_port
+from tests.conftest import make_snapshot
 from tests.drafting.conftest import Article, llm_settings
 from tests.drafting.llm_replies import GOOD, as_content
 
@@ -158,3 +159,47 @@ def test_a_server_that_cannot_say_uses_the_setting_then_the_profile(tmp_path: Pa
     with ChatServer([completion(as_content(GOOD))]) as server:  # a hosted server: one call
         article = Article(generate(example_snapshot, llm_settings(server.url, tmp_path / "c")))
         assert len(server.requests) == 1 and server.got == []  # openai is not probed
+
+
+def patterns(request: dict[str, Any]) -> tuple[str, str]:
+    (section,) = request["response_format"]["schema"]["properties"].values()
+    props = section["properties"]
+    return props["heading"]["pattern"], props["paragraphs"]["items"]["pattern"]
+
+
+@pytest.mark.parametrize("day", ["2017-06-12", "2017-09-15", "2018-02-06", "2018-04-12"])
+def test_the_grammar_admits_the_draft_and_nothing_typed(day: str, tmp_path: Path) -> None:
+    """Each per-section call's schema (a grammar in llama.cpp) admits the draft it shows, word for word, and no
+    digit, currency or percent sign, unoffered placeholder, bare |abs, markup or quotation mark of the model's."""
+    snapshot = make_snapshot(day)
+    with ChatServer(copying_model(), gets=props(2048)) as server:
+        generate(snapshot, llm_settings(server.url, tmp_path, llm_server="llamacpp"))
+        requests = server.requests
+    assert {r["response_format"]["type"] for r in requests} == {"json_object"}
+    for request in requests:
+        heading_pattern, paragraph_pattern = patterns(request)
+        (draft,) = json.loads(prompt_of(request).rsplit("\n", 1)[1]).values()
+        assert re.fullmatch(heading_pattern, draft["heading"]), draft["heading"]
+        for paragraph in draft["paragraphs"]:
+            assert re.fullmatch(paragraph_pattern, paragraph), paragraph
+        used = re.findall(r"\{[a-z0-9_.]+(?:\|abs)?\}", " ".join([draft["heading"], *draft["paragraphs"]]))
+        for typed in ("fell 14%", "to $6,960", "the {price.invented} level", "up 3 percent", "# heading", "<b>bold</b>",
+                      'analysts said "buy"', "a [link](http://x)", "it fell {price.current|abs}"
+                      if "{price.current}" in used else "1"):
+            assert not re.fullmatch(paragraph_pattern, f"Bitcoin {typed}."), typed
+        assert re.fullmatch(paragraph_pattern, "Bitcoin — in brief, and plainly: little else to say.")
+        items = request["response_format"]["schema"]["properties"]
+        assert next(iter(items.values()))["properties"]["paragraphs"]["maxItems"] == (
+            len(draft["paragraphs"]) + 1 if draft["paragraphs"] else 0)
+
+
+def test_llama_cpp_can_build_the_grammar(tmp_path: Path) -> None:
+    """The schema is one llama.cpp's converter turns into a grammar (a bounded repetition, tried first, nests as
+    deep as its bound and crashed the server)."""
+    grammar = pytest.importorskip("llama_cpp.llama_grammar")
+    with ChatServer(copying_model(), gets=props(2048)) as server:
+        generate(make_snapshot("2018-02-06"), llm_settings(server.url, tmp_path, llm_server="llamacpp"))
+        schemas = [r["response_format"]["schema"] for r in server.requests]
+    for schema in schemas:
+        rules = grammar.json_schema_to_gbnf(json.dumps(schema))
+        assert "root ::=" in rules and "\\." not in rules

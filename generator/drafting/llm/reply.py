@@ -32,14 +32,59 @@ class ReplyError(ValueError):
     """The reply is not the JSON asked for; the message says why, for the repair prompt."""
 
 
-def reply_schema(names: list[str]) -> dict[str, Any]:
-    """JSON Schema of a reply covering ``names`` (strict-mode compatible: all required, nothing extra)."""
+class Allowed(BaseModel):
+    """What a per-section reply may contain, for a schema that constrains decoding (a grammar, in llama.cpp)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    placeholders: list[str]  # the placeholders offered, each in the form the draft writes it ("{x}", "{x|abs}")
+    terms: list[str]  # the fixed terms with digits ("24 hours") and the draft's emphasis marks ("**")
+    paragraphs: int  # at most this many
+
+
+# Characters a model's own words never need: digits, currency and percent signs (numbers come as placeholders),
+# braces (only a whole offered placeholder may open one), markup, quotes and backslashes (no quotations, no
+# escapes to run on with). The regex is the subset both JSON Schema and llama.cpp's grammar converter read.
+_OWN_CHARACTER = r'[^0-9$%{}\[\]<>*#|_"\\]'
+
+
+SPECIAL = set(".|?*+(){}$")  # terms and placeholders hold no brackets, carets or backslashes
+
+
+def _literal(text: str) -> str:
+    # Special characters go in a class of their own ("[.]", "[{]"): llama.cpp's converter copies a backslash
+    # escape into the grammar's string literal, where it is not the character.
+    return "".join(f"[{c}]" if c in SPECIAL else c for c in text)
+
+
+def text_pattern(allowed: Allowed, at_least: int) -> str:
+    """A pattern for one string of the reply: own characters, whole offered placeholders, the fixed terms.
+
+    No length bound: a bounded repetition becomes a grammar nested as deep as the bound, which llama.cpp cannot
+    take; the call's completion allowance bounds the length instead.
+    """
+    options = [_OWN_CHARACTER]
+    options += [_literal(ph) for ph in allowed.placeholders]
+    options += [_literal(t) for t in allowed.terms]
+    return "^(" + "|".join(options) + (")*$" if at_least == 0 else ")+$")
+
+
+def reply_schema(names: list[str], allowed: Allowed | None = None) -> dict[str, Any]:
+    """JSON Schema of a reply covering ``names`` (strict-mode compatible: all required, nothing extra).
+
+    With ``allowed`` (a per-section call), a reply that types a digit, an unoffered placeholder or markup, or
+    runs on past the draft's length, cannot be decoded at all by a server that follows the schema.
+    """
+    heading: dict[str, Any] = {"type": "string"}
+    paragraph: dict[str, Any] = {"type": "string"}
+    paragraphs: dict[str, Any] = {"type": "array", "items": paragraph}
+    if allowed is not None:
+        heading["pattern"] = text_pattern(allowed, 0)
+        paragraph["pattern"] = text_pattern(allowed, 1)
+        paragraphs["maxItems"] = allowed.paragraphs
     section = {
         "type": "object",
-        "properties": {
-            "heading": {"type": "string"},
-            "paragraphs": {"type": "array", "items": {"type": "string"}},
-        },
+        "properties": {"heading": heading, "paragraphs": paragraphs},
         "required": ["heading", "paragraphs"],
         "additionalProperties": False,
     }

@@ -12,6 +12,7 @@ writes reaches the article without passing the fact-check.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from functools import partial
 from pathlib import Path
@@ -37,9 +38,23 @@ from generator.drafting.llm.prompts import (
     section_messages,
 )
 from generator.drafting.llm.proof import Attempt, Check, SectionShape, prove, shape_of
-from generator.drafting.llm.reply import ReplyError, SectionDraft, draft_as_reply, parse_reply, reply_schema
+from generator.drafting.llm.reply import (
+    Allowed,
+    ReplyError,
+    SectionDraft,
+    draft_as_reply,
+    parse_reply,
+    reply_schema,
+)
 from generator.drafting.llm.report import LLMReport, SectionRecord
-from generator.drafting.placeholders import fill, number_terms, placeholder_facts, placeholder_keys
+from generator.drafting.placeholders import (
+    PLACEHOLDER,
+    fill,
+    number_terms,
+    placeholder_facts,
+    placeholder_keys,
+    without_placeholders,
+)
 from generator.drafting.template import PROSE_SECTIONS, Section, TemplateContext, assemble, render_section
 from generator.errors import LLMBadReply, LLMError, LLMModeUnsupported
 from generator.facts import FactSet
@@ -114,11 +129,11 @@ class LLMStage:
         self.fallback_note: str | None = None
 
     def _request(self, purpose: str, messages: list[dict[str, str]], names: list[str],
-                 max_tokens: int | None = None) -> ChatRequest:
+                 max_tokens: int | None = None, allowed: Allowed | None = None) -> ChatRequest:
         return ChatRequest(
             purpose=purpose, model=self.config.model, messages=messages, temperature=self.config.temperature,
             max_tokens=max_tokens or self.config.max_tokens,
-            response_format=response_format(self.mode, reply_schema(names), self.config.json_object_schema),
+            response_format=response_format(self.mode, reply_schema(names, allowed), self.config.json_object_schema),
         )
 
     def ask(self, request: ChatRequest) -> ChatReply:
@@ -150,12 +165,12 @@ class LLMStage:
         return reply
 
     def drafts(self, purpose: str, messages: list[dict[str, str]], names: list[str],
-               max_tokens: int | None = None) -> dict[str, SectionDraft | str]:
+               max_tokens: int | None = None, allowed: Allowed | None = None) -> dict[str, SectionDraft | str]:
         """Ask and read the reply: each section's draft, or why there is none (for all, if it cannot be read)."""
         reply: ChatReply | None = None
         try:
             try:
-                reply = self.ask(self._request(purpose, messages, names, max_tokens))
+                reply = self.ask(self._request(purpose, messages, names, max_tokens, allowed))
             except LLMModeUnsupported as err:
                 lower = NEXT_MODE.get(self.mode)
                 if lower is None or self.fallback_note is not None:
@@ -163,7 +178,7 @@ class LLMStage:
                 self.fallback_note = f"{err}; used llm_mode = {lower} instead"
                 log.warning("LLM: %s; trying llm_mode = %s for this article (set it to skip this call)", err, lower)
                 self.mode = lower
-                reply = self.ask(self._request(purpose, messages, names, max_tokens))
+                reply = self.ask(self._request(purpose, messages, names, max_tokens, allowed))
             return parse_reply(reply.content, names)
         except (ReplyError, LLMBadReply) as err:
             cut = ""
@@ -270,8 +285,8 @@ class LLMStage:
             got: list[SectionDraft] = []
             for i, part in enumerate(parts):
                 purpose = f"section:{section.name}" + (f":{i + 1}" if len(parts) > 1 else "")
-                messages, size = self._call(p, section, part)
-                reply = self.drafts(purpose, messages, [section.name], max_tokens=size.reply)[section.name]
+                messages, size, allowed = self._call(p, section, part)
+                reply = self.drafts(purpose, messages, [section.name], size.reply, allowed)[section.name]
                 if isinstance(reply, str):
                     got = []
                     reasons[section.name] = [reply]
@@ -287,10 +302,12 @@ class LLMStage:
             reasons[section.name] = result.problems
 
     def _size(self, p: Plan, section: SectionBrief, part: SectionDraft) -> CallSize:
-        return self._call(p, section, part)[1]
+        return self._call(p, section, part)[1]  # (the schema is not in the prompt's text: sent apart)
 
-    def _call(self, p: Plan, section: SectionBrief, part: SectionDraft) -> tuple[list[dict[str, str]], CallSize]:
-        """The messages of one per-section call for ``part`` of the draft, and its size in tokens."""
+    def _call(self, p: Plan, section: SectionBrief,
+              part: SectionDraft) -> tuple[list[dict[str, str]], CallSize, Allowed]:
+        """The messages of one per-section call for ``part`` of the draft, its size in tokens, and what its reply
+        may contain (the schema's constraint)."""
         text = "\n".join([part.heading, *part.paragraphs])
         keys = set(placeholder_keys(text))
         lines = [f for f in p.brief.facts if f.key in keys]
@@ -299,7 +316,14 @@ class LLMStage:
         brief = p.brief.model_copy(update={"sections": [one], "facts": lines, "terms": sorted(terms)})
         messages = one_section_messages(self.prompts, brief, part)
         reply = min(self.config.max_tokens, estimate_tokens(len(text) * SECTION_REPLY_FACTOR, SECTION_REPLY_OVERHEAD))
-        return messages, CallSize(prompt=estimate_tokens(sum(len(m["content"]) for m in messages), 0), reply=reply)
+        # The forms the draft writes: "{x|abs}" only where the draft has it beside a direction word.
+        forms = sorted({m.group(0) for m in PLACEHOLDER.finditer(text)})
+        # ... and its emphasis ("**Bullish:**" in scenarios), which the grammar's own characters exclude.
+        marks = set(re.findall(r"\*+", without_placeholders(text)))
+        allowed = Allowed(placeholders=forms, terms=sorted(terms | marks),
+                          paragraphs=len(part.paragraphs) + 1 if part.paragraphs else 0)
+        size = CallSize(prompt=estimate_tokens(sum(len(m["content"]) for m in messages), 0), reply=reply)
+        return messages, size, allowed
 
 
 def prove_article(
