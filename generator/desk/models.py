@@ -12,7 +12,7 @@ from generator.desk.checking import CheckSummary
 from generator.factcheck.report import CheckReport
 
 Status = Literal["draft", "blocked", "approved", "rejected", "published"]
-Origin = str  # template | llm | repaired | fallback (set by the drafting stage)
+Origin = str  # template | llm | partial | repaired | fallback (set by the drafting stage)
 
 
 class Article(BaseModel):
@@ -47,7 +47,7 @@ class Article(BaseModel):
     @property
     def llm_sections(self) -> int:
         """Sections whose prose came from the language model (as written or repaired)."""
-        return sum(1 for origin in self.sections.values() if origin in ("llm", "repaired"))
+        return sum(1 for origin in self.sections.values() if origin in ("llm", "partial", "repaired"))
 
 
 class Revision(BaseModel):

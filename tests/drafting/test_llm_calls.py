@@ -203,3 +203,29 @@ def test_llama_cpp_can_build_the_grammar(tmp_path: Path) -> None:
     for schema in schemas:
         rules = grammar.json_schema_to_gbnf(json.dumps(schema))
         assert "root ::=" in rules and "\\." not in rules
+
+
+def test_a_bad_paragraph_costs_that_paragraph_not_the_section(tmp_path: Path,
+                                                              example_snapshot: MarketSnapshot) -> None:
+    """The model rewrites every paragraph of price action and invents an actor in its first: the section keeps
+    the model's other paragraphs and the template's first one (origin partial, with the reason)."""
+    def answer(request: dict[str, Any]) -> Behaviour:
+        example = json.loads(request["messages"][-1]["content"].rsplit("\n", 1)[1])
+        (name,) = example
+        paragraphs = example[name]["paragraphs"]
+        if name == "price_action":
+            paragraphs[:] = [f"In short: {q}" for q in paragraphs]
+            paragraphs[0] = "Whales sold into the move, " + paragraphs[0]
+        return completion(json.dumps(example), usage=(300, 120))
+
+    template = Article(generate(example_snapshot, Settings(llm="off"), out=tmp_path / "t"))
+    with ChatServer(answer, gets=props(2048)) as server:
+        article = Article(generate(example_snapshot, llm_settings(server.url, tmp_path, llm_server="llamacpp")))
+    assert article.origins["price_action"] == "partial", article.origins
+    assert any("paragraph 1" in r and "whales" in r.lower() for r in article.reasons("price_action")), \
+        article.reasons("price_action")
+    section = article.body.split("## Price action", 1)[1].split("\n## ", 1)[0]
+    first_template = template.body.split("## Price action", 1)[1].split("\n## ", 1)[0].strip().split("\n\n")[1]
+    assert first_template in section and "Whales" not in section
+    assert section.count("In short: ") == section.count("\n\n") - 1 >= 1  # the other paragraphs are the model's
+    assert article.meta["factcheck"]["status"] == "passed"

@@ -11,7 +11,9 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.drafting.llm.costs import UsageSummary
 
-Origin = Literal["llm", "repaired", "fallback"]
+# partial: some paragraphs are the model's, the rest the template's (per-section calls, merge.py).
+Origin = Literal["llm", "partial", "repaired", "fallback"]
+FROM_MODEL = ("llm", "partial", "repaired")
 
 
 class SectionRecord(BaseModel):
@@ -37,7 +39,7 @@ class LLMReport(BaseModel):
 
     @property
     def used(self) -> bool:
-        return any(r.origin in ("llm", "repaired") for r in self.sections.values())
+        return any(r.origin in FROM_MODEL for r in self.sections.values())
 
 
 class LLMSummary(BaseModel):
@@ -62,6 +64,6 @@ class LLMSummary(BaseModel):
         u = report.usage
         origins = [r.origin for r in report.sections.values()]
         return cls(model=report.model, server=report.server, mode=report.mode,
-                   sections_from_model=sum(o in ("llm", "repaired") for o in origins), prose_sections=len(origins),
+                   sections_from_model=sum(o in FROM_MODEL for o in origins), prose_sections=len(origins),
                    chat_calls=u.chat_calls, cached_calls=u.cached_calls, prompt_tokens=u.prompt_tokens,
                    completion_tokens=u.completion_tokens, cost_usd=u.cost_usd, stopped=report.stopped)

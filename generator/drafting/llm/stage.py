@@ -25,6 +25,7 @@ from generator.drafting.llm.calls import SECTION_CONTEXT, CallSize, choose_calls
 from generator.drafting.llm.client import ChatReply, ChatRequest, LLMClient, response_format
 from generator.drafting.llm.config import Calls, LLMConfig, Mode
 from generator.drafting.llm.costs import Budget, CallRecord, Usage, estimate_tokens
+from generator.drafting.llm.merge import merge
 from generator.drafting.llm.prompts import (
     DEFAULT_KIND,
     SECTION_KINDS,
@@ -46,7 +47,7 @@ from generator.drafting.llm.reply import (
     parse_reply,
     reply_schema,
 )
-from generator.drafting.llm.report import LLMReport, SectionRecord
+from generator.drafting.llm.report import FROM_MODEL, LLMReport, SectionRecord
 from generator.drafting.placeholders import (
     PLACEHOLDER,
     fill,
@@ -194,6 +195,7 @@ class LLMStage:
         return {name: self.proven(p, name, d, facts) for name, d in self.drafts(purpose, messages, names).items()}
 
     def proven(self, p: Plan, name: str, draft: SectionDraft | str, facts: FactSet) -> Attempt:
+        """A draft composed, guarded and fact-checked as section ``name`` (a string: why there is none)."""
         if isinstance(draft, str):
             return Attempt(text="", markdown=None, problems=[draft])
         return prove(p.shapes[name], draft, facts, p.offered, p.terms, self.check)
@@ -276,29 +278,22 @@ class LLMStage:
         """Short calls per section, each carrying only its own facts, a long section split by paragraphs so that
         every call fits the context; no repair round.
 
-        Small models never rescued a section in the repair round (0 of 56 tried), and its prompt is the longest.
-        A stop (server down, budget) ends the loop; the sections done before it keep the model's text.
+        Small models never rescued a section in the repair round (0 of 56 tried), and its prompt is the longest;
+        instead each paragraph that proves is kept and the template's stands where one does not (merge.py). A
+        stop (server down, budget) ends the loop; the sections done before it keep the model's text.
         """
         for section in p.brief.sections:
             draft = SectionDraft.model_validate(draft_as_reply(section.name, section.text))
             parts = split_draft(draft, partial(self._size, p, section), context or SECTION_CONTEXT)
-            got: list[SectionDraft] = []
+            replies: list[SectionDraft | str] = []
             for i, part in enumerate(parts):
                 purpose = f"section:{section.name}" + (f":{i + 1}" if len(parts) > 1 else "")
                 messages, size, allowed = self._call(p, section, part)
-                reply = self.drafts(purpose, messages, [section.name], size.reply, allowed)[section.name]
-                if isinstance(reply, str):
-                    got = []
-                    reasons[section.name] = [reply]
-                    break
-                got.append(reply)
-            if not got:
-                continue
-            merged = SectionDraft(heading=got[0].heading, paragraphs=[q for d in got for q in d.paragraphs])
-            result = self.proven(p, section.name, merged, facts)
-            if result.markdown is not None:
+                replies.append(self.drafts(purpose, messages, [section.name], size.reply, allowed)[section.name])
+            result = merge(section.name, draft, parts, replies, partial(self.proven, p, section.name, facts=facts))
+            if result.markdown is not None and result.origin is not None:
                 kept[section.name] = result.markdown
-                report.sections[section.name] = SectionRecord(origin="llm")
+                report.sections[section.name] = SectionRecord(origin=result.origin, reasons=result.problems)
             reasons[section.name] = result.problems
 
     def _size(self, p: Plan, section: SectionBrief, part: SectionDraft) -> CallSize:
@@ -339,7 +334,7 @@ def prove_article(
         bad = [m for m in check(body, facts).mentions if m.verdict != "verified"]
         culprits: dict[str, list[str]] = {}
         for s in sections:
-            if s.origin not in ("llm", "repaired") or (start := body.find(s.markdown)) < 0:
+            if s.origin not in FROM_MODEL or (start := body.find(s.markdown)) < 0:
                 continue
             hits = [m for m in bad if start <= m.start < start + len(s.markdown)]
             if hits:
