@@ -3,7 +3,8 @@
 Three runs of ``generate`` on the example snapshot (cache off):
   happy   a capable model (the hand-written rewrite in tests/drafting/llm_replies.py, served on 127.0.0.1);
   repair  the same model making mistakes in three sections, fixing two in the repair round;
-  local   SmolLM2-135M-Instruct on llama.cpp's server (real generation; needs scripts/local-llm.sh's packages).
+  local   SmolLM2-135M-Instruct on llama.cpp's server (real generation; needs scripts/local-llm.sh's packages),
+          in one call (json_object, text) and per section in a 2,048-token context (llm_calls = section).
 Tokens are counted by llama.cpp with SmolLM2's tokenizer, for the scripted runs too (each scripted request
 is also sent to llama.cpp for its prompt count, each scripted reply tokenized), so the three runs compare.
 Usage: python bench/llm.py [--price-prompt 0.15] [--price-completion 0.60] [--skip-local]
@@ -20,7 +21,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,14 +56,16 @@ def metered(llama: str, replies: list[str]) -> Any:
     return answer
 
 
-def run(url: str, mode: str, server: str, tmp: Path) -> dict[str, Any]:
-    settings = Settings(llm="on", llm_server=server, llm_mode=mode, llm_base_url=url, llm_model="bench",
+def run(url: str, mode: str, server: str, tmp: Path, calls: Literal["article", "section"] = "article",
+        context: int | None = None) -> dict[str, Any]:
+    settings = Settings(llm="on", llm_server=server, llm_mode=mode, llm_calls=calls, llm_context_tokens=context,
+                        llm_base_url=url, llm_model="bench",
                         llm_cache=False, llm_cache_dir=tmp / "cache", llm_timeout=900, llm_retries=0,
                         llm_daily_token_cap=0, llm_article_token_cap=0)
     start = time.perf_counter()
     result = generate(load_snapshot(EXAMPLE), settings, out=tmp / "out")
     assert result.llm is not None
-    return {**result.llm, "seconds": time.perf_counter() - start}
+    return {**result.llm.model_dump(), "seconds": time.perf_counter() - start}
 
 
 def row(name: str, r: dict[str, Any], price: tuple[float, float], timed: bool = True) -> str:
@@ -96,6 +99,11 @@ def main() -> None:
             for mode in ("json_object", "text"):
                 r = run(llama, mode, "llamacpp", tmp / mode)
                 rows.append(row(f"SmolLM2-135M, {mode}", r, price))
+    if not args.skip_local:
+        # A server with the small context such models are often run with: one call no longer fits.
+        with LlamaServer(ctx=2048) as small, tempfile.TemporaryDirectory() as tmp_name:
+            r = run(small, "json_object", "llamacpp", Path(tmp_name), calls="section", context=2048)
+            rows.append(row("SmolLM2-135M, json_object, per section, 2,048 context", r, price))
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}")
     print(f"price: ${price[0]}/${price[1]} per million prompt/completion tokens; tokens counted by SmolLM2's tokenizer")
