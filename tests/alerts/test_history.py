@@ -9,7 +9,8 @@ from pathlib import Path
 from generator.alerts.history import History
 from generator.alerts.rules import Reading, Trigger
 from generator.desk.actions import approve
-from generator.desk.migrations import MIGRATIONS, _statements, schema_version
+from generator.desk.engine import sqlite_statements
+from generator.desk.migrations import MIGRATIONS, scripts
 from generator.desk.publish import publish_article
 from generator.desk.store import Store, open_store
 from generator.pipeline import generate
@@ -21,14 +22,14 @@ from tests.intraday import with_intraday
 def test_a_schema_1_desk_is_upgraded_and_keeps_its_drafts(tmp_path: Path) -> None:
     path = tmp_path / "desk.sqlite3"
     with sqlite3.connect(path) as conn:  # a desk as the previous version left it
-        for statement in _statements(MIGRATIONS[0]):
+        for statement in sqlite_statements(scripts("sqlite")[0]):
             conn.execute(statement)
         conn.execute("PRAGMA user_version = 1")
         conn.execute("INSERT INTO articles (asset, kind, date, status, title, path, facts, created_at, updated_at) "
                      "VALUES ('BTC', 'daily', '2018-02-06', 'draft', 'T', '/x', '{}', 'now', 'now')")
     store = Store(path)
+    assert store.engine.schema_version() == len(MIGRATIONS)
     with store.connect() as conn:
-        assert schema_version(conn) == len(MIGRATIONS)
         assert conn.execute("SELECT title FROM articles").fetchone()[0] == "T"
     history = History(store)
     at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)

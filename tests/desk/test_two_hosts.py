@@ -1,0 +1,173 @@
+"""One PostgreSQL desk, several "hosts" (processes with their own folders and settings files).
+
+Two editors saving one draft at once: one wins, the other gets the conflict (exit 6) and keeps their text.
+``marketnews run JOB`` started on two hosts at the same moment runs once; the other exits 8, and the run state
+is in the desk, not in either host's folder.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.desk.actions import approve
+from generator.desk.store import Store
+from generator.pipeline import generate
+from generator.settings import Settings
+from tests.conftest import ROOT, make_snapshot
+from tests.desk.conftest import RIGHT, WRONG
+
+
+@pytest.fixture
+def shared(pg_cluster: Any) -> Iterator[str]:
+    """One PostgreSQL desk_db URL, for processes that share nothing else."""
+    from generator.desk.engine import open_engine
+
+    url = pg_cluster.url()
+    yield url
+    open_engine(url).close()
+
+
+def host_env(folder: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MARKETNEWS_")}
+    return clean | {"PYTHONPATH": str(ROOT)}
+
+
+# The editor of each process: it says it has the draft open, waits until the other process has it open too
+# (both read version 1), then writes its own fix.
+EDITOR = """
+import sys, time
+from pathlib import Path
+me, other, word = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+me.write_text("open")
+deadline = time.monotonic() + 60
+while not other.exists() and time.monotonic() < deadline:
+    time.sleep(0.02)
+p = Path(sys.argv[-1])
+p.write_text(p.read_text().replace({wrong!r}, {right!r}).replace("Leverage was", word + " leverage was"))
+"""
+
+
+def test_two_editors_on_two_hosts_give_one_winner_and_one_conflict(shared: str, example, check,
+                                                                   tmp_path: Path) -> None:  # noqa: ANN001
+    store = Store(shared)
+    folder = tmp_path / "gen"
+    folder.mkdir()
+    from generator.desk.actions import register_draft
+
+    text = example.body.replace(RIGHT, WRONG)
+    article = register_draft(store, path=folder, asset="BTC", kind="daily", date="2018-02-06",
+                             title=example.draft.title, files=["article.md"], body=text, facts=example.facts,
+                             sections={s.name: s.origin for s in example.draft.sections},
+                             report=check(text, example.facts))
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR.format(wrong=WRONG, right=RIGHT))
+    procs = {}
+    for me, other, word in (("a", "b", "Ann:"), ("b", "a", "Bob:")):
+        host = tmp_path / f"host-{me}"
+        host.mkdir()
+        (host / "marketnews.toml").write_text(f'desk_db = "{shared}"\noutput_dir = "{host / "out"}"\n')
+        editor = f"{sys.executable} {script} {tmp_path / me} {tmp_path / other} {word}"
+        procs[me] = subprocess.Popen(
+            [sys.executable, "-m", "generator", "drafts", "edit", str(article.id), "--by", word.rstrip(":")],
+            cwd=host, env=host_env(host) | {"EDITOR": editor}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+    done = {me: (p.wait(120), *p.communicate()) for me, p in procs.items()}
+    codes = sorted(code for code, _, _ in done.values())
+    assert codes == [0, 6], done
+    [(winner, _)] = [(me, out) for me, (code, out, _) in done.items() if code == 0]
+    [(_, err)] = [(me, err) for me, (code, _, err) in done.items() if code == 6]
+    assert err.startswith("marketnews: error: ") and "Your text is kept in" in err
+    match = re.search(r"Your text is kept in (\S+)\.", err)
+    assert match, err
+    kept = Path(match.group(1))
+    loser_word = "Bob:" if winner == "a" else "Ann:"
+    assert loser_word in kept.read_text()  # nothing lost: the loser's text is on their host
+    after = store.article(article.id)
+    assert after.version == 2 and after.current_revision == 2
+    assert ("Ann:" if winner == "a" else "Bob:") in store.revision(article.id).markdown
+    assert [e.action for e in store.audit(article.id)] == ["edited", "generated"]
+
+
+class SlowReceiver:
+    """A webhook endpoint that takes its time, so two runs overlap; it counts what it was sent."""
+
+    def __init__(self, delay: float) -> None:
+        self.posts: list[dict[str, Any]] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                time.sleep(delay)
+                receiver.posts.append(body)
+                data = json.dumps({"id": f"evt_{len(receiver.posts)}"}).encode()
+                self.send_response(202)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+JOB = """
+[jobs.site]
+cron = "*/15 * * * *"
+action = "publish"
+target = "webhook"
+"""
+
+
+def test_run_job_on_two_hosts_at_once_runs_once(shared: str, tmp_path: Path) -> None:
+    settings = Settings(output_dir=tmp_path / "gen", desk_db=shared)
+    store = Store(shared)
+    for day in ("2018-01-16", "2018-02-05"):
+        approve(store, generate(make_snapshot(day), settings).draft_id, by="Ann")  # type: ignore[arg-type]
+    receiver = SlowReceiver(delay=1.5)
+    try:
+        hosts = []
+        for name in ("a", "b"):
+            host = tmp_path / f"host-{name}"
+            host.mkdir()
+            (host / "marketnews.toml").write_text(
+                f'desk_db = "{shared}"\noutput_dir = "{host / "out"}"\nschedule_state_file = "state/schedule.json"\n'
+                f'webhook_url = "{receiver.url}"\nwebhook_secret = "s3cret"\n{JOB}')
+            hosts.append(host)
+        procs = [subprocess.Popen([sys.executable, "-m", "generator", "run", "site"], cwd=host, env=host_env(host),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for host in hosts]
+        done = [(p.wait(120), *p.communicate()) for p in procs]
+    finally:
+        receiver.server.shutdown()
+    codes = sorted(code for code, _, _ in done)
+    assert codes == [0, 8], done
+    [refused] = [err for code, _, err in done if code == 8]
+    assert refused.count("\n") == 1 and "a scheduled run is already in progress (pid " in refused
+    assert "advisory lock" in refused
+    assert len(receiver.posts) == 2  # each article once: one run sent them
+    assert all(a.status == "published" for a in store.articles())
+    assert not any((host / "state").exists() for host in hosts)  # the run state is in the desk
+    with store.connect() as conn:
+        [(job, state)] = conn.execute("SELECT job, state FROM run_state").fetchall()
+    assert job == "site" and json.loads(state)["outcome"] == "ok"
+    status = subprocess.run([sys.executable, "-m", "generator", "status", "--json"], cwd=hosts[1],
+                            env=host_env(hosts[1]), capture_output=True, text=True)
+    assert status.returncode == 0, status.stderr
+    shown = json.loads(status.stdout)
+    assert shown["running"] is None and "run_state" in shown["state_file"]
