@@ -93,8 +93,10 @@ def is_postgres(location: str | Path) -> bool:
 def open_engine(location: str | Path) -> Engine:
     """The engine for ``desk_db``: a ``postgresql://`` URL, else a SQLite file path."""
     if is_postgres(location):
-        from generator.desk.engine_pg import PostgresEngine  # psycopg is an optional extra
-
+        try:
+            from generator.desk.engine_pg import PostgresEngine  # psycopg is an optional extra
+        except ImportError:
+            raise StoreUnavailable("needs psycopg and psycopg-pool: pip install 'marketnews[postgres]'") from None
         return PostgresEngine(str(location))
     return SqliteEngine(Path(location))
 

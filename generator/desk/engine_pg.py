@@ -177,22 +177,31 @@ class PostgresEngine(Engine):
             return _version(conn)
 
     def migrate(self, scripts: Sequence[str]) -> int:
-        with self.connect() as conn:
-            conn.execute("CREATE TABLE IF NOT EXISTS marketnews_schema (version INTEGER NOT NULL)")
-            while (current := _version(conn)) < len(scripts):
-                conn.execute("BEGIN")
-                try:
-                    # Two processes starting together: the second waits here, then sees the new version.
-                    conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_CLASS, lock_key(MIGRATION_LOCK)))
-                    if _version(conn) == current:
-                        conn.execute(scripts[current])
-                        conn.execute("DELETE FROM marketnews_schema")
-                        conn.execute("INSERT INTO marketnews_schema (version) VALUES (?)", (current + 1,))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-            return current
+        # A connection of its own, not the pool's: a server that is down or a wrong password is reported at
+        # once, not after the pool's wait.
+        try:
+            raw = psycopg.connect(self.url, **_connect_kwargs())
+        except psycopg.Error as err:
+            raise StoreUnavailable(f"cannot be reached: {_reason(err)}") from None
+        with raw:
+            return self._migrate(_PgConnection(raw), scripts)
+
+    def _migrate(self, conn: Connection, scripts: Sequence[str]) -> int:
+        while (current := _version(conn)) < len(scripts):
+            conn.execute("BEGIN")
+            try:
+                # Two processes starting together: the second waits here, then sees the new version.
+                conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_CLASS, lock_key(MIGRATION_LOCK)))
+                if _version(conn) == current:
+                    conn.execute("CREATE TABLE IF NOT EXISTS marketnews_schema (version INTEGER NOT NULL)")
+                    conn.execute(scripts[current])
+                    conn.execute("DELETE FROM marketnews_schema")
+                    conn.execute("INSERT INTO marketnews_schema (version) VALUES (?)", (current + 1,))
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return current
 
     @contextmanager
     def hold(self, name: str, what: str) -> Iterator[None]:

@@ -59,8 +59,8 @@ def test_two_alerts_on_one_day_are_two_articles(tmp_path: Path) -> None:
     assert pages == ["2018-02-06-btc-alert-0000", "2018-02-06-btc-alert-0930"]
 
 
-def test_alert_records_round_trip(tmp_path: Path) -> None:
-    history = History(Store(tmp_path / "desk.sqlite3"))
+def test_alert_records_round_trip(desk_db: Path | str) -> None:
+    history = History(Store(desk_db))  # on both engines (tests/conftest.py: desk_db)
     at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
     trigger = Trigger(rule="price_move", value=-4.2, threshold=3.0, text="price moved -4.20%")
     record = history.record_alert("ETH", at, [trigger], None, {"alert": {"asset": "ETH"}})
@@ -70,3 +70,17 @@ def test_alert_records_round_trip(tmp_path: Path) -> None:
     assert history.undelivered(at - timedelta(hours=1)) == []
     [stored] = history.alerts()
     assert stored.triggers == [trigger] and stored.payload == {"alert": {"asset": "ETH"}}
+    assert history.alerts("ETH") == [stored] and history.alerts("BTC") == []
+
+
+def test_polls_keep_their_floats_and_forget_old_ones(desk_db: Path | str) -> None:
+    history = History(Store(desk_db))
+    at = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+    exact = 123456789.123456  # a 4-byte REAL would round this
+    for hours in (48, 2, 1, 0):
+        reading = Reading(asset="BTC", at=at - timedelta(hours=hours), price=65000.5, liquidations_1h=exact,
+                          provider="okx")
+        history.record_poll(reading, timedelta(hours=3))
+    polls = history.polls("BTC", at - timedelta(days=3), at)
+    assert [p.at for p in polls] == [at - timedelta(hours=h) for h in (2, 1, 0)]  # the 48-hour-old poll is gone
+    assert {p.liquidations_1h for p in polls} == {exact}

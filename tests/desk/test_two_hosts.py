@@ -171,3 +171,69 @@ def test_run_job_on_two_hosts_at_once_runs_once(shared: str, tmp_path: Path) -> 
     assert status.returncode == 0, status.stderr
     shown = json.loads(status.stdout)
     assert shown["running"] is None and "run_state" in shown["state_file"]
+
+
+def review_server(host: Path, shared: str, password_hash: str) -> tuple[subprocess.Popen[str], str]:
+    """``marketnews review`` on a free port, from its own folder and settings file; (process, base URL)."""
+    host.mkdir()
+    (host / "marketnews.toml").write_text(f'desk_db = "{shared}"\noutput_dir = "{host / "out"}"\n'
+                                          f'review_password_hash = "{password_hash}"\n')
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "review", "--port", "0"], cwd=host,
+                            env=host_env(host), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+    assert match, (line, proc.poll())
+    return proc, match.group(1)
+
+
+def test_two_review_pages_on_one_desk_give_one_winner_and_one_409(shared: str, example, check,
+                                                                  tmp_path: Path) -> None:  # noqa: ANN001
+    import requests
+
+    from generator.desk.actions import register_draft
+    from generator.desk.auth import hash_password
+
+    store = Store(shared)
+    article = register_draft(store, path=tmp_path, asset="BTC", kind="daily", date="2018-02-06",
+                             title=example.draft.title, files=["article.md"], body=example.body,
+                             facts=example.facts, sections={s.name: s.origin for s in example.draft.sections},
+                             report=check(example.body, example.facts))
+    password = "correct horse battery"
+    servers = [review_server(tmp_path / name, shared, hash_password(password)) for name in ("a", "b")]
+    try:
+        forms = {}
+        for (_, base), name in zip(servers, ("Ann", "Bob"), strict=True):
+            browser = requests.Session()
+            page = browser.get(f"{base}/login", timeout=30).text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+            assert browser.post(f"{base}/login", data={"csrf_token": token, "name": name, "password": password},
+                                timeout=30).status_code == 200  # after the redirect to the queue
+            form = browser.get(f"{base}/drafts/{article.id}/edit", timeout=30).text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)  # type: ignore[union-attr]
+            assert 'name="version" value="1"' in form
+            forms[name] = (browser, base, token)
+        answers: dict[str, requests.Response] = {}
+
+        def save(name: str) -> None:  # both editors press Save at the same moment, each on their own server
+            browser, base, token = forms[name]
+            answers[name] = browser.post(f"{base}/drafts/{article.id}/edit", allow_redirects=False, timeout=30,
+                                         data={"csrf_token": token, "version": 1,
+                                               "markdown": example.body + f"\n{name}'s paragraph.\n"})
+
+        threads = [threading.Thread(target=save, args=(name,)) for name in forms]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+            proc.wait(30)
+    codes = sorted(r.status_code for r in answers.values())
+    assert codes == [302, 409], {n: (r.status_code, r.text[:300]) for n, r in answers.items()}
+    [winner] = [n for n, r in answers.items() if r.status_code == 302]
+    [loser] = [n for n, r in answers.items() if r.status_code == 409]
+    assert f"{loser}'s paragraph." in answers[loser].text.replace("&#39;", "'")  # the loser's text is kept
+    assert f"{winner}'s paragraph." in store.revision(article.id).markdown
+    assert store.article(article.id).version == 2
