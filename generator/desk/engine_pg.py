@@ -12,6 +12,7 @@ connection of their own: they vanish with the process that holds them, like a fl
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import socket
@@ -225,9 +226,16 @@ class PostgresEngine(Engine):
         try:
             row = raw.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_CLASS, lock_key(name))).fetchone()
             taken = bool(row and row[0])
-            yield taken
+            try:
+                yield taken
+            finally:
+                if taken and not raw.closed:
+                    # At once: the server notices a closed session a moment later, and a run starting in
+                    # that moment would be refused.
+                    with contextlib.suppress(psycopg.Error):
+                        raw.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_CLASS, lock_key(name)))
         finally:
-            raw.close()  # ends the session, and with it the lock
+            raw.close()  # ends the session, and with it the lock (also when the process dies)
 
     def holder(self, name: str) -> str | None:
         """Who holds the advisory lock ``name`` ('pid 12 on host, since ...'), or None."""
