@@ -237,3 +237,46 @@ def test_two_review_pages_on_one_desk_give_one_winner_and_one_409(shared: str, e
     assert f"{loser}'s paragraph." in answers[loser].text.replace("&#39;", "'")  # the loser's text is kept
     assert f"{winner}'s paragraph." in store.revision(article.id).markdown
     assert store.article(article.id).version == 2
+
+
+def test_a_browser_on_each_review_page_one_save_wins_the_other_is_told(shared: str, example, check,
+                                                                       tmp_path: Path) -> None:  # noqa: ANN001
+    from generator.desk.actions import register_draft
+    from generator.desk.auth import hash_password
+    from tests.desk.browser import chromium
+
+    store = Store(shared)
+    text = example.body.replace(RIGHT, WRONG)
+    article = register_draft(store, path=tmp_path, asset="BTC", kind="daily", date="2018-02-06",
+                             title=example.draft.title, files=["article.md"], body=text, facts=example.facts,
+                             sections={s.name: s.origin for s in example.draft.sections},
+                             report=check(text, example.facts))
+    password = "correct horse battery"
+    servers = [review_server(tmp_path / name, shared, hash_password(password)) for name in ("a", "b")]
+    try:
+        with chromium() as browser:
+            pages = {}
+            for (_, base), name in zip(servers, ("Ann", "Bob"), strict=True):
+                page = browser.new_context().new_page()  # own cookies: two editors
+                page.goto(f"{base}/login")
+                page.fill("#name", name)
+                page.fill("#password", password)
+                page.click("button[type=submit]")
+                page.goto(f"{base}/drafts/{article.id}/edit")
+                editor = page.locator("textarea#markdown")
+                editor.fill(editor.input_value().replace(WRONG, RIGHT) + f"\n{name}'s paragraph.\n")
+                pages[name] = page
+            with pages["Ann"].expect_navigation() as first:
+                pages["Ann"].click("button:text('Save and re-check')")
+            with pages["Bob"].expect_navigation() as second:
+                pages["Bob"].click("button:text('Save and re-check')")
+            assert first.value is not None and first.value.status == 200  # after the redirect to the draft
+            assert second.value is not None and second.value.status == 409
+            assert "changed by someone else" in pages["Bob"].content()
+            assert "Bob's paragraph." in pages["Bob"].locator("textarea#markdown").input_value()  # kept
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+            proc.wait(30)
+    assert "Ann's paragraph." in store.revision(article.id).markdown
+    assert store.article(article.id).status == "draft" and store.article(article.id).version == 2
