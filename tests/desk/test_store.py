@@ -67,3 +67,28 @@ def test_the_database_refuses_to_approve_a_failing_revision_even_by_hand(
         conn.execute("UPDATE articles SET status = 'published' WHERE id = ?", (article.id,))
     with store.connect() as conn, pytest.raises(IntegrityError):
         conn.execute("UPDATE articles SET status = 'bogus' WHERE id = ?", (article.id,))
+
+
+def test_writers_queue_for_each_other_on_both_engines(store: Store, register) -> None:  # noqa: ANN001
+    """Eight generates of one new draft at once: one article, no unique-key error (the writers take turns, as
+    BEGIN IMMEDIATE makes them on SQLite and the transaction advisory lock on PostgreSQL)."""
+    import threading
+
+    errors: list[BaseException] = []
+    start = threading.Barrier(8)
+
+    def one() -> None:
+        start.wait()
+        try:
+            register()
+        except BaseException as err:  # noqa: BLE001 - collected and asserted below
+            errors.append(err)
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    [article] = store.articles()
+    assert [e.action for e in store.audit(article.id)][-1] == "generated"
