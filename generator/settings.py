@@ -192,8 +192,9 @@ class Settings(BaseSettings):
     )
 
     # Editorial desk (draft store and review page)
-    desk_db: Path | None = Field(
-        default=None, description="The draft store (SQLite); default desk.sqlite3 in the output folder."
+    desk_db: Path | str | None = Field(
+        default=None, description="The draft store: a SQLite file, or a postgresql:// URL for a desk shared by "
+                                  "several hosts; default desk.sqlite3 in the output folder."
     )
     review_password_hash: str | None = Field(
         default=None, description="scrypt hash of the review page password (set with 'marketnews review set-password')."
@@ -267,6 +268,14 @@ class Settings(BaseSettings):
         config = _config_path()
         base = config.resolve().parent if config is not None else Path.cwd()
         return base / value
+
+    @field_validator("desk_db")
+    @classmethod
+    def _desk_location(cls, value: Path | str | None) -> Path | str | None:
+        # A postgresql:// URL stays a string (a Path would fold its '//'); anything else is a SQLite file.
+        if value is None or str(value).startswith(("postgresql://", "postgres://")):
+            return value if value is None else str(value)
+        return Path(value)
 
     @field_validator("review_timezone")
     @classmethod

@@ -96,3 +96,31 @@ def match_golden(produced: str, expected: Path) -> None:
         expected.parent.mkdir(parents=True, exist_ok=True)
         expected.write_text(produced)
     assert produced == expected.read_text(), f"{expected.name} differs from {expected}; see the test's docstring"
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():  # type: ignore[no-untyped-def]
+    """A throwaway PostgreSQL cluster for the whole run (tests/pg.py), or a skip with the reason."""
+    from tests import pg
+
+    reason = pg.missing_reason()
+    if reason is not None:
+        if pg.REQUIRE:
+            pytest.fail(f"MARKETNEWS_REQUIRE_POSTGRES=1 but {reason}")
+        pytest.skip(reason)
+    cluster = pg.Cluster()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def desk_db(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The desk_db setting of a fresh, empty desk on each engine: a SQLite file, or a new PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield tmp_path / "desk.sqlite3"
+        return
+    url = request.getfixturevalue("pg_cluster").url()
+    yield url
+    from generator.desk.engine import open_engine
+
+    open_engine(url).close()  # the pool of this schema's URL

@@ -195,6 +195,11 @@ CASES: list[Case] = [
     Case("draft-not-found", ("drafts", "show", "42"), "no draft with id 42"),
     Case("publish-without-target", ("publish", "42"), "no publishing target is configured"),
     Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ"),
+    # Issue 17: a PostgreSQL desk that cannot be reached (nothing listens on port 9) is one line naming desk_db.
+    Case("desk-db-unreachable", ("drafts", "list"), "cannot be reached",
+         env={"MARKETNEWS_DESK_DB": "postgresql://marketnews@127.0.0.1:9/desk"}),
+    Case("run-desk-db-unreachable", ("run", "site"), "(setting desk_db)", files={"marketnews.toml": (
+        'desk_db = "postgresql://marketnews@127.0.0.1:9/desk"\n[jobs.site]\ncron = "0 * * * *"\naction = "publish"\n')}),
     # --- Input size limits (article size, snapshot file size, candles per timeframe) ----------------------------------
     Case("article-too-large", EXAMPLE_CHECK, "at most 262,144 characters", files={"article.md": "1234567890 " * 500_000}),
     Case("article-too-long-text", EXAMPLE_CHECK, "the fact-check reads at most 262,144",

@@ -72,11 +72,11 @@ class History:
     def record_alert(self, asset: str, at: datetime, triggers: list[Trigger], article_id: int | None,
                      payload: dict[str, Any]) -> AlertRecord:
         with self.store.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO alerts (asset, at, triggers, article_id, payload) VALUES (?, ?, ?, ?, ?)",
+            row = conn.execute(
+                "INSERT INTO alerts (asset, at, triggers, article_id, payload) VALUES (?, ?, ?, ?, ?) RETURNING *",
                 (asset, stamp(at), json.dumps([t.model_dump() for t in triggers]), article_id,
-                 json.dumps(payload, sort_keys=True)))
-            return _alert(conn.execute("SELECT * FROM alerts WHERE id = ?", (cur.lastrowid,)).fetchone())
+                 json.dumps(payload, sort_keys=True))).fetchone()
+            return _alert(row)
 
     def mark_notified(self, alert_id: int, at: datetime | None, error: str | None = None) -> None:
         """Record a delivery (``at``) or why it failed (``error``, ``at`` None: to be retried)."""

@@ -175,8 +175,8 @@ class Watcher:
 
     def run(self, every: float, stop: threading.Event) -> None:
         """Poll every ``every`` seconds until ``stop`` is set."""
-        log.info("watching %s every %s; alerts go to %s%s", ", ".join(self.assets), _seconds(every),
-                 self.history.store.path.parent,
+        log.info("watching %s every %s; alerts go to the desk %s%s", ", ".join(self.assets), _seconds(every),
+                 self.history.store.location,
                  "" if self.webhook else " (no webhook_url set: nobody is notified)")
         while not stop.is_set():
             started = time.monotonic()

@@ -14,20 +14,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_for(args)
     runner = JobRunner(settings, echo=lambda line: print(line, flush=True))
-    Scheduler(settings.jobs, settings.schedule_state_file).run_job(args.job, runner)
+    Scheduler.for_settings(settings).run_job(args.job, runner)
     return runner.exit_code
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from generator.locks import lock_holder
-    from generator.scheduling.scheduler import Scheduler, utc_now
-    from generator.scheduling.state import load_state
+    from generator.scheduling.run_state import run_state
+    from generator.scheduling.scheduler import utc_now
     from generator.scheduling.status import ScheduleStatus, job_statuses, status_text
 
     settings = settings_for(args)
-    scheduler = Scheduler(settings.jobs, settings.schedule_state_file)
-    status = ScheduleStatus(state_file=str(settings.schedule_state_file), running=lock_holder(scheduler.lock_file),
-                            jobs=job_statuses(settings.jobs, load_state(settings.schedule_state_file), utc_now()))
+    state = run_state(settings)
+    status = ScheduleStatus(state_file=state.where, running=state.holder(),
+                            jobs=job_statuses(settings.jobs, state.load(), utc_now()))
     print(status.model_dump_json(indent=2) if args.json else status_text(status))
     return EXIT_OK
 

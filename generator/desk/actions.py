@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.desk.checking import check_body, describe, passes, summarise
 from generator.desk.content import Foreign, foreign_content, trusted_hosts
+from generator.desk.engine import Connection, IntegrityError
 from generator.desk.models import Article, Revision
 from generator.desk.proposals import is_pending, propose
 from generator.desk.store import Store, _Stale
@@ -138,7 +138,7 @@ def register_draft(
         return store.article(article_id, conn)
 
 
-def _was_published(conn: sqlite3.Connection, article_id: int) -> bool:
+def _was_published(conn: Connection, article_id: int) -> bool:
     """True when some target has (had) the article: an edit now corrects what readers saw."""
     return conn.execute("SELECT 1 FROM publications WHERE article_id = ? AND status = 'published' LIMIT 1",
                         (article_id,)).fetchone() is not None
@@ -146,13 +146,13 @@ def _was_published(conn: sqlite3.Connection, article_id: int) -> bool:
 
 def is_registered(settings: Settings, out: Path | None, snapshot: MarketSnapshot, kind: str) -> bool:
     """True when the desk already has this asset, kind and date (a regeneration, not a first draft)."""
-    from generator.desk.store import store_path
+    from generator.desk.store import store_exists, store_path
 
-    path = store_path(settings, out)
-    if not path.exists():
+    location = store_path(settings, out)
+    if not store_exists(location):
         return False
     try:
-        return Store(path).find(snapshot.asset, kind, desk_date(kind, snapshot.as_of)) is not None
+        return Store(location).find(snapshot.asset, kind, desk_date(kind, snapshot.as_of)) is not None
     except MarketnewsError:
         return False  # an unreadable store: registering says why
 
@@ -187,7 +187,7 @@ def register_generated(settings: Settings, out: Path | None, dest: Path, snapsho
 # --- editors --------------------------------------------------------------------
 
 
-def _locked(store: Store, conn: sqlite3.Connection, article_id: int, expected_version: int | None) -> Article:
+def _locked(store: Store, conn: Connection, article_id: int, expected_version: int | None) -> Article:
     """Read the article under the write lock and insist it is the version the editor saw."""
     article = store.article(article_id, conn)
     if expected_version is not None and article.version != expected_version:
@@ -195,7 +195,7 @@ def _locked(store: Store, conn: sqlite3.Connection, article_id: int, expected_ve
     return article
 
 
-def _conflict(store: Store, conn: sqlite3.Connection, article: Article, seen: int) -> ConflictError:
+def _conflict(store: Store, conn: Connection, article: Article, seen: int) -> ConflictError:
     last = conn.execute("SELECT actor, action, at FROM audit WHERE article_id = ? ORDER BY id DESC LIMIT 1",
                         (article.id,)).fetchone()
     who = f" ({last['actor']} {last['action']} it at {last['at'][:16].replace('T', ' ')} UTC)" if last else ""
@@ -292,7 +292,7 @@ def approve(store: Store, article_id: int, *, by: str, expected_version: int | N
             )
         try:
             store.update_article(conn, article, status="approved")
-        except sqlite3.IntegrityError as err:  # the database trigger: the last line of defence
+        except IntegrityError as err:  # the database trigger: the last line of defence
             raise NotAllowed(f"draft {article_id} cannot be approved: {err}") from None
         reason = describe(summarise(revision.factcheck))
         if foreign:

@@ -1,14 +1,19 @@
-"""Schema migrations for the desk store, numbered from 1 and tracked in ``PRAGMA user_version``.
+"""Schema migrations for the desk store, numbered from 1, the same numbers on both engines.
 
-To change the schema, append a migration; never edit one that has shipped.
-Each runs in its own transaction, so a failed upgrade leaves the previous
-schema in place.
+To change the schema, append a migration; never edit one that has shipped. A migration is written once,
+in SQLite's dialect; ``DDL_FOR_POSTGRES`` rewrites the few type spellings that differ, and the triggers,
+whose languages differ, are given for each engine. SQLite tracks the version in ``PRAGMA user_version``,
+PostgreSQL in a one-row table (engine_pg.py). Each runs in its own transaction, so a failed upgrade leaves
+the previous schema in place.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import re
 
+from pydantic import BaseModel, ConfigDict
+
+from generator.desk.engine import Engine
 from generator.errors import ConfigError
 
 STATUSES = ("draft", "blocked", "approved", "rejected", "published")
@@ -71,6 +76,9 @@ CREATE TABLE sessions (
     flash          TEXT
 );
 
+"""
+
+_V1_SQLITE = """
 -- The rule no code path may skip: an article is approved (or published) only while its current
 -- revision passes the fact-check.
 CREATE TRIGGER approve_requires_passing_revision
@@ -80,6 +88,19 @@ WHEN NEW.status IN ('approved', 'published') AND NOT COALESCE(
 BEGIN
     SELECT RAISE(ABORT, 'approve refused: the current revision fails the fact-check');
 END;
+"""
+
+_V1_POSTGRES = """
+CREATE FUNCTION approve_requires_passing_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status IN ('approved', 'published') AND NOT COALESCE(
+        (SELECT passed = 1 FROM revisions WHERE article_id = NEW.id AND number = NEW.current_revision), false) THEN
+        RAISE EXCEPTION 'approve refused: the current revision fails the fact-check' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER approve_requires_passing_revision BEFORE UPDATE OF status, current_revision ON articles
+FOR EACH ROW EXECUTE FUNCTION approve_requires_passing_revision();
 """
 
 PUBLICATION_STATUSES = ("pending", "published", "failed")
@@ -105,6 +126,9 @@ CREATE TABLE publications (
 );
 CREATE INDEX publications_by_status ON publications (status, article_id);
 
+"""
+
+_V2_SQLITE = """
 -- Nothing that fails the fact-check goes out, whichever code path sends it.
 CREATE TRIGGER publication_requires_passing_revision
 BEFORE INSERT ON publications
@@ -121,6 +145,21 @@ WHEN NOT COALESCE(
 BEGIN
     SELECT RAISE(ABORT, 'publish refused: the revision fails the fact-check');
 END;
+"""
+
+_V2_POSTGRES = """
+CREATE FUNCTION publication_requires_passing_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT COALESCE(
+        (SELECT passed = 1 FROM revisions WHERE article_id = NEW.article_id AND number = NEW.revision), false) THEN
+        RAISE EXCEPTION 'publish refused: the revision fails the fact-check' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER publication_requires_passing_revision BEFORE INSERT ON publications
+FOR EACH ROW EXECUTE FUNCTION publication_requires_passing_revision();
+CREATE TRIGGER publication_update_requires_passing_revision BEFORE UPDATE OF revision ON publications
+FOR EACH ROW EXECUTE FUNCTION publication_requires_passing_revision();
 """
 
 
@@ -170,48 +209,64 @@ ALTER TABLE revisions ADD COLUMN correction TEXT;          -- the note of a corr
 ALTER TABLE revisions ADD COLUMN facts TEXT;               -- a proposal's own facts (else the article's)
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# The run state of the scheduler (last slot and outcome of each job) when the desk is shared by several hosts
+# (PostgreSQL): there the state file of one host is not what the other hosts see. SQLite desks keep the file.
+_V6 = """
+CREATE TABLE run_state (
+    job         TEXT PRIMARY KEY,
+    state       TEXT NOT NULL,                   -- JSON JobState
+    updated_at  TEXT NOT NULL
+);
+"""
+
+
+class Migration(BaseModel):
+    """One numbered step: the schema both engines share, plus what each spells its own way (triggers)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    common: str
+    sqlite: str = ""
+    postgres: str = ""
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(common=_V1, sqlite=_V1_SQLITE, postgres=_V1_POSTGRES),
+    Migration(common=_V2, sqlite=_V2_SQLITE, postgres=_V2_POSTGRES),
+    Migration(common=_V3), Migration(common=_V4), Migration(common=_V5), Migration(common=_V6),
+)
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 
+# Type spellings of the shared DDL that PostgreSQL needs otherwise: a generated key for SQLite's rowid
+# alias, and 8-byte floats (PostgreSQL's REAL is 4 bytes).
+DDL_FOR_POSTGRES: tuple[tuple[str, str], ...] = (
+    (r"\bINTEGER PRIMARY KEY\b", "INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (r"\bREAL\b", "DOUBLE PRECISION"),
+)
 
-def schema_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
-
-def _statements(script: str) -> list[str]:
-    """Split a script into statements (trigger bodies contain semicolons, so ask SQLite where they end)."""
-    out, buf = [], ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            out.append(buf.strip())
-            buf = ""
-    if buf.strip():
-        raise ValueError(f"incomplete SQL statement in migration: {buf.strip()[:60]}")
+def scripts(engine: str) -> list[str]:
+    """Every migration as one script for ``engine`` ('sqlite' or 'postgres')."""
+    out = []
+    for step in MIGRATIONS:
+        common = step.common
+        if engine == "postgres":
+            for pattern, replacement in DDL_FOR_POSTGRES:
+                common = re.sub(pattern, replacement, common)
+        out.append(common + (step.postgres if engine == "postgres" else step.sqlite))
     return out
 
 
-def migrate(conn: sqlite3.Connection, path: str) -> int:
-    """Bring the database up to the newest schema; return the version it is at.
+def migrate(engine: Engine) -> int:
+    """Bring the database up to the newest schema; return the version it was at.
 
-    ``conn`` must be in autocommit mode (isolation_level=None). The version is
-    read again under the write lock, so two processes starting together do not
+    The version is read again under the engine's write lock, so two processes starting together do not
     both apply a migration.
     """
-    while (current := schema_version(conn)) < len(MIGRATIONS):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if schema_version(conn) == current:
-                for statement in _statements(MIGRATIONS[current]):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {current + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    current = engine.migrate(scripts(engine.name))
     if current > len(MIGRATIONS):
         raise ConfigError(
-            f"desk database {path} has schema version {current}, newer than this marketnews knows "
+            f"desk database {engine.location} has schema version {current}, newer than this marketnews knows "
             f"({len(MIGRATIONS)}); upgrade marketnews"
         )
     return current

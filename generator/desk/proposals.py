@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import difflib
 import html
-import sqlite3
 
 from markupsafe import Markup
 
 from generator.desk.checking import describe, passes, summarise
+from generator.desk.engine import Connection
 from generator.desk.models import Article
 from generator.desk.store import Store
 from generator.factcheck.report import CheckReport
 
 
-def is_pending(store: Store, conn: sqlite3.Connection, article: Article, text: str, facts_json: str) -> bool:
+def is_pending(store: Store, conn: Connection, article: Article, text: str, facts_json: str) -> bool:
     """True when ``text`` on these facts is already the article's proposal."""
     if article.proposed_revision is None:
         return False
@@ -29,7 +29,7 @@ def is_pending(store: Store, conn: sqlite3.Connection, article: Article, text: s
             and store.revision_facts_json(conn, article.id, number) == facts_json)
 
 
-def propose(store: Store, conn: sqlite3.Connection, article: Article, *, text: str, facts_json: str,
+def propose(store: Store, conn: Connection, article: Article, *, text: str, facts_json: str,
             report: CheckReport, actor: str) -> Article:
     """Store ``text`` as the article's proposal (replacing an older one) and log it; the current text stays."""
     number = store.next_revision_number(conn, article.id)

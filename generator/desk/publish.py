@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -101,16 +100,13 @@ def requested_targets(settings: Settings, targets: list[str] | None) -> list[str
     return names
 
 
-def lock_path(store: Store) -> Path:
-    return store.path.with_name(store.path.name + ".publish.lock")
+PUBLISH_LOCK = "publish"
 
 
 @contextmanager
 def publishing_lock(store: Store) -> Iterator[None]:
-    """Held while publishing, so two runs never send the same article at once."""
-    from generator.locks import exclusive_lock
-
-    with exclusive_lock(lock_path(store), "publishing from this desk"):
+    """Held while publishing, so two runs never send the same article at once (from any host, on PostgreSQL)."""
+    with store.hold(PUBLISH_LOCK, "publishing from this desk"):
         yield
 
 
@@ -217,7 +213,7 @@ def _begin(store: Store, article_id: int, target: str, revision: int) -> None:
             "INSERT INTO publications (article_id, target, revision, status, attempts, first_attempt_at,"
             " last_attempt_at) VALUES (?, ?, ?, 'pending', 1, ?, ?)"
             " ON CONFLICT (article_id, target) DO UPDATE SET revision = excluded.revision, status = 'pending',"
-            " attempts = attempts + 1, last_attempt_at = excluded.last_attempt_at",
+            " attempts = publications.attempts + 1, last_attempt_at = excluded.last_attempt_at",
             (article_id, target, revision, stamp, stamp))
 
 

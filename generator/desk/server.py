@@ -46,7 +46,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     """Serve until interrupted."""
     server = make_server(settings, host, port)
     shown = f"[{host}]" if ":" in host else host
-    print(f"marketnews review: http://{shown}:{server.effective_port}/ (desk {open_store(settings).path}); "
+    print(f"marketnews review: http://{shown}:{server.effective_port}/ (desk {open_store(settings).location}); "
           "Ctrl+C to stop", flush=True)
     if not settings.review_password_hash:
         log.warning("no review password is set; anyone on this machine can sign in "

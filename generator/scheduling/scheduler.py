@@ -23,8 +23,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from generator.errors import AlreadyRunning, InputError, MarketnewsError
 from generator.jobs import Job, latest_slot, next_slot, slots_between
-from generator.locks import exclusive_lock
-from generator.scheduling.state import JobState, Outcome, ScheduleState, load_state, save_state
+from generator.scheduling.run_state import RUN_LOCK, RunState, run_state
+from generator.scheduling.state import JobState, Outcome, ScheduleState
+from generator.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +83,22 @@ def due_run(name: str, job: Job, last_slot: datetime | None, now: datetime) -> D
 
 
 class Scheduler:
-    """Jobs plus their state file and lock; the library behind ``schedule`` and ``run JOB``."""
+    """Jobs plus their run state and lock; the library behind ``schedule`` and ``run JOB``.
 
-    def __init__(self, jobs: Mapping[str, Job], state_file: Path, clock: Clock = utc_now) -> None:
+    ``state`` is where the run state and the lock live (run_state.py); by default the file ``state_file``."""
+
+    def __init__(self, jobs: Mapping[str, Job], state_file: Path, clock: Clock = utc_now,
+                 state: RunState | None = None) -> None:
         self.jobs = dict(jobs)
         self.state_file = state_file
         self.lock_file = state_file.with_name(state_file.name + ".lock")
         self.clock = clock
+        self.state = state or RunState(state_file)
+
+    @classmethod
+    def for_settings(cls, settings: Settings, clock: Clock = utc_now) -> Scheduler:
+        """The settings' jobs, with the run state of their desk (run_state.run_state)."""
+        return cls(settings.jobs, settings.schedule_state_file, clock, run_state(settings))
 
     def _now(self, now: datetime | None) -> datetime:
         return (now or self.clock()).astimezone(timezone.utc)
@@ -102,7 +112,7 @@ class Scheduler:
     def due_jobs(self, now: datetime | None = None) -> list[DueRun]:
         """Each job that owes a run at ``now``, once, however many of its slots were missed."""
         now = self._now(now)
-        state = load_state(self.state_file)  # read-only: a new job is baselined for real by run_due
+        state = self.state.load()  # read-only: a new job is baselined for real by run_due
         self._baseline(state, now)
         return self._due(state, now)
 
@@ -113,8 +123,8 @@ class Scheduler:
     def run_due(self, runner: Runner, now: datetime | None = None) -> list[RunRecord]:
         """Run every due job under the lock and record each; AlreadyRunning if another run holds it."""
         now = self._now(now)
-        with exclusive_lock(self.lock_file):
-            state = load_state(self.state_file)
+        with self.state.hold(RUN_LOCK, "a scheduled run"):
+            state = self.state.load()
             self._baseline(state, now)
             records = []
             for run in self._due(state, now):
@@ -127,7 +137,7 @@ class Scheduler:
                         log.info("job %s: skipping %d earlier slot(s) missed during downtime", run.name, run.missed)
                         run = run.model_copy(update={"missed": 0})
                 records.append(self._execute(state, run, runner))
-            save_state(self.state_file, state)
+            self.state.save(state)
         return records
 
     def run_job(self, name: str, runner: Runner, now: datetime | None = None) -> RunRecord:
@@ -137,8 +147,8 @@ class Scheduler:
             known = ", ".join(sorted(self.jobs)) or "none configured"
             raise InputError(f"no job named {name!r} (jobs: {known})")
         now = self._now(now)
-        with exclusive_lock(self.lock_file):
-            state = load_state(self.state_file)
+        with self.state.hold(RUN_LOCK, "a scheduled run"):
+            state = self.state.load()
             last = state.last_slot(name)
             slot = latest_slot(job, now)
             missed = max(slots_between(job, last, slot) - 1, 0) if last is not None and slot > last else 0
@@ -153,20 +163,20 @@ class Scheduler:
             runner(run)
         except MarketnewsError as err:
             self._record(state, run, "failed", str(err), started)
-            save_state(self.state_file, state)
+            self.state.save(state)
             if reraise:
                 raise
             log.error("job %s failed: %s", run.name, err)
             return RunRecord(name=run.name, slot=run.slot, outcome="failed", error=str(err))
         except Exception as err:  # a bug in one job must not stop the others; it is logged with its traceback
             self._record(state, run, "failed", f"{type(err).__name__}: {err}", started)
-            save_state(self.state_file, state)
+            self.state.save(state)
             if reraise:
                 raise
             log.exception("job %s crashed", run.name)
             return RunRecord(name=run.name, slot=run.slot, outcome="failed", error=f"{type(err).__name__}: {err}")
         record = self._record(state, run, "ok", None, started)
-        save_state(self.state_file, state)
+        self.state.save(state)
         return record
 
     def _record(self, state: ScheduleState, run: DueRun, outcome: Outcome, error: str | None,

@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 
-from generator.locks import exclusive_lock
+from generator.scheduling.run_state import SERVICE_LOCK
 from generator.scheduling.runner import JobRunner, next_run_line
 from generator.scheduling.scheduler import Scheduler
 from generator.settings import Settings
@@ -23,13 +23,12 @@ def serve_forever(settings: Settings, echo: Callable[[str], None] = timestamped)
 
     A second scheduler on the same state file is refused (AlreadyRunning).
     """
-    scheduler = Scheduler(settings.jobs, settings.schedule_state_file)
+    scheduler = Scheduler.for_settings(settings)
     scheduler.require_enabled_jobs()  # before the lock file is made: a refused start leaves nothing behind
     stop = threading.Event()
     # SIGTERM (docker stop, systemctl stop): finish the job in progress, then leave.
     signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
-    lock = settings.schedule_state_file.with_name(settings.schedule_state_file.name + ".scheduler.lock")
-    with exclusive_lock(lock, "another 'marketnews schedule'"):
+    with scheduler.state.hold(SERVICE_LOCK, "another 'marketnews schedule'"):
         for name, job in sorted(scheduler.jobs.items()):
             echo(next_run_line(name, job, scheduler.clock()))
         scheduler.serve(JobRunner(settings, echo=echo), sleep=stop.wait, should_stop=stop.is_set)

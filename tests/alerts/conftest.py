@@ -56,3 +56,18 @@ def seed_history(w: Watcher, asset: str, hourly_usd: float, hours: float = 24, e
         w.history.record_poll(Reading(asset=asset, at=at, price=6400.0, liquidations_1h=hourly_usd,
                                       long_1h=hourly_usd * 0.7, short_1h=hourly_usd * 0.3, provider=provider),
                               keep=timedelta(hours=24))
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgres"])
+def alert_desk(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every alert test on both engines: the default SQLite desk in the output folder, or MARKETNEWS_DESK_DB
+    naming a fresh PostgreSQL schema (the commands the tests start inherit it)."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    url = request.getfixturevalue("pg_cluster").url()
+    monkeypatch.setenv("MARKETNEWS_DESK_DB", url)
+    yield url
+    from generator.desk.engine import open_engine
+
+    open_engine(url).close()

@@ -56,8 +56,9 @@ def example() -> Example:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "desk.sqlite3")
+def store(desk_db: Path | str) -> Store:
+    """An empty desk, once on SQLite and once on PostgreSQL (tests/conftest.py: desk_db)."""
+    return Store(desk_db)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from tests.desk.conftest import RIGHT, WRONG
 
 @pytest.fixture(autouse=True)
 def desk_env(store: Store, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("MARKETNEWS_DESK_DB", str(store.path))
+    monkeypatch.setenv("MARKETNEWS_DESK_DB", str(store.desk_db))
     monkeypatch.chdir(tmp_path)  # no stray marketnews.toml
 
 

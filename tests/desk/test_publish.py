@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +10,10 @@ import pytest
 
 from generator.desk.actions import approve, reject, save_revision
 from generator.desk.console import show
-from generator.desk.publish import lock_path, publish_article, publish_pending
+from generator.desk.engine import IntegrityError
+from generator.desk.publish import PUBLISH_LOCK, publish_article, publish_pending
 from generator.desk.store import Store
 from generator.errors import AlreadyRunning, NotAllowed
-from generator.locks import exclusive_lock
 from generator.pipeline import generate
 from generator.publishing import make_target
 from generator.settings import Settings
@@ -37,7 +36,7 @@ def settings_for(store: Store, tmp_path: Path, wp: WordPressState | None = None,
     if wp is not None:
         targets |= {"wordpress_url": wp.base, "wordpress_user": "editor", "wordpress_app_password": PASSWORD,
                     "publish_retries": 0}
-    return Settings(desk_db=store.path, output_dir=tmp_path / "out", **targets, **extra)
+    return Settings(desk_db=store.desk_db, output_dir=tmp_path / "out", **targets, **extra)
 
 
 def written(settings: Settings, snapshot: Any = None, **overrides: Any) -> int:
@@ -80,7 +79,7 @@ def test_rejected_and_blocked_drafts_never_go_out(store: Store, tmp_path: Path) 
         publish_article(store, settings, rejected)
     assert publish_pending(store, settings) == []
     # The database refuses a publication of a failing revision whatever code path tries it.
-    with pytest.raises(sqlite3.IntegrityError, match="publish refused"), store.transaction() as conn:
+    with pytest.raises(IntegrityError, match="publish refused"), store.transaction() as conn:
         conn.execute("INSERT INTO publications (article_id, target, revision, status, first_attempt_at,"
                      " last_attempt_at) VALUES (?, 'webhook', 1, 'pending', 'x', 'x')", (blocked,))
 
@@ -215,7 +214,7 @@ def test_publishing_runs_never_overlap(store: Store, tmp_path: Path) -> None:
     settings = settings_for(store, tmp_path)
     draft = written(settings)
     approve(store, draft, by="Ann")
-    with exclusive_lock(lock_path(store)), pytest.raises(AlreadyRunning, match="publishing from this desk is already"):
+    with store.hold(PUBLISH_LOCK, "another run"), pytest.raises(AlreadyRunning, match="publishing from this desk is already"):
         publish_article(store, settings, draft)
     assert store.publications(draft) == []
 

@@ -22,7 +22,7 @@ from tests.publishing.test_wordpress import PASSWORD
 
 def env_for(store: Store, tmp_path: Path, wp: WordPressState) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("MARKETNEWS_")}
-    return clean | {"MARKETNEWS_DESK_DB": str(store.path), "MARKETNEWS_WORDPRESS_URL": wp.base,
+    return clean | {"MARKETNEWS_DESK_DB": str(store.desk_db), "MARKETNEWS_WORDPRESS_URL": wp.base,
                     "MARKETNEWS_WORDPRESS_USER": "editor", "MARKETNEWS_WORDPRESS_APP_PASSWORD": PASSWORD,
                     "MARKETNEWS_PUBLISH_RETRIES": "0", "MARKETNEWS_STATIC_SITE_URL": "https://news.example.com/",
                     "MARKETNEWS_STATIC_SITE_DIR": str(tmp_path / "site")}

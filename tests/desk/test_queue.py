@@ -67,7 +67,7 @@ def test_the_draft_page_says_who_approved_and_publishes_per_target(store: Store,
     article = store.article(written(settings))
     approve(store, article.id, by="Ann Editor")
     c = client_for(store, check, static_site_url="https://news.example.com/", static_site_dir=tmp_path / "site",
-                   review_timezone="Europe/Berlin", desk_db=store.path, output_dir=tmp_path / "out")
+                   review_timezone="Europe/Berlin", desk_db=store.desk_db, output_dir=tmp_path / "out")
     page = c.get(f"/drafts/{article.id}")
     text = page.data.decode()
     assert re.search(r'id="approved-by">approved by Ann Editor at \w+ \d+, \d{4}, \d\d:\d\d UTC \(\d\d:\d\d '

@@ -39,7 +39,7 @@ def test_random_kills_of_a_regeneration_lose_no_edit_and_republish_nothing(store
     page = tmp_path / "site" / "2018-02-06-btc-daily" / "index.html"
     live = page.read_bytes()
     cfg = tmp_path / "marketnews.toml"
-    cfg.write_text(f'desk_db = "{store.path}"\noutput_dir = "{tmp_path / "out"}"\nauto_publish = true\n'
+    cfg.write_text(f'desk_db = "{store.desk_db}"\noutput_dir = "{tmp_path / "out"}"\nauto_publish = true\n'
                    f'static_site_url = "https://news.example.com/"\nstatic_site_dir = "{tmp_path / "site"}"\n')
     newer = tmp_path / "newer.json"
     newer.write_text(EXAMPLE.read_text().replace('"current": 6960', '"current": 6990', 1))
