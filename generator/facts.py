@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from generator.analysis.models import Analysis
+from generator.analysis.models import Analysis, OptionsExpiry
 from generator.fact_catalogue import FactMeaning, meaning_of
 from generator.fact_invariants import check_invariants
 from generator.snapshot import TIMEFRAMES, CandleSeries, MarketSnapshot, Provenance
@@ -314,6 +314,18 @@ def fib_key(ratio: float) -> str:
     return "levels.fib_" + format_ratio(ratio).replace(".", "_")
 
 
+def add_options(b: _Builder, opt: OptionsExpiry, venue: str, src: Provenance) -> None:
+    """The options expiry's facts: when, max pain, the put/call ratio, the notional expiring and in all."""
+    b.add_date("options.expiry", opt.expiry, "Options expiry", src, with_time=True)
+    b.add("options.max_pain", opt.max_pain, "usd", "Max pain strike", src, context=f"{venue} options expiring")
+    b.add("options.put_call_ratio", opt.put_call_ratio, "ratio", "Put/call open-interest ratio", src,
+          formatter=lambda v: f"{v:.2f}")
+    b.add("options.expiry_notional_usd", opt.expiry_notional_usd, "usd", "Options notional expiring", src)
+    b.add("options.total_notional_usd", opt.total_notional_usd, "usd", f"Options open interest ({venue})", src)
+    b.add("options.expiry_share_pct", opt.share_pct, "percent", "Share of options open interest expiring", src,
+          decimals=0)
+
+
 def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     """Every fact the snapshot and its analysis support; missing data gives no fact."""
     b = _Builder()
@@ -378,6 +390,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     if (fg := snapshot.fear_greed) is not None:
         b.add("sentiment.fear_greed", fg.value, "index", "Crypto Fear & Greed Index", fg.source,
               context=fg.classification)
+
+    if (opt := analysis.options) is not None and (book := snapshot.options) is not None:
+        add_options(b, opt, book.venue, book.source)
 
     for tf, rsi in analysis.rsi.items():
         series_src = snapshot.candles[tf].source

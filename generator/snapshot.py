@@ -20,8 +20,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -264,6 +266,35 @@ class FearGreed(_Model):
     source: Provenance
 
 
+MAX_OPTION_CONTRACTS = 5_000  # Deribit lists under 1,000 BTC options; more is a mistake (max pain is quadratic)
+
+
+class OptionContract(_Model):
+    """One listed option: expiry, strike, call or put, and open interest in coins of the underlying."""
+
+    instrument: str = Field(min_length=1, description="The venue's name, e.g. 'BTC-29JUN18-7000-C'.")
+    expiry: AwareDatetime = Field(description="When it expires (Deribit: 08:00 UTC).")
+    strike: PriceValue = Field(description="Strike price in USD.")
+    kind: Literal["call", "put"]
+    open_interest: Amount = Field(description="Open interest in coins (a Deribit contract is one coin).")
+
+
+class OptionsBook(_Model):
+    """Every listed option of the asset on one venue: raw data; generator/analysis/options.py reads it."""
+
+    venue: str = Field(min_length=1, description="Exchange, e.g. 'Deribit'.")
+    index_price: PriceValue = Field(description="The venue's index price (USD) that values the open interest.")
+    contracts: list[OptionContract] = Field(min_length=1, max_length=MAX_OPTION_CONTRACTS)
+    source: Provenance
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OptionsBook:
+        names = [c.instrument for c in self.contracts]
+        if len(set(names)) != len(names):
+            raise FieldProblem("contracts", f"option {next(n for n in names if names.count(n) > 1)} is listed twice")
+        return self
+
+
 class PriceDisagreement(_Model):
     """Two providers' prices differ by more than the configured tolerance."""
 
@@ -286,8 +317,16 @@ class MarketSnapshot(_Model):
     funding: Funding | None = None
     open_interest: OpenInterest | None = None
     fear_greed: FearGreed | None = None
+    options: OptionsBook | None = None
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _without_absent_options(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("options") is None:
+            data.pop("options", None)  # a snapshot without an options book reads as it did before the field existed
+        return data
 
     @model_validator(mode="after")
     def _coherent(self) -> MarketSnapshot:
@@ -298,7 +337,7 @@ class MarketSnapshot(_Model):
             if key != series.timeframe:
                 raise FieldProblem(f"candles.{key}.timeframe", f"candles[{key!r}] holds {series.timeframe} candles")
             _after_the_candles(self.as_of, series)
-        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed"):
+        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options"):
             group = getattr(self, name)
             if group is not None and group.source.as_of > self.as_of + CLOCK_SKEW:
                 raise FieldProblem(
@@ -319,6 +358,7 @@ class MarketSnapshot(_Model):
             ("funding", "funding rate"),
             ("open_interest", "open interest"),
             ("fear_greed", "Fear & Greed Index"),
+            ("options", "options open interest"),
         ):
             group = getattr(self, name)
             if group is not None:

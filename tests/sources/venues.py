@@ -6,8 +6,8 @@ format (see each generator/sources module's docstring for the fields). The
 data: the daily candles are real (Bittrex BTC-USDT, finta test data, LGPL-3.0,
 see tests/fixtures/NOTICE); the 4h candles are illustrative (each real day cut
 into six bars that visit its open, high, low and close); tickers follow the
-real candles; funding, open interest, liquidations and the Fear & Greed value
-are illustrative. Every symbol gets the same data (so runs for several assets can
+real candles; funding, open interest, liquidations, the Fear & Greed value and
+the options book (deribit_book.py) are illustrative. Every symbol gets the same data (so runs for several assets can
 be exercised); ``unlisted`` Binance symbols are refused as Binance refuses unknown ones.
 Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
 or absurd data) and latencies can be injected per provider and endpoint.
@@ -44,7 +44,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # The moment the replicas describe by default: five minutes after the last real daily close used.
 NOW = datetime(2018, 6, 18, 0, 5, tzinfo=timezone.utc)
 PROVIDERS = ("binance", "coinbase", "kraken", "coingecko", "binance_futures", "bybit", "coinglass", "okx",
-             "alternative_me")
+             "alternative_me", "deribit")
 DAY, H4 = timedelta(days=1), timedelta(hours=4)
 # One kind of fault per name; each endpoint knows how to be stale, absurd or empty in its own format.
 STATUS_FAULTS = {"429": 429, "500": 500, "502": 502, "503": 503, "451": 451}
@@ -163,6 +163,7 @@ class Venues:
             ("okx", "/api/v5/public/instruments"): self.okx_instruments,
             ("okx", "/api/v5/public/liquidation-orders"): self.okx_liquidation_orders,
             ("alternative_me", "/fng/"): self.fear_greed,
+            ("deribit", "/public/get_book_summary_by_currency"): self.deribit_book_summary,
         }
 
     # --- server ------------------------------------------------------------------
@@ -605,6 +606,18 @@ class Venues:
         return Answer(200, {"name": "Fear and Greed Index", "data": [{
             "value": "150" if mode == "absurd" else "8", "value_classification": "Extreme Fear",
             "timestamp": str(int(day.timestamp())), "time_until_update": "86100"}], "metadata": {"error": None}})
+
+    # --- Deribit -------------------------------------------------------------------------
+
+    def deribit_book_summary(self, q: dict[str, str], mode: str) -> Answer:
+        """The illustrative options book (tests/sources/deribit_book.py) around the current price."""
+        from tests.sources.deribit_book import book_rows, envelope
+
+        if q.get("kind") != "option":
+            return Answer(400, {"jsonrpc": "2.0", "error": {"code": -32602, "message": "Invalid params"}})
+        rows = [] if mode == "empty" else book_rows(self.now, self.price, stale=mode == "stale",
+                                                    absurd=mode == "absurd", currency=q.get("currency", "BTC"))
+        return Answer(200, envelope(rows, self.now))
 
 
 TIMEFRAMES_S = {"1m": timedelta(minutes=1), "5m": timedelta(minutes=5), "15m": timedelta(minutes=15),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from generator.sources.recording import Recording  # noqa: E402
+from tests.sources.deribit_book import book_rows, envelope  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+DERIBIT_NOW = datetime(2024, 12, 23, 7, 0, 1, tzinfo=timezone.utc)
 DATE = "Date"
 
 
@@ -217,6 +220,18 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
                 "data": [{"value": "40", "value_classification": "Fear", "timestamp": "1551157200",
                           "time_until_update": "68499"}],
                 "metadata": {"error": None}}),
+        ],
+    ),
+    "deribit": (
+        "https://docs.deribit.com/api-reference/market-data/public-get_book_summary_by_currency",
+        "ILLUSTRATIVE values in the documented shape (JSON-RPC envelope with usIn/usOut/usDiff/testnet; result rows "
+        "with instrument_name, open_interest in coins, mark_price in coins, underlying_price, "
+        "estimated_delivery_price, creation_timestamp ...): a BTC book of five expiries and their strikes around "
+        "an index of $94,512.30, from tests/sources/deribit_book.py, not Deribit's data",
+        [
+            ("https://www.deribit.com/api/v2/public/get_book_summary_by_currency?currency=BTC&kind=option",
+             "Mon, 23 Dec 2024 07:00:01 GMT",
+             envelope(book_rows(DERIBIT_NOW, 94512.3), DERIBIT_NOW)),
         ],
     ),
 }
