@@ -12,7 +12,10 @@ from __future__ import annotations
 import math
 import random
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from generator.snapshot import MarketSnapshot
 
 # (weeks after the next Friday, share of the book's open interest, strike step as a share of the index): a weekly,
 # the near quarterly or monthly that holds most of it, and later ones. Deribit's expiries are Fridays, 08:00 UTC.
@@ -76,3 +79,20 @@ def envelope(result: Any, now: datetime) -> dict[str, Any]:
     """The JSON-RPC envelope Deribit wraps every answer in (times in microseconds)."""
     us = int(now.timestamp() * 1_000_000)
     return {"jsonrpc": "2.0", "result": result, "usIn": us, "usOut": us + 1843, "usDiff": 1843, "testnet": False}
+
+
+def with_options(snapshot: MarketSnapshot, index: float | None = None) -> MarketSnapshot:
+    """``snapshot`` with this illustrative book, valued at ``index`` (default: its price), as of its time."""
+    from generator.snapshot import OptionContract, OptionsBook, Provenance
+    from generator.sources.deribit import parse_instrument
+
+    price = index or snapshot.price.current
+    contracts = []
+    for row in book_rows(snapshot.as_of, price, currency=snapshot.asset):
+        expiry, strike, kind = parse_instrument(row["instrument_name"])
+        contracts.append(OptionContract(instrument=row["instrument_name"], expiry=expiry, strike=strike, kind=kind,  # type: ignore[arg-type]
+                                        open_interest=row["open_interest"]))
+    source = Provenance(provider="illustrative", url=None, fetched_at=snapshot.as_of, as_of=snapshot.as_of,
+                        note="Illustrative: tests/sources/deribit_book.py, not Deribit's data.")
+    book = OptionsBook(venue="Deribit", index_price=price, contracts=contracts, source=source)
+    return snapshot.model_copy(update={"options": book})
