@@ -5,7 +5,8 @@ replicas (tests/sources/venues.py) serve each provider's documented response
 format on 127.0.0.1, so the recording holds 127.0.0.1 URLs. Their daily candles
 are real (Bittrex BTC-USDT to 2018-06-17, finta test data, LGPL-3.0); the 4h
 candles, tickers' 24h figures, funding, open interest, liquidations, the
-Fear & Greed value and the Deribit options book are illustrative. See examples/NOTICE.
+Fear & Greed value, the Deribit options book and the CoinGecko /global figures are
+illustrative. See examples/NOTICE.
 """
 
 from __future__ import annotations

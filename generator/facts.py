@@ -391,6 +391,13 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("sentiment.fear_greed", fg.value, "index", "Crypto Fear & Greed Index", fg.source,
               context=fg.classification)
 
+    if (mkt := snapshot.market) is not None:  # the whole crypto market (CoinGecko /global)
+        b.add("market.total_cap_usd", mkt.total_market_cap_usd, "usd", "Total crypto market cap", mkt.source)
+        b.add("market.cap_change_24h_pct", mkt.market_cap_change_24h_pct, "percent", "Crypto market cap, 24h change",
+              mkt.source)
+        if mkt.market_cap_change_24h_pct is not None:
+            b.add("windows.market_change", 24.0, "hours", "Window of the market cap change", mkt.source)
+        b.add("market.btc_dominance_pct", mkt.btc_dominance_pct, "percent", "Bitcoin dominance", mkt.source, decimals=1)
     if (opt := analysis.options) is not None and (book := snapshot.options) is not None:
         add_options(b, opt, book.venue, book.source)
 

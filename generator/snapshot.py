@@ -266,6 +266,15 @@ class FearGreed(_Model):
     source: Provenance
 
 
+class GlobalMarket(_Model):
+    """The whole crypto market (CoinGecko /global): total capitalisation, its 24h change, Bitcoin's share."""
+
+    total_market_cap_usd: Amount = Field(gt=0)
+    market_cap_change_24h_pct: Number | None = Field(default=None, gt=-100, le=MAX_CHANGE_PCT)
+    btc_dominance_pct: Number | None = Field(default=None, ge=0, le=100, description="Bitcoin's share, percent.")
+    source: Provenance
+
+
 MAX_OPTION_CONTRACTS = 5_000  # Deribit lists under 1,000 BTC options; more is a mistake (max pain is quadratic)
 
 
@@ -318,14 +327,16 @@ class MarketSnapshot(_Model):
     open_interest: OpenInterest | None = None
     fear_greed: FearGreed | None = None
     options: OptionsBook | None = None
+    market: GlobalMarket | None = None
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
 
     @model_serializer(mode="wrap")
-    def _without_absent_options(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _without_absent_groups(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        if data.get("options") is None:
-            data.pop("options", None)  # a snapshot without an options book reads as it did before the field existed
+        for key in ("options", "market"):  # a snapshot without them reads as it did before the fields existed
+            if data.get(key) is None:
+                data.pop(key, None)
         return data
 
     @model_validator(mode="after")
@@ -337,7 +348,7 @@ class MarketSnapshot(_Model):
             if key != series.timeframe:
                 raise FieldProblem(f"candles.{key}.timeframe", f"candles[{key!r}] holds {series.timeframe} candles")
             _after_the_candles(self.as_of, series)
-        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options"):
+        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options", "market"):
             group = getattr(self, name)
             if group is not None and group.source.as_of > self.as_of + CLOCK_SKEW:
                 raise FieldProblem(
@@ -359,6 +370,7 @@ class MarketSnapshot(_Model):
             ("open_interest", "open interest"),
             ("fear_greed", "Fear & Greed Index"),
             ("options", "options open interest"),
+            ("market", "crypto market capitalisation"),
         ):
             group = getattr(self, name)
             if group is not None:

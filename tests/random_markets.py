@@ -118,6 +118,11 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
     ro = random.Random(f"{seed}|options")  # its own stream: the other groups of a seed stay as they were
     if ro.random() < 0.4:
         snapshot["options"] = _options(ro, as_of, price["current"])
+    rm = random.Random(f"{seed}|market")
+    if rm.random() < 0.5:  # the whole market: any size, any change (a flat one too), dominance or not
+        snapshot["market"] = {"total_market_cap_usd": 10 ** rm.uniform(8, 12.5),
+                              "market_cap_change_24h_pct": rm.choice([None, 0.0, 0.004, rm.uniform(-30, 30)]),
+                              "btc_dominance_pct": rm.choice([None, rm.uniform(0, 100)]), "source": _source(as_of)}
     return MarketSnapshot.model_validate(snapshot)
 
 

@@ -106,6 +106,15 @@ class Story(BaseModel):
     options_venue: str | None = None  # the venue of the options book ("on Deribit": one venue's options only)
     # Where the price is against the expiry's max pain strike, as printed ("at": the same figure shown).
     max_pain_side: Literal["above", "below", "at"] | None = None
+    # The whole market's 24h change as printed: "down" / "up"; None without one, or when it prints as 0.00%.
+    market_direction: Literal["up", "down"] | None = None
+
+
+def _printed_way(change: Fact | None) -> Literal["up", "down"] | None:
+    """The way a change goes as printed: none when it prints as zero."""
+    if change is None or float(change.display_abs.rstrip("%")) == 0:
+        return None
+    return "up" if float(change.value) > 0 else "down"
 
 
 def venues_text(venues: list[str]) -> str:
@@ -241,6 +250,7 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         and facts["levels.crossed"].value == facts["levels.broken"].value,
         options_venue=snapshot.options.venue if pain is not None and snapshot.options is not None else None,
         max_pain_side=max_pain_side,
+        market_direction=_printed_way(facts.get("market.cap_change_24h_pct")),
         support_nearest=crossed != "up",
         resistance_nearest=crossed != "down",
         bullish=bullish,

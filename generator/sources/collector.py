@@ -37,7 +37,7 @@ log = logging.getLogger("marketnews.sources")
 
 Status = Literal["start", "ok", "failed", "skipped"]
 # Snapshot groups named like their metric; price and candles are assembled on their own (they are essential).
-GROUPS = ("funding", "open_interest", "liquidations", "fear_greed", "options")
+GROUPS = ("funding", "open_interest", "liquidations", "fear_greed", "options", "market")
 # What a shape error in a provider's answer looks like from Python's side.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 

@@ -34,6 +34,7 @@ DEFAULT_ORDER: dict[str, list[str]] = {
     "liquidations": ["coinglass", "okx"],
     "fear_greed": ["alternative_me"],
     "options": ["deribit"],
+    "market": ["coingecko"],
 }
 
 

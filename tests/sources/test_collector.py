@@ -133,11 +133,12 @@ def test_okx_pages_short_of_a_day_leave_the_24h_figures_out(venues: Venues, tmp_
 def test_missing_metrics_are_left_out_of_the_article(venues: Venues, tmp_path: Path) -> None:
     for provider in ("binance_futures", "bybit", "okx", "alternative_me", "deribit"):
         venues.fault(provider, "*", "503")
+    venues.fault("coingecko", "/global", "503")
     snapshot = fetch(venues).snapshot
-    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed", "options"}
+    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed", "options", "market"}
     article = _article(venues, snapshot, tmp_path)
     for words in ("Funding rate", "Open interest", "open interest", "liquidat", "Fear & Greed", "ption", "max pain",
-                  "Max pain", "Deribit", "expir"):
+                  "Max pain", "Deribit", "expir", "market cap", "capitalisation", "dominance"):
         assert words not in article
 
 

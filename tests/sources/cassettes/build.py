@@ -106,6 +106,7 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
     "coingecko": (
         "https://docs.coingecko.com/reference/simple-price",
         "the documented example for bitcoin (market cap and volume fields as documented); ethereum: same shape, "
+        "values illustrative; /global: the documented shape (https://docs.coingecko.com/reference/crypto-global), "
         "values illustrative",
         [
             ("https://api.coingecko.com/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true"
@@ -116,6 +117,13 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
             ("https://api.coingecko.com/api/v3/simple/price?ids=ethereum&vs_currencies=usd&include_24hr_change=true"
              "&include_last_updated_at=true", "Mon, 25 Mar 2024 08:45:30 GMT", {
                 "ethereum": {"usd": 3466.21, "usd_24h_change": 2.41, "last_updated_at": 1711356290}}),
+            # /global: the documented example's shape; values illustrative (about the same day).
+            ("https://api.coingecko.com/api/v3/global", "Mon, 25 Mar 2024 08:45:30 GMT", {"data": {
+                "active_cryptocurrencies": 13690, "upcoming_icos": 0, "ongoing_icos": 49, "ended_icos": 3376,
+                "markets": 1046, "total_market_cap": {"btc": 39199127.8, "eth": 756209452.1, "usd": 2633721580216.3},
+                "total_volume": {"btc": 1073218.6, "usd": 72107466193.1},
+                "market_cap_percentage": {"btc": 50.04, "eth": 16.27, "usdt": 3.87, "bnb": 2.11, "sol": 3.3},
+                "market_cap_change_percentage_24h_usd": 3.418, "updated_at": 1711356250}}),
         ],
     ),
     "binance_futures": (

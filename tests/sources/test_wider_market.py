@@ -1,4 +1,4 @@
-"""Deribit options against its cassette (illustrative values in the documented shape) and ad-hoc answers."""
+"""Deribit options and CoinGecko /global against their cassettes (illustrative values in the documented shape)."""
 
 from __future__ import annotations
 
@@ -72,3 +72,31 @@ def test_another_currencys_options_are_refused(tmp_path: Path) -> None:
     c = adhoc("deribit", tmp_path, {PATH: envelope(rows, NOW)}, DATE)
     with pytest.raises(ProviderError, match="not a BTC option"):
         deribit.fetch_options(c, FetchContext("BTC", "BTC", NOW))
+
+
+# --- CoinGecko /global (the whole market; tests/sources/cassettes/coingecko.yaml) ------------------------------
+
+
+def test_coingecko_global_market() -> None:
+    from generator.sources import coingecko
+
+    fetched = coingecko.fetch_market(client("coingecko"), FetchContext("BTC", "bitcoin", utc("2024-03-25T08:45:30")))
+    market = fetched.value
+    assert market.total_market_cap_usd == 2633721580216.3 and market.market_cap_change_24h_pct == 3.418
+    assert market.btc_dominance_pct == 50.04 and market.source.as_of == utc("2024-03-25T08:44:10")
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"data": {}}, "no 'total_market_cap'"),
+    ({"status": {"error_code": 429, "error_message": "rate limited"}}, "no 'data'"),
+    ({"data": {"total_market_cap": {"usd": "big"}, "updated_at": 1711356250}}, "not a number"),
+    ({"data": {"total_market_cap": {"usd": -3.0}, "updated_at": 1711356250}}, "absurd value"),
+    ({"data": {"total_market_cap": {"usd": 2.6e12}, "market_cap_percentage": {"btc": 150},
+               "updated_at": 1711356250}}, "absurd value"),
+])
+def test_coingecko_global_bad_answers(tmp_path: Path, body: object, message: str) -> None:
+    from generator.sources import coingecko
+
+    c = adhoc("coingecko", tmp_path, {"/global": body}, "Mon, 25 Mar 2024 08:45:30 GMT")
+    with pytest.raises(ProviderError, match=message):
+        coingecko.fetch_market(c, FetchContext("BTC", "bitcoin", utc("2024-03-25T08:45:30")))
