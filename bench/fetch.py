@@ -6,7 +6,7 @@ provider the script first times its part of the fetch alone (its metrics only;
 a provider that needs several requests in a row, like OKX's pages, takes
 several latencies), then times the whole fetch. Target: whole fetch <= 1.15 x
 the slowest provider alone. Two configurations: the first choices (Binance,
-CoinGecko, Binance futures, OKX, alternative.me) and the fallbacks (first
+CoinGecko, Binance futures, OKX, alternative.me, Deribit) and the fallbacks (first
 choices skipped: Coinbase, Kraken for 4h candles, Bybit, CoinGlass with a key).
 
 Usage: python bench/fetch.py [--runs 5]
@@ -36,7 +36,7 @@ from tests.sources.venues import NOW, PROVIDERS, Venues  # noqa: E402
 PROVIDER_INFO = {pid: m.INFO for pid, m in MODULES.items()}
 
 LATENCY_MS = {"binance": 120, "coinbase": 250, "kraken": 300, "coingecko": 200, "binance_futures": 180,
-              "bybit": 350, "coinglass": 400, "okx": 90, "alternative_me": 50}
+              "bybit": 350, "coinglass": 400, "okx": 90, "alternative_me": 50, "deribit": 220}
 KEY = "bench-key"
 
 

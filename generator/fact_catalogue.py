@@ -191,6 +191,25 @@ FAMILIES: tuple[Family, ...] = (
     Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
     Family("open_interest.usd", {"metric": "open_interest"}),
     Family("sentiment.fear_greed", {"metric": "fear_greed"}),
+    # --- the whole crypto market (CoinGecko /global) ---
+    # (aspect market: a bare "fell 2%" is the asset's own change; only words naming the market cap reach this one)
+    Family("market.total_cap_usd", {"metric": "market_cap"}),
+    Family("market.cap_change_24h_pct", {"metric": ("market_cap", "change"), "window": "24h", "aspect": "market"},
+           sign="words", table_sign=True),
+    Family("windows.market_change", {"metric": ("market_cap", "change"), "window": "24h"}),
+    Family("market.btc_dominance_pct", {"metric": "dominance"}),
+    # --- options (one venue's book, the expiry analysis/options.py picks) ---
+    # Max pain is a strike, a price level with a side against the price ("the price sits above max pain"); its
+    # date is the expiry's ("max pain for the June 29 expiry").
+    Family("options.max_pain", {"metric": ("options", "level"), "level": "max_pain", "aspect": "strike",
+                                "state": "intact"},
+           position=True, date="options.expiry", names=("the max pain strike",)),
+    Family("options.expiry", {"metric": "options", "aspect": "expiry"}),
+    Family("options.put_call_ratio", {"metric": "options", "aspect": "ratio"}),
+    # Notional: open interest in USD, of the expiry and of the whole book.
+    Family("options.expiry_notional_usd", {"metric": ("options", "open_interest"), "aspect": "expiring"}),
+    Family("options.total_notional_usd", {"metric": ("options", "open_interest"), "aspect": "all"}),
+    Family("options.expiry_share_pct", {"metric": ("options", "open_interest"), "aspect": "share"}),
     # --- technicals ---
     Family("technicals.rsi_period", {"metric": "rsi", "aspect": "period"}),
     Family("technicals.rsi_{tf}", {"metric": "rsi", "tf": "{tf}", "aspect": "reading"}, {"tf": _TIMEFRAMES}),

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from generator.analysis.models import Analysis
+from generator.analysis.models import Analysis, OptionsExpiry
 from generator.fact_catalogue import FactMeaning, meaning_of
 from generator.fact_invariants import check_invariants
 from generator.snapshot import TIMEFRAMES, CandleSeries, MarketSnapshot, Provenance
@@ -316,6 +316,18 @@ def fib_key(ratio: float) -> str:
     return "levels.fib_" + format_ratio(ratio).replace(".", "_")
 
 
+def add_options(b: _Builder, opt: OptionsExpiry, venue: str, src: Provenance) -> None:
+    """The options expiry's facts: when, max pain, the put/call ratio, the notional expiring and in all."""
+    b.add_date("options.expiry", opt.expiry, "Options expiry", src, with_time=True)
+    b.add("options.max_pain", opt.max_pain, "usd", "Max pain strike", src, context=f"{venue} options expiring")
+    b.add("options.put_call_ratio", opt.put_call_ratio, "ratio", "Put/call open-interest ratio", src,
+          formatter=lambda v: f"{v:.2f}")
+    b.add("options.expiry_notional_usd", opt.expiry_notional_usd, "usd", "Options notional expiring", src)
+    b.add("options.total_notional_usd", opt.total_notional_usd, "usd", f"Options open interest ({venue})", src)
+    b.add("options.expiry_share_pct", opt.share_pct, "percent", "Share of options open interest expiring", src,
+          decimals=0)
+
+
 def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     """Every fact the snapshot and its analysis support; missing data gives no fact."""
     b = _Builder()
@@ -380,6 +392,16 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     if (fg := snapshot.fear_greed) is not None:
         b.add("sentiment.fear_greed", fg.value, "index", "Crypto Fear & Greed Index", fg.source,
               context=fg.classification)
+
+    if (mkt := snapshot.market) is not None:  # the whole crypto market (CoinGecko /global)
+        b.add("market.total_cap_usd", mkt.total_market_cap_usd, "usd", "Total crypto market cap", mkt.source)
+        b.add("market.cap_change_24h_pct", mkt.market_cap_change_24h_pct, "percent", "Crypto market cap, 24h change",
+              mkt.source)
+        if mkt.market_cap_change_24h_pct is not None:
+            b.add("windows.market_change", 24.0, "hours", "Window of the market cap change", mkt.source)
+        b.add("market.btc_dominance_pct", mkt.btc_dominance_pct, "percent", "Bitcoin dominance", mkt.source, decimals=1)
+    if (opt := analysis.options) is not None and (book := snapshot.options) is not None:
+        add_options(b, opt, book.venue, book.source)
 
     for tf, rsi in analysis.rsi.items():
         series_src = snapshot.candles[tf].source

@@ -59,6 +59,7 @@ def run_analysis(snapshot: MarketSnapshot, settings: Settings) -> Analysis:
         swing_strength=settings.swing_strength,
         level_tolerance_pct=settings.level_tolerance_pct,
         fvg_min_size_pct=settings.fvg_min_size_pct,
+        options_min_expiry_share_pct=settings.options_min_expiry_share_pct,
     )
 
 

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     fvg_min_size_pct: float = Field(
         default=0.0, ge=0, description="Ignore fair value gaps smaller than this percent of price."
     )
+    options_min_expiry_share_pct: float = Field(
+        default=5.0, ge=0, le=100,
+        description="The options expiry reported is the nearest one holding at least this percent of all open interest.",
+    )
 
     # Charts
     chart: bool = Field(default=False, description="Draw chart.png for each article (needs marketnews[chart]).")
@@ -147,6 +151,7 @@ class Settings(BaseSettings):
     coinglass_url: str = Field(default="https://open-api-v4.coinglass.com", description="CoinGlass API v4.")
     okx_url: str = Field(default="https://www.okx.com", description="OKX v5 API.")
     alternative_me_url: str = Field(default="https://api.alternative.me", description="alternative.me Fear & Greed API.")
+    deribit_url: str = Field(default="https://www.deribit.com/api/v2", description="Deribit public API v2 (options).")
 
     # Live data: keys (never logged, never recorded)
     coinglass_api_key: SecretStr | None = Field(

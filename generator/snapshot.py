@@ -20,8 +20,10 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     ValidationError,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -264,6 +266,44 @@ class FearGreed(_Model):
     source: Provenance
 
 
+class GlobalMarket(_Model):
+    """The whole crypto market (CoinGecko /global): total capitalisation, its 24h change, Bitcoin's share."""
+
+    total_market_cap_usd: Amount = Field(gt=0)
+    market_cap_change_24h_pct: Number | None = Field(default=None, gt=-100, le=MAX_CHANGE_PCT)
+    btc_dominance_pct: Number | None = Field(default=None, ge=0, le=100, description="Bitcoin's share, percent.")
+    source: Provenance
+
+
+MAX_OPTION_CONTRACTS = 5_000  # Deribit lists under 1,000 BTC options; more is a mistake (max pain is quadratic)
+
+
+class OptionContract(_Model):
+    """One listed option: expiry, strike, call or put, and open interest in coins of the underlying."""
+
+    instrument: str = Field(min_length=1, description="The venue's name, e.g. 'BTC-29JUN18-7000-C'.")
+    expiry: AwareDatetime = Field(description="When it expires (Deribit: 08:00 UTC).")
+    strike: PriceValue = Field(description="Strike price in USD.")
+    kind: Literal["call", "put"]
+    open_interest: Amount = Field(description="Open interest in coins (a Deribit contract is one coin).")
+
+
+class OptionsBook(_Model):
+    """Every listed option of the asset on one venue: raw data; generator/analysis/options.py reads it."""
+
+    venue: str = Field(min_length=1, description="Exchange, e.g. 'Deribit'.")
+    index_price: PriceValue = Field(description="The venue's index price (USD) that values the open interest.")
+    contracts: list[OptionContract] = Field(min_length=1, max_length=MAX_OPTION_CONTRACTS)
+    source: Provenance
+
+    @model_validator(mode="after")
+    def _distinct(self) -> OptionsBook:
+        names = [c.instrument for c in self.contracts]
+        if len(set(names)) != len(names):
+            raise FieldProblem("contracts", f"option {next(n for n in names if names.count(n) > 1)} is listed twice")
+        return self
+
+
 class PriceDisagreement(_Model):
     """Two providers' prices differ by more than the configured tolerance."""
 
@@ -286,8 +326,18 @@ class MarketSnapshot(_Model):
     funding: Funding | None = None
     open_interest: OpenInterest | None = None
     fear_greed: FearGreed | None = None
+    options: OptionsBook | None = None
+    market: GlobalMarket | None = None
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _without_absent_groups(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in ("options", "market"):  # a snapshot without them reads as it did before the fields existed
+            if data.get(key) is None:
+                data.pop(key, None)
+        return data
 
     @model_validator(mode="after")
     def _coherent(self) -> MarketSnapshot:
@@ -298,7 +348,7 @@ class MarketSnapshot(_Model):
             if key != series.timeframe:
                 raise FieldProblem(f"candles.{key}.timeframe", f"candles[{key!r}] holds {series.timeframe} candles")
             _after_the_candles(self.as_of, series)
-        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed"):
+        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options", "market"):
             group = getattr(self, name)
             if group is not None and group.source.as_of > self.as_of + CLOCK_SKEW:
                 raise FieldProblem(
@@ -319,6 +369,8 @@ class MarketSnapshot(_Model):
             ("funding", "funding rate"),
             ("open_interest", "open interest"),
             ("fear_greed", "Fear & Greed Index"),
+            ("options", "options open interest"),
+            ("market", "crypto market capitalisation"),
         ):
             group = getattr(self, name)
             if group is not None:

@@ -3,7 +3,7 @@
 Each seed gives one snapshot: a random walk of candles of one timeframe (1 to 300 of them, prices
 from a millionth of a dollar to a few hundred thousand), sometimes an hourly series ending at the
 price, and each derivatives group present or not, with random values (zero totals, tiny funding
-rates, any Fear & Greed reading). Provenance says "illustrative" and the note says it is random.
+rates, any Fear & Greed reading, an options book of one to four expiries). Provenance says "illustrative" and the note says it is random.
 
 ``intraday=True`` takes the same market at a random moment inside the candle that is still forming
 (any hour, any minute after the last close): the current price has moved on from the last close,
@@ -115,7 +115,33 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
     if r.random() < 0.7:
         snapshot["price"]["change_24h_pct"] = round((price["current"] / day_ago - 1) * 100, r.choice([1, 2, 3]))
     snapshot.update(_derivatives(r, as_of))
+    ro = random.Random(f"{seed}|options")  # its own stream: the other groups of a seed stay as they were
+    if ro.random() < 0.4:
+        snapshot["options"] = _options(ro, as_of, price["current"])
+    rm = random.Random(f"{seed}|market")
+    if rm.random() < 0.5:  # the whole market: any size, any change (a flat one too), dominance or not
+        snapshot["market"] = {"total_market_cap_usd": 10 ** rm.uniform(8, 12.5),
+                              "market_cap_change_24h_pct": rm.choice([None, 0.0, 0.004, rm.uniform(-30, 30)]),
+                              "btc_dominance_pct": rm.choice([None, rm.uniform(0, 100)]), "source": _source(as_of)}
     return MarketSnapshot.model_validate(snapshot)
+
+
+def _options(r: random.Random, as_of: datetime, price: float) -> dict[str, Any]:
+    """A random options book: 1 to 4 expiries (one sometimes already past), strikes around the price, open
+    interest anywhere from none to a lot, sometimes only calls or only puts."""
+    day = as_of.replace(hour=8, minute=0, second=0, microsecond=0)
+    contracts = []
+    for e in range(r.randint(1, 4)):
+        expiry = day + timedelta(days=r.choice([-1, 1, 3, 7, 30, 90]) + 7 * e)
+        kinds = r.choice([("call", "put"), ("call", "put"), ("call",), ("put",)])
+        for j in range(r.randint(1, 12)):
+            strike = price * r.uniform(0.5, 1.5)
+            for kind in kinds:
+                oi = 0.0 if r.random() < 0.15 else 10 ** r.uniform(-1, 4)
+                contracts.append({"instrument": f"X-{e}-{j}-{kind}", "expiry": expiry.isoformat(), "strike": strike,
+                                  "kind": kind, "open_interest": oi})
+    return {"venue": r.choice(["Deribit", "OKX"]), "index_price": price * r.uniform(0.99, 1.01),
+            "contracts": contracts, "source": _source(as_of)}
 
 
 def _rolling_day(r: random.Random, rows: list[tuple[float, ...]], step: timedelta, vol: float,

@@ -7,6 +7,7 @@ from generator.analysis.fvg import fair_value_gaps
 from generator.analysis.history import history
 from generator.analysis.levels import support_resistance
 from generator.analysis.models import Analysis, RSIResult
+from generator.analysis.options import MIN_EXPIRY_SHARE_PCT, options_expiry
 from generator.analysis.rsi import latest_rsi
 from generator.analysis.swings import fibonacci, window_of
 from generator.snapshot import TIMEFRAMES, MarketSnapshot
@@ -30,6 +31,7 @@ def analyze(
     swing_strength: int = 3,
     level_tolerance_pct: float = 1.0,
     fvg_min_size_pct: float = 0.0,
+    options_min_expiry_share_pct: float = MIN_EXPIRY_SHARE_PCT,
 ) -> Analysis:
     """Run every analysis on the snapshot; levels, Fibonacci and gaps use ``timeframe``."""
     tf = pick_timeframe(snapshot, timeframe)
@@ -52,4 +54,6 @@ def analyze(
         change_1h=change_1h(snapshot.candles.values()),
         # Records, streaks and trailing changes are about days: only daily candles give them.
         history=history(snapshot.candles["1d"].candles) if "1d" in snapshot.candles else None,
+        options=options_expiry(snapshot.options, snapshot.as_of, options_min_expiry_share_pct)
+        if snapshot.options is not None else None,
     )

@@ -212,6 +212,21 @@ class History(_Result):
     series_high: SeriesHigh
 
 
+class OptionsExpiry(_Result):
+    """The options expiry an article reports (analysis/options.py): the nearest one holding enough open interest."""
+
+    expiry: AwareDatetime
+    max_pain: float  # the strike at which option holders' total payout is lowest (USD)
+    put_call_ratio: float | None  # put over call open interest of the expiry; None without calls
+    expiry_open_interest: float  # coins
+    expiry_notional_usd: float  # the expiry's open interest at the index price: the notional expiring
+    total_open_interest: float  # coins, every live expiry
+    total_notional_usd: float
+    share_pct: float  # the expiry's share of all open interest
+    contracts: int
+    index_price: float
+
+
 class Analysis(_Result):
     """Everything the analysis stage found for one snapshot."""
 
@@ -223,3 +238,5 @@ class Analysis(_Result):
     change_24h: ChangeResult | None
     change_1h: ChangeResult | None = None  # from the finest candles that divide an hour (alerts fetch 5m ones)
     history: History | None = None  # from the daily candles (analysis/history.py); None without them
+    options: OptionsExpiry | None = None  # from the options book (analysis/options.py); None without one
+

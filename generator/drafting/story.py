@@ -103,6 +103,18 @@ class Story(BaseModel):
     # table, with its source, but prose about "$0 liquidated" reads as news and says nothing.
     liquidated: list[str] = []
     history: HistoryStory | None = None  # the notable history of the latest daily close (history_story.py)
+    options_venue: str | None = None  # the venue of the options book ("on Deribit": one venue's options only)
+    # Where the price is against the expiry's max pain strike, as printed ("at": the same figure shown).
+    max_pain_side: Literal["above", "below", "at"] | None = None
+    # The whole market's 24h change as printed: "down" / "up"; None without one, or when it prints as 0.00%.
+    market_direction: Literal["up", "down"] | None = None
+
+
+def _printed_way(change: Fact | None) -> Literal["up", "down"] | None:
+    """The way a change goes as printed: none when it prints as zero."""
+    if change is None or float(change.display_abs.rstrip("%")) == 0:
+        return None
+    return "up" if float(change.value) > 0 else "down"
 
 
 def venues_text(venues: list[str]) -> str:
@@ -196,6 +208,11 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
 
     fg = snapshot.fear_greed
     hour = _hour(facts)
+    pain = facts.get("options.max_pain")
+    max_pain_side: Literal["above", "below", "at"] | None = None
+    if pain is not None and snapshot.options is not None:
+        shown_price = facts["price.current"].display
+        max_pain_side = "at" if pain.display == shown_price else "above" if price > float(pain.value) else "below"
     if analysis.change_1h is not None:  # levels between the price an hour ago and now: the move went through them
         start = analysis.change_1h.from_price
         hour["hour_crossed"] = [k for k in above if float(facts[k].value) < start] if start > price else \
@@ -231,6 +248,9 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         crossed_back=broke is not None and crossed == ("up" if broke == "support" else "down"),
         crossed_is_broken=crossed is not None and "levels.broken" in facts
         and facts["levels.crossed"].value == facts["levels.broken"].value,
+        options_venue=snapshot.options.venue if pain is not None and snapshot.options is not None else None,
+        max_pain_side=max_pain_side,
+        market_direction=_printed_way(facts.get("market.cap_change_24h_pct")),
         support_nearest=crossed != "up",
         resistance_nearest=crossed != "down",
         bullish=bullish,

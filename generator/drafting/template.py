@@ -61,7 +61,7 @@ PROSE_SECTIONS = ("headline", "lead", "price_action", "market_structure", "why_i
 PROVIDER_NAMES = {
     "binance": "Binance", "binance_futures": "Binance USD-M Futures", "bittrex": "Bittrex", "bybit": "Bybit",
     "coinbase": "Coinbase Exchange", "coingecko": "CoinGecko", "coinglass": "CoinGlass", "kraken": "Kraken",
-    "okx": "OKX", "alternative_me": "Alternative.me",
+    "okx": "OKX", "alternative_me": "Alternative.me", "deribit": "Deribit",
 }
 
 

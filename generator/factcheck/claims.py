@@ -56,6 +56,8 @@ class ClaimRule:
     unless_after: re.Pattern[str] | None = None
     unless: re.Pattern[str] | None = None
     unless_clause: re.Pattern[str] | None = None
+    # Why the words are unsupported when the data has no fact the rule may be about (else they are no claim).
+    absent: str | None = None
 
     @classmethod
     def of(cls, entry: Mapping[str, Any]) -> ClaimRule:
@@ -76,6 +78,7 @@ class ClaimRule:
             span=entry.get("span"), scope=str(entry.get("scope", "fact")),
             triggers=_triggers(entry.get("triggers")),
             values={str(k): str(v) for k, v in (entry.get("values") or {}).items()},
+            absent=str(entry["absent"]) if entry.get("absent") else None,
             **{k: RULES.compile(str(entry[k]), f"claims {name}.{k}") for k in extra if k in entry},
         )
 
@@ -255,7 +258,7 @@ class ClaimFinder:
                 picked = _PICKED[keys] = tuple(i for i, info in enumerate(infos) if rule.accepts(info.fact))
             cands = self._accepted[rule.name] = [infos[i] for i in picked]
         if not cands:
-            return []
+            return rule.absent or []
         if rule.by == "number":
             found = self._by_number(rule, start, end)
             if found or rule.fallback != "cues":

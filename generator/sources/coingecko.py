@@ -1,4 +1,4 @@
-"""CoinGecko simple price: the independent price the primary one is checked against.
+"""CoinGecko: the independent price the primary one is checked against, and the whole market (/global).
 
 Docs: GET /simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true
 &include_last_updated_at=true -> {"bitcoin": {"usd": 67187.34,
@@ -6,12 +6,16 @@ Docs: GET /simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true
 answers for both in one object. CoinGecko ids are
 names, not tickers, hence the symbol map. A demo API key, when configured, goes
 in the x-cg-demo-api-key header.
+
+GET /global -> {"data": {"active_cryptocurrencies": 13690, "total_market_cap": {"usd": 2721226850772.63, ...},
+"market_cap_percentage": {"btc": 50.45, "eth": 14.92, ...}, "market_cap_change_percentage_24h_usd": 1.72,
+"updated_at": 1712512855}}: market-wide, so every asset of a run shares the one request.
 """
 
 from __future__ import annotations
 
 from generator.errors import ProviderError
-from generator.snapshot import Price
+from generator.snapshot import GlobalMarket, Price
 from generator.sources.base import (
     FetchContext,
     Fetched,
@@ -28,7 +32,7 @@ from generator.sources.http import Client
 INFO = ProviderInfo(
     id="coingecko",
     name="CoinGecko",
-    metrics=("price_check",),
+    metrics=("price_check", "market"),
     docs="https://docs.coingecko.com/reference/simple-price",
     symbols={"BTC": "bitcoin", "ETH": "ethereum", "SOL": "solana", "XRP": "ripple", "BNB": "binancecoin",
              "DOGE": "dogecoin"},
@@ -56,4 +60,20 @@ def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
         change_24h_pct=number(change, "usd_24h_change") if change is not None else None,
         source=provenance(INFO.id, reply.url, reply.date or ctx.now,
                           from_s(field_of(coin, "last_updated_at", ctx.symbol), "last_updated_at")),
+    ))
+
+
+def fetch_market(client: Client, ctx: FetchContext) -> Fetched:
+    reply = client.get_json("/global")
+    data = field_of(reply.data, "data", "response")
+    cap = field_of(field_of(data, "total_market_cap", "data"), "usd", "total_market_cap")
+    change = data.get("market_cap_change_percentage_24h_usd") if isinstance(data, dict) else None
+    btc = (data.get("market_cap_percentage") or {}).get("btc") if isinstance(data, dict) else None
+    return Fetched(build(
+        GlobalMarket, "global market",
+        total_market_cap_usd=number(cap, "total_market_cap.usd"),
+        market_cap_change_24h_pct=number(change, "market_cap_change_percentage_24h_usd") if change is not None else None,
+        btc_dominance_pct=number(btc, "market_cap_percentage.btc") if btc is not None else None,
+        source=provenance(INFO.id, reply.url, reply.date or ctx.now, from_s(field_of(data, "updated_at", "data"),
+                                                                             "updated_at")),
     ))

@@ -37,7 +37,7 @@ log = logging.getLogger("marketnews.sources")
 
 Status = Literal["start", "ok", "failed", "skipped"]
 # Snapshot groups named like their metric; price and candles are assembled on their own (they are essential).
-GROUPS = ("funding", "open_interest", "liquidations", "fear_greed")
+GROUPS = ("funding", "open_interest", "liquidations", "fear_greed", "options", "market")
 # What a shape error in a provider's answer looks like from Python's side.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 
@@ -69,7 +69,9 @@ class Outcome:
 
 def require_known_asset(plan: FetchPlan) -> None:
     """InputError, before any request, when no price provider has a symbol for the plan's asset."""
-    if all(plan.providers[pid].symbol is None for pid in plan.chains.get("price", [])):
+    chain = plan.chains.get("price")
+    # (a plan without a price chain, as bench/fetch.py times one provider's part, has no price to refuse)
+    if chain is not None and all(plan.providers[pid].symbol is None for pid in chain):
         # Symbols are mapped, never guessed from the ticker: two coins can share one, and the article would
         # quote the wrong coin.
         known = sorted({a for m in PROVIDERS.values() for a in m.INFO.symbols if a != "*"})

@@ -12,13 +12,15 @@ from generator.sources import (
     coinbase,
     coingecko,
     coinglass,
+    deribit,
     kraken,
     okx,
 )
 
 PROVIDERS: dict[str, ModuleType] = {
     m.INFO.id: m
-    for m in (binance, coinbase, kraken, coingecko, binance_futures, bybit, coinglass, okx, alternative_me)
+    for m in (binance, coinbase, kraken, coingecko, binance_futures, bybit, coinglass, okx, alternative_me,
+              deribit)
 }
 
 # First choice first. Keyed providers (CoinGlass) are dropped from a run that has no key for them.
@@ -31,6 +33,8 @@ DEFAULT_ORDER: dict[str, list[str]] = {
     "open_interest": ["binance_futures", "bybit"],
     "liquidations": ["coinglass", "okx"],
     "fear_greed": ["alternative_me"],
+    "options": ["deribit"],
+    "market": ["coingecko"],
 }
 
 

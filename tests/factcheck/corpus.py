@@ -79,7 +79,12 @@ def facts_for_snapshot(snapshot: str, derivatives: bool) -> FactSet:
     from generator.snapshot import load_snapshot
     from tests.conftest import EXAMPLE, make_snapshot
 
-    snap = load_snapshot(EXAMPLE) if snapshot == "example" else make_snapshot(snapshot, with_derivatives=derivatives)
+    if snapshot == "example_options":  # the example with the illustrative Deribit book (tests/sources/deribit_book.py)
+        from tests.sources.deribit_book import with_options
+
+        snap = with_options(load_snapshot(EXAMPLE))
+    else:
+        snap = load_snapshot(EXAMPLE) if snapshot == "example" else make_snapshot(snapshot, with_derivatives=derivatives)
     return facts_for(snap, Settings())[1]
 
 

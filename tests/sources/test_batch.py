@@ -41,7 +41,9 @@ def test_assets_of_one_run_share_the_calls_the_apis_allow(venues: Venues) -> Non
     assert venues.hits("binance_futures", "/fapi/v1/premiumIndex") == len(ASSETS)
     for asset, result in results.items():
         snap = result.snapshot
-        assert snap.asset == asset and snap.missing == {} and snap.disagreements == []
+        # Deribit lists BTC and ETH options settled in the coin; SOL has none there, and the snapshot says so.
+        no_options = {"options": "deribit: no symbol for SOL (add symbols.deribit.SOL)"} if asset == "SOL" else {}
+        assert snap.asset == asset and snap.missing == no_options and snap.disagreements == []
         assert snap.price.source.provider == "binance" and "symbols=" in snap.price.source.url
         assert snap.fear_greed is not None and snap.liquidations is not None
 

@@ -131,13 +131,24 @@ def test_okx_pages_short_of_a_day_leave_the_24h_figures_out(venues: Venues, tmp_
 
 
 def test_missing_metrics_are_left_out_of_the_article(venues: Venues, tmp_path: Path) -> None:
-    for provider in ("binance_futures", "bybit", "okx", "alternative_me"):
+    for provider in ("binance_futures", "bybit", "okx", "alternative_me", "deribit"):
         venues.fault(provider, "*", "503")
+    venues.fault("coingecko", "/global", "503")
     snapshot = fetch(venues).snapshot
-    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed"}
+    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed", "options", "market"}
     article = _article(venues, snapshot, tmp_path)
-    for words in ("Funding rate", "Open interest", "liquidat", "Fear & Greed"):
+    for words in ("Funding rate", "Open interest", "open interest", "liquidat", "Fear & Greed", "ption", "max pain",
+                  "Max pain", "Deribit", "expir", "market cap", "capitalisation", "dominance"):
         assert words not in article
+
+
+def test_the_options_paragraph_and_rows_come_with_the_options_book(venues: Venues, tmp_path: Path) -> None:
+    snapshot = fetch(venues).snapshot
+    assert snapshot.options is not None and "options" not in snapshot.missing
+    article = _article(venues, snapshot, tmp_path)
+    assert "On Deribit, Bitcoin options with" in article and "max pain" in article
+    assert "| Max pain strike |" in article and "| Options open interest |" in article
+    assert "status: draft" in article  # every figure and claim of it verified
 
 
 def _article(venues: Venues, snapshot, tmp_path: Path) -> str:  # noqa: ANN001

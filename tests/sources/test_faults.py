@@ -35,6 +35,8 @@ SCENARIOS: dict[str, tuple[str, str, list[tuple[str, str]], str | None, dict[str
                   {"coinglass_api_key": "cg-test-key-123"}),
     "okx": ("liquidations", "/api/v5/public/liquidation-orders", [], None, {}),
     "alternative_me": ("fear_greed", "/fng/", [], None, {}),
+    "deribit": ("options", "/public/get_book_summary_by_currency", [], None, {}),
+    "coingecko-global": ("market", "/global", [], None, {}),
 }
 # Endpoints shared by two metrics: count only the requests of the metric under test.
 ONLY = {"binance-klines": {"interval": "4h"}, "kraken-ohlc": {"interval": "240"}, "coinglass": {"range": "1h"}}
@@ -45,7 +47,8 @@ REASONS = {
     "stale": "stale", "absurd": "absurd",
 }
 GROUP = {"price": "price", "price_check": None, "funding": "funding", "open_interest": "open_interest",
-         "liquidations": "liquidations", "fear_greed": "fear_greed"}
+         "liquidations": "liquidations", "fear_greed": "fear_greed",
+         "options": "options", "market": "market"}
 
 
 def run(venues: Venues, metric: str, **overrides: Any) -> MarketSnapshot:
@@ -113,17 +116,18 @@ def test_fault_falls_back_or_is_missing(venues: Venues, case: str, fault: str) -
 
 @pytest.mark.parametrize("kind", ["503", "429", "timeout"])
 @pytest.mark.parametrize("case", ["binance", "coinbase", "kraken", "binance_futures", "bybit", "coinglass", "okx",
-                                  "alternative_me", "coingecko"])
+                                  "alternative_me", "coingecko", "deribit", "coingecko-global"])
 def test_transient_fault_is_retried_on_the_same_provider(venues: Venues, case: str, kind: str) -> None:
     metric, endpoint, before, _, overrides = SCENARIOS[case]
+    provider = case.split("-")[0]
     for other, where in before:
         venues.fault(other, where, "451")
-    venues.fault(case, endpoint, kind, times=1)
+    venues.fault(provider, endpoint, kind, times=1)
     if kind == "timeout":
         overrides = {**overrides, "http_timeout_seconds": 0.25}
     snapshot = run(venues, metric, **overrides)
-    assert venues.hits(case, endpoint) >= 2
+    assert venues.hits(provider, endpoint) >= 2
     value = value_of(snapshot, metric)
     if metric != "price_check":
-        assert value is not None and value.source.provider == case and f"{case}:" not in (value.source.note or "")
+        assert value is not None and value.source.provider == provider and f"{provider}:" not in (value.source.note or "")
     assert metric not in snapshot.missing

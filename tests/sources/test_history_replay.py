@@ -36,17 +36,17 @@ def test_replay_of_a_recorded_fetch_rebuilds_the_same_history_facts(venues: Venu
 
 
 def test_the_bundled_recording_replays_its_history_offline() -> None:
-    """examples/btc-live-replay.yaml was recorded before history_days: its plan asked for 200 daily candles, and it
-    replays with exactly those (2017-11-30 .. 2018-06-17). Hand-checked against the CSV: 6,417 on 2018-06-17 against
+    """examples/btc-live-replay.yaml asks for history_days (1000) daily candles; the replicas hold 533 (2017-01-01 ..
+    2018-06-17), and it replays with exactly those. Hand-checked against the CSV: 6,417 on 2018-06-17 against
     6,763.79 on 2018-06-10 (-5.13%) and 8,187.40 on 2018-05-18 (-21.62%); 2018-06-15 closed at 6,391.31, lower;
     the highest close is 19,261.10 on 2017-12-16 (-66.68%)."""
     path = ROOT / "examples" / "btc-live-replay.yaml"
     snapshot = fetch_replay(path).snapshot
-    assert len(snapshot.candles["1d"].candles) == 200
+    assert len(snapshot.candles["1d"].candles) == 533
     facts = history_facts(snapshot)
     assert facts == history_facts(fetch_replay(path).snapshot)
     shown = {k: d for k, (_, d) in facts.items()}
-    assert shown["price.history_start_date"] == "November 30, 2017"
+    assert shown["price.history_start_date"] == "January 1, 2017"
     assert shown["history.change_7d_pct"] == "-5.13%" and shown["history.change_30d_pct"] == "-21.62%"
     assert shown["history.close_low_since_date"] == "June 15, 2018"
     assert shown["history.series_high"] == "$19,261" and shown["history.series_high_date"] == "December 16, 2017"

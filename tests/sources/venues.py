@@ -6,8 +6,8 @@ format (see each generator/sources module's docstring for the fields). The
 data: the daily candles are real (Bittrex BTC-USDT, finta test data, LGPL-3.0,
 see tests/fixtures/NOTICE); the 4h candles are illustrative (each real day cut
 into six bars that visit its open, high, low and close); tickers follow the
-real candles; funding, open interest, liquidations and the Fear & Greed value
-are illustrative. Every symbol gets the same data (so runs for several assets can
+real candles; funding, open interest, liquidations, the Fear & Greed value and
+the options book (deribit_book.py) are illustrative. Every symbol gets the same data (so runs for several assets can
 be exercised); ``unlisted`` Binance symbols are refused as Binance refuses unknown ones.
 Faults (timeouts, 429, 5xx, 451, malformed JSON, empty, stale
 or absurd data) and latencies can be injected per provider and endpoint.
@@ -44,7 +44,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # The moment the replicas describe by default: five minutes after the last real daily close used.
 NOW = datetime(2018, 6, 18, 0, 5, tzinfo=timezone.utc)
 PROVIDERS = ("binance", "coinbase", "kraken", "coingecko", "binance_futures", "bybit", "coinglass", "okx",
-             "alternative_me")
+             "alternative_me", "deribit")
 DAY, H4 = timedelta(days=1), timedelta(hours=4)
 # One kind of fault per name; each endpoint knows how to be stale, absurd or empty in its own format.
 STATUS_FAULTS = {"429": 429, "500": 500, "502": 502, "503": 503, "451": 451}
@@ -155,6 +155,7 @@ class Venues:
             ("kraken", "/0/public/Ticker"): self.kraken_ticker,
             ("kraken", "/0/public/OHLC"): self.kraken_ohlc,
             ("coingecko", "/simple/price"): self.coingecko_price,
+            ("coingecko", "/global"): self.coingecko_global,
             ("binance_futures", "/fapi/v1/premiumIndex"): self.binance_premium_index,
             ("binance_futures", "/fapi/v1/openInterest"): self.binance_open_interest,
             ("binance_futures", "/fapi/v1/fundingInfo"): self.binance_funding_info,
@@ -163,6 +164,7 @@ class Venues:
             ("okx", "/api/v5/public/instruments"): self.okx_instruments,
             ("okx", "/api/v5/public/liquidation-orders"): self.okx_liquidation_orders,
             ("alternative_me", "/fng/"): self.fear_greed,
+            ("deribit", "/public/get_book_summary_by_currency"): self.deribit_book_summary,
         }
 
     # --- server ------------------------------------------------------------------
@@ -497,6 +499,21 @@ class Venues:
                 "usd_24h_change": t["change"], "last_updated_at": int(self._stale(mode).timestamp()) - 30}
         return Answer(200, {i: coin for i in q.get("ids", "bitcoin").split(",")})
 
+    def coingecko_global(self, q: dict[str, str], mode: str) -> Answer:
+        """The whole market, illustrative: Bitcoin's cap (the price times 17.1 million coins) at a 38.6% share."""
+        if mode == "empty":
+            return Answer(200, {"data": {}})
+        t = self._ticker(mode)
+        btc_cap = self.price * 17_100_000
+        total = -1.0 if mode == "absurd" else btc_cap / 0.386
+        return Answer(200, {"data": {
+            "active_cryptocurrencies": 1589, "upcoming_icos": 0, "ongoing_icos": 52, "ended_icos": 3375, "markets": 15842,
+            "total_market_cap": {"usd": round(total, 2), "btc": round(total / self.price, 4)},
+            "total_volume": {"usd": round(total * 0.061, 2)},
+            "market_cap_percentage": {"btc": 38.6, "eth": 17.9, "xrp": 7.2},
+            "market_cap_change_percentage_24h_usd": round(t["change"] * 0.83, 4),
+            "updated_at": int(self._stale(mode).timestamp()) - 40}})
+
     # --- Binance USD-M futures -------------------------------------------------------------
 
     def binance_premium_index(self, q: dict[str, str], mode: str) -> Answer:
@@ -605,6 +622,18 @@ class Venues:
         return Answer(200, {"name": "Fear and Greed Index", "data": [{
             "value": "150" if mode == "absurd" else "8", "value_classification": "Extreme Fear",
             "timestamp": str(int(day.timestamp())), "time_until_update": "86100"}], "metadata": {"error": None}})
+
+    # --- Deribit -------------------------------------------------------------------------
+
+    def deribit_book_summary(self, q: dict[str, str], mode: str) -> Answer:
+        """The illustrative options book (tests/sources/deribit_book.py) around the current price."""
+        from tests.sources.deribit_book import book_rows, envelope
+
+        if q.get("kind") != "option":
+            return Answer(400, {"jsonrpc": "2.0", "error": {"code": -32602, "message": "Invalid params"}})
+        rows = [] if mode == "empty" else book_rows(self.now, self.price, stale=mode == "stale",
+                                                    absurd=mode == "absurd", currency=q.get("currency", "BTC"))
+        return Answer(200, envelope(rows, self.now))
 
 
 TIMEFRAMES_S = {"1m": timedelta(minutes=1), "5m": timedelta(minutes=5), "15m": timedelta(minutes=15),

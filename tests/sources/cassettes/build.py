@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from generator.sources.recording import Recording  # noqa: E402
+from tests.sources.deribit_book import book_rows, envelope  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+DERIBIT_NOW = datetime(2024, 12, 23, 7, 0, 1, tzinfo=timezone.utc)
 DATE = "Date"
 
 
@@ -103,6 +106,7 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
     "coingecko": (
         "https://docs.coingecko.com/reference/simple-price",
         "the documented example for bitcoin (market cap and volume fields as documented); ethereum: same shape, "
+        "values illustrative; /global: the documented shape (https://docs.coingecko.com/reference/crypto-global), "
         "values illustrative",
         [
             ("https://api.coingecko.com/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true"
@@ -113,6 +117,13 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
             ("https://api.coingecko.com/api/v3/simple/price?ids=ethereum&vs_currencies=usd&include_24hr_change=true"
              "&include_last_updated_at=true", "Mon, 25 Mar 2024 08:45:30 GMT", {
                 "ethereum": {"usd": 3466.21, "usd_24h_change": 2.41, "last_updated_at": 1711356290}}),
+            # /global: the documented example's shape; values illustrative (about the same day).
+            ("https://api.coingecko.com/api/v3/global", "Mon, 25 Mar 2024 08:45:30 GMT", {"data": {
+                "active_cryptocurrencies": 13690, "upcoming_icos": 0, "ongoing_icos": 49, "ended_icos": 3376,
+                "markets": 1046, "total_market_cap": {"btc": 39199127.8, "eth": 756209452.1, "usd": 2633721580216.3},
+                "total_volume": {"btc": 1073218.6, "usd": 72107466193.1},
+                "market_cap_percentage": {"btc": 50.04, "eth": 16.27, "usdt": 3.87, "bnb": 2.11, "sol": 3.3},
+                "market_cap_change_percentage_24h_usd": 3.418, "updated_at": 1711356250}}),
         ],
     ),
     "binance_futures": (
@@ -217,6 +228,18 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
                 "data": [{"value": "40", "value_classification": "Fear", "timestamp": "1551157200",
                           "time_until_update": "68499"}],
                 "metadata": {"error": None}}),
+        ],
+    ),
+    "deribit": (
+        "https://docs.deribit.com/api-reference/market-data/public-get_book_summary_by_currency",
+        "ILLUSTRATIVE values in the documented shape (JSON-RPC envelope with usIn/usOut/usDiff/testnet; result rows "
+        "with instrument_name, open_interest in coins, mark_price in coins, underlying_price, "
+        "estimated_delivery_price, creation_timestamp ...): a BTC book of five expiries and their strikes around "
+        "an index of $94,512.30, from tests/sources/deribit_book.py, not Deribit's data",
+        [
+            ("https://www.deribit.com/api/v2/public/get_book_summary_by_currency?currency=BTC&kind=option",
+             "Mon, 23 Dec 2024 07:00:01 GMT",
+             envelope(book_rows(DERIBIT_NOW, 94512.3), DERIBIT_NOW)),
         ],
     ),
 }
