@@ -189,7 +189,8 @@ def generate(
     known = is_registered(settings, out, snapshot, kind)
     written_to = write_article_dir(incoming_dir(dest) if known else dest, files)
     try:
-        article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files))
+        article = register_generated(settings, out, dest, snapshot, kind, draft, facts, body_report, sorted(files),
+                                     contents=files)
     except MarketnewsError:
         if known:  # the error says the article's folder was written: so it is
             promote_dir(written_to, dest)

@@ -193,6 +193,8 @@ CASES: list[Case] = [
     Case("set-password-too-short", ("--config", "{tmp}/m.toml", "review", "set-password"), "the password is too short"),
     # Issue 15 item 6: these created the desk store first, or exited 4 saying 'trying again next poll'.
     Case("draft-not-found", ("drafts", "show", "42"), "no draft with id 42"),
+    Case("list-limit-negative", ("drafts", "list", "--limit", "-1"), "must be 0 or more"),
+    Case("list-limit-not-a-number", ("drafts", "list", "--limit", "ten"), "not a number: 'ten'"),
     Case("publish-without-target", ("publish", "42"), "no publishing target is configured"),
     Case("watch-unknown-asset", ("watch", "--asset", "ZZZ", "--once", "--out", "{out}"), "unknown asset ZZZ"),
     # Issue 17: a PostgreSQL desk that cannot be reached (nothing listens on port 9) is one line naming desk_db.

@@ -12,6 +12,7 @@ from generator.cli.common import PROG, print_json, settings_for
 from generator.errors import EXIT_BLOCKED, EXIT_OK
 
 if TYPE_CHECKING:
+    from generator.desk.models import Article
     from generator.desk.store import Store
     from generator.settings import Settings
 
@@ -21,11 +22,21 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
     from generator.desk.store import existing_store
 
     store = existing_store(settings_for(args))
-    articles = store.articles(args.status) if store is not None else []
+    articles: list[Article] = []
+    total = 0
+    if store is None:
+        pass  # no desk yet: nothing to list, and listing must not create one
+    elif args.limit:  # one page, as the review queue reads it: a desk of 10,000 drafts answers at once
+        articles, total = store.search(status=args.status, limit=args.limit)
+    else:
+        articles = store.articles(args.status)
+        total = len(articles)
     if args.json:
         print_json([article_json(a) for a in articles])
     else:
         print(list_table(articles))
+        if total > len(articles):
+            print(f"(the newest {len(articles)} of {total:,} drafts; --limit N or --all for more)")
     return EXIT_OK
 
 

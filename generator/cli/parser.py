@@ -159,6 +159,9 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
     dsub.required = True
     lst = dsub.add_parser("list", help="list drafts, newest date first", description="List drafts, newest date first.")
     lst.add_argument("--status", choices=STATUSES, help="only drafts with this status")
+    lst.add_argument("--limit", type=_count, default=50, metavar="N",
+                     help="show the newest N drafts (default 50; 0: all)")
+    lst.add_argument("--all", action="store_const", const=0, dest="limit", help="show every draft")
     lst.add_argument("--json", action="store_true", help="print JSON")
     lst.set_defaults(func=cmd_drafts_list)
     shw = dsub.add_parser("show", help="print a draft with its fact-check failures marked",
@@ -241,6 +244,16 @@ def _add_desk_commands(sub: argparse._SubParsersAction) -> None:
                                         "its scrypt hash as review_password_hash in the settings file "
                                         "(--config, $MARKETNEWS_CONFIG or ./marketnews.toml).")
     setpw.set_defaults(func=cmd_review_set_password)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
 
 
 def _port(text: str) -> int:

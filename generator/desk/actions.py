@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from generator.desk.checking import check_body, describe, passes, summarise
 from generator.desk.content import Foreign, foreign_content, trusted_hosts
 from generator.desk.engine import Connection, IntegrityError
+from generator.desk.files import inherit_files, put_files
 from generator.desk.models import Article, Revision
 from generator.desk.proposals import is_pending, propose
 from generator.desk.store import Store, _Stale
@@ -94,6 +95,7 @@ def register_draft(
     sections: dict[str, str],
     report: CheckReport,
     auto_apply: bool = False,
+    contents: dict[str, bytes] | None = None,
 ) -> Article:
     """Record a draft generate just wrote: a new article, or a new revision of the same asset/kind/date.
 
@@ -121,7 +123,7 @@ def register_draft(
             worked_on = existing.status in ("approved", "published") or current.source == "edit"
             if worked_on and not (auto_apply and current.source == "generate"):
                 return propose(store, conn, existing, text=text, facts_json=facts_json, report=report,
-                               actor=GENERATE_ACTOR)
+                               actor=GENERATE_ACTOR, files=contents or {})
             article_id, number, before = existing.id, store.next_revision_number(conn, existing.id), existing.status
             action = "regenerated"
             notes = []
@@ -133,6 +135,7 @@ def register_draft(
             store.update_article(conn, existing, current_revision=number, proposed_revision=None, **values)
         store.insert_revision(conn, article_id=article_id, number=number, markdown=text,
                               factcheck=report, passed=int(passes(report)), source="generate", author=GENERATE_ACTOR)
+        put_files(conn, article_id, number, contents or {})
         store.log(conn, GENERATE_ACTOR, action, article_id, before, status, number,
                   reason or describe(summarise(report)))
         return store.article(article_id, conn)
@@ -169,7 +172,8 @@ def is_proposal(settings: Settings, out: Path | None, article: Article, body: st
 
 
 def register_generated(settings: Settings, out: Path | None, dest: Path, snapshot: MarketSnapshot, kind: str,
-                       draft: Draft, facts: FactSet, report: CheckReport, files: list[str]) -> Article:
+                       draft: Draft, facts: FactSet, report: CheckReport, files: list[str],
+                       contents: dict[str, bytes] | None = None) -> Article:
     """The one call ``generate`` makes: register the draft it just wrote in the desk store."""
     from generator.desk.store import open_store
 
@@ -180,7 +184,7 @@ def register_generated(settings: Settings, out: Path | None, dest: Path, snapsho
     return register_draft(
         store, path=dest, asset=snapshot.asset, kind=kind, date=desk_date(kind, snapshot.as_of), title=draft.title,
         files=files, body=draft.body, facts=facts, sections={s.name: s.origin for s in draft.sections},
-        report=report, auto_apply=settings.auto_publish,
+        report=report, auto_apply=settings.auto_publish, contents=contents,
     )
 
 
@@ -249,6 +253,7 @@ def save_revision(store: Store, article_id: int, markdown: str, *, by: str,
                               passed=int(passes(report)), source="edit", author=by,
                               correction=note if article.status == "published" or _was_published(conn, article_id)
                               else None)
+        inherit_files(conn, article_id, current.number, number)
         reason = describe(summarise(report))
         if article.status == "published":
             reason = f"correction ({note}); it is published again once approved: {reason}"

@@ -220,6 +220,24 @@ CREATE TABLE run_state (
 """
 
 
+# The store is enough: the files the review page and publishing read (the article file's front matter, the
+# chart) are kept per revision, content-addressed, so a host that never saw generate's folder serves them.
+# Base64 text, not BLOB/BYTEA: one column type both engines read the same way.
+_V7 = """
+CREATE TABLE blobs (
+    sha256  TEXT PRIMARY KEY,                    -- of the bytes
+    data    TEXT NOT NULL                        -- base64
+);
+CREATE TABLE revision_files (
+    article_id  INTEGER NOT NULL REFERENCES articles (id),
+    revision    INTEGER NOT NULL,
+    name        TEXT NOT NULL,                   -- 'article.md', 'chart.png'
+    sha256      TEXT NOT NULL REFERENCES blobs (sha256),
+    PRIMARY KEY (article_id, revision, name)
+);
+"""
+
+
 class Migration(BaseModel):
     """One numbered step: the schema both engines share, plus what each spells its own way (triggers)."""
 
@@ -233,7 +251,7 @@ class Migration(BaseModel):
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(common=_V1, sqlite=_V1_SQLITE, postgres=_V1_POSTGRES),
     Migration(common=_V2, sqlite=_V2_SQLITE, postgres=_V2_POSTGRES),
-    Migration(common=_V3), Migration(common=_V4), Migration(common=_V5), Migration(common=_V6),
+    Migration(common=_V3), Migration(common=_V4), Migration(common=_V5), Migration(common=_V6), Migration(common=_V7),
 )
 """MIGRATIONS[i] takes the schema from version i to i + 1."""
 

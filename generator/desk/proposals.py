@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from generator.desk.checking import describe, passes, summarise
 from generator.desk.engine import Connection
+from generator.desk.files import put_files
 from generator.desk.models import Article
 from generator.desk.store import Store
 from generator.factcheck.report import CheckReport
@@ -30,11 +31,12 @@ def is_pending(store: Store, conn: Connection, article: Article, text: str, fact
 
 
 def propose(store: Store, conn: Connection, article: Article, *, text: str, facts_json: str,
-            report: CheckReport, actor: str) -> Article:
+            report: CheckReport, actor: str, files: dict[str, bytes] | None = None) -> Article:
     """Store ``text`` as the article's proposal (replacing an older one) and log it; the current text stays."""
     number = store.next_revision_number(conn, article.id)
     store.insert_revision(conn, article_id=article.id, number=number, markdown=text, factcheck=report,
                           passed=int(passes(report)), source="generate", author=actor, facts=facts_json)
+    put_files(conn, article.id, number, files or {})  # the proposal goes out with its own chart and front matter
     store.update_article(conn, article, proposed_revision=number)
     replaced = f"; replaces the proposal in revision {article.proposed_revision}" if article.proposed_revision else ""
     store.log(conn, actor, "proposed", article.id, article.status, article.status, number,

@@ -173,8 +173,10 @@ def _publish(store: Store, settings: Settings, article_id: int, targets: dict[st
 
 
 def publishable_revision(settings: Settings, article: Article, revision: Revision, store: Store) -> PublishableArticle:
-    """The current revision as the targets receive it: the store's text, the folder's front matter and chart."""
-    meta, _ = read_article_file(article.path)
+    """The current revision as the targets receive it: the store's text, front matter and chart (generate's folder
+    for revisions stored before the store kept files)."""
+    folder = store.folder(article, revision.number)
+    meta, _ = read_article_file(folder)
     report = revision.factcheck
     notes = corrections(store, article, revision)
     meta = {**meta, "title": title_of(revision.markdown, article.title), "status": "published",
@@ -182,7 +184,7 @@ def publishable_revision(settings: Settings, article: Article, revision: Revisio
             "revision": revision.number}
     if notes:
         meta["corrections"] = notes
-    return build_article(article.path, meta, with_corrections(revision.markdown, notes), settings.publish_categories,
+    return build_article(folder, meta, with_corrections(revision.markdown, notes), settings.publish_categories,
                          settings.publish_tags)
 
 

@@ -228,6 +228,13 @@ class Store:
         if cur.rowcount != 1:
             raise _Stale()
 
+    def folder(self, article: Article, revision: int | None = None) -> Path:
+        """A folder with ``revision``'s files (default: the current text's): the store's, else generate's folder."""
+        from generator.desk.files import files_folder
+
+        with self.connect() as conn:
+            return files_folder(conn, article, revision or article.current_revision)
+
     @staticmethod
     def next_revision_number(conn: Connection, article_id: int) -> int:
         """The number a new revision gets: after every one, a proposal waiting beside the current text included."""

@@ -216,7 +216,7 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
         revision = store.revision(article_id, number)
         facts = store.facts(article_id)
         mentions = mention_views(revision.markdown, revision.factcheck, facts)
-        chart = "chart.png" in article.files and (article.path / "chart.png").is_file()
+        chart = (store.folder(article) / "chart.png").is_file()
         page = render_template(
             "review/draft.html", article=article, revision=revision, mentions=mentions,
             failed=[m for m in mentions if m.failed],
@@ -237,8 +237,8 @@ def create_app(settings: Settings, store: Store, *, loopback_only: bool = True, 
     @app.get("/drafts/<int:article_id>/chart.png")
     def chart(article_id: int) -> Response:
         article = store.article(article_id)
-        path = article.path / "chart.png"
-        if "chart.png" not in article.files or not path.is_file():
+        path = store.folder(article) / "chart.png"  # from the store: this host need not have generate's folder
+        if not path.is_file():
             abort(404, "This draft has no chart.")
         return send_file(path, mimetype="image/png", max_age=0)
 

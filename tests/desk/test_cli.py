@@ -42,6 +42,19 @@ def test_list_shows_drafts_newest_first_and_filters_by_status(register, example,
     assert data[0]["factcheck"]["failed"] == 1
 
 
+def test_list_shows_the_newest_page_and_says_how_many_there_are(register, capsys) -> None:  # noqa: ANN001
+    for day in range(1, 6):
+        register(date=f"2018-02-0{day}")
+    assert main(["drafts", "list", "--limit", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[1] for line in lines[1:3]] == ["2018-02-05", "2018-02-04"]
+    assert lines[3] == "(the newest 2 of 5 drafts; --limit N or --all for more)" and len(lines) == 4
+    assert main(["drafts", "list", "--all"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 6  # heading and five drafts, no note
+    assert main(["drafts", "list", "--limit", "3", "--json"]) == 0
+    assert [d["date"] for d in json.loads(capsys.readouterr().out)] == ["2018-02-05", "2018-02-04", "2018-02-03"]
+
+
 def test_show_marks_the_failures(register, example, capsys) -> None:  # noqa: ANN001
     article = register(example.body.replace(RIGHT, WRONG))
     assert main(["drafts", "show", str(article.id)]) == 0
