@@ -57,10 +57,13 @@ def files_folder(conn: Connection, article: Article, revision: int, cache: Path 
         return article.path
     key = hashlib.sha256("".join(f"{n}\0{h}\0" for n, h in sorted(hashes.items())).encode()).hexdigest()[:32]
     root = cache or Path(tempfile.gettempdir()) / f"marketnews-desk-files-{os.getuid()}"
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if root.is_symlink() or root.stat().st_uid != os.getuid():
+        # Someone else made this entry of the shared temporary folder: trust nothing in it, use one of our own.
+        root = Path(tempfile.mkdtemp(prefix="marketnews-desk-files-"))
     folder = root / key
     if folder.is_dir():
         return folder  # named by the hashes of what it holds: never stale
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = Path(tempfile.mkdtemp(dir=root, prefix=".incoming-"))
     for name, digest in hashes.items():
         row = conn.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()

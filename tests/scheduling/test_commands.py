@@ -1,9 +1,14 @@
-"""marketnews run JOB and marketnews schedule: the job actions, overlaps refused, catch-up once, stopping."""
+"""marketnews run JOB and marketnews schedule: the job actions, overlaps refused, catch-up once, stopping.
+
+Each test runs on both engines: a SQLite desk with the state file and its flock, and a PostgreSQL desk with the
+run state in the desk and advisory locks (the settings file the commands read names the desk).
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -15,15 +20,40 @@ import pytest
 
 from generator.desk.actions import approve
 from generator.desk.store import Store
-from generator.locks import exclusive_lock
 from generator.pipeline import generate
 from generator.scheduling import Job, Scheduler
+from generator.scheduling.run_state import RUN_LOCK, run_state
 from generator.scheduling.runner import JobRunner
 from generator.settings import Settings
 from tests.conftest import make_snapshot
 from tests.scheduling.test_scheduler import FrozenClock, at
 from tests.sources.venues import Venues
 from tests.test_cli_live import env_for, run
+
+DESK: dict[str, Path | str] = {}  # the desk of the running test (the engine fixture sets it)
+
+
+@pytest.fixture(autouse=True, params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        DESK["db"] = tmp_path / "out" / "desk.sqlite3"
+        yield "sqlite"
+        return
+    url = request.getfixturevalue("pg_cluster").url()
+    DESK["db"] = url
+    yield url
+    from generator.desk.engine import open_engine
+
+    open_engine(url).close()
+
+
+def desk() -> Store:
+    return Store(DESK["db"])
+
+
+def settings_here(tmp_path: Path, **extra: object) -> Settings:
+    return Settings(output_dir=tmp_path / "out", desk_db=DESK["db"],
+                    schedule_state_file=tmp_path / "state" / "schedule.json", **extra)  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -34,6 +64,7 @@ def live_venues() -> Iterator[Venues]:
 
 def config(tmp_path: Path, jobs: str, **settings: object) -> Path:
     lines = [f'output_dir = "{tmp_path / "out"}"', f'schedule_state_file = "{tmp_path / "state" / "schedule.json"}"',
+             f'desk_db = "{DESK["db"]}"',
              f'static_site_dir = "{tmp_path / "site"}"', 'static_site_url = "https://news.example.com/"']
     lines += [f"{k} = {json.dumps(v)}" for k, v in settings.items()]
     path = tmp_path / "marketnews.toml"
@@ -57,7 +88,8 @@ target = "static_site"
 
 
 def state(tmp_path: Path) -> dict:
-    return json.loads((tmp_path / "state" / "schedule.json").read_text())["jobs"]
+    """Each job's last run as recorded: the state file (SQLite) or the desk's run_state (PostgreSQL)."""
+    return {job: entry.model_dump(mode="json") for job, entry in run_state(settings_here(tmp_path)).load().jobs.items()}
 
 
 def test_run_daily_writes_each_asset_and_auto_publishes(live_venues: Venues, tmp_path: Path) -> None:
@@ -68,7 +100,7 @@ def test_run_daily_writes_each_asset_and_auto_publishes(live_venues: Venues, tmp
     assert out.startswith("job morning: running (daily, slot ")
     assert "job morning: 2 assets: 2 written (BTC, ETH)" in out
     assert out.count(": static_site: created: https://news.example.com/") == 2
-    store = Store(tmp_path / "out" / "desk.sqlite3")
+    store = desk()
     assert sorted((a.asset, a.status) for a in store.articles()) == [("BTC", "published"), ("ETH", "published")]
     assert state(tmp_path)["morning"]["outcome"] == "ok"
     assert (tmp_path / "site" / "feed.xml").is_file()
@@ -83,12 +115,12 @@ def test_run_daily_reports_a_failed_asset_with_its_exit_code(live_venues: Venues
     assert proc.stderr.count("\n") == 1
     recorded = state(tmp_path)["morning"]
     assert recorded["outcome"] == "failed" and "ZZZ: unknown asset ZZZ" in recorded["error"]
-    assert [a.asset for a in Store(tmp_path / "out" / "desk.sqlite3").articles()] == ["BTC"]
+    assert [a.asset for a in desk().articles()] == ["BTC"]
 
 
 def approved_drafts(tmp_path: Path, days: list[str]) -> Store:
-    settings = Settings(output_dir=tmp_path / "out")
-    store = Store(tmp_path / "out" / "desk.sqlite3")
+    settings = settings_here(tmp_path)
+    store = desk()
     for day in days:
         approve(store, generate(make_snapshot(day), settings).draft_id, by="Ann")
     return store
@@ -97,12 +129,11 @@ def approved_drafts(tmp_path: Path, days: list[str]) -> Store:
 def test_run_publish_sends_approved_drafts_and_an_overlap_is_refused(tmp_path: Path) -> None:
     store = approved_drafts(tmp_path, ["2018-01-16", "2018-02-05"])
     config(tmp_path, PUBLISH)
-    state_lock = tmp_path / "state" / "schedule.json.lock"
-    with exclusive_lock(state_lock):
+    with run_state(settings_here(tmp_path)).hold(RUN_LOCK, "a scheduled run"):  # the file's flock or the advisory lock
         proc = run("run", "site", cwd=tmp_path)
     assert proc.returncode == 8
-    assert proc.stderr.count("\n") == 1 and proc.stderr.startswith(
-        f"marketnews: error: a scheduled run is already in progress (pid {os.getpid()}, since ")
+    assert proc.stderr.count("\n") == 1 and re.match(
+        rf"marketnews: error: a scheduled run is already in progress \(pid {os.getpid()}\b[^)]*, since ", proc.stderr)
     assert all(a.status == "approved" for a in store.articles())
     proc = run("run", "site", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -116,8 +147,7 @@ def test_run_publish_sends_approved_drafts_and_an_overlap_is_refused(tmp_path: P
 
 def test_a_missed_publish_run_is_caught_up_once(tmp_path: Path) -> None:
     store = approved_drafts(tmp_path, ["2018-02-05"])
-    settings = Settings(output_dir=tmp_path / "out", static_site_url="https://news.example.com/",
-                        static_site_dir=tmp_path / "site")
+    settings = settings_here(tmp_path, static_site_url="https://news.example.com/", static_site_dir=tmp_path / "site")
     clock = FrozenClock(at("2024-01-10 09:05"))
     hourly = Job(cron="0 * * * *", action="publish")
     scheduler = Scheduler({"site": hourly}, tmp_path / "state.json", clock=clock)
