@@ -194,7 +194,7 @@ class ClaimFinder:
 
     def find(self) -> list[Found]:
         out: list[Found] = []
-        taken: list[tuple[int, int, str]] = []
+        taken: dict[str, list[tuple[int, int]]] = {}  # the words each predicate has read, by predicate
         layout = self.layout
         for rule in CLAIM_RULES:
             regex, gate, low = _compiled(rule.source, self.index.asset_names)
@@ -203,14 +203,15 @@ class ClaimFinder:
             text = layout.lower if low else layout.masked
             found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
                 (m for a, b in spans for m in regex.finditer(text, a, b))
+            read = taken.setdefault(rule.predicate, [])
             for m in found:
                 start, end = m.span(rule.span) if rule.span else m.span()
-                if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
+                if end <= start or any(a < end and start < b for a, b in read):
                     continue
                 judged = self._judge(rule, m, start, end)
                 if judged is None:
                     continue  # (words no rule could judge leave them to another reading)
-                taken.append((start, end, rule.predicate))
+                read.append((start, end))
                 if judged.verdict != "verified" and any(
                         a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
                         for a, b, j in out):
