@@ -329,10 +329,11 @@ class Gate:
     def __init__(self, regex: re.Pattern[str], keys: frozenset[str]) -> None:
         self.regex, self.keys = regex, keys
         # The word starts with one of the keys, found by ``re`` in each span. Cheaper than filing every word start
-        # of the text first. Each key's first letter comes before its word-boundary test (``k(?<!\wk)``, the same
-        # positions as ``\bk``): a pattern whose every branch opens with a literal lets ``re`` skip in C to the
-        # characters they start with, where a leading ``\b`` has it enter the pattern at every position.
-        self._starts = re.compile("|".join(_key_start(k) for k in sorted(keys, key=lambda k: (-len(k), k))))
+        # of the text first. One branch per first letter, the letter before its word-boundary test and the second
+        # letters after it ("s(?<!\ws)[hl]" for \bsh, \bsl: the same positions): a pattern whose every branch opens
+        # with a literal lets ``re`` skip in C to the characters they start with, where a leading ``\b`` has it enter
+        # the pattern at every position, and each branch is one test where there were one per key.
+        self._starts = re.compile("|".join(_key_starts(keys)))
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gate | None:
@@ -368,11 +369,18 @@ class Gate:
                     yield hit
 
 
-def _key_start(key: str) -> str:
-    """``\\b`` + ``key`` with the key's first letter leading: a key opens with a word character, so the boundary
-    there is the absence of a word character before it."""
-    first = re.escape(key[0])
-    return f"{first}(?<!\\w{first}){re.escape(key[1:])}"
+def _key_starts(keys: frozenset[str]) -> list[str]:
+    """A branch per first letter of ``keys`` (a word character, then one or none): that letter at a word start,
+    then one of the second letters unless a key is the letter alone."""
+    seconds: dict[str, set[str]] = {}
+    for key in keys:
+        seconds.setdefault(key[0], set()).add(key[1:])
+    out = []
+    for first in sorted(seconds):
+        after = seconds[first]
+        tail = "" if "" in after else "[" + "".join(sorted(after)) + "]"
+        out.append(f"{first}(?<!\\w{first}){tail}")
+    return out
 
 
 def _at_word_start(source: str) -> list[str] | None:

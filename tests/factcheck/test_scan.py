@@ -136,3 +136,36 @@ def test_bucket_keeps_the_first_matching_alternative_across_one_it_cannot_group(
     # "lo\w+" (no plain third letter) stands between two "low..." alternatives: the later one must not jump it.
     scanner = Scanner([r"\blower\b", r"\blo\w+", r"\blowest\b", r"\blong\b"])
     assert list(scanner.finditer("the lowest and the lower, long")) == [(4, 10, 1), (19, 24, 0), (26, 30, 1)]
+
+
+def test_number_pattern_finds_what_its_plain_form_finds() -> None:
+    """extract._NUM opens with its first character's class for speed; it must match as the plain alternation."""
+    import random
+    import re
+
+    from generator.factcheck.extract import _NUM
+
+    plain = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)|\.\d+")
+    rng = random.Random(11)
+    texts = _texts() + ["".join(rng.choice("0123456789.,. a٣—$") for _ in range(rng.randrange(0, 30)))
+                        for _ in range(5000)]
+    for text in texts:
+        assert [m.span() for m in _NUM.finditer(text)] == [m.span() for m in plain.finditer(text)], text
+        for a in range(0, len(text), 41):
+            assert [m.span() for m in _NUM.finditer(text, a, a + 30)] == [m.span() for m in plain.finditer(text, a, a + 30)]
+
+
+def test_gate_key_search_finds_the_word_starts_of_its_keys() -> None:
+    """One branch per first letter ("s(?<!\\ws)[hl]"): the same positions as \\b(?:sh|sl|...)."""
+    import random
+    import re
+
+    from generator.factcheck.scan import _key_starts
+
+    rng = random.Random(13)
+    for _ in range(300):
+        keys = frozenset(rng.choice("abs_9") + rng.choice(["", "a", "h", "l", "9", "_"]) for _ in range(rng.randrange(1, 6)))
+        new = re.compile("|".join(_key_starts(keys)))
+        old = re.compile(r"\b(?:" + "|".join(sorted(keys, key=lambda k: (-len(k), k))) + ")")
+        text = "".join(rng.choice("abhls9_ é-.") for _ in range(60))
+        assert [m.start() for m in new.finditer(text)] == [m.start() for m in old.finditer(text)], (keys, text)
