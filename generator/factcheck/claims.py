@@ -168,13 +168,20 @@ def _compiled(source: str, names: tuple[str, ...]) -> tuple[re.Pattern[str], Gat
     return regex, gate, gate is not None
 
 
+@cache
+def _group_key(group: str) -> str:
+    """The argument a named group fills: its name without a trailing number ("side2" -> "side"); kept per name
+    (a claim's groups are read for every match)."""
+    return re.sub(r"\d+$", "", group)
+
+
 def _values(rule: ClaimRule, m: re.Match[str]) -> dict[str, str]:
     """The predicate's arguments from the named groups: a class's value ("shorts" -> "short") or the words."""
     out = dict(rule.args)
     for group, text in m.groupdict().items():
         if text is None:
             continue
-        key = re.sub(r"\d+$", "", group)
+        key = _group_key(group)
         cls = rule.values.get(group, key)
         wc = RULES.classes.get(cls)
         value = RULES.value(cls, text) if wc is not None and wc.values else None
