@@ -171,13 +171,20 @@ def _compiled(source: str, names: tuple[str, ...]) -> tuple[re.Pattern[str], Gat
     return regex, gate, gate is not None
 
 
+@cache
+def _group_key(group: str) -> str:
+    """The argument a named group fills: its name without a trailing number ("side2" -> "side"); kept per name
+    (a claim's groups are read for every match)."""
+    return re.sub(r"\d+$", "", group)
+
+
 def _values(rule: ClaimRule, m: re.Match[str]) -> dict[str, str]:
     """The predicate's arguments from the named groups: a class's value ("shorts" -> "short") or the words."""
     out = dict(rule.args)
     for group, text in m.groupdict().items():
         if text is None:
             continue
-        key = re.sub(r"\d+$", "", group)
+        key = _group_key(group)
         cls = rule.values.get(group, key)
         wc = RULES.classes.get(cls)
         value = RULES.value(cls, text) if wc is not None and wc.values else None
@@ -197,7 +204,7 @@ class ClaimFinder:
 
     def find(self) -> list[Found]:
         out: list[Found] = []
-        taken: list[tuple[int, int, str]] = []
+        taken: dict[str, list[tuple[int, int]]] = {}  # the words each predicate has read, by predicate
         layout = self.layout
         for rule in CLAIM_RULES:
             regex, gate, low = _compiled(rule.source, self.index.asset_names)
@@ -206,14 +213,15 @@ class ClaimFinder:
             text = layout.lower if low else layout.masked
             found = gate.finditer(layout.word_starts(), spans) if gate is not None else \
                 (m for a, b in spans for m in regex.finditer(text, a, b))
+            read = taken.setdefault(rule.predicate, [])
             for m in found:
                 start, end = m.span(rule.span) if rule.span else m.span()
-                if end <= start or any(a < end and start < b and p == rule.predicate for a, b, p in taken):
+                if end <= start or any(a < end and start < b for a, b in read):
                     continue
                 judged = self._judge(rule, m, start, end)
                 if judged is None:
                     continue  # (words no rule could judge leave them to another reading)
-                taken.append((start, end, rule.predicate))
+                read.append((start, end))
                 if judged.verdict != "verified" and any(
                         a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
                         for a, b, j in out):

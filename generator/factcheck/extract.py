@@ -26,8 +26,10 @@ from generator.factcheck.scan import ascii_lower
 Kind = str  # money | percent | index | number | ratio | multiple | leverage | duration | timeframe | date | time | year |
 # coins | count
 
-# Digit first, so Python's re skips to the next digit in C; what may precede a number is checked after.
-_NUM = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)|\.\d+")
+# A number: (?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?!\d)|\.\d+, written to open with its first character's class so
+# that Python's re skips to the next digit or dot in C (a pattern opening with alternatives is entered at every
+# position; the same matches); what may precede a number is checked after.
+_NUM = re.compile(r"[\d.](?:(?<=\d)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?(?!\d)|(?<=\.)\d+)")
 _CURRENCY_BEFORE = re.compile(r"(?P<sign>[-+−]\s?)?(?P<cur>US\$|\$|USD\s?|USDT\s|€|£|¥)\s?(?P<sign2>[-+−])?$")
 _SIGN_BEFORE = re.compile(r"(?:^|[\s(\[:])(?P<sign>[-+−])$")
 # "minus 0.0375 percent", "plus 2%": a sign written as a word (wire copy spells it out).

@@ -103,13 +103,17 @@ class Layout:
         """
         found = self._with.get(words)
         if found is None:
-            if not self._by_word:
+            by_word = self._by_word
+            if not by_word:
                 for i, have in enumerate(self.word_sets()):
                     for w in have:
-                        self._by_word.setdefault(w, []).append(i)
+                        if w in by_word:  # (setdefault would make a list for every word of every sentence)
+                            by_word[w].append(i)
+                        else:
+                            by_word[w] = [i]
             hits: set[int] = set()
-            for w in words:
-                hits.update(self._by_word.get(w, ()))
+            for w in by_word.keys() & words:  # (a rule's trigger words are many, a text's few of them)
+                hits.update(by_word[w])
             found = self._with[words] = [self.sentences[i] for i in sorted(hits)]
         return found
 

@@ -47,7 +47,24 @@ def lowered(pattern: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(lower_pattern(pattern.pattern), pattern.flags & ~re.I)
 
 
-_STARTS = re.compile(r"(?<![\w])[\w(%$&~]|(?<=\w)[(%$&~]")
+# Where a cue can start: a word's first character, or a sign wherever it stands. Found as the character before a
+# word (its end) and the signs, each a pattern that opens with a class: ``re`` skips in C over the characters
+# outside it, where "(?<!\w)\w|(?<=\w)[(%$&~]" enters the pattern at every position.
+_BEFORE_WORD = re.compile(r"\W(?=\w)")
+_SIGNS = re.compile(r"[(%$&~]")
+_WORD_CHAR = re.compile(r"\w")
+_END = re.Match.end
+
+
+def cue_starts(low: str, start: int, stop: int) -> list[int]:
+    """The positions in [start, stop) where a word starts or a sign ("(", "%", "$", "&", "~") stands, in order."""
+    out = list(map(_END, _BEFORE_WORD.finditer(low, max(start - 1, 0), stop)))
+    if start == 0 and _WORD_CHAR.match(low, 0, stop):
+        out.insert(0, 0)
+    signs = list(map(re.Match.start, _SIGNS.finditer(low, start, stop)))
+    return sorted(out + signs) if signs else out
+
+
 _MAX = 400
 
 
@@ -228,16 +245,17 @@ class Scanner:
     def _entry(self, key: str) -> tuple[re.Pattern[str], list[int]] | None:
         """The compiled bucket for a word starting with ``key`` (its own, else its first letter's, else none)."""
         alts = self._pending.get(key) or self._pending_fallback.get(key[:1]) or self._always_alts
-        entry = self._compile(alts, self._flags) if alts else None
+        entry = self._compile(alts, self._flags, key if self._lower else "") if alts else None
         self._by_key[key] = entry
         return entry
 
     @staticmethod
-    def _compile(alts: list[tuple[int, str]], flags: int) -> tuple[re.Pattern[str], list[int]]:
+    def _compile(alts: list[tuple[int, str]], flags: int, key: str = "") -> tuple[re.Pattern[str], list[int]]:
         # Longest alternatives first is not needed: within one cue the author's order stands, across cues the
         # earlier cue wins, as in one big alternation.
         alts = sorted(alts, key=lambda t: t[0])
-        return re.compile("|".join(f"({a})" for _, a in alts), flags), [i for i, _ in alts]
+        source, order = _bucket_source([a for _, a in alts], key)
+        return re.compile(source, flags), [alts[k][0] for k in order]
 
     def finditer(self, text: str, start: int = 0, stop: int | None = None) -> Iterator[tuple[int, int, int]]:
         """Matches in ``text[start:stop]`` (offsets into ``text``)."""
@@ -245,8 +263,7 @@ class Scanner:
         subject = low if self._lower else text
         end = -1
         by_key, missing = self._by_key, self._entry
-        for m in _STARTS.finditer(low, start, len(low) if stop is None else stop):
-            pos = m.start()
+        for pos in cue_starts(low, start, len(low) if stop is None else stop):
             if pos < end:
                 continue
             key = low[pos : pos + 2]
@@ -258,6 +275,45 @@ class Scanner:
             if hit is not None and hit.end() > pos:
                 end = hit.end()
                 yield pos, end, owners[hit.lastindex - 1]  # type: ignore[operator]
+
+
+_KEYED = re.compile(r"(?:\\b)?([a-z0-9]{2})(?![?*+{])")  # an alternative that opens with its key's two letters
+_THIRD = re.compile(r"[a-z0-9 '](?![?*+{])")  # ... and then one more plain letter
+
+
+def _bucket_source(alts: list[str], key: str) -> tuple[str, list[int]]:
+    """One pattern for a bucket's alternatives, each a group, tried in order; and which alternative each group is.
+
+    Matched at a word start beginning with ``key`` (lower-case text), the alternatives that open with the key's
+    letters share them once ("lo(?:w(?:(est...)|(s?...))|n(?:(g...)))"), grouped by their third letter: ``re`` tries
+    the alternatives of a group one by one, and alternatives whose third letters differ cannot both match, so
+    grouping them keeps which one matches first. An alternative that opens otherwise stays whole, in its place,
+    and no alternative is moved across it. (At a word start, a leading ``\\b`` holds.)
+    """
+    if not key:
+        return "|".join(f"({a})" for a in alts), list(range(len(alts)))
+    out: list[str] = []
+    order: list[int] = []
+    run: dict[str, list[tuple[int, str]]] = {}  # third letter -> (alternative, its rest), in order
+
+    def flush() -> None:
+        if run:
+            out.append(key + "(?:" + "|".join(third + "(?:" + "|".join(f"({r})" for _, r in group) + ")"
+                                              for third, group in run.items()) + ")")
+            order.extend(k for group in run.values() for k, _ in group)
+            run.clear()
+
+    for k, alt in enumerate(alts):
+        lead = _KEYED.match(alt)
+        rest = alt[lead.end():] if lead is not None and lead.group(1) == key else None
+        if rest is not None and _THIRD.match(rest):
+            run.setdefault(rest[0], []).append((k, rest[1:]))
+            continue
+        flush()  # (alone: it may match where any other does)
+        out.append(f"({alt})" if rest is None else f"{key}(?:({rest}))")
+        order.append(k)
+    flush()
+    return "|".join(out), order
 
 
 class Gate:
@@ -272,9 +328,12 @@ class Gate:
 
     def __init__(self, regex: re.Pattern[str], keys: frozenset[str]) -> None:
         self.regex, self.keys = regex, keys
-        # The word starts with one of the keys, found by ``re`` in each span: a word boundary, then a key (a literal
-        # ``re`` rejects without entering). Cheaper than filing every word start of the text first.
-        self._starts = re.compile("\\b(?:" + "|".join(sorted(keys, key=lambda k: (-len(k), k))) + ")")
+        # The word starts with one of the keys, found by ``re`` in each span. Cheaper than filing every word start
+        # of the text first. One branch per first letter, the letter before its word-boundary test and the second
+        # letters after it ("s(?<!\ws)[hl]" for \bsh, \bsl: the same positions): a pattern whose every branch opens
+        # with a literal lets ``re`` skip in C to the characters they start with, where a leading ``\b`` has it enter
+        # the pattern at every position, and each branch is one test where there were one per key.
+        self._starts = re.compile("|".join(_key_starts(keys)))
 
     @classmethod
     def of(cls, pattern: re.Pattern[str]) -> Gate | None:
@@ -308,6 +367,20 @@ class Gate:
                 if hit is not None and hit.end() > pos:
                     end = hit.end()
                     yield hit
+
+
+def _key_starts(keys: frozenset[str]) -> list[str]:
+    """A branch per first letter of ``keys`` (a word character, then one or none): that letter at a word start,
+    then one of the second letters unless a key is the letter alone."""
+    seconds: dict[str, set[str]] = {}
+    for key in keys:
+        seconds.setdefault(key[0], set()).add(key[1:])
+    out = []
+    for first in sorted(seconds):
+        after = seconds[first]
+        tail = "" if "" in after else "[" + "".join(sorted(after)) + "]"
+        out.append(f"{first}(?<!\\w{first}){tail}")
+    return out
 
 
 def _at_word_start(source: str) -> list[str] | None:
