@@ -28,7 +28,7 @@ def seed_facts(**overrides: float) -> FactSet:
         **overrides,
     }
     b = _Builder()
-    b.add_text("article.asset", "BTC", "Bitcoin", "Asset")
+    b.add_text("article.asset", "BTC", "Bitcoin", "Asset", None)
     b.add_date("article.date", AS_OF, "Article date", None)
     b.add_date("article.as_of", AS_OF, "Data as of", None, with_time=True)
     b.add("price.current", v["price"], "usd", "BTC price", SRC)

@@ -54,7 +54,7 @@ def test_duration_display_round_trips(hours: float) -> None:
 
 def _facts(price: float, change: float, liq: float, fg: int, when: datetime) -> FactSet:
     b = _Builder()
-    b.add_text("article.asset", "BTC", "Bitcoin", "Asset")
+    b.add_text("article.asset", "BTC", "Bitcoin", "Asset", None)
     b.add_date("article.date", when, "Article date", None)
     b.add("price.current", price, "usd", "BTC price", None)
     b.add("price.change_24h_pct", change, "percent", "24h change", None)
