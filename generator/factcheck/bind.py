@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from generator.factcheck.binding import Binding, Summary
 from generator.factcheck.cues import NEEDS_SUPPORT, SLOT_WEIGHT, Tags
-from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, Evidence
+from generator.factcheck.evidence import DATE_PAIR, DATED_NOUN, TIME_DATE_PAIR, Evidence
 from generator.factcheck.extract import Mention
 from generator.factcheck.index import DEFAULT_WEIGHT, FactInfo, moment
 from generator.factcheck.rulebook import RULES
@@ -274,6 +274,10 @@ class Binder(Evidence):
         m = self.mentions[i]
         si = self.layout.sentence_index(m.start)
         masked = self.layout.masked
+        if i > 0 and (prev := self.mentions[i - 1]).kind == "time" and self.layout.sentence_index(prev.start) == si \
+                and (b := self.bound[i - 1]) is not None and b.fact is not None and b.fact.unit == "datetime" \
+                and TIME_DATE_PAIR.match(masked[prev.end:m.start]):
+            return b.fact, ""  # "at 08:00 UTC on February 16": the day of the moment the time was bound to
         for j in range(i - 1, max(-1, i - 3), -1):
             prev = self.mentions[j]
             b = self.bound[j]

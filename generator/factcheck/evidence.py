@@ -36,6 +36,7 @@ _MOVE_DOWN = Fast(RULES.regex("move_down_words"))
 _APPOSITION = RULES.regex("apposition")
 _ANAPHORA = lowered(RULES.regex("anaphora"))  # (on the lower-cased text)
 DATE_PAIR = RULES.regex("date_pair")
+TIME_DATE_PAIR = RULES.regex("time_date_pair")
 _PART_OF = RULES.regex("part_of_whole")
 _PART_TAGS: Tags = {k: tuple(v) for k, v in RULES.setting("part_tags").items()}
 DATED_NOUN = RULES.regex("dated_noun")

@@ -6,7 +6,8 @@ from generator.facts import format_percent, format_usd
 from generator.snapshot import MarketSnapshot
 
 METRIC_WORDS = {"price_check": "price cross-check", "liquidations.24h": "24h liquidations",
-                "open_interest": "open interest", "fear_greed": "Fear & Greed Index"}
+                "open_interest": "open interest", "fear_greed": "Fear & Greed Index", "options": "options expiry",
+                "market": "crypto market cap and dominance"}
 
 
 def fetch_notes(snapshot: MarketSnapshot) -> list[str]:
