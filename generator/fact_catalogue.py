@@ -190,9 +190,11 @@ FAMILIES: tuple[Family, ...] = (
            {"metric": "liquidations", "side": "long", "aspect": "ratio", "window": "{window}"}, {"window": _WINDOWS}),
     # --- baselines of magnitude words (magnitude_facts.py): "about 3.1 times the average of the previous 23 hours" ---
     # basis: the provider's 24h total less the hour (day), or the alert watcher's stored polls (polls).
-    # (side total: an amount of all liquidations, so "1-hour liquidations" with no word for the average is not it)
-    Family("liquidations.baseline_{basis}_usd", {"metric": "liquidations", "aspect": "baseline", "window": "1h",
-                                                 "side": "total", "basis": "{basis}"}, {"basis": _BASES}),
+    # The polls' average as an amount, which the alert prints (the day's is (24h - 1h) / 23 of figures it prints
+    # already: an amount of its own would compete with them for every "$X liquidated"). (side total: an amount of
+    # all liquidations, so "1-hour liquidations" with no word for the average is not it)
+    Family("liquidations.baseline_polls_usd", {"metric": "liquidations", "aspect": "baseline", "window": "1h",
+                                               "side": "total", "basis": "polls"}),
     Family("liquidations.multiple_{basis}", {"metric": "liquidations", "aspect": "multiple", "window": "1h",
                                              "basis": "{basis}"}, {"basis": _BASES}),
     Family("windows.liquidations_baseline_{basis}", {"metric": "liquidations", "aspect": "baseline",

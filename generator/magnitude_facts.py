@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 
 def format_multiple(value: float) -> str:
-    """'3.1' (times its baseline)."""
-    return format_number(value, 1)
+    """'3.1' (times its baseline); '18,151' from a hundred up, where a tenth says nothing."""
+    return format_number(value, 1 if value < 100 else 0)
 
 
 def add_magnitude(b: _Builder, snapshot: MarketSnapshot, analysis: Analysis) -> None:
@@ -48,7 +48,9 @@ def _add_move(b: _Builder, snapshot: MarketSnapshot, window: str, avg: AverageMo
     src = snapshot.candles[avg.window.timeframe].source
     b.add(f"volatility.average_move_{window}_pct", avg.pct, "percent",
           f"Average {words} move over the previous {avg.count} {'days' if window == '24h' else 'hours'}", src)
-    b.add(f"windows.average_move_{window}", avg.count * avg.hours, "hours", f"Window of the average {words} move", src)
+    # ("the previous 24 hours" of an hourly average, not "the previous 1 day")
+    b.add(f"windows.average_move_{window}", avg.count * avg.hours, "hours", f"Window of the average {words} move", src,
+          formatter=None if window == "24h" else lambda v: f"{format_number(v)} hours")
     b.add(f"volatility.move_multiple_{window}", abs(change) / avg.pct, "ratio",
           f"{window} move against the average {words} move", src, formatter=format_multiple)
 
@@ -59,8 +61,9 @@ def _add_liquidations(b: _Builder, snapshot: MarketSnapshot, basis: str, hourly:
     if liq is None or hourly is None or hourly <= 0:
         return
     where = "the provider's 24h total" if basis == "day" else f"{polls} stored polls"
-    b.add(f"liquidations.baseline_{basis}_usd", hourly, "usd", f"Trailing hourly average of liquidations ({where})",
-          liq.source)
+    if basis == "polls":  # (the day's average is the 24h and 1h totals' own arithmetic: no amount of its own)
+        b.add("liquidations.baseline_polls_usd", hourly, "usd", f"Trailing hourly average of liquidations ({where})",
+              liq.source)
     b.add(f"windows.liquidations_baseline_{basis}", hours, "hours", f"Hours the trailing average covers ({where})",
           liq.source)
     b.add(f"liquidations.multiple_{basis}", liq.total_1h_usd / hourly, "ratio",
