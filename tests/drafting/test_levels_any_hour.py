@@ -349,16 +349,21 @@ def liquidation_surge(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
         f"'{m[0]}' on an hour {'with no baseline' if multiple is None else f'{multiple:.2f}x its average'}"
 
 
-@check(r"about ([\d.]+) times its average (daily|hourly) move over the previous")
+def _shown(multiple: float) -> str:
+    """A multiple as an editor would print it: a tenth below 100, whole numbers from there."""
+    return f"{multiple:.1f}" if round(multiple, 1) < 100 else f"{multiple:,.0f}"
+
+
+@check(r"about ([\d.,]+) times its average (daily|hourly) move over the previous")
 def move_multiple_printed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     multiple = t.move_multiple.get("24h" if m[2] == "daily" else "1h")
-    yield multiple is not None and m[1] == f"{multiple:.1f}", f"the {m[2]} move multiple is {m[1]} ({multiple})"
+    yield multiple is not None and m[1] == _shown(multiple), f"the {m[2]} move multiple is {m[1]} ({multiple})"
 
 
-@check(r"about ([\d.]+) times the average of the previous 23 hours")
+@check(r"about ([\d.,]+) times the average of the previous 23 hours")
 def liquidation_multiple_printed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     multiple = t.liquidation_multiple
-    yield multiple is not None and m[1] == f"{multiple:.1f}", f"the hour's multiple is {m[1]} ({multiple})"
+    yield multiple is not None and m[1] == _shown(multiple), f"the hour's multiple is {m[1]} ({multiple})"
 
 
 @dataclass
