@@ -102,6 +102,7 @@ _SIDES = ("total", "long", "short")
 _WINDOWS = ("1h", "24h")
 _ENDS = ("low", "high")
 _TIMEFRAMES = ("1m", "5m", "15m", "30m", "1h", "4h", "1d", "1w")
+_BASES = ("day", "polls")
 _RATIOS = ("0_236", "0_382", "0_5", "0_618", "0_786")
 
 FAMILIES: tuple[Family, ...] = (
@@ -187,6 +188,27 @@ FAMILIES: tuple[Family, ...] = (
            {"side": ("long", "short"), "window": _WINDOWS}),
     Family("liquidations.long_short_ratio_{window}",
            {"metric": "liquidations", "side": "long", "aspect": "ratio", "window": "{window}"}, {"window": _WINDOWS}),
+    # --- baselines of magnitude words (magnitude_facts.py): "about 3.1 times the average of the previous 23 hours" ---
+    # basis: the provider's 24h total less the hour (day), or the alert watcher's stored polls (polls).
+    # The polls' average as an amount, which the alert prints (the day's is (24h - 1h) / 23 of figures it prints
+    # already: an amount of its own would compete with them for every "$X liquidated"). (side total: an amount of
+    # all liquidations, so "1-hour liquidations" with no word for the average is not it)
+    Family("liquidations.baseline_polls_usd", {"metric": "liquidations", "aspect": "baseline", "window": "1h",
+                                               "side": "total", "basis": "polls"}),
+    Family("liquidations.multiple_{basis}", {"metric": "liquidations", "aspect": "multiple", "window": "1h",
+                                             "basis": "{basis}"}, {"basis": _BASES}),
+    Family("windows.liquidations_baseline_{basis}", {"metric": "liquidations", "aspect": "baseline",
+                                                     "basis": "{basis}"}, {"basis": _BASES}),
+    Family("liquidations.baseline_polls_count", {"metric": "liquidations", "aspect": "baseline", "basis": "polls"}),
+    # "the largest hourly total in three days": no stored poll in that many days had a larger hour.
+    Family("liquidations.largest_polls_days", {"metric": "liquidations", "aspect": "record", "window": "1h",
+                                               "basis": "polls"}),
+    Family("volatility.average_move_{window}_pct", {"metric": "volatility", "aspect": "baseline", "window": "{window}"},
+           {"window": _WINDOWS}),
+    Family("volatility.move_multiple_{window}", {"metric": "volatility", "aspect": "multiple", "window": "{window}"},
+           {"window": _WINDOWS}),
+    Family("windows.average_move_{window}", {"metric": "volatility", "aspect": "baseline", "window": "{window}"},
+           {"window": _WINDOWS}),
     Family("funding.rate_pct", {"metric": "funding"}, sign="written"),
     Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
     Family("open_interest.usd", {"metric": "open_interest"}),

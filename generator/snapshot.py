@@ -239,6 +239,18 @@ class Liquidations(_Model):
         return getattr(self, f"long_{window}_usd") / total if total else None
 
 
+class AlertBaseline(_Model):
+    """The trailing hourly average of liquidations an alert fired on (generator/alerts/rules.py's Baseline), kept
+    with the snapshot so the alert article can say by how much the hour exceeded it and over what period."""
+
+    source: Literal["polls", "provider_24h"] = Field(description="Stored polls, or the provider's 24h total.")
+    hourly_usd: Amount = Field(description="The trailing average 1h total, in USD.")
+    hours: Number = Field(gt=0, le=24 * 366, description="How many hours the average covers.")
+    polls: int = Field(default=0, ge=0, description="How many stored polls it is the mean of (0: provider_24h).")
+    largest_days: Number | None = Field(
+        default=None, gt=0, description="The hour's total is the largest of the stored polls over this many days.")
+
+
 class Funding(_Model):
     """Perpetual-swap funding rate for one interval."""
 
@@ -328,13 +340,14 @@ class MarketSnapshot(_Model):
     fear_greed: FearGreed | None = None
     options: OptionsBook | None = None
     market: GlobalMarket | None = None
+    alert_baseline: AlertBaseline | None = None  # set by the alert watcher: what the alert fired on
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
 
     @model_serializer(mode="wrap")
     def _without_absent_groups(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for key in ("options", "market"):  # a snapshot without them reads as it did before the fields existed
+        for key in ("options", "market", "alert_baseline"):  # without them a snapshot reads as before they existed
             if data.get(key) is None:
                 data.pop(key, None)
         return data

@@ -7,6 +7,7 @@ import pytest
 from generator.analysis import analyze
 from generator.fact_catalogue import FAMILIES, UnknownFact, meaning_of
 from generator.facts import FactSet, _Builder, build_facts
+from generator.snapshot import AlertBaseline
 from tests.random_markets import market
 
 
@@ -25,7 +26,10 @@ def test_a_fact_cannot_be_added_without_its_meaning() -> None:
 
 
 def test_every_fact_is_stamped_with_its_family_and_every_family_is_used(example_snapshot) -> None:  # noqa: ANN001
-    facts = _all_facts() + list(build_facts(example_snapshot, analyze(example_snapshot)))
+    # The alert watcher's baseline from stored polls: only a snapshot it fired on carries it.
+    polled = example_snapshot.model_copy(update={"alert_baseline": AlertBaseline(
+        source="polls", hourly_usd=9.2e6, hours=48.0, polls=96, largest_days=2.0)})
+    facts = _all_facts() + list(build_facts(polled, analyze(polled)))
     assert all(f.meaning is not None and f.meaning == meaning_of(f.key) for f in facts)
     used = {f.meaning.family for f in facts}
     assert used == {family.key for family in FAMILIES}, {family.key for family in FAMILIES} - used

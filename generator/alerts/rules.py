@@ -117,6 +117,26 @@ def baseline(reading: Reading, history: list[Reading], th: Thresholds) -> Baseli
     return None
 
 
+def largest_days(total_1h: float, at: datetime, provider: str | None, history: list[Reading]) -> float | None:
+    """How many whole days of stored polls before ``at`` had no hourly total as large as ``total_1h``.
+
+    The polls must cover those days without a gap of more than an hour (each covers the hour before it), so
+    "the largest hourly total in N days" is a claim about hours the polls saw. None under a day.
+    """
+    earlier = sorted((r for r in history if r.provider == provider and r.liquidations_1h is not None and r.at < at),
+                     key=lambda r: r.at, reverse=True)
+    newest = at
+    oldest: datetime | None = None
+    for r in earlier:
+        if r.liquidations_1h >= total_1h or newest - r.at > timedelta(hours=1):  # type: ignore[operator]
+            break
+        oldest = newest = r.at
+    if oldest is None:
+        return None
+    days = int(((at - oldest) / timedelta(hours=1) + 1) // 24)
+    return float(days) if days >= 1 else None
+
+
 def evaluate(reading: Reading, base: Baseline | None, th: Thresholds) -> list[Trigger]:
     """The rules ``reading`` fires, in the order liquidations (absolute, multiple), price."""
     fired: list[Trigger] = []

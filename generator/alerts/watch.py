@@ -29,15 +29,19 @@ from generator.alerts.rules import (
     baseline_window,
     cooldown_until,
     evaluate,
+    largest_days,
 )
 from generator.errors import InputError, MarketnewsError
 from generator.facts import format_hours, format_percent, format_time, format_usd
 from generator.settings import Settings
+from generator.snapshot import AlertBaseline, MarketSnapshot
 from generator.sources import FetchBatch
 from generator.sources.summary import fetch_notes
 
 log = logging.getLogger("marketnews.watch")
 EVENT = "alert.drafted"
+# How far back "the largest hourly total in N days" may look: every stored poll (the store keeps a few days).
+LARGEST_LOOKBACK = timedelta(days=366)
 RETRY_DELIVERIES_FOR = timedelta(hours=24)  # a delivery still failing after this is given up (and stays logged)
 
 
@@ -131,16 +135,18 @@ class Watcher:
             log.info("%s: no alert: cooling down after alert %d until %s", asset, last.id,  # type: ignore[union-attr]
                      f"{outcome.cooling_until:%Y-%m-%d %H:%M} UTC")
             return outcome
-        outcome.alert = self.fire(asset, reading, triggers)
+        outcome.alert = self.fire(asset, reading, triggers, base)
         return outcome
 
-    def fire(self, asset: str, reading: Reading, triggers: list[Trigger]) -> AlertRecord | None:
+    def fire(self, asset: str, reading: Reading, triggers: list[Trigger],
+             base: Baseline | None = None) -> AlertRecord | None:
         """Fetch the full snapshot, draft and register the alert article, record it and notify."""
         from generator.pipeline import generate
 
         try:
             fetched = fetch_alert(asset, self.settings, self.clock())
-            result = generate(fetched.snapshot, self.settings, kind="alert", out=self.out,
+            snapshot = with_baseline(fetched.snapshot, reading, base, self.history)
+            result = generate(snapshot, self.settings, kind="alert", out=self.out,
                               extra_files={"sources.yaml": fetched.recording})
         except MarketnewsError as err:
             log.error("%s: alert fired but its article could not be drafted (next poll tries again): %s", asset, err)
@@ -218,6 +224,22 @@ def log_to_stderr(level: str = "WARNING") -> None:
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(min(logging.INFO, logging.getLevelName(level.upper())))
+
+
+def with_baseline(snapshot: MarketSnapshot, reading: Reading, base: Baseline | None,
+                  history: History) -> MarketSnapshot:
+    """The alert's snapshot with the baseline the poll was measured against, so the article can say by how much
+    the hour exceeded it. Left out when the alert fetch's liquidations are another provider's (not comparable)."""
+    liq = snapshot.liquidations
+    if base is None or liq is None or liq.source.provider != reading.provider:
+        return snapshot
+    days = None
+    if base.source == "polls":
+        polls = history.polls(snapshot.asset, reading.at - LARGEST_LOOKBACK, reading.at)
+        days = largest_days(liq.total_1h_usd, reading.at, reading.provider, polls)
+    found = AlertBaseline(source=base.source, hourly_usd=base.hourly_usd, hours=base.hours, polls=base.polls,
+                          largest_days=days)
+    return snapshot.model_copy(update={"alert_baseline": found})
 
 
 def describe_reading(r: Reading, base: Baseline | None) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from generator.analysis.change import change_1h, change_24h
+from generator.analysis.change import DAY, HOUR, average_move, change_1h, change_24h
 from generator.analysis.fvg import fair_value_gaps
 from generator.analysis.history import history
 from generator.analysis.levels import support_resistance
-from generator.analysis.models import Analysis, RSIResult
+from generator.analysis.models import Analysis, AverageMove, RSIResult
 from generator.analysis.options import MIN_EXPIRY_SHARE_PCT, options_expiry
 from generator.analysis.rsi import latest_rsi
 from generator.analysis.swings import fibonacci, window_of
 from generator.snapshot import TIMEFRAMES, MarketSnapshot
 
 __all__ = ["Analysis", "analyze", "pick_timeframe"]
+
+AVERAGE_DAYS = 30  # a day's move is measured against the average daily move of the 30 days before it
+AVERAGE_HOURS = 24  # and an hour's against the average hourly move of the 24 hours before it
 
 
 def pick_timeframe(snapshot: MarketSnapshot, preferred: str) -> str:
@@ -56,4 +59,14 @@ def analyze(
         history=history(snapshot.candles["1d"].candles) if "1d" in snapshot.candles else None,
         options=options_expiry(snapshot.options, snapshot.as_of, options_min_expiry_share_pct)
         if snapshot.options is not None else None,
+        average_move_24h=average_move(snapshot.candles["1d"], DAY, AVERAGE_DAYS) if "1d" in snapshot.candles else None,
+        average_move_1h=_hourly_average(snapshot),
     )
+
+
+def _hourly_average(snapshot: MarketSnapshot) -> AverageMove | None:
+    """The hour's baseline from the finest candles that give it (the same series the hour's change comes from)."""
+    for series in sorted(snapshot.candles.values(), key=lambda s: TIMEFRAMES[s.timeframe]):
+        if (found := average_move(series, HOUR, AVERAGE_HOURS)) is not None:
+            return found
+    return None

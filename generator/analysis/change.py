@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from generator.analysis.models import ChangeResult
+from generator.analysis.models import AverageMove, ChangeResult
 from generator.analysis.swings import window_of
 from generator.snapshot import TIMEFRAMES, CandleSeries
 
@@ -56,3 +56,26 @@ def change_1h(candles: Iterable[CandleSeries]) -> ChangeResult | None:
         if result is not None:
             return result
     return None
+
+
+def average_move(series: CandleSeries, window: timedelta, count: int) -> AverageMove | None:
+    """The mean absolute change between closes ``window`` apart over the ``count`` windows before the latest one.
+
+    The latest window is left out: it is the move being measured, and a baseline that held it would shrink its own
+    multiple. None when the series is coarser than the window, too short, or has a gap.
+    """
+    step = TIMEFRAMES[series.timeframe]
+    if step > window or window % step:
+        return None
+    k = window // step
+    candles = series.candles
+    need = (count + 1) * k + 1  # the latest window and the ``count`` before it
+    if len(candles) < need:
+        return None
+    used = candles[-need : len(candles) - k]
+    points = used[::k]
+    if any(b.time - a.time != window for a, b in zip(points, points[1:])):
+        return None  # a gap: two closes are not one window apart
+    moves = [abs(b.close / a.close - 1) * 100 for a, b in zip(points, points[1:])]
+    return AverageMove(pct=sum(moves) / len(moves), count=len(moves), hours=window / HOUR,
+                       window=window_of(used, series.timeframe))

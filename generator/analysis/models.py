@@ -136,6 +136,16 @@ class ChangeResult(_Result):
     end: AwareDatetime | None = None
 
 
+class AverageMove(_Result):
+    """The mean absolute close-to-close change over ``count`` windows of ``hours`` before the latest one: the
+    asset's own recent volatility, the baseline a move is measured against ("3.1 times its average daily move")."""
+
+    pct: float
+    count: int
+    hours: float
+    window: CandleWindow
+
+
 # --- the daily history (analysis/history.py) ---
 
 
@@ -240,3 +250,6 @@ class Analysis(_Result):
     history: History | None = None  # from the daily candles (analysis/history.py); None without them
     options: OptionsExpiry | None = None  # from the options book (analysis/options.py); None without one
 
+    # The baselines of the 24h and the 1h move (change.average_move); None when the candles do not reach back.
+    average_move_24h: AverageMove | None = None
+    average_move_1h: AverageMove | None = None

@@ -15,6 +15,7 @@ from generator.analysis.models import Analysis
 from generator.drafting.history_story import HistoryStory, read_history
 from generator.fact_catalogue import meaning_of
 from generator.fact_invariants import check_story
+from generator.factcheck.magnitude_predicates import threshold
 from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
 
@@ -24,12 +25,10 @@ TIMEFRAME_WORDS = {
     "1h": "hourly", "4h": "4-hour", "1d": "daily", "1w": "weekly",
 }
 FLAT_PCT = 0.5  # a 24h change smaller than this is "little changed"
-SHARP_PCT = 8.0  # and one at least this large is a sharp move
 LOPSIDED_SHARE = 60.0  # percent of liquidations on one side to call it one-sided
 FLAT_1H_PCT = 0.2  # an hour's move smaller than this is "little changed"
-SHARP_1H_PCT = 3.0  # and one at least this large is a sharp move for an hour
-# An hour's liquidations at least this many times the 24h hourly average lead an alert (a spike).
-SPIKE_MULTIPLE = 3.0
+# A move is sharp, and an hour's liquidations a spike, when its multiple of its baseline reaches the rule book's
+# threshold (rules/claims.yaml, settings: magnitude): the same figure the fact-check holds a strong word to.
 
 # Level facts in order of preference when two sit at the same price.
 LEVEL_KEYS = (
@@ -63,7 +62,7 @@ class Story(BaseModel):
     timeframe: str
     timeframe_word: str
     direction: Literal["up", "down", "flat"] | None
-    sharp: bool
+    sharp: bool  # the 24h move is at least the threshold's multiple of the average daily move (never without it)
     rsi_key: str | None
     rsi_timeframe_word: str | None = None  # the RSI's own timeframe: the analysis one, else what the candles allow
     rsi_band: Literal["oversold", "overbought", "neutral"] | None
@@ -95,7 +94,8 @@ class Story(BaseModel):
     hour_direction: Literal["up", "down", "flat"] | None = None
     hour_sharp: bool = False
     liquidation_side_1h: Literal["longs", "shorts", "balanced"] | None = None
-    liquidation_spike: bool | None = None  # None: no 24h total to compare the hour with
+    liquidation_spike: bool | None = None  # None: no trailing hourly average to compare the hour with
+    liquidation_multiple: str | None = None  # the multiple fact the spike is measured by (polls, else the 24h total)
     alert_focus: Literal["liquidations", "price"] | None = None  # what an alert's headline leads with
     hour_crossed: list[str] = []  # level keys the hour's move went through, nearest to the price now first
     hour_crossed_way: Literal["down", "up"] | None = None  # which way it went through them
@@ -173,11 +173,9 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
     price = snapshot.price.current
     change = facts.get("price.change_24h_pct")
     direction: Literal["up", "down", "flat"] | None = None
-    sharp = False
     if change is not None:
         pct = float(change.value)
         direction = "flat" if abs(pct) < FLAT_PCT else ("up" if pct > 0 else "down")
-        sharp = abs(pct) >= SHARP_PCT
 
     rsi_key: str | None = f"technicals.rsi_{analysis.timeframe}"
     if rsi_key not in facts:
@@ -226,7 +224,7 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         timeframe=analysis.timeframe,
         timeframe_word=TIMEFRAME_WORDS[analysis.timeframe],
         direction=direction,
-        sharp=sharp,
+        sharp=direction in ("up", "down") and _reaches(facts.get("volatility.move_multiple_24h"), "move"),
         rsi_key=rsi_key,
         rsi_timeframe_word=TIMEFRAME_WORDS.get(rsi_key.removeprefix("technicals.rsi_")) if rsi_key else None,
         rsi_band=rsi_band(float(facts[rsi_key].value)) if rsi_key else None,
@@ -262,6 +260,11 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
     )
 
 
+def _reaches(multiple: Fact | None, scale: str) -> bool:
+    """Whether a multiple fact reaches the magnitude threshold of its scale (no fact: it does not)."""
+    return multiple is not None and float(multiple.value) >= threshold(scale)
+
+
 def _side(share: Fact | None) -> Literal["longs", "shorts", "balanced"] | None:
     if share is None:
         return None
@@ -276,13 +279,13 @@ def _hour(facts: FactSet) -> dict[str, Any]:
     if change is not None:
         pct = float(change.value)
         direction = "flat" if abs(pct) < FLAT_1H_PCT else ("up" if pct > 0 else "down")
-    hour_liq, day_liq = facts.get("liquidations.total_1h_usd"), facts.get("liquidations.total_24h_usd")
+    hour_liq = facts.get("liquidations.total_1h_usd")
     if hour_liq is not None and float(hour_liq.value) <= 0:
         hour_liq = None  # nothing was liquidated: the alert leads with the move, never with "$0"
-    spike = None
-    if hour_liq is not None and day_liq is not None and float(day_liq.value) > 0:
-        spike = float(hour_liq.value) >= SPIKE_MULTIPLE * float(day_liq.value) / 24
-    sharp = change is not None and abs(float(change.value)) >= SHARP_1H_PCT
+    # The watcher's own baseline (stored polls) when the snapshot carries it, else the provider's 24h total.
+    multiple = next((k for k in ("liquidations.multiple_polls", "liquidations.multiple_day") if k in facts), None)
+    spike = None if hour_liq is None or multiple is None else _reaches(facts[multiple], "liquidations")
+    sharp = direction in ("up", "down") and _reaches(facts.get("volatility.move_multiple_1h"), "move")
     # A spike leads, and so do liquidations when there is no move to lead with or no 24h total to judge them
     # by, unless the move is sharp; else the move; else whatever of the hour the data has.
     focus: str | None = None
@@ -295,5 +298,6 @@ def _hour(facts: FactSet) -> dict[str, Any]:
         "hour_sharp": sharp,
         "liquidation_side_1h": _side(facts.get("liquidations.long_share_1h_pct")),
         "liquidation_spike": spike,
+        "liquidation_multiple": multiple if spike is not None else None,
         "alert_focus": focus,
     }

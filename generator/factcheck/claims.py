@@ -223,9 +223,9 @@ class ClaimFinder:
                     continue  # (words no rule could judge leave them to another reading)
                 read.append((start, end))
                 if judged.verdict != "verified" and any(
-                        a < end and start < b and j.verdict != "verified" and j.fact is judged.fact
+                        a < end and start < b and j.verdict != "verified" and (j.fact is judged.fact or (a, b) == (start, end))
                         for a, b, j in out):
-                    continue  # one error in overlapping words is reported once
+                    continue  # one error in overlapping words is reported once (and one per span: "short squeeze")
                 out.append((start, end, judged))
         return out
 

@@ -46,6 +46,9 @@ _PERCENT = re.compile(
 )
 _INDEX = re.compile(r"\s?(?:/\s?100\b|out of (?:100|a (?:possible|maximum of) 100)\b)")
 _LEVERAGE = re.compile(r"[xX×](?![A-Za-z0-9])")
+# "7× the trailing hourly average", "3.1 times its average daily move": a multiple of a baseline (not a leverage,
+# and never a dollar amount however large: "18,151 times the average").
+_TIMES_A_BASELINE = re.compile(r"\s?(?:[xX×]|times)(?=\s+(?:the|its|their)\b)")
 # "four to one", "4.6-to-1", "5:1": a multiple (longs to shorts), not two numbers.
 _MULTIPLE = re.compile(r"(?:-to-|\s+to\s+|\s?:\s?)(?:one|1)\b(?![.,:]\d)", re.I)
 _DURATION = re.compile(
@@ -287,6 +290,8 @@ def _number(work: str, text: str, m: re.Match[str]) -> Mention | None:
             value, precision = value / 100, precision / 100
     elif kind == "number" and not scaled and (im := _INDEX.match(after)):
         kind, end = "index", end + im.end()
+    elif kind == "number" and not scaled and (tb := _TIMES_A_BASELINE.match(after)):
+        kind, end = "multiple", end + tb.end()
     elif kind == "number" and not scaled and _LEVERAGE.match(after) and value >= 1:
         kind, end = "leverage", end + 1
     elif kind == "number" and not scaled and (sk := _STREAK.match(after)):
@@ -356,7 +361,7 @@ def _number_words(layout: Layout, low: str, look: str, text: str, out: list[Ment
         if not measure and not (valued and value >= 2):
             continue  # "one of the", "two scenarios": not a claim about the data
         end, kind, precision, unit = m.end(), "number", scale, None
-        if mm := _MULTIPLE.match(after):
+        if mm := _MULTIPLE.match(after) or _TIMES_A_BASELINE.match(after):
             kind, end = "multiple", end + mm.end()
         elif sk := _STREAK.match(after):
             u = next(u for u in sk.group("unit", "unit2", "unit3") if u).lower().rstrip("s").replace("session", "day")

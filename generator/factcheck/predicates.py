@@ -16,6 +16,7 @@ from generator.factcheck.claim import Claim, Predicate
 from generator.factcheck.history_predicates import record, streak_way
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
+from generator.factcheck.magnitude_predicates import magnitude
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
 from generator.facts import Fact, fear_greed_band
@@ -410,6 +411,7 @@ PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
     "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
+    "magnitude": magnitude,
 }
 
 __all__ = ["PREDICATES", "Claim", "Predicate"]

@@ -43,6 +43,46 @@ def test_a_liquidation_spike_fires_an_alert_registered_on_the_desk(venues: Venue
     assert set(json.loads((folder / "snapshot.json").read_text())["candles"]) == {"1d", "4h", "5m"}
 
 
+def test_the_alert_article_says_by_how_much_the_hour_exceeded_its_baseline(venues: Venues, tmp_path: Path) -> None:
+    """Issue 12 part 4: the baseline that fired the alert is in the snapshot, with its provenance, and the article
+    states the multiple, the average, the period and the polls, and the largest hour the polls saw, all verified."""
+    w = watcher(venues, tmp_path)
+    seed_history(w, "BTC", hourly_usd=150_000, hours=30)  # 30 quiet hours of polls on OKX
+    venues.cascade(minutes=60, move_pct=-1.5, liquidations_usd=12e6)
+    [outcome] = w.round()
+    assert outcome.alert is not None and outcome.alert.article_id is not None
+    store = open_store(watch_settings(venues, tmp_path))
+    folder = store.article(outcome.alert.article_id).path
+    saved = json.loads((folder / "snapshot.json").read_text())["alert_baseline"]
+    assert saved["source"] == "polls" and saved["hourly_usd"] == pytest.approx(150_000) and saved["polls"] > 0
+    assert saved["largest_days"] == 1.0  # 30 hours of polls, none as large: one whole day
+    facts: FactSet = store.facts(outcome.alert.article_id)
+    multiple = facts["liquidations.multiple_polls"]
+    body = store.revision(outcome.alert.article_id).markdown
+    assert f"That is about {multiple.display} times the trailing hourly average of $150,000 over the past " in body
+    assert f"from {saved['polls']} stored polls, and the largest hourly total in 1 day of polls." in body
+    assert check_article(body, facts).passed
+    # A longer record, a larger multiple or another average than the polls give is flagged.
+    for false in (body.replace("largest hourly total in 1 day", "largest hourly total in 3 days"),
+                  body.replace(f"That is about {multiple.display} times", "That is about 900.0 times"),
+                  body.replace("trailing hourly average of $150,000", "trailing hourly average of $450,000")):
+        assert false != body and not check_article(false, facts).passed
+
+
+def test_an_alert_without_stored_polls_measures_the_hour_against_the_24h_total(venues: Venues,
+                                                                               tmp_path: Path) -> None:
+    w = watcher(venues, tmp_path)
+    venues.cascade(minutes=60, move_pct=-1.5, liquidations_usd=12e6)
+    [outcome] = w.round()
+    if outcome.alert is None or outcome.alert.article_id is None:
+        pytest.skip("the provider's 24h total did not fire the multiple rule here")
+    store = open_store(watch_settings(venues, tmp_path))
+    body = store.revision(outcome.alert.article_id).markdown
+    facts: FactSet = store.facts(outcome.alert.article_id)
+    assert "liquidations.multiple_polls" not in facts and "stored polls" not in body
+    assert f"That is about {facts['liquidations.multiple_day'].display} times the average of the previous 23 hours" in body
+
+
 def test_quiet_hours_and_moves_below_the_thresholds_do_not_fire(venues: Venues, tmp_path: Path) -> None:
     w = watcher(venues, tmp_path, alert_liquidations_min_usd=0)
     seed_history(w, "BTC", hourly_usd=1e6)

@@ -31,9 +31,10 @@ GOOD: dict[str, dict[str, Any]] = {
         "at {price.current}.",
         "Liquidations on BitMEX, OKEx and Bitfinex reached {liquidations.total_24h_usd} over 24 hours. Long positions "
         "made up {liquidations.long_24h_usd} of that, or {liquidations.long_share_24h_pct}, against "
-        "{liquidations.short_24h_usd} of shorts, the mark of a long squeeze in which a falling price forces leveraged "
-        "buyers out. In the latest hour, {liquidations.total_1h_usd} was liquidated, "
-        "{liquidations.long_share_1h_pct} of it from long positions.",
+        "{liquidations.short_24h_usd} of shorts. In the latest hour, {liquidations.total_1h_usd} was liquidated, "
+        "{liquidations.long_share_1h_pct} of it from long positions, about {liquidations.multiple_day} times the "
+        "average of the previous {windows.liquidations_baseline_day}: the mark of a long squeeze in which a falling "
+        "price forces leveraged buyers out.",
         "Bitcoin also posted its first daily close below {history.cross_below_level} since "
         "{history.cross_below_since_date}, and the daily close is down {history.change_7d_pct|abs} over the past week "
         "and down {history.change_30d_pct|abs} over the past {windows.change_30d}.",
@@ -55,8 +56,8 @@ GOOD: dict[str, dict[str, Any]] = {
     ]},
     "why_it_matters": {"heading": "Why it matters", "paragraphs": [
         "Liquidations turn a decline into forced selling: each leveraged long an exchange closes is sold into the "
-        "market, which can push the price through further stops. A flush of {liquidations.total_24h_usd} clears out "
-        "much of that leverage and tends to leave fewer forced sellers behind, though it says nothing on its own "
+        "market, which can push the price through further stops. Liquidating {liquidations.total_24h_usd} of positions "
+        "clears out much of that leverage and tends to leave fewer forced sellers behind, though it says nothing on its own "
         "about where buyers will step in.",
         "A daily close below a former swing low changes the chart's structure: the {levels.broken} level that held "
         "before now stands overhead, and buyers need to reclaim it before the break can be called a false one.",

@@ -1,11 +1,14 @@
-"""An oracle for the template article's position and order words, at the close and at any hour of the day.
+"""An oracle for the template article's position, order and magnitude words, at the close and at any hour of the day.
 
 It does not call the fact-check and does not read the facts: it reads the article's own sentence shapes with a
 few regexes and judges each statement against the snapshot (the live price, the last close) and the analysis's
 raw material (the Fibonacci grid, the newest gap, the swing levels found afresh from the candles). A support
 must be below the price, a resistance above it, "between" must bracket it, "nearest"/"next" must have no swing
 level nearer, "deepest"/"shallowest" must name the largest/smallest retracement ratio, and a statement about the
-close is judged against the close. Prices are compared as printed, so a level printed at the price's own figure
+close is judged against the close. A strong move word ("plunged", "surged", "sell-off") needs the move at least the
+rule book's threshold times the average move of the 30 days (24 hours) before, computed here from the candles, and a
+liquidation word ("flush", "wiped out", "long squeeze") an hour that far above the average of the previous 23 hours;
+the multiples printed must be those. Prices are compared as printed, so a level printed at the price's own figure
 is on neither side of it.
 
 ``python -m tests.drafting.test_levels_any_hour`` prints the counts (markets, statements, falsehoods).
@@ -17,14 +20,17 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from generator.analysis import Analysis, analyze
 from generator.analysis.levels import merge_levels
+from generator.analysis.models import ChangeResult
 from generator.analysis.swings import find_swings
 from generator.drafting import draft_article
+from generator.factcheck.magnitude_predicates import threshold
 from generator.facts import build_facts, format_ratio, format_usd
 from generator.settings import Settings
-from generator.snapshot import MarketSnapshot
+from generator.snapshot import TIMEFRAMES, MarketSnapshot
 from tests.random_markets import market
 
 M = r"(\$\d+(?:,\d{3})*(?:\.\d+)?)(?! (?:million|billion|trillion))"  # a price as printed
@@ -46,6 +52,10 @@ class Truth:
     fibs: dict[float, float]  # ratio -> price
     gap: tuple[float, float] | None  # the newest unfilled gap
     extremes: tuple[float, ...]  # the Fibonacci move's low and high
+    # The 24h and 1h moves against the average move of the 30 days / 24 hours before (None: the candles lack it),
+    # and the hour's liquidations against the average of the previous 23 hours (None: no baseline).
+    move_multiple: dict[str, float | None] = field(default_factory=dict)
+    liquidation_multiple: float | None = None
 
     @classmethod
     def of(cls, snapshot: MarketSnapshot, analysis: Analysis, settings: Settings) -> Truth:
@@ -54,9 +64,14 @@ class Truth:
         swings = merge_levels(find_swings(recent, settings.swing_strength), settings.level_tolerance_pct)
         gap = analysis.fvg.gaps[0] if analysis.fvg and analysis.fvg.gaps else None
         fib = analysis.fib
+        liq = snapshot.liquidations
+        rest = (liq.total_24h_usd - liq.total_1h_usd) / 23 if liq and liq.total_24h_usd is not None else 0.0
         return cls(price=snapshot.price.current, close=candles[-1].close, swings=sorted(s.price for s in swings),
                    fibs={lv.ratio: lv.price for lv in fib.levels} if fib else {},
-                   gap=(gap.low, gap.high) if gap else None, extremes=(fib.move.low, fib.move.high) if fib else ())
+                   gap=(gap.low, gap.high) if gap else None, extremes=(fib.move.low, fib.move.high) if fib else (),
+                   move_multiple={"24h": _multiple(snapshot, analysis.change_24h, "1d", 1, 30),
+                                  "1h": _multiple(snapshot, analysis.change_1h, None, 1, 24)},
+                   liquidation_multiple=liq.total_1h_usd / rest if liq and rest > 0 else None)
 
     @property
     def levels(self) -> list[float]:
@@ -73,6 +88,31 @@ class Truth:
         x, p = self.value(printed, among), self.price
         return next((v for v in among if min(x, p) < v < max(x, p) and format_usd(v) not in (printed, format_usd(p))),
                     None)
+
+
+def _multiple(snapshot: MarketSnapshot, change: ChangeResult | None, timeframe: str | None, hours_each: int,
+              count: int) -> float | None:
+    """The window's move (the snapshot's 24h change, else the candles') over the mean absolute change of the
+    ``count`` windows before the latest, from the daily candles (24h) or the finest series that gives hours (1h)."""
+    pct = snapshot.price.change_24h_pct if timeframe == "1d" and snapshot.price.change_24h_pct is not None else \
+        change.pct if change is not None else None
+    if pct is None:
+        return None
+    step_hours = 24 if timeframe == "1d" else 1
+    series_list = [snapshot.candles[timeframe]] if timeframe in snapshot.candles else [] if timeframe else \
+        sorted(snapshot.candles.values(), key=lambda c: TIMEFRAMES[c.timeframe])
+    for series in series_list:
+        step = TIMEFRAMES[series.timeframe]
+        window = timedelta(hours=step_hours * hours_each)
+        if step > window or window % step:
+            continue
+        k = window // step
+        closes = series.candles[: len(series.candles) - k][::-1][::k][: count + 1]  # newest first, one window apart
+        if len(closes) < count + 1 or any(a.time - b.time != window for a, b in zip(closes, closes[1:])):
+            continue
+        mean = sum(abs(a.close / b.close - 1) for a, b in zip(closes, closes[1:])) / count * 100
+        return abs(pct) / mean if mean > 0 else None
+    return None
 
 
 Check = Callable[[re.Match[str], Truth], Iterator[tuple[bool, str]]]
@@ -276,6 +316,56 @@ def table_crossed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     yield above(m[1], t) if m[2] == "above" else below(m[1], t)
 
 
+# --- magnitude words: only on a move or an hour well above its own baseline, and the multiple printed right ---
+STRONG_MOVE = (r"\b(?:plung|tumbl|plummet|crash|crater|nosediv|tank|slump|collaps|surg|soar|skyrocket|rocket|spik|"
+               r"jump|explod|leap|sell-off|selloff)\w*")
+SURGE = r"\b(?:flush\w*|cascad\w*|wiped out|wipe-?outs?|(?:long|short)[- ]squeezes?)"
+
+
+def _window_of(text: str) -> str:
+    return "1h" if re.search(r"\bin the hour\b|\bin an hour\b", text) else "24h"
+
+
+def _sentence(m: re.Match[str]) -> str:
+    text = m.string
+    start = max(text.rfind(". ", 0, m.start()), text.rfind("\n", 0, m.start()), text.rfind("# ", 0, m.start())) + 1
+    ends = [i for i in (text.find(". ", m.end()), text.find("\n", m.end())) if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
+@check(STRONG_MOVE)
+def strong_move(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    window = _window_of(_sentence(m))
+    multiple = t.move_multiple.get(window)
+    need = threshold("move")
+    yield multiple is not None and multiple >= need, \
+        f"'{m[0]}' on a {window} move {'with no baseline' if multiple is None else f'{multiple:.2f}x its average'}"
+
+
+@check(SURGE)
+def liquidation_surge(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    multiple = t.liquidation_multiple
+    yield multiple is not None and multiple >= threshold("liquidations"), \
+        f"'{m[0]}' on an hour {'with no baseline' if multiple is None else f'{multiple:.2f}x its average'}"
+
+
+def _shown(multiple: float) -> str:
+    """A multiple as an editor would print it: a tenth below 100, whole numbers from there."""
+    return f"{multiple:.1f}" if round(multiple, 1) < 100 else f"{multiple:,.0f}"
+
+
+@check(r"about ([\d.,]+) times its average (daily|hourly) move over the previous")
+def move_multiple_printed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    multiple = t.move_multiple.get("24h" if m[2] == "daily" else "1h")
+    yield multiple is not None and m[1] == _shown(multiple), f"the {m[2]} move multiple is {m[1]} ({multiple})"
+
+
+@check(r"about ([\d.,]+) times the average of the previous 23 hours")
+def liquidation_multiple_printed(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
+    multiple = t.liquidation_multiple
+    yield multiple is not None and m[1] == _shown(multiple), f"the hour's multiple is {m[1]} ({multiple})"
+
+
 @dataclass
 class Audit:
     markets: int = 0
@@ -285,7 +375,8 @@ class Audit:
     shapes: Counter[str] = field(default_factory=Counter)  # statements checked per sentence shape
 
 
-def audit(cases: list[tuple[int, str, bool]], settings: Settings | None = None) -> Audit:
+def audit(cases: list[tuple[int, str, bool]], settings: Settings | None = None,
+          edit: Callable[[str], str] | None = None) -> Audit:
     """Render the daily and the alert article of each (seed, timeframe, intraday) market and judge every statement."""
     settings = settings or Settings()
     out = Audit()
@@ -298,6 +389,7 @@ def audit(cases: list[tuple[int, str, bool]], settings: Settings | None = None) 
         out.markets += 1
         for kind in ("daily", "alert"):
             body = draft_article(snapshot, analysis, facts, settings, kind=kind).body
+            body = edit(body) if edit is not None else body
             out.articles += 1
             for pattern, judge in CHECKS:
                 for m in pattern.finditer(body):
@@ -321,6 +413,20 @@ def test_no_position_or_order_statement_is_false_at_any_hour() -> None:
     assert result.markets >= 500
     assert result.statements >= 5 * result.markets  # the shapes still match the templates' sentences
     assert not result.falsehoods, f"{len(result.falsehoods)} false statements:\n" + "\n".join(result.falsehoods[:15])
+
+
+def test_the_oracle_catches_magnitude_words_the_data_does_not_warrant() -> None:
+    """The oracle can fail: plain verbs made strong and "were liquidated" made "were wiped out" on every article
+    are false on most markets (most moves and hours are near their average)."""
+    def louder(body: str) -> str:
+        for plain, strong in (("fell", "plunged"), ("rose", "surged"), ("were liquidated", "were wiped out")):
+            body = body.replace(f" {plain} ", f" {strong} ")
+        return body
+
+    result = audit(CASES[:120], edit=louder)
+    moves = [f for f in result.falsehoods if "move with no baseline" in f or "x its average" in f and "' on a " in f]
+    hours = [f for f in result.falsehoods if "' on an hour" in f]
+    assert len(moves) >= 30 and len(hours) >= 30, (len(moves), len(hours))
 
 
 if __name__ == "__main__":

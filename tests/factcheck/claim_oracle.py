@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from generator.factcheck.rulebook import RULES
 from generator.facts import Fact, FactSet
 
 Truth = bool | None
@@ -353,11 +354,37 @@ def figure_is(ctx: Context, arg: str, key: str) -> Verdict:
     return Verdict(shown in (f.display, f.display_abs), f"{key} prints {f.display}; the words give {shown}")
 
 
+# The least multiple of its baseline a magnitude word needs: the rule book's definition (docs/factcheck.md,
+# Magnitude), read as data; the multiple itself is computed here from the figures, not taken from a multiple fact.
+_THRESHOLDS = {scale: float(spec["threshold"]) for scale, spec in RULES.setting("magnitude").items()}
+
+
+def strong(ctx: Context, scale: str, window: str) -> Verdict:
+    """A magnitude word is warranted: the ``window``'s move against the average move (scale move), or the hour's
+    liquidations against the other 23 hours' average (scale liquidations), at least the threshold. Within 2% of it:
+    borderline."""
+    if scale == "move":
+        change, avg = ctx.num(f"price.change_{window}_pct"), ctx.num(f"volatility.average_move_{window}_pct")
+        multiple = abs(change) / avg if change is not None and avg else None
+    elif window != "1h":
+        return Verdict(False, "a 24-hour liquidation total has no baseline in a snapshot")
+    else:
+        hour, day = ctx.num("liquidations.total_1h_usd"), ctx.num("liquidations.total_24h_usd")
+        rest = (day - hour) / 23 if hour is not None and day is not None else 0.0
+        multiple = hour / rest if hour is not None and rest > 0 else None
+    if multiple is None:
+        return Verdict(False, f"no baseline for the {window} {scale}")
+    need = _THRESHOLDS[scale]
+    if abs(multiple - need) <= 0.02 * need:
+        return Verdict(None, f"{multiple:.2f}x its baseline, at the {need:g}x threshold")
+    return Verdict(multiple >= need, f"{multiple:.2f}x its baseline (needs {need:g}x)")
+
+
 PREDICATES: Mapping[str, Callable[..., Verdict]] = {
     "change_direction": change_direction, "majority": majority, "squeeze": squeeze, "squeezed": squeezed,
     "sign": sign, "payer": payer, "position": position, "still": still, "between": between, "inside": inside, "gap_type": gap_type,
     "fib_move": fib_move, "order": order, "broke": broke, "rsi_band": rsi_band, "rsi_vs": rsi_vs,
-    "fear_greed": fear_greed, "figure_is": figure_is, "named": named,
+    "fear_greed": fear_greed, "figure_is": figure_is, "named": named, "strong": strong,
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from generator.facts import FactSet, _Builder, fib_key, format_number
+from generator.magnitude_facts import format_multiple
 from generator.snapshot import Provenance
 
 AS_OF = datetime(2026, 2, 6, 14, 0, tzinfo=timezone.utc)
@@ -50,6 +51,11 @@ def seed_facts(**overrides: float) -> FactSet:
         b.add(f"liquidations.long_share_{w}_pct", long / total * 100, "percent", f"Long share of {words} liquidations",
               SRC, decimals=0)
         b.add(f"windows.liquidations_{w}", 1.0 if w == "1h" else 24.0, "hours", f"Liquidation window ({w})", SRC)
+    # The hour against the other 23 hours of the day (magnitude_facts.py): what "a flush" or "a cascade" needs.
+    hourly = (v["liq_24h"] - v["liq_1h"]) / 23
+    b.add("windows.liquidations_baseline_day", 23.0, "hours", "Hours the trailing average covers", SRC)
+    b.add("liquidations.multiple_day", v["liq_1h"] / hourly, "ratio", "1-hour liquidations against the trailing "
+          "hourly average", SRC, formatter=format_multiple)
     b.add("funding.rate_pct", v["funding"], "percent", "Funding rate (Binance)", SRC, decimals=4)
     b.add("funding.interval_hours", 8.0, "count", "Funding interval (hours)", SRC)
     b.add("windows.funding_interval", 8.0, "hours", "Funding interval", SRC)

@@ -45,6 +45,9 @@ FLAWED = {
         ("June 2022", "unsupported"), ("$1 billion", "unsupported"), ("March 2020", "unsupported"),
         ("$80,000", "unsupported"), ("2023", "unsupported"), ("1", "unsupported"), ("12-month", "unsupported"),
         ("5-year", "unsupported"), ("quote", "quote"),
+        # Magnitude words with no baseline in the data: the seed has no candles to measure a move against.
+        ("capitulation", "unsupported"), ("violent drop", "unsupported"), ("sell-off", "unsupported"),
+        ("collapse", "unsupported"), ("crash", "unsupported"),
     },
 }
 
@@ -64,7 +67,8 @@ CORRECT_SENTENCES = [
     'The largest cryptocurrency by market value slid 16.43% to $60,704 in the last 24 hours.',
     'More than $2.5 billion worth of crypto positions were liquidated in the past 24 hours, according to CoinGlass.',
     'Over the past hour alone, traders saw $431 million in liquidations.',
-    'Long traders bore the brunt, with $1.9 billion in long positions wiped out versus $610 million in shorts.',
+    'Long traders bore the brunt, with $1.9 billion in long positions liquidated versus $610 million in shorts.',
+    'A liquidation cascade hit $431 million in the past hour, most of it longs.',
     'The 4H RSI dipped to 22, its most oversold reading in weeks.',
     "Bitcoin's Relative Strength Index on the daily chart sits at 29.",
     'Sentiment has soured, with the Crypto Fear & Greed Index plunging to 9, deep in "Extreme Fear" territory.',
@@ -81,6 +85,21 @@ CORRECT_SENTENCES = [
     'Bitcoin is trading near $61,000, down nearly 16.5% on the day.',
     'Bitcoin dropped below the psychologically important $60,000 level briefly before bouncing.',
 ]
+
+
+# Magnitude words about the 24-hour totals, which have no baseline in a snapshot (docs/factcheck.md, Magnitude):
+# what fxstreet_style.md and the sentences above said before the magnitude rules, now flagged.
+UNBACKED_MAGNITUDE = [
+    ('Liquidation data shows nearly $2.5 billion wiped out in 24 hours.', "wiped out"),
+    ('Long traders bore the brunt, with $1.9 billion in long positions wiped out versus $610 million in shorts.',
+     "wiped out"),
+    ('Bitcoin plunged 16.43% to $60,704 in the last 24 hours.', "plunged"),
+]
+
+
+@pytest.mark.parametrize(("text", "word"), UNBACKED_MAGNITUDE)
+def test_magnitude_words_without_a_baseline_are_unsupported(text: str, word: str) -> None:
+    assert (word, "unsupported") in failures(text)
 
 
 @pytest.mark.parametrize("text", CORRECT_SENTENCES)

@@ -73,7 +73,7 @@ class Oracle:
         self.predicates: dict[str, Callable[..., Truth]] = {
             name: getattr(self, name) for name in (
                 "change_direction", "majority", "squeeze", "sign", "position", "range_position", "gap_position",
-                "gap_type", "fibs", "order", "fib_move", "broke", "band", "fg_band", "amount_is", "nearest")}
+                "gap_type", "fibs", "order", "fib_move", "broke", "band", "fg_band", "amount_is", "nearest", "strong")}
 
     # --- expressions --------------------------------------------------------
 
@@ -154,6 +154,24 @@ class Oracle:
     def squeeze(self, side: str) -> Truth:
         """A long squeeze: mostly longs liquidated as the price fell; a short squeeze: shorts, as it rose."""
         return _and([self.majority("24h", side), self.change_direction("24h", "down" if side == "long" else "up")])
+
+    def strong(self, scale: str, window: str) -> Truth:
+        """A magnitude word ("plunged", "a flush") is warranted: the move at least twice its average move over the
+        same window (scale move), the hour's liquidations at least three times the other 23 hours' average (scale
+        liquidations; a 24-hour total has no baseline: never). docs/factcheck.md, Magnitude. Within 2%: borderline."""
+        if scale == "liquidations":
+            if window != "1h":
+                return False
+            hour, day = self.facts.get("liquidations.total_1h_usd"), self.facts.get("liquidations.total_24h_usd")
+            if hour is None or day is None or float(day.value) - float(hour.value) <= 0:
+                return False
+            multiple, need = float(hour.value) / ((float(day.value) - float(hour.value)) / 23), 3.0
+        else:
+            change, avg = self.facts.get(f"price.change_{window}_pct"), self.facts.get(f"volatility.average_move_{window}_pct")
+            if change is None or avg is None or float(avg.value) <= 0:
+                return False
+            multiple, need = abs(float(change.value)) / float(avg.value), 2.0
+        return None if abs(multiple - need) <= 0.02 * need else multiple >= need
 
     def sign(self, key: str, sign: str) -> Truth:
         """The fact is positive (+) or negative (-); a value that prints as zero is borderline."""
