@@ -31,9 +31,10 @@ def is_figure(fact: Fact) -> bool:
     return fact.unit in _FIGURE_UNITS or (fact.unit == "index" and fact.display.endswith("/100"))
 
 
-def figure_pattern(display: str) -> re.Pattern[str]:
-    """The display as a whole figure: '$6,960' not inside '$16,960', '$6,960.5' or '$0.62 million'."""
-    return re.compile(r"(?<![\d$.,-])" + re.escape(display) + r"(?![\d%]|[.,]\d| (?:million|billion|trillion))")
+def figure_pattern(*displays: str) -> re.Pattern[str]:
+    """Any of the displays as a whole figure: '$6,960' not inside '$16,960', '$6,960.5' or '$0.62 million'."""
+    choices = "|".join(re.escape(d) for d in sorted(displays, key=len, reverse=True))  # the longest form first
+    return re.compile(r"(?<![\d$.,-])(?:" + choices + r")(?![\d%]|[.,]\d| (?:million|billion|trillion))")
 
 
 class Mentions:
@@ -42,7 +43,8 @@ class Mentions:
     def __init__(self, facts: FactSet) -> None:
         # Two facts with one display are one figure to a reader ("$6,960" the price and the close).
         self._display = {f.key: f.display for f in facts if is_figure(f)}
-        self._patterns = {d: figure_pattern(d) for d in set(self._display.values())}
+        # One pattern for all of them: a section's text is read once (a pattern per figure cost 10 ms an article).
+        self._pattern = figure_pattern(*set(self._display.values())) if self._display else None
         self._said: Counter[str] = Counter()
         self._section: Counter[str] = Counter()
         self._prose = True
@@ -70,10 +72,10 @@ class Mentions:
         self._section.clear()
         if section in NOT_PROSE:
             return
+        if self._pattern is None:
+            return
         prose = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
-        for display, pattern in self._patterns.items():
-            if (n := len(pattern.findall(prose))):
-                self._said[display] += n
+        self._said.update(self._pattern.findall(prose))
 
     def said(self, display: str) -> int:
         return self._said[display]
