@@ -43,6 +43,9 @@ class FactMeaning(BaseModel):
     clock: bool = False  # a time of the snapshot itself (its date, the latest close): what a bare date states
     # A figure the words name exactly even after "below"/"above" ("the first close below $7,000"): no bound.
     exact: bool = False
+    # The kind of amount it is ("liquidations"): an article prints all amounts of one kind to one precision
+    # rule (facts.py, even_amounts), so "$0.62 million" stands beside "$2.89 million", not "$619,603".
+    amount: str | None = None
 
     def has(self, slot: str, value: str) -> bool:
         return value in self.tags.get(slot, ())
@@ -71,6 +74,7 @@ class Family:
     names: tuple[str, ...] = ()
     clock: bool = False
     exact: bool = False
+    amount: str | None = None
     # Words derived from a parameter for tags and names: {"edge": ("end", {"low": "lower", ...})}.
     derived: Mapping[str, tuple[str, Mapping[str, str]]] = field(default_factory=dict)
 
@@ -95,7 +99,8 @@ class Family:
         tags = {slot: tuple(fill(v) for v in (vs if isinstance(vs, tuple) else (vs,))) for slot, vs in self.tags.items()}
         return FactMeaning(family=self.key, tags=tags, sign=self.sign, table_sign=self.table_sign,
                            position=self.position, price=self.price, date=fill(self.date) if self.date else None,
-                           names=tuple(fill(n) for n in self.names), clock=self.clock, exact=self.exact)
+                           names=tuple(fill(n) for n in self.names), clock=self.clock, exact=self.exact,
+                           amount=self.amount)
 
 
 _SIDES = ("total", "long", "short")
@@ -182,7 +187,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("analysis.timeframe", {"metric": "level", "aspect": "timeframe", "frame": "candles"}),
     # --- derivatives and sentiment ---
     Family("liquidations.{side}_{window}_usd", {"metric": "liquidations", "side": "{side}", "window": "{window}"},
-           {"side": _SIDES, "window": _WINDOWS}),
+           {"side": _SIDES, "window": _WINDOWS}, amount="liquidations"),
     Family("liquidations.{side}_share_{window}_pct",
            {"metric": "liquidations", "side": "{side}", "aspect": "share", "window": "{window}"},
            {"side": ("long", "short"), "window": _WINDOWS}),
@@ -211,7 +216,7 @@ FAMILIES: tuple[Family, ...] = (
            {"window": _WINDOWS}),
     Family("funding.rate_pct", {"metric": "funding"}, sign="written"),
     Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
-    Family("open_interest.usd", {"metric": "open_interest"}),
+    Family("open_interest.usd", {"metric": "open_interest"}, amount="open_interest"),
     Family("sentiment.fear_greed", {"metric": "fear_greed"}),
     # --- the whole crypto market (CoinGecko /global) ---
     # (aspect market: a bare "fell 2%" is the asset's own change; only words naming the market cap reach this one)

@@ -63,6 +63,41 @@ def format_usd(value: float) -> str:
     return f"{sign}${_round_sig(v, 4):.{_decimals_for_sig(v, 4)}f}"
 
 
+def format_amount(value: float, scaled: bool, whole: bool) -> str:
+    """An amount in its kind's precision: '$0.62 million' when the kind needs a scale word, '$142' when whole dollars."""
+    v = abs(value)
+    if scaled and 0 < v < 1e6 * 0.9995:  # two significant digits of a million, at least to the hundredth
+        scaled_v = _round_sig(v / 1e6, 2)
+        decimals = max(2, _decimals_for_sig(scaled_v, 2))
+        text = f"{scaled_v:.{decimals}f}"
+        text = text[: text.index(".") + 3] + text[text.index(".") + 3:].rstrip("0")
+        return f"{'-' if value < 0 else ''}${text} million"
+    if whole and 1 <= v < 1000:
+        return f"{'-' if value < 0 else ''}${v:,.0f}"
+    return format_usd(value)
+
+
+def even_amounts(facts: dict[str, Fact]) -> dict[str, Fact]:
+    """One precision rule per kind of amount in an article (docs/factcheck.md, "One precision per kind").
+
+    Once the largest amount of a kind needs a scale word, every amount of that kind has one ("$0.62 million" beside
+    "$2.89 million", never "$619,603"); once it is in whole dollars, none shows cents ("$142" beside "$6,210").
+    """
+    largest: dict[str, float] = {}
+    for f in facts.values():
+        if f.meaning.amount and isinstance(f.value, float | int):
+            largest[f.meaning.amount] = max(largest.get(f.meaning.amount, 0.0), abs(float(f.value)))
+    out = dict(facts)
+    for key, f in facts.items():
+        if (kind := f.meaning.amount) is None or not isinstance(f.value, float | int):
+            continue
+        scaled, whole = largest[kind] >= 1e6 * 0.9995, largest[kind] >= 999.995
+        v = float(f.value)
+        out[key] = f.model_copy(update={"display": format_amount(v, scaled, whole),
+                                        "display_abs": format_amount(abs(v), scaled, whole)})
+    return out
+
+
 def format_percent(value: float, decimals: int = 2) -> str:
     """'16.43%', '-0.0375%'; never '-0.00%'."""
     text = f"{value:.{decimals}f}"
@@ -480,6 +515,6 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
     add_magnitude(b, snapshot, analysis)
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)
-    facts = FactSet(facts=b.facts)
+    facts = FactSet(facts=even_amounts(b.facts))
     check_invariants(facts)  # a bug in the analysis stops here, before it can print a false sentence
     return facts

@@ -69,6 +69,7 @@ class Story(BaseModel):
     fear_greed_label: str | None
     liquidation_side: Literal["longs", "shorts", "balanced"] | None
     liquidation_scope: str | None
+    liquidation_scope_again: str | None = None  # a later mention in the same section: "on those exchanges"
     aggregated_liquidations: bool
     broke: Literal["support", "resistance"] | None
     funding_sign: Literal["positive", "negative", "zero"] | None
@@ -234,6 +235,9 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
             "across major exchanges" if liq.scope.aggregated and len(liq.scope.venues) > 3
             else f"on {venues_text(liq.scope.venues)}"
         ),
+        liquidation_scope_again=None if liq is None else (
+            "across those exchanges" if liq.scope.aggregated and len(liq.scope.venues) > 3 else
+            "on that exchange" if len(liq.scope.venues) == 1 else "on those exchanges"),
         aggregated_liquidations=bool(liq and liq.scope.aggregated),
         broke=broke,
         funding_sign=fsign,

@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis import Analysis
+from generator.drafting.mentions import ACTIVE, Mentions
 from generator.drafting.phrasing import Phrasing
 from generator.drafting.story import LEVEL_NAMES, TIMEFRAME_WORDS, Story, read_story
 from generator.errors import ConfigError
@@ -98,6 +99,8 @@ class Section(BaseModel):
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, Fact):
+        if (mentions := ACTIVE.get()) is not None:
+            mentions.printed(value.key)
         return value.display
     if isinstance(value, bool) or value is None:
         return value
@@ -190,9 +193,25 @@ def build_context(
 
 
 def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
-                   layout: Layout = LAYOUTS["daily"]) -> str:
+                   layout: Layout = LAYOUTS["daily"], mentions: Mentions | None = None) -> str:
+    """One section's Markdown; ``mentions`` carries what the sections before it said (mentions.py)."""
     phrasing = Phrasing(seed)
     story = ctx.S
+    said = mentions or Mentions(ctx.F)
+
+    def fig(key: str, form: str = "{}", back: str = "") -> str:
+        """The figure in ``form`` while the prose has said it fewer than twice; then the back-reference."""
+        if not said.fresh(key):
+            return back
+        said.printed(key)
+        return form.format(ctx.F[key].display)
+
+    def scope() -> str | None:
+        """The liquidation venues, named once per section; "on those exchanges" after that."""
+        if said.venues_named:
+            return story.liquidation_scope_again
+        said.venues_named = True
+        return story.liquidation_scope
 
     def level_name(key: str) -> str:
         if key == "levels.broken":
@@ -206,12 +225,17 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
         return LEVEL_NAMES[key]
 
     names = layout.section_templates(name)
+    said.begin(name)
+    token = ACTIVE.set(said)
     try:
         template = env.select_template(names)
-        text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name)
+        text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name, fig=fig, scope=scope)
     except TemplateError as err:
         raise ConfigError(f"template {names[0]} failed: {err}") from None
+    finally:
+        ACTIVE.reset(token)
     text = reflow(text)
+    said.end(name, text)
     # A section whose data is all missing renders as a bare heading: leave it out entirely.
     if all(line.startswith("#") for line in text.splitlines()):
         return ""
@@ -222,7 +246,9 @@ def render_sections(
     env: Environment, ctx: TemplateContext, seed: str, names: tuple[str, ...] | None = None,
     layout: Layout = LAYOUTS["daily"],
 ) -> list[Section]:
-    return [Section(name=n, markdown=render_section(env, n, ctx, seed, layout)) for n in names or layout.sections]
+    mentions = Mentions(ctx.F)  # one for the article: a figure said twice is not printed a third time
+    return [Section(name=n, markdown=render_section(env, n, ctx, seed, layout, mentions))
+            for n in names or layout.sections]
 
 
 def assemble(env: Environment, sections: list[Section], layout: Layout = LAYOUTS["daily"]) -> str:

@@ -40,7 +40,7 @@ GOOD: dict[str, dict[str, Any]] = {
         "and down {history.change_30d_pct|abs} over the past {windows.change_30d}.",
     ]},
     "market_structure": {"heading": "Market structure", "paragraphs": [
-        "The daily close at {price.last_close} broke below support at {levels.broken}, a swing level from "
+        "The daily close broke below support at {levels.broken}, a swing level from "
         "{levels.broken_date}, and the next swing support below sits at {levels.support}.",
         "Fibonacci retracements of the rally from {levels.fib_move_low} on {levels.fib_move_low_date} to "
         "{levels.fib_move_high} on {levels.fib_move_high_date} frame the next levels. The price is now below even "

@@ -233,20 +233,30 @@ def broken_since(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
     yield below(m[2], t) if m[1].endswith("above") else above(m[2], t)
 
 
-@check(r"\*\*Bullish:\*\* (?:A \S+ close back above|A recovery above) " + NAME + M + r" would(?: open the way toward "
-       + NAME + M + ")?")
+# A trigger or a target the prose has said twice is named without its figure (generator/drafting/mentions.py):
+# "A recovery above the broken support would open the way toward the level above it, the 0.786 ... at $8,515".
+TRIGGER = r"(?:(?! would)[^$|])*?"  # the trigger's name, which ends at "would" when its figure is left out
+LINE = r"[^$|\n]*?"  # the target's name, on the scenario's own line (no figure when it ends "the level above it.")
+
+
+@check(r"\*\*Bullish:\*\* (?:A \S+ close back above|A recovery above) " + TRIGGER + M + r"? would(?: open the way toward "
+       r"(?:the level above it, )?" + LINE + M + ")?")
 def bullish(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
-    yield above(m[1], t)
+    if m[1]:
+        yield above(m[1], t)
     if m[2]:
-        yield t.value(m[2]) > t.value(m[1]), f"bullish target {m[2]} beyond its trigger {m[1]}"
+        yield (t.value(m[2]) > t.value(m[1]), f"bullish target {m[2]} beyond its trigger {m[1]}") if m[1] \
+            else above(m[2], t)
 
 
-@check(r"\*\*Bearish:\*\* (?:A \S+ close below|Losing) " + NAME + M + r" would(?: (?:expose|open the way down to) " + NAME
-       + M + ")?")
+@check(r"\*\*Bearish:\*\* (?:A \S+ close below|Losing) " + TRIGGER + M + r"? would(?: (?:expose|open the way down to) "
+       r"(?:the level below it, )?" + LINE + M + ")?")
 def bearish(m: re.Match[str], t: Truth) -> Iterator[tuple[bool, str]]:
-    yield below(m[1], t)
+    if m[1]:
+        yield below(m[1], t)
     if m[2]:
-        yield t.value(m[2]) < t.value(m[1]), f"bearish target {m[2]} beyond its trigger {m[1]}"
+        yield (t.value(m[2]) < t.value(m[1]), f"bearish target {m[2]} beyond its trigger {m[1]}") if m[1] \
+            else below(m[2], t)
 
 
 @check(r"took [\w ]+? (below|above) " + NAME + M)

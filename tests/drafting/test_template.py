@@ -154,14 +154,16 @@ def test_a_quiet_hour_keeps_the_day_and_drops_the_hour(example_snapshot: MarketS
     (6, ["Bitcoin has since also fallen below the $6,189 swing level from October 21, 2017.",
          "The next swing support below sits at $5,885.",
          "| Crossed swing level | $6,189 | From October 21, 2017, now above the price |",
-         "the broken $7,846 support now stands overhead",
-         "A recovery above the newly crossed swing level at $6,189 would open the way toward the broken support at "
-         "$7,846.", "The levels to watch are $5,885 below and $6,189 above."],
+         # ($7,846 and $5,885 said twice already: named, not printed a third time)
+         "the broken support now stands overhead",
+         "A recovery above the newly crossed swing level at $6,189 would open the way toward the level above it.",
+         "The levels to watch are the nearest swing support below and the newly crossed swing level above."],
      ["swing support at $6,189", "nearest swing support at $6,189"]),
     (15, ["the close at $6,960 broke below support at $7,846, a swing level from November 8, 2017. Bitcoin has since "
           "climbed back above it. Further down, swing support sits at $6,189.",
-          "The price has since climbed back above the broken level at $7,846",
-          "| Swing support | $6,189 |", "The levels to watch are $7,846 below and $8,399 above."],
+          "The price has since climbed back above the broken level, and",
+          "| Swing support | $6,189 |",
+          "The levels to watch are the broken support below and the nearest swing resistance at $8,399 above."],
      ["support now stands overhead", "Nearest support", "nearest swing support at $6,189", "Crossed swing level"]),
 ])
 def test_during_the_day_levels_are_placed_against_the_live_price(hours: int, said: list[str], unsaid: list[str]) -> None:

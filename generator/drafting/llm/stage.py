@@ -48,6 +48,7 @@ from generator.drafting.llm.reply import (
     reply_schema,
 )
 from generator.drafting.llm.report import FROM_MODEL, LLMReport, SectionRecord
+from generator.drafting.mentions import Mentions
 from generator.drafting.placeholders import (
     PLACEHOLDER,
     fill,
@@ -82,15 +83,17 @@ def plan(env: Environment, ctx: TemplateContext, seed: str, sections: list[Secti
     """Render each prose section's placeholder view; collect the facts and fixed terms it uses."""
     view_ctx = ctx.model_copy(update={"F": placeholder_facts(facts)})
     views: dict[str, str] = {}
+    # What the template article said before each section: a view leaves out the figures its section did.
+    mentions = Mentions(facts)
     for s in sections:
-        if s.name not in PROSE_SECTIONS or not s.markdown.strip():
-            continue
-        view = render_section(env, s.name, view_ctx, seed)
-        # A template that builds numbers some other way cannot be shown as placeholders; keep it as is.
-        if fill(view, facts) != s.markdown:
-            log.warning("LLM: section %s cannot be shown with placeholders; keeping the template text", s.name)
-            continue
-        views[s.name] = view
+        if s.name in PROSE_SECTIONS and s.markdown.strip():
+            view = render_section(env, s.name, view_ctx, seed, mentions=mentions.copy())
+            # A template that builds numbers some other way cannot be shown as placeholders; keep it as is.
+            if fill(view, facts) != s.markdown:
+                log.warning("LLM: section %s cannot be shown with placeholders; keeping the template text", s.name)
+            else:
+                views[s.name] = view
+        mentions.end(s.name, s.markdown)
     metrics_view = render_section(env, "metrics", view_ctx, seed)
     used = placeholder_keys("\n".join([*views.values(), metrics_view]))
     offered = [k for k in facts.facts if k in used and not k.startswith("sources.")]
