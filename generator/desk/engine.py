@@ -58,9 +58,21 @@ class Engine(ABC):
     @abstractmethod
     def connect(self) -> AbstractContextManager[Connection]: ...
 
-    @abstractmethod
-    def transaction(self) -> AbstractContextManager[Connection]:
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
         """One write transaction, exclusive of other writers: all of it is committed, or none of it."""
+        with self.connect() as conn:
+            self.begin_exclusive(conn)
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @abstractmethod
+    def begin_exclusive(self, conn: Connection) -> None:
+        """Open a transaction that no other writer can run beside (how is each engine's own)."""
 
     @abstractmethod
     def migrate(self, scripts: Sequence[str]) -> int:
@@ -154,16 +166,8 @@ class SqliteEngine(Engine):
         finally:
             raw.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with self.connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def begin_exclusive(self, conn: Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")  # SQLite's write lock at once, not at the first write
 
     def schema_version(self) -> int:
         with self.connect() as conn:

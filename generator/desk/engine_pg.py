@@ -161,17 +161,13 @@ class PostgresEngine(Engine):
             raise
         cm.__exit__(None, None, None)
 
-    @contextmanager
-    def transaction(self) -> Iterator[Connection]:
-        with self.connect() as conn:
-            conn.execute("BEGIN")
-            try:
-                conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_CLASS, lock_key(WRITER_LOCK)))
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+    def begin_exclusive(self, conn: Connection) -> None:
+        conn.execute("BEGIN")
+        try:  # writers queue on one transaction-scoped advisory lock, released at COMMIT or ROLLBACK
+            conn.execute("SELECT pg_advisory_xact_lock(?, ?)", (LOCK_CLASS, lock_key(WRITER_LOCK)))
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     def schema_version(self) -> int:
         with self.connect() as conn:
