@@ -68,7 +68,7 @@ def test_an_editor_fixes_a_blocked_draft_and_approves_it(browser: Any, store: St
         assert wrong.count() == 1
         wrong.hover()
         assert page.locator(f"#tip{wrong.get_attribute('id')[1:]}").is_visible()
-        assert "over the past 24 hours to $6,990, with" in page.locator("ol.failures blockquote").inner_text()
+        assert "over the past 24 hours to $6,990, " in page.locator("ol.failures blockquote").inner_text()
         page.screenshot(path=str(shots / "review-draft.png"), full_page=False)
 
         page.click("a.button:text('Edit')")

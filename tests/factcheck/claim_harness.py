@@ -116,6 +116,7 @@ class FlipCase:
     regex: re.Pattern[str]
     alternatives: tuple[Alternative, ...]
     also: tuple[str, ...]
+    dormant: str | None = None  # why the templates no longer write this sentence (it may still, on some market)
 
     def identify(self, m: re.Match[str]) -> tuple[int, int] | None:
         """(alternative, form index) the article wrote in this match."""
@@ -148,7 +149,7 @@ def flip_cases() -> tuple[FlipCase, ...]:
         alts = tuple(_alternative(a) for a in c["alternatives"])
         words = [w for a in alts for w in a.words]
         out.append(FlipCase(c["id"], c["class"], re.compile(_expand(c["find"], words), re.M), alts,
-                            tuple(c.get("also", ()))))
+                            tuple(c.get("also", ())), c.get("dormant")))
     return tuple(out)
 
 

@@ -49,7 +49,9 @@ def test_the_run_covers_every_case_and_enough_markets(figures: Figures) -> None:
     _require(figures.markets() >= MARKETS and all(figures.markets(g) >= MARKETS // 3 for g in GROUPS),
              figures.table())
     seen = {o.shape for o in figures.outcomes}
-    unused = [c.id for c in flip_cases() if c.id not in seen] + [s.id for s in paraphrase_shapes() if s.id not in seen]
+    # A case marked dormant says why the templates no longer write its sentence; every other case must fire.
+    unused = [c.id for c in flip_cases() if c.id not in seen and not c.dormant] + \
+        [s.id for s in paraphrase_shapes() if s.id not in seen]
     _require(not unused, f"cases that never fired on any market (the templates changed?): {unused}")
 
 
