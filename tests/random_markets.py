@@ -17,6 +17,7 @@ import random
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from generator.facts import FactSet
 from generator.snapshot import MarketSnapshot
 
 STEPS = {"1d": timedelta(days=1), "4h": timedelta(hours=4), "1w": timedelta(days=7)}
@@ -171,3 +172,16 @@ def _rolling_day(r: random.Random, rows: list[tuple[float, ...]], step: timedelt
         day_ago = r.uniform(min(current, close), max(current, close))
     return {"current": current, "high_24h": max(high, current, day_ago),
             "low_24h": min(low, current, day_ago)}, day_ago
+
+
+def drafted(seed: int, timeframe: str, kind: str, intraday: bool = False) -> tuple[MarketSnapshot, FactSet, str]:
+    """Market ``seed``, its facts and its template article, as generate drafts them."""
+    from generator.analysis import analyze
+    from generator.drafting import draft_article
+    from generator.facts import build_facts
+    from generator.settings import Settings
+
+    snapshot = market(seed, timeframe, intraday=intraday)
+    analysis = analyze(snapshot)
+    facts = build_facts(snapshot, analysis)
+    return snapshot, facts, draft_article(snapshot, analysis, facts, Settings(), kind=kind).body

@@ -21,15 +21,12 @@ def cmd_drafts_list(args: argparse.Namespace) -> int:
     from generator.desk.console import article_json, list_table
     from generator.desk.store import existing_store
 
-    store = existing_store(settings_for(args))
+    store = existing_store(settings_for(args))  # None: no desk yet, and listing must not create one
     articles: list[Article] = []
-    total = 0
-    if store is None:
-        pass  # no desk yet: nothing to list, and listing must not create one
-    elif args.limit:  # one page, as the review queue reads it: a desk of 10,000 drafts answers at once
+    if store is not None and args.limit:  # one page, as the review queue reads it: 10,000 drafts answer at once
         articles, total = store.search(status=args.status, limit=args.limit)
     else:
-        articles = store.articles(args.status)
+        articles = store.articles(args.status) if store is not None else []
         total = len(articles)
     if args.json:
         print_json([article_json(a) for a in articles])

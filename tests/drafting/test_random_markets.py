@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.analysis import analyze
-from generator.drafting import draft_article
 from generator.factcheck import check_article
-from generator.facts import build_facts
-from generator.settings import Settings
-from tests.random_markets import market
+from tests.random_markets import drafted
 
 # Seeds past the ranges that once failed, kept as regressions: 3035 printed "$1.17 below and $1.17 above"
 # for a price of $1.17; 3544 read "a move of -0.01%" as the hour's +0.01% (the written sign now counts);
@@ -45,10 +41,7 @@ def test_template_articles_on_random_markets_pass_the_fact_check(kind: str, time
                                                                  intraday: bool) -> None:
     failures = []
     for seed in seeds:
-        snapshot = market(seed, timeframe, intraday=intraday)
-        analysis = analyze(snapshot)
-        facts = build_facts(snapshot, analysis)
-        body = draft_article(snapshot, analysis, facts, Settings(), kind=kind).body
+        _, facts, body = drafted(seed, timeframe, kind, intraday)
         report = check_article(body, facts)
         failures += [f"seed {seed} ({timeframe}{', intraday' if intraday else ''}): {m.verdict} {m.text!r} ({m.reason}) in: {m.sentence}"
                      for m in report.mentions if m.verdict != "verified"]

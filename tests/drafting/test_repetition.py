@@ -20,7 +20,7 @@ from generator.factcheck import check_article
 from generator.facts import build_facts
 from generator.settings import Settings
 from generator.snapshot import MarketSnapshot
-from tests.random_markets import market
+from tests.random_markets import drafted
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 # A figure as printed: "$6,960", "$0.62 million", "-0.0375%", "8/100".
@@ -69,10 +69,7 @@ def test_no_figure_three_times_and_no_venue_list_twice_in_a_section(kind: str, t
                                                                      intraday: bool) -> None:
     faults = []
     for seed in seeds:
-        snapshot = market(seed, timeframe, intraday=intraday)
-        analysis = analyze(snapshot)
-        facts = build_facts(snapshot, analysis)
-        body = draft_article(snapshot, analysis, facts, Settings(), kind=kind).body
+        snapshot, facts, body = drafted(seed, timeframe, kind, intraday)
         # Two values that print alike ("$1.69" the price and a resistance at $1.692) are two figures, twice each;
         # one value under two keys (the price and the close it equals) is one figure.
         sharing = Counter(display for display, _ in {(f.display, f.value) for f in facts})

@@ -210,8 +210,10 @@ class LLMStage:
             context = probe_context(self.config.base_url, self.config.context_probe,
                                     self.config.api_key.get_secret_value())
         context = context or self.config.context_tokens
-        prompt = sum(len(m["content"]) for m in section_messages(self.prompts, p.brief))
-        calls = choose_calls(self.config.calls, context, estimate_tokens(prompt, 0), self.config.max_tokens,
+        if self.config.calls != "auto":
+            return self.config.calls, context
+        prompt = sum(len(m["content"]) for m in section_messages(self.prompts, p.brief))  # the one call's
+        calls = choose_calls("auto", context, estimate_tokens(prompt, 0), self.config.max_tokens,
                              self.config.calls_without_context)
         return calls, context
 
