@@ -96,6 +96,7 @@ class Evidence:
         self._commas = list(map(_START, _COMMA.finditer(plain)))
         low = self._plain_low = ascii_lower(plain)
         self._strong = [c.start() for c in _STRONG.finditer(low) if _starts_word(low, c.start())]
+        self._points: dict[int, tuple[int, int, int, int, int]] = {}  # reach_span's counts at each point (_at)
 
     # --- distances -------------------------------------------------------------------
 
@@ -104,11 +105,18 @@ class Evidence:
 
     def _inside_other(self, cue: Cue, i: int) -> bool:
         """A cue inside another self-contained mention ("period" in "14-period") speaks only for that one."""
+        owner = cue.owner
+        if owner == -2:
+            owner = cue.owner = self._owner(cue)
+        return owner >= 0 and owner != i
+
+    def _owner(self, cue: Cue) -> int:
+        """The self-contained mention the cue lies inside, -1 if none."""
         j = bisect_right(self._mention_starts, cue.start) - 1
-        if j < 0 or j == i:
-            return False
+        if j < 0:
+            return -1
         other = self.mentions[j]
-        return _sealed(other) and other.start <= cue.start and cue.end <= other.end
+        return j if _sealed(other) and other.start <= cue.start and cue.end <= other.end else -1
 
     def reach(self, i: int, start: int, end: int, skip: tuple[int, ...] | None = None) -> float:
         """How strongly words at [start, end) speak about mention ``i`` (1: adjacent), in the same sentence.
@@ -121,16 +129,26 @@ class Evidence:
             skip = (i, m.partner) if m.partner is not None else (i,)
         return self.reach_span(m.start, m.end, start, end, skip)
 
+    def _at(self, pos: int) -> tuple[int, int, int, int, int]:
+        """Words, commas and strong barriers before ``pos``, and the mentions starting before and up to it: what
+        reach_span counts between two points, found once per point (cues and mentions are met again and again)."""
+        starts = self._mention_starts
+        found = self._points[pos] = (bisect_left(self._words, pos), bisect_left(self._commas, pos),
+                                     bisect_left(self._strong, pos), bisect_left(starts, pos), bisect_right(starts, pos))
+        return found
+
     def reach_span(self, m_start: int, m_end: int, start: int, end: int, skip: tuple[int, ...] = ()) -> float:
         """How strongly words at [start, end) speak about the span [m_start, m_end): a mention, or a claim's words."""
         a, b = (end, m_start) if end <= m_start else (m_end, start)
-        w = 1 / (1 + (bisect_left(self._words, b) - bisect_left(self._words, a)) / 6)
-        commas = bisect_left(self._commas, b) - bisect_left(self._commas, a)
-        strong = bisect_left(self._strong, b) - bisect_left(self._strong, a)
+        points = self._points
+        pa = points[a] if a in points else self._at(a)
+        pb = points[b] if b in points else self._at(b)
+        w = 1 / (1 + (pb[0] - pa[0]) / 6)
+        commas = pb[1] - pa[1]
+        strong = pb[2] - pa[2]
         if commas or strong:
             w *= 0.5 ** commas * 0.4 ** strong
-        starts = self._mention_starts
-        lo, hi = bisect_right(starts, a), bisect_left(starts, b)
+        lo, hi = pa[4], pb[3]
         if hi > lo:
             # (the size of a change, "jumped $300 million to $412 million", stands in no phrase's way)
             w *= 0.45 ** sum(1 for k in range(lo, hi) if k not in skip and self.mentions[k].tags_ahead)

@@ -33,6 +33,9 @@ class Cue:
     tags: Tags  # for numbers before the cue (and the mention a cue of its own belongs to)
     weight: float
     after: Tags  # for numbers after it
+    # The self-contained mention the cue lies inside ("period" in "14-period"), -1 for none; -2 until the binder
+    # has looked (evidence.Evidence._owner), so the test is made once per cue, not once per cue and mention.
+    owner: int = -2
 
 
 @dataclass(frozen=True, slots=True)

@@ -147,6 +147,7 @@ class RuleBook:
         self._expanded: dict[str, str] = {}
         self._compiled: dict[tuple[str, int, tuple[tuple[str, str], ...]], re.Pattern[str]] = {}
         self._values: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._value_of: dict[tuple[str, str], str | None] = {}  # (class, matched text) -> value: texts repeat
         # References filled in for each article rather than from the book (the asset's own names).
         self.dynamic: frozenset[str] = frozenset(docs.get("patterns", {}).get("settings", {}).get("dynamic", ()))
         for name, body in (docs.get("words", {}).get("classes") or {}).items():
@@ -310,6 +311,13 @@ class RuleBook:
 
     def value(self, name: str, text: str) -> str | None:
         """Which value of the class ``name`` the matched ``text`` is ("shorts" -> "short"), None if none."""
+        key = (name, text)
+        if key in self._value_of:
+            return self._value_of[key]
+        found = self._value_of[key] = self._find_value(name, text)
+        return found
+
+    def _find_value(self, name: str, text: str) -> str | None:
         table = self._values.get(name)
         if table is None:
             wc = self.classes[name]
