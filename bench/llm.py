@@ -65,15 +65,22 @@ def run(url: str, mode: str, server: str, tmp: Path, calls: Literal["article", "
     start = time.perf_counter()
     result = generate(load_snapshot(EXAMPLE), settings, out=tmp / "out")
     assert result.llm is not None
-    return {**result.llm.model_dump(), "seconds": time.perf_counter() - start}
+    seconds = time.perf_counter() - start
+    # Per-section calls count the sentences kept and the model's among them (merge.py); one call does not.
+    sections = json.loads((result.path / "factcheck.json").read_text())["llm"]["sections"].values()
+    counted = [s for s in sections if s.get("sentences")]
+    sentences = (sum(s["model_sentences"] or 0 for s in counted), sum(s["sentences"] for s in counted)) \
+        if counted else None
+    return {**result.llm.model_dump(), "seconds": seconds, "sentences": sentences}
 
 
 def row(name: str, r: dict[str, Any], price: tuple[float, float], timed: bool = True) -> str:
     cost = (r["prompt_tokens"] * price[0] + r["completion_tokens"] * price[1]) / 1e6
     kept = f"{r['sections_from_model']}/{r['prose_sections']}"
+    sentences = f"{r['sentences'][0]}/{r['sentences'][1]}" if r.get("sentences") else "n/a (one call)"
     wall = f"{r['seconds']:.0f} s" if timed else "n/a (scripted)"
     return (f"| {name} | {r['chat_calls']} | {r['prompt_tokens']:,} | {r['completion_tokens']:,} | "
-            f"${cost:.5f} | {kept} | {wall} |")
+            f"${cost:.5f} | {kept} | {sentences} | {wall} |")
 
 
 def main() -> None:
@@ -107,8 +114,8 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}")
     print(f"price: ${price[0]}/${price[1]} per million prompt/completion tokens; tokens counted by SmolLM2's tokenizer")
-    print("| Run | Chat calls | Prompt tokens | Completion tokens | Cost | Sections kept | Wall time |")
-    print("|---|---|---|---|---|---|---|")
+    print("| Run | Chat calls | Prompt tokens | Completion tokens | Cost | Sections kept | Sentences kept | Wall time |")
+    print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
 
 

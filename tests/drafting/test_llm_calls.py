@@ -17,6 +17,7 @@ import pytest
 from generator.drafting.llm.calls import choose_calls, probe_context, server_root
 from generator.drafting.llm.config import SERVER_PROFILES, ContextProbe
 from generator.drafting.llm.costs import estimate_tokens
+from generator.drafting.llm.merge import sentences as merge_sentences
 from generator.factcheck import check_article
 from generator.facts import build_facts
 from generator.pipeline import generate, run_analysis
@@ -239,3 +240,32 @@ def test_a_bad_paragraph_costs_that_paragraph_not_the_section(tmp_path: Path,
     assert first_template in section and "Whales" not in section
     assert section.count("In short: ") == section.count("\n\n") - 1 >= 1  # the other paragraphs are the model's
     assert article.meta["factcheck"]["status"] == "passed"
+
+
+def test_a_bad_sentence_costs_that_sentence_not_the_paragraph(tmp_path: Path,
+                                                             example_snapshot: MarketSnapshot) -> None:
+    """The model rewrites price action with an invented actor in one sentence of a paragraph of several: that
+    sentence is the template's, the paragraph's other sentences and the other paragraphs stay the model's, and the
+    record counts the section's sentences and the model's."""
+    tampered: list[str] = []
+
+    def answer(request: dict[str, Any]) -> Behaviour:
+        example = json.loads(request["messages"][-1]["content"].rsplit("\n", 1)[1])
+        (name,) = example
+        paragraphs = example[name]["paragraphs"]
+        if name == "price_action" and not tampered:
+            k = next(k for k, q in enumerate(paragraphs) if len(merge_sentences(q)) > 1)
+            parts = merge_sentences(paragraphs[k])
+            tampered.append(parts[1])
+            parts[1] = "Whales sold into the move, and " + parts[1][0].lower() + parts[1][1:]
+            paragraphs[k] = " ".join(parts)
+        return completion(json.dumps(example), usage=(300, 120))
+
+    with ChatServer(answer, gets=props(2048)) as server:
+        article = Article(generate(example_snapshot, llm_settings(server.url, tmp_path, llm_server="llamacpp")))
+    record = article.factcheck["llm"]["sections"]["price_action"]
+    assert record["origin"] == "partial", record
+    assert record["model_sentences"] == record["sentences"] - 1 >= 2, record
+    assert any("whales" in r.lower() for r in record["reasons"]), record
+    assert "Whales" not in article.body
+    assert article.factcheck["status"] == "passed"

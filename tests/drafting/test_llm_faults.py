@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.drafting.llm.client import ChatRequest, LLMClient
+from generator.drafting.llm.config import resolve_llm
+from generator.drafting.llm.costs import CHARS_PER_TOKEN
+from generator.errors import LLMUnavailable
 from generator.factcheck import check_article
 from generator.facts import FactSet, build_facts
 from generator.pipeline import generate, run_analysis
@@ -244,3 +248,39 @@ def test_a_one_request_at_a_time_server_is_not_retried_after_a_timeout(tmp_path,
                       llm_timeout=0.3, llm_retries=2)
         assert len(server.requests) == 1  # a retry would queue behind the request the server is still on
     assert_template_fallback(article, template_body, "timed out after 0.3 s; not retried: this kind of server")
+
+
+def _request(prompt_chars: int, max_tokens: int) -> ChatRequest:
+    return ChatRequest(purpose="sections", model="m", messages=[{"role": "user", "content": "x" * prompt_chars}],
+                       temperature=0.2, max_tokens=max_tokens, response_format=None)
+
+
+def test_a_local_servers_timeout_is_sized_from_the_call_and_llm_timeout_fixes_it() -> None:
+    """Without llm_timeout, a local server's call waits as long as its prompt and reply budget take at the
+    profile's speed (a short per-section call is not waited on for minutes, the one long call not cut off);
+    llm_timeout, or a hosted server's figure, is every call's."""
+    local = resolve_llm(Settings(llm="on", llm_server="llamacpp"))
+    assert local is not None and local.speed is not None
+    client = LLMClient(local)
+    short, long = client.timeout_for(_request(300, 50)), client.timeout_for(_request(10_000, 2500))
+    speed = local.speed
+    assert short == speed.minimum_s
+    assert long == round((speed.overhead_s + 10_000 / CHARS_PER_TOKEN / speed.prompt_tokens_per_s
+                          + 2500 / speed.reply_tokens_per_s) * speed.margin, 1) > 300
+    fixed = resolve_llm(Settings(llm="on", llm_server="llamacpp", llm_timeout=42))
+    assert fixed is not None and LLMClient(fixed).timeout_for(_request(10_000, 2500)) == 42
+    hosted = resolve_llm(Settings(llm="on", llm_server="openai", llm_api_key="k"))
+    assert hosted is not None and LLMClient(hosted).timeout_for(_request(10_000, 2500)) == hosted.timeout == 60
+
+
+def test_the_sized_timeout_is_the_one_the_call_waits(tmp_path: Path) -> None:
+    """The call gives up after the sized figure, and says that figure (a server slower than it)."""
+    config = resolve_llm(Settings(llm="on", llm_server="llamacpp", llm_cache=False, llm_cache_dir=tmp_path))
+    assert config is not None and config.speed is not None
+    quick = config.speed.model_copy(update={"minimum_s": 0.4, "margin": 0.0})
+    with ChatServer([Behaviour(delay=2.0, body=good().body)]) as server:
+        client = LLMClient(config.model_copy(update={"speed": quick, "base_url": server.url}))
+        started = time.monotonic()
+        with pytest.raises(LLMUnavailable, match=r"timed out after 0\.4 s; not retried"):
+            client.complete(_request(100, 10))
+        assert time.monotonic() - started < 1.5

@@ -108,9 +108,20 @@ class LLMClient:
             max_retries=0,
         )
 
+    def timeout_for(self, request: ChatRequest) -> float:
+        """Seconds to wait for this call: llm_timeout or the server's figure, else sized from the call (the prompt
+        read and the most the reply may write, at the server kind's speed)."""
+        speed = self.config.speed
+        if speed is None:
+            return self.config.timeout
+        prompt = request.prompt_chars() / CHARS_PER_TOKEN
+        seconds = speed.overhead_s + prompt / speed.prompt_tokens_per_s + request.max_tokens / speed.reply_tokens_per_s
+        return round(max(speed.minimum_s, seconds * speed.margin), 1)
+
     def complete(self, request: ChatRequest) -> ChatReply:
         """Send one request; retry transient faults; raise an LLMError when no usable reply came."""
         tries = self.config.retries + 1
+        timeout = self.timeout_for(request)
         for attempt in range(1, tries + 1):
             self.attempts += 1
             try:
@@ -118,6 +129,7 @@ class LLMClient:
                     model=request.model,
                     messages=request.messages,  # type: ignore[arg-type, unused-ignore]
                     temperature=request.temperature,
+                    timeout=timeout,
                     **{self.config.max_tokens_param: request.max_tokens},  # type: ignore[arg-type, unused-ignore]
                     **({"response_format": request.response_format} if request.response_format else {}),  # type: ignore[arg-type, unused-ignore]
                 )
@@ -126,10 +138,10 @@ class LLMClient:
             except openai.APITimeoutError:
                 if not self.config.retries_after_timeout:
                     raise LLMUnavailable(
-                        f"LLM at {self.config.where} timed out after {self.config.timeout:g} s; not retried: this "
+                        f"LLM at {self.config.where} timed out after {timeout:g} s; not retried: this "
                         "kind of server answers one request at a time and is still working on the abandoned one "
                         "(raise llm_timeout, or lower llm_max_tokens)") from None
-                fault, wait = f"timed out after {self.config.timeout:g} s", self._delay(attempt)
+                fault, wait = f"timed out after {timeout:g} s", self._delay(attempt)
             except openai.APIConnectionError as err:
                 fault, wait = f"connection failed ({_cause(err)})", self._delay(attempt)
             else:

@@ -30,6 +30,19 @@ class ContextProbe(BaseModel):
     field: tuple[str | int, ...]  # keys and list indexes down to the number
 
 
+class CallSpeed(BaseModel):
+    """How fast a kind of server reads a prompt and writes a reply, for timeouts sized from the call: a
+    conservative figure (a small model on a few CPU cores), so a slow machine is not cut off mid-reply."""
+
+    model_config = ConfigDict(frozen=True)
+
+    prompt_tokens_per_s: float
+    reply_tokens_per_s: float
+    overhead_s: float = 5.0  # loading the slot, the grammar, the first token
+    margin: float = 1.5  # the estimate times this is the timeout
+    minimum_s: float = 30.0
+
+
 class ServerProfile(BaseModel):
     """What one kind of OpenAI-compatible server accepts."""
 
@@ -39,7 +52,10 @@ class ServerProfile(BaseModel):
     base_url: str | None  # where it listens by default (None: the SDK's own, api.openai.com)
     json_object_schema: bool = False  # json_object may carry a "schema" that constrains decoding
     needs_key: bool = False
-    timeout: float = 300.0  # seconds per call; local servers on a CPU take minutes for a long prompt
+    timeout: float = 300.0  # seconds per call when the call's size says nothing (no ``speed``)
+    # Local servers: each call's timeout from its prompt and reply budget (CallSpeed), not one figure for all:
+    # a short per-section call is not waited on for minutes, a long one-call prompt is not cut off.
+    speed: CallSpeed | None = None
     # OpenAI's newer models refuse max_tokens; everyone else knows only max_tokens.
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
     # Modes the server refuses with a bare 5xx rather than a message (llama-cpp-python and json_schema): such
@@ -54,19 +70,22 @@ class ServerProfile(BaseModel):
     calls_without_context: Calls = "section"
 
 
+# A model of up to about a billion parameters on two CPU cores (SmolLM2-135M reads ~10x and writes ~5x faster).
+CPU_SPEED = CallSpeed(prompt_tokens_per_s=40.0, reply_tokens_per_s=6.0)
+
 SERVER_PROFILES: dict[str, ServerProfile] = {
     "openai": ServerProfile(mode="json_schema", base_url=None, needs_key=True, timeout=60.0,
                             max_tokens_param="max_completion_tokens", calls_without_context="article"),
-    "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1"),
+    "ollama": ServerProfile(mode="json_schema", base_url="http://localhost:11434/v1", speed=CPU_SPEED),
     "vllm": ServerProfile(mode="json_schema", base_url="http://localhost:8000/v1", timeout=120.0,
                           context_probe=ContextProbe(path="/v1/models", field=("data", 0, "max_model_len")),
                           calls_without_context="article"),
     # llama.cpp's server takes only text or json_object, the latter with an optional schema (grammar). Its own
     # server reports n_ctx at /props; llama-cpp-python's has no such route (then llm_context_tokens, or per section).
     "llamacpp": ServerProfile(mode="json_object", base_url="http://127.0.0.1:8080/v1", json_object_schema=True,
-                              refuses_with_5xx=("json_schema",), retries_after_timeout=False,
+                              refuses_with_5xx=("json_schema",), retries_after_timeout=False, speed=CPU_SPEED,
                               context_probe=ContextProbe(path="/props", field=("default_generation_settings", "n_ctx"))),
-    "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1"),
+    "lmstudio": ServerProfile(mode="json_schema", base_url="http://localhost:1234/v1", speed=CPU_SPEED),
 }
 
 # Local servers ignore the key, but the SDK insists on one.
@@ -93,7 +112,8 @@ class LLMConfig(BaseModel):
     calls_without_context: Calls = "section"
     temperature: float
     max_tokens: int
-    timeout: float
+    timeout: float  # llm_timeout, else the profile's: every call's when ``speed`` is None
+    speed: CallSpeed | None = None  # a timeout per call from its size (local servers, llm_timeout unset)
     retries: int
     cache_dir: Path | None  # None: no response cache
     ledger_dir: Path
@@ -163,6 +183,7 @@ def resolve_llm(settings: Settings) -> LLMConfig | None:
         temperature=settings.llm_temperature,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout or profile.timeout,
+        speed=None if settings.llm_timeout else profile.speed,
         retries=settings.llm_retries,
         cache_dir=cache_root if settings.llm_cache else None,
         ledger_dir=cache_root,

@@ -23,6 +23,9 @@ class SectionRecord(BaseModel):
 
     origin: Origin
     reasons: list[str] = []
+    # Per-section calls (merge.py): the section's sentences as kept, and how many of them are the model's.
+    sentences: int | None = None
+    model_sentences: int | None = None
 
 
 class LLMReport(BaseModel):

@@ -298,7 +298,9 @@ class LLMStage:
             result = merge(section.name, draft, parts, replies, partial(self.proven, p, section.name, facts=facts))
             if result.markdown is not None and result.origin is not None:
                 kept[section.name] = result.markdown
-                report.sections[section.name] = SectionRecord(origin=result.origin, reasons=result.problems)
+                report.sections[section.name] = SectionRecord(origin=result.origin, reasons=result.problems,
+                                                              sentences=result.sentences,
+                                                              model_sentences=result.model_sentences)
             reasons[section.name] = result.problems
 
     def _size(self, p: Plan, section: SectionBrief, part: SectionDraft) -> CallSize:
