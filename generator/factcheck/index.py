@@ -67,7 +67,7 @@ def _profile(fact: Fact, role: tuple[str, ...] | None) -> Profile:
 
 def _make_profile(meaning_tags: dict[str, tuple[str, ...]], unit: str, role: tuple[str, ...] | None) -> Profile:
     tags = dict(meaning_tags)
-    if unit in ("usd", "percent", "index", "count", "ratio"):
+    if unit in ("usd", "percent", "index", "count", "ratio") and "asset" not in tags:  # (a peer's names its asset)
         tags["asset"] = ("ours",)
     if role is not None:
         tags["role"] = role
