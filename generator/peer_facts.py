@@ -51,16 +51,31 @@ def add_peers(b: _Builder, snapshot: MarketSnapshot) -> None:
 
 @dataclass(frozen=True)
 class Ranking:
-    """The day's moves of the asset and its peers: their way (the sign of their mean) and who led and lagged."""
+    """The day's moves of the asset and its peers: their way (the sign of their mean), the strongest and the weakest.
+
+    The leader is the largest move the day's way: the strongest on a day up, the weakest on a day down.
+    """
 
     changes: dict[str, Fact]  # ticker (the article's asset's too) -> its 24h change fact
     way: Way | None  # None: the moves average to zero
-    leader: str | None  # the largest move the day's way (None: a tie as printed, or no way)
-    laggard: str | None  # the smallest move the day's way (None: a tie as printed, or no way)
+    top: str | None  # the highest change (None: a tie as printed)
+    bottom: str | None  # the lowest change (None: a tie as printed)
 
     def change(self, ticker: str) -> float | None:
         fact = self.changes.get(ticker)
         return float(fact.value) if fact is not None else None
+
+    def leader(self, way: Way | None = None) -> str | None:
+        """Who led the move ``way`` (default: the day's): the largest move that way, if it went that way at all."""
+        way = way or self.way
+        ticker = self.top if way == "up" else self.bottom if way == "down" else None
+        value = self.change(ticker) if ticker is not None else None
+        return ticker if value is not None and (value > 0) == (way == "up") and value != 0 else None
+
+    def altcoins(self) -> float | None:
+        """The mean 24h change of the group's altcoins (every member but Bitcoin); None without Bitcoin or them."""
+        alts = [float(f.value) for t, f in self.changes.items() if t != "BTC"]
+        return sum(alts) / len(alts) if alts and "BTC" in self.changes else None
 
 
 def group_changes(facts: FactSet) -> dict[str, Fact]:
@@ -75,19 +90,16 @@ def group_changes(facts: FactSet) -> dict[str, Fact]:
 
 
 def ranking(facts: FactSet) -> Ranking | None:
-    """Who led and lagged the day among the asset and its peers; None without peers."""
+    """The day's ranking of the asset and its peers; None without peers."""
     changes = group_changes(facts)
     if len(changes) < 2:
         return None
     values = {t: float(f.value) for t, f in changes.items()}
     mean = sum(values.values()) / len(values)
     way: Way | None = "up" if mean > 0 else "down" if mean < 0 else None
-    if way is None:
-        return Ranking(changes, None, None, None)
-    order = sorted(values, key=values.__getitem__, reverse=way == "up")  # the largest move the day's way first
 
     def alone(ticker: str) -> str | None:  # a tie as printed names no one
         shown = changes[ticker].display
         return ticker if sum(1 for f in changes.values() if f.display == shown) == 1 else None
 
-    return Ranking(changes, way, alone(order[0]), alone(order[-1]))
+    return Ranking(changes, way, alone(max(values, key=values.__getitem__)), alone(min(values, key=values.__getitem__)))
