@@ -14,7 +14,7 @@ from generator.factcheck.index import FactIndex
 from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.facts import format_percent
-from generator.peer_facts import Ranking, ranking
+from generator.peer_facts import Ranking, Way, ranking
 
 _NO_PEERS = "the data has no peers' 24h moves"
 _WAY_WORDS = {"up": "rose", "down": "fell"}
@@ -41,9 +41,10 @@ def peer_rank(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | Non
     fact = r.changes[ticker]
     moves = _listing(r)
     if rank == "lead":
-        way = claim.args.get("move_noun") or claim.args.get("tally_noun") or r.way
-        if way not in ("up", "down"):
+        said = claim.args.get("move_noun") or claim.args.get("tally_noun") or r.way
+        if said not in ("up", "down"):
             return None
+        way: Way = "up" if said == "up" else "down"
         who = r.leader(way)
         if who is None:
             if (r.top if way == "up" else r.bottom) is None:
@@ -80,9 +81,10 @@ def compare_moves(claim: Claim, index: FactIndex, layout: Layout) -> Judgement |
     if r is None:
         return _none(_NO_PEERS)
     first, second = _side(r, claim.args, "first"), _side(r, claim.args, "second")
-    for side in (first, second):
-        if isinstance(side, str):
-            return _none(side)
+    if isinstance(first, str):
+        return _none(first)
+    if isinstance(second, str):
+        return _none(second)
     if first is None:
         return None
     name, a = first

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import json
 import sys
-from urllib.parse import urlencode
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
