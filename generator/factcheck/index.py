@@ -181,7 +181,10 @@ def _index_facts(facts: FactSet) -> FactIndex:
         by_unit.setdefault(fact.unit, []).append(info)
     tickers = sorted({t for info in infos for t in info.tags.get("asset", ()) if t != "ours"})
     peers = tuple((t, ASSET_ALIASES.get(t.upper(), (t,))) for t in tickers)
-    return FactIndex(facts, infos, by_unit, price, asset, names, _KNOWN_METRICS, peers=peers)
+    # A change by an amount ("eased 0.03 percentage points to ...") is known only where a fact gives one (dominance's
+    # derived change): elsewhere such a figure speaks of a metric the data has none of, and is unsupported.
+    metrics = _KNOWN_METRICS if any("change_amount" in info.metrics for info in infos) else _WITHOUT_AMOUNTS
+    return FactIndex(facts, infos, by_unit, price, asset, names, metrics, peers=peers)
 
 
 _LEVEL_METRICS = (("level",), ("price", "level"))
@@ -191,6 +194,7 @@ _KEEP = 4  # fact sets whose index is kept
 # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
 # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
 _KNOWN_METRICS = known_metrics()
+_WITHOUT_AMOUNTS = _KNOWN_METRICS - {"change_amount"}
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
