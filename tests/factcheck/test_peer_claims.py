@@ -37,9 +37,11 @@ def _ether(snap: MarketSnapshot) -> MarketSnapshot:
 
 
 @pytest.mark.parametrize(("moves", "said"), [
-    (MOVES, ["Ether fell 21.30%, Solana fell 9.50% and XRP rose 2.10%", "Ether led the decline, while XRP held up best",
+    (MOVES, ["Ether fell 21.30%, Solana fell 9.50% and XRP rose 2.10%",
+             "Ether led the day's decline among the assets compared, while XRP held up best",
              "Bitcoin fell harder than the altcoins", "Bitcoin dominance fell 1.35 percentage points to 40.1%"]),
-    (UP_DAY, ["Ether rose 18.40%, Solana rose 3.20% and XRP fell 1.10%", "Ether led the gains, while Bitcoin lagged",
+    (UP_DAY, ["Ether rose 18.40%, Solana rose 3.20% and XRP fell 1.10%",
+              "Ether led the day's gains among the assets compared, while Bitcoin lagged",
               "The altcoins outperformed Bitcoin"]),
 ])
 def test_the_template_wording_verifies(moves: tuple, said: list[str]) -> None:
@@ -63,8 +65,8 @@ def test_an_ether_article_compares_with_bitcoin() -> None:
 
 
 @pytest.mark.parametrize(("old", "new"), [
-    ("Ether led the decline", "Solana led the decline"),       # the wrong leader
-    ("Ether led the decline", "XRP led the decline"),
+    ("Ether led the day's decline", "Solana led the day's decline"),       # the wrong leader
+    ("Ether led the day's decline", "XRP led the day's decline"),
     ("while XRP held up best", "while Solana held up best"),
     ("while XRP held up best", "while XRP lagged"),
     ("Bitcoin fell harder than the altcoins", "The altcoins fell harder than Bitcoin"),
