@@ -225,6 +225,15 @@ FAMILIES: tuple[Family, ...] = (
            sign="words", table_sign=True),
     Family("windows.market_change", {"metric": ("market_cap", "change"), "window": "24h"}),
     Family("market.btc_dominance_pct", {"metric": "dominance"}),
+    # Derived (peer_facts.py): the share now less the share 24 hours ago, in percentage points.
+    # ("fell 1.35 percentage points to 40.1%": the first figure is a change by an amount, extract.py change_by)
+    Family("market.btc_dominance_change_24h_pp", {"metric": ("dominance", "change_amount"), "aspect": "change",
+                                                  "window": "24h"},
+           sign="words"),
+    # --- the peers' 24h moves (peer_facts.py): each names its asset (aspect peer: only its name reaches it, so a
+    # bare "fell 2%" stays the article's asset's own change) ---
+    Family("peers.{peer}.change_24h_pct", {"metric": "change", "window": "24h", "aspect": "peer", "asset": "{peer}"},
+           {"peer": None}, sign="words", table_sign=True),
     # --- options (one venue's book, the expiry analysis/options.py picks) ---
     # Max pain is a strike, a price level with a side against the price ("the price sits above max pain"); its
     # date is the expiry's ("max pain for the June 29 expiry").

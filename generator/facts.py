@@ -511,7 +511,9 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap", src)
 
     from generator.magnitude_facts import add_magnitude  # (it builds on this module)
+    from generator.peer_facts import add_peers
 
+    add_peers(b, snapshot)
     add_magnitude(b, snapshot, analysis)
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)

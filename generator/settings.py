@@ -116,6 +116,12 @@ class Settings(BaseSettings):
     # Many assets
     assets: list[str] = Field(default_factory=list, description="Assets 'generate --all' writes articles for.")
     concurrent_assets: int = Field(default=8, ge=1, le=64, description="Assets fetched and written at the same time.")
+    # The market's bellwethers an article compares its asset with (its 24h move against theirs); the asset itself is
+    # left out of its own list, so the default gives BTC ETH, SOL and XRP, and ETH BTC, SOL and XRP.
+    market_peers: list[str] = Field(
+        default_factory=lambda: ["BTC", "ETH", "SOL", "XRP"],
+        description="Assets whose 24h moves each article compares its asset with (itself left out); [] for none.",
+    )
 
     # Breaking-news alerts (marketnews watch)
     watch_assets: list[str] = Field(
@@ -253,7 +259,7 @@ class Settings(BaseSettings):
         default=1_000_000, ge=0, description="Tokens all articles may spend per UTC day; 0 means no cap."
     )
 
-    @field_validator("assets", "watch_assets")
+    @field_validator("assets", "watch_assets", "market_peers")
     @classmethod
     def _tickers(cls, value: list[str]) -> list[str]:
         tickers = [a.strip().upper() for a in value]

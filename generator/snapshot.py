@@ -287,6 +287,28 @@ class GlobalMarket(_Model):
     source: Provenance
 
 
+class PeerMove(_Model):
+    """One peer's price and 24h change, as the peers' shared request gave them."""
+
+    asset: str = Field(pattern=r"^[A-Z0-9]{2,12}$")
+    price: Amount = Field(gt=0)
+    change_24h_pct: Number = Field(gt=-100, le=MAX_CHANGE_PCT)
+
+
+class Peers(_Model):
+    """The 24h moves of the assets an article compares its own with (one request for all of them)."""
+
+    moves: list[PeerMove] = Field(min_length=1)
+    source: Provenance  # as_of: the oldest of the moves
+
+    @model_validator(mode="after")
+    def _each_once(self) -> Peers:
+        names = [m.asset for m in self.moves]
+        if len(set(names)) != len(names):
+            raise FieldProblem("peers.moves", "a peer is listed twice")
+        return self
+
+
 MAX_OPTION_CONTRACTS = 5_000  # Deribit lists under 1,000 BTC options; more is a mistake (max pain is quadratic)
 
 
@@ -340,6 +362,7 @@ class MarketSnapshot(_Model):
     fear_greed: FearGreed | None = None
     options: OptionsBook | None = None
     market: GlobalMarket | None = None
+    peers: Peers | None = None  # the 24h moves of the assets the article compares its own with
     alert_baseline: AlertBaseline | None = None  # set by the alert watcher: what the alert fired on
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
@@ -347,7 +370,7 @@ class MarketSnapshot(_Model):
     @model_serializer(mode="wrap")
     def _without_absent_groups(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for key in ("options", "market", "alert_baseline"):  # without them a snapshot reads as before they existed
+        for key in ("options", "market", "peers", "alert_baseline"):  # without them a snapshot reads as before they existed
             if data.get(key) is None:
                 data.pop(key, None)
         return data
@@ -361,7 +384,7 @@ class MarketSnapshot(_Model):
             if key != series.timeframe:
                 raise FieldProblem(f"candles.{key}.timeframe", f"candles[{key!r}] holds {series.timeframe} candles")
             _after_the_candles(self.as_of, series)
-        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options", "market"):
+        for name in ("price", "liquidations", "funding", "open_interest", "fear_greed", "options", "market", "peers"):
             group = getattr(self, name)
             if group is not None and group.source.as_of > self.as_of + CLOCK_SKEW:
                 raise FieldProblem(
@@ -384,6 +407,7 @@ class MarketSnapshot(_Model):
             ("fear_greed", "Fear & Greed Index"),
             ("options", "options open interest"),
             ("market", "crypto market capitalisation"),
+            ("peers", "peer prices"),
         ):
             group = getattr(self, name)
             if group is not None:

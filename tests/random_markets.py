@@ -124,6 +124,13 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
         snapshot["market"] = {"total_market_cap_usd": 10 ** rm.uniform(8, 12.5),
                               "market_cap_change_24h_pct": rm.choice([None, 0.0, 0.004, rm.uniform(-30, 30)]),
                               "btc_dominance_pct": rm.choice([None, rm.uniform(0, 100)]), "source": _source(as_of)}
+    rp = random.Random(f"{seed}|peers")  # its own stream too
+    if rp.random() < 0.5:  # peers: one to four of them, any moves (ties as printed, flat ones, the asset's own)
+        others = [a for a in ("BTC", "ETH", "SOL", "XRP", "DOGE") if a != snapshot["asset"]]
+        own = snapshot["price"].get("change_24h_pct")
+        pool = [0.0, 0.001, rp.uniform(-40, 40), rp.uniform(-3, 3), *([own] if own is not None else [])]
+        snapshot["peers"] = {"moves": [{"asset": a, "price": 10 ** rp.uniform(-4, 5), "change_24h_pct": rp.choice(pool)}
+                                       for a in rp.sample(others, rp.randint(1, 4))], "source": _source(as_of)}
     return MarketSnapshot.model_validate(snapshot)
 
 

@@ -42,7 +42,8 @@ class Mentions:
 
     def __init__(self, facts: FactSet) -> None:
         # Two facts with one display are one figure to a reader ("$6,960" the price and the close).
-        self._display = {f.key: f.display for f in facts if is_figure(f)}
+        # A change whose sign the words carry is printed unsigned ("fell 14.72%"): that is the text counted.
+        self._display = {f.key: f.display_abs if f.meaning.sign == "words" else f.display for f in facts if is_figure(f)}
         # One pattern for all of them: a section's text is read once (a pattern per figure cost 10 ms an article).
         self._pattern = figure_pattern(*set(self._display.values())) if self._display else None
         self._said: Counter[str] = Counter()

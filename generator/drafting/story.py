@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
 from generator.drafting.history_story import HistoryStory, read_history
+from generator.drafting.peer_story import PeerStory, printed_way, read_peers
 from generator.fact_catalogue import meaning_of
 from generator.fact_invariants import check_story
 from generator.factcheck.magnitude_predicates import threshold
@@ -109,6 +110,9 @@ class Story(BaseModel):
     max_pain_side: Literal["above", "below", "at"] | None = None
     # The whole market's 24h change as printed: "down" / "up"; None without one, or when it prints as 0.00%.
     market_direction: Literal["up", "down"] | None = None
+    # Bitcoin dominance's 24h change as printed (derived: generator/peer_facts.py); None when it prints as zero.
+    dominance_direction: Literal["up", "down"] | None = None
+    peers: PeerStory | None = None  # the peers' moves, who led and lagged; None without peers
 
 
 def _printed_way(change: Fact | None) -> Literal["up", "down"] | None:
@@ -253,6 +257,9 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         options_venue=snapshot.options.venue if pain is not None and snapshot.options is not None else None,
         max_pain_side=max_pain_side,
         market_direction=_printed_way(facts.get("market.cap_change_24h_pct")),
+        dominance_direction=printed_way(facts.get("market.btc_dominance_change_24h_pp")),
+        peers=read_peers(facts, snapshot.asset, {**ASSET_NAMES, snapshot.asset: snapshot.asset_name
+                                                 or ASSET_NAMES.get(snapshot.asset, snapshot.asset)}),
         support_nearest=crossed != "up",
         resistance_nearest=crossed != "down",
         bullish=bullish,

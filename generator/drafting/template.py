@@ -206,6 +206,13 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
         said.printed(key)
         return form.format(ctx.F[key].display)
 
+    def fig_abs(key: str, form: str = "{}", back: str = "") -> str:
+        """As fig, with the figure unsigned (its way in the words: "Ether fell 4.10%")."""
+        if not said.fresh(key):
+            return back
+        said.printed(key)
+        return form.format(ctx.F[key].display_abs)
+
     def scope() -> str | None:
         """The liquidation venues, named once per section; "on those exchanges" after that."""
         if said.venues_named:
@@ -229,7 +236,8 @@ def render_section(env: Environment, name: str, ctx: TemplateContext, seed: str,
     token = ACTIVE.set(said)
     try:
         template = env.select_template(names)
-        text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name, fig=fig, scope=scope)
+        text = template.render(**dict(ctx), pick=phrasing.pick, level_name=level_name, fig=fig, fig_abs=fig_abs,
+                                 scope=scope)
     except TemplateError as err:
         raise ConfigError(f"template {names[0]} failed: {err}") from None
     finally:

@@ -70,7 +70,7 @@ def _profile(fact: Fact, role: tuple[str, ...] | None) -> Profile:
 
 def _make_profile(meaning_tags: dict[str, tuple[str, ...]], unit: str, role: tuple[str, ...] | None) -> Profile:
     tags = dict(meaning_tags)
-    if unit in ("usd", "percent", "index", "count", "ratio"):
+    if unit in ("usd", "percent", "index", "count", "ratio") and "asset" not in tags:  # (a peer's names its asset)
         tags["asset"] = ("ours",)
     if role is not None:
         tags["role"] = role
@@ -128,6 +128,8 @@ class FactIndex:
     needy_units: frozenset[str] = frozenset()  # units of the facts that need words to compete (FactInfo.needs)
     dated: list[FactInfo] = field(default_factory=list)  # facts whose meaning names a date partner
     found: dict[tuple[tuple[str, str], ...], list[Fact]] = field(default_factory=dict)  # facts by tags (predicates)
+    # The peers the facts have moves of, with their names: their names speak for their facts, not another asset's.
+    peers: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     _of_units: dict[tuple[str, ...], list[FactInfo]] = field(default_factory=dict)
     signature: tuple[tuple[str, str], ...] = ()  # the facts' keys and units, in order: what a per-key cache needs
@@ -180,7 +182,12 @@ def _index_facts(facts: FactSet) -> FactIndex:
         info = FactInfo.of(fact, role)
         infos.append(info)
         by_unit.setdefault(fact.unit, []).append(info)
-    return FactIndex(facts, infos, by_unit, price, asset, names, _KNOWN_METRICS)
+    tickers = sorted({t for info in infos for t in info.tags.get("asset", ()) if t != "ours"})
+    peers = tuple((t, ASSET_ALIASES.get(t.upper(), (t,))) for t in tickers)
+    # A change by an amount ("eased 0.03 percentage points to ...") is known only where a fact gives one (dominance's
+    # derived change): elsewhere such a figure speaks of a metric the data has none of, and is unsupported.
+    metrics = _KNOWN_METRICS if any("change_amount" in info.metrics for info in infos) else _WITHOUT_AMOUNTS
+    return FactIndex(facts, infos, by_unit, price, asset, names, metrics, peers=peers)
 
 
 _LEVEL_METRICS = (("level",), ("price", "level"))
@@ -190,6 +197,7 @@ _KEEP = 4  # fact sets whose index is kept
 # Metrics the data *could* have count as known even when this snapshot lacks them: "funding of 0.01%"
 # without funding data is unsupported for lack of data, and reads so, but it is not "another metric".
 _KNOWN_METRICS = known_metrics()
+_WITHOUT_AMOUNTS = _KNOWN_METRICS - {"change_amount"}
 
 
 def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list[Cue]:
@@ -209,7 +217,7 @@ def find_cues(layout: Layout, index: FactIndex, mentions: list[Mention]) -> list
 def scan_cues(layout: Layout, index: FactIndex, start: int, stop: int) -> list[Cue]:
     """The word cues and asset names in [start, stop) of the masked text."""
     masked = layout.masked
-    scanner = _scanner(index.asset_names) if index.asset is not None else CUE_SCANNER
+    scanner = _scanner(index.asset_names, index.peers) if index.asset is not None else CUE_SCANNER
     n = len(CUE_TAGS)
     cues: list[Cue] = []
     for a, b, i in scanner.finditer(masked, start, stop):
@@ -217,6 +225,9 @@ def scan_cues(layout: Layout, index: FactIndex, start: int, stop: int) -> list[C
             cues.append(Cue(a, b, *CUE_TAGS[i]))
         elif a and masked[a - 1] in "/$" or masked[b : b + 1] == "/":
             continue  # "BTC/USD" names a pair, "$SOL" a ticker: not a subject
+        elif i > n + 1:  # a peer the facts have a move of: its name speaks for that move
+            tags = _peer_tags(index.peers[i - n - 2][0])
+            cues.append(Cue(a, b, tags, 1.2, tags))
         else:
             tags = _OURS if i == n else _OTHER
             cues.append(Cue(a, b, tags, 0.5 if i == n else 1.2, tags))
@@ -251,15 +262,21 @@ _OURS: Tags = {"asset": ("ours",), "metric": ("price", "change")}
 _OTHER: Tags = {"asset": ("other",)}
 
 
+@lru_cache(maxsize=64)
+def _peer_tags(ticker: str) -> Tags:
+    return {"asset": (ticker,), "metric": ("price", "change"), "aspect": ("peer",)}
+
+
 @lru_cache(maxsize=256)  # per asset: a batch of 50 assets must not rebuild it per article
-def _scanner(ours: tuple[str, ...]) -> Scanner:
-    """The cues and the names of assets (ours, then others) in one scan: one pass over the words."""
-    return Scanner([rule[0] for rule in CUES] + _asset_patterns(ours))
+def _scanner(ours: tuple[str, ...], peers: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> Scanner:
+    """The cues and the names of assets (ours, others, then each peer's) in one scan: one pass over the words."""
+    return Scanner([rule[0] for rule in CUES] + _asset_patterns(ours, peers))
 
 
-def _asset_patterns(ours: tuple[str, ...]) -> list[str]:
+def _asset_patterns(ours: tuple[str, ...], peers: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> list[str]:
+    named = {n for _, names in peers for n in names} - set(ours)
     others = {a for aliases in ASSET_ALIASES.values() for a in aliases} | set(OTHER_MARKETS)
-    others -= set(ours)
+    others -= set(ours) | named
 
     def alternation(names: set[str] | tuple[str, ...], exclude: set[str]) -> str:
         out = []
@@ -270,7 +287,10 @@ def _asset_patterns(ours: tuple[str, ...]) -> list[str]:
             out.append(re.escape(n) + r"(?![\w/])" + guard)
         return "|".join(out)
 
-    return [alternation(ours, others) or r"(?!x)x", alternation(others, set())]
+    everyone = others | named
+    return [alternation(ours, everyone) or r"(?!x)x", alternation(others, named | set(ours)) or r"(?!x)x",
+            *(alternation(tuple(n for n in names if n not in ours), everyone - set(names)) or r"(?!x)x"
+              for _, names in peers)]
 
 
 def moment(fact: Fact) -> datetime:

@@ -38,6 +38,14 @@ def magnitude(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | Non
     if scale is None:
         return None
     words = " ".join(layout.masked[claim.start : claim.end].split())
+    named = claim.args.get("asset_name")
+    if named is not None and index.asset is not None and named.upper() != index.asset:
+        # ("Ether surged" in a Bitcoin article: the baselines are the article's asset's, none is a peer's; an asset
+        # the data has no move of is another asset's news, its figure unsupported already: no claim of ours)
+        if named.lower() not in {ticker for ticker, _ in index.peers}:
+            return None
+        return Judgement("unsupported", None, None, f"'{words}' says {named}'s move is large against its own "
+                         "average move; the data has no such baseline for it")
     windows = list(dict.fromkeys(w for f in claim.subject for w in f.meaning.tags.get("window", ())))
     if not windows:
         windows = [str(scale["default_window"])]

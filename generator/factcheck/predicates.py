@@ -18,6 +18,7 @@ from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
 from generator.factcheck.magnitude_predicates import magnitude
 from generator.factcheck.markdown import Layout
+from generator.factcheck.peer_predicates import compare_moves, peer_rank
 from generator.factcheck.rulebook import RULES
 from generator.facts import Fact, fear_greed_band
 from generator.facts import rsi_band as band_of_rsi
@@ -411,7 +412,7 @@ PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
     "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
-    "magnitude": magnitude,
+    "magnitude": magnitude, "peer_rank": peer_rank, "compare_moves": compare_moves,
 }
 
 __all__ = ["PREDICATES", "Claim", "Predicate"]

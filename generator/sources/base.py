@@ -61,6 +61,8 @@ class FetchContext:
     okx_max_pages: int = 20
     batch: tuple[str, ...] = ()  # symbols asked for together in one request (providers with batch_size)
     history_days: int = 0  # daily candles wanted for the history facts (FetchPlan.history_days)
+    # The peers' (ticker, this provider's symbol) pairs whose 24h moves the article compares (FetchPlan.peers).
+    peers: tuple[tuple[str, str], ...] = ()
 
     def count(self, timeframe: str) -> int:
         """Closed candles wanted of ``timeframe``: the daily ones reach back history_days, others candle_count."""

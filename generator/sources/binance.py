@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from generator.errors import ProviderError
-from generator.snapshot import Price
+from generator.snapshot import PeerMove, Peers, Price
 from generator.sources.base import (
     FetchContext,
     Fetched,
@@ -36,7 +36,7 @@ from generator.sources.http import Client, HttpStatusError, Reply
 INFO = ProviderInfo(
     id="binance",
     name="Binance",
-    metrics=("price", "candles", "price_check"),
+    metrics=("price", "candles", "price_check", "peers"),
     docs="https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints",
     symbols={"BTC": "BTCUSDT", "ETH": "ETHUSDT", "SOL": "SOLUSDT", "XRP": "XRPUSDT", "BNB": "BNBUSDT",
              "DOGE": "DOGEUSDT"},
@@ -52,11 +52,16 @@ INFO = ProviderInfo(
 TICKER = "/api/v3/ticker/24hr"
 
 
+def _tickers(client: Client, symbols: list[str]) -> Reply:
+    """One request for the 24h tickers of ``symbols`` (a list of rows)."""
+    return client.get_json(TICKER, {"symbols": json.dumps(symbols, separators=(",", ":"))})
+
+
 def _ticker(client: Client, ctx: FetchContext) -> tuple[Reply, Any]:
     """The 24h ticker of ``ctx.symbol``: from one request for the whole batch when several assets run together."""
     if len(ctx.batch) > 1:
         try:
-            reply = client.get_json(TICKER, {"symbols": json.dumps(list(ctx.batch), separators=(",", ":"))})
+            reply = _tickers(client, list(ctx.batch))
         except HttpStatusError as err:
             if err.status != 400:
                 raise
@@ -84,6 +89,27 @@ def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
         volume_24h=number(t.get("volume"), "volume"),
         source=src,
     ))
+
+
+def fetch_peers(client: Client, ctx: FetchContext) -> Fetched:
+    """The peers' 24h moves from one ticker request: the run's batch when it holds them all (the request that
+    priced the run's assets, made once), else the asset's and its peers' symbols. A peer missing from the answer is
+    left out; none at all is empty data."""
+    wanted = {symbol for _, symbol in ctx.peers}
+    symbols = list(ctx.batch) if wanted <= set(ctx.batch) else sorted({ctx.symbol, *wanted})
+    reply = _tickers(client, symbols)
+    rows = {r.get("symbol"): r for r in non_empty_list(reply.data, "tickers") if isinstance(r, dict)}
+    moves, dated = [], []
+    for asset, symbol in ctx.peers:
+        if (t := rows.get(symbol)) is None:
+            continue
+        dated.append(from_ms(field_of(t, "closeTime", "ticker"), "ticker closeTime"))
+        moves.append(build(PeerMove, f"{asset} move", asset=asset, price=number(field_of(t, "lastPrice", "ticker"), "lastPrice"),
+                              change_24h_pct=number(field_of(t, "priceChangePercent", "ticker"), "priceChangePercent")))
+    if not moves:
+        raise ProviderError("empty data: no peer's ticker in the answer")
+    return Fetched(build(Peers, "peers", moves=moves, source=provenance(INFO.id, reply.url, reply.date or ctx.now,
+                                                                         min(dated))))
 
 
 def fetch_candles(client: Client, ctx: FetchContext, timeframe: str) -> Fetched:

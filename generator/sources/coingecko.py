@@ -15,7 +15,7 @@ GET /global -> {"data": {"active_cryptocurrencies": 13690, "total_market_cap": {
 from __future__ import annotations
 
 from generator.errors import ProviderError
-from generator.snapshot import GlobalMarket, Price
+from generator.snapshot import GlobalMarket, PeerMove, Peers, Price
 from generator.sources.base import (
     FetchContext,
     Fetched,
@@ -27,12 +27,12 @@ from generator.sources.base import (
     number,
     provenance,
 )
-from generator.sources.http import Client
+from generator.sources.http import Client, Reply
 
 INFO = ProviderInfo(
     id="coingecko",
     name="CoinGecko",
-    metrics=("price_check", "market"),
+    metrics=("price_check", "market", "peers"),
     docs="https://docs.coingecko.com/reference/simple-price",
     symbols={"BTC": "bitcoin", "ETH": "ethereum", "SOL": "solana", "XRP": "ripple", "BNB": "binancecoin",
              "DOGE": "dogecoin"},
@@ -45,11 +45,14 @@ INFO = ProviderInfo(
 )
 
 
+def _simple_price(client: Client, ids: str) -> Reply:
+    return client.get_json("/simple/price", {"ids": ids, "vs_currencies": "usd",
+                                             "include_24hr_change": "true", "include_last_updated_at": "true"})
+
+
 def fetch_price(client: Client, ctx: FetchContext) -> Fetched:
     # Several assets of a run share one request; ids CoinGecko does not know are simply absent from the answer.
-    ids = ",".join(ctx.batch) if len(ctx.batch) > 1 else ctx.symbol
-    reply = client.get_json("/simple/price", {"ids": ids, "vs_currencies": "usd",
-                                              "include_24hr_change": "true", "include_last_updated_at": "true"})
+    reply = _simple_price(client, ",".join(ctx.batch) if len(ctx.batch) > 1 else ctx.symbol)
     if not isinstance(reply.data, dict) or not reply.data.get(ctx.symbol):
         raise ProviderError(f"empty data: no price for {ctx.symbol!r}")
     coin = reply.data[ctx.symbol]
@@ -77,3 +80,25 @@ def fetch_market(client: Client, ctx: FetchContext) -> Fetched:
         source=provenance(INFO.id, reply.url, reply.date or ctx.now, from_s(field_of(data, "updated_at", "data"),
                                                                              "updated_at")),
     ))
+
+
+def fetch_peers(client: Client, ctx: FetchContext) -> Fetched:
+    """The peers' 24h moves from one simple-price request (the run's batch when it holds them all: the request of
+    the price cross-check, made once). A peer without a price or a 24h change is left out; none at all is empty."""
+    wanted = {symbol for _, symbol in ctx.peers}
+    ids = list(ctx.batch) if wanted <= set(ctx.batch) and len(ctx.batch) > 1 else sorted({ctx.symbol, *wanted})
+    reply = _simple_price(client, ",".join(ids))
+    if not isinstance(reply.data, dict):
+        raise ProviderError("empty data: the answer is not an object of coins")
+    moves, dated = [], []
+    for asset, coin_id in ctx.peers:
+        coin = reply.data.get(coin_id)
+        if not isinstance(coin, dict) or coin.get("usd") is None or coin.get("usd_24h_change") is None:
+            continue
+        dated.append(from_s(field_of(coin, "last_updated_at", coin_id), "last_updated_at"))
+        moves.append(build(PeerMove, f"{asset} move", asset=asset, price=number(coin["usd"], "usd"),
+                              change_24h_pct=number(coin["usd_24h_change"], "usd_24h_change")))
+    if not moves:
+        raise ProviderError("empty data: no peer's price in the answer")
+    return Fetched(build(Peers, "peers", moves=moves, source=provenance(INFO.id, reply.url, reply.date or ctx.now,
+                                                                         min(dated))))

@@ -37,7 +37,7 @@ log = logging.getLogger("marketnews.sources")
 
 Status = Literal["start", "ok", "failed", "skipped"]
 # Snapshot groups named like their metric; price and candles are assembled on their own (they are essential).
-GROUPS = ("funding", "open_interest", "liquidations", "fear_greed", "options", "market")
+GROUPS = ("funding", "open_interest", "liquidations", "fear_greed", "options", "market", "peers")
 # What a shape error in a provider's answer looks like from Python's side.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, ValueError)
 
@@ -143,7 +143,8 @@ class Collector:
             return None
         self.observer(Event(metric, pid, "start"))
         ctx = FetchContext(self.plan.asset, symbol, self.plan.now, self.plan.candle_count, self.plan.okx_max_pages,
-                           tuple(self.plan.providers[pid].batch or ()), history_days=self.plan.history_days)
+                           tuple(self.plan.providers[pid].batch or ()), history_days=self.plan.history_days,
+                           peers=tuple((t, by[pid]) for t, by in self.plan.peers.items() if pid in by))
         fetch = getattr(module, "fetch_price" if base == "price_check" else f"fetch_{base}")
         started = time.perf_counter()
         try:

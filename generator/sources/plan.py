@@ -62,10 +62,20 @@ class FetchPlan(BaseModel):
     chains: dict[str, list[str]]  # metric ("price", "candles.1d", ...) -> provider ids, first choice first
     providers: dict[str, ProviderPlan]
     http: HttpOptions
+    # The peers whose 24h moves the article compares: ticker -> {provider id: its symbol}, for the providers of the
+    # peers chain that list it. Empty (and not written) when there are none, as in recordings made before peers.
+    peers: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_peers(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("peers"):
+            data.pop("peers", None)  # a recording without peers stays as it was before they existed
+        return data
 
 
 def build_plan(settings: Settings, asset: str, now: datetime | None = None,
-               metrics: Collection[str] | None = None) -> FetchPlan:
+               metrics: Collection[str] | None = None, peers: Collection[str] | None = None) -> FetchPlan:
     """The plan of a live fetch of ``asset`` at ``now`` (default: the clock, to the second).
 
     ``metrics`` limits the fetch to some metrics ('liquidations', ...; price and candles are always
@@ -86,7 +96,7 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None,
         providers[pid] = ProviderPlan(base_url=getattr(settings, f"{pid}_url"), symbol=symbols.get(asset, symbols.get("*")), keyed=keyed)
     chains = {}
     for metric in ["price", *(f"candles.{tf}" for tf in settings.candle_timeframes), "price_check", "funding",
-                   "open_interest", "liquidations", "fear_greed", "options", "market"]:
+                   "open_interest", "liquidations", "fear_greed", "options", "market", "peers"]:
         base = chain_metric(metric)
         if metrics is not None and base not in (*metrics, *ESSENTIAL):
             continue
@@ -102,8 +112,11 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None,
     if unknown_metric:
         raise ConfigError(f"invalid setting provider_order: unknown metric {unknown_metric[0]!r} "
                           f"(known: {', '.join(DEFAULT_ORDER)})")
+    wanted = [p for p in dict.fromkeys(settings.market_peers if peers is None else peers) if p != asset]
+    peer_symbols = {p: _symbols_of(settings, p, chains.get("peers", [])) for p in wanted} if "peers" in chains else {}
     return FetchPlan(
         asset=asset,
+        peers={p: s for p, s in peer_symbols.items() if s},
         now=moment,
         timeframes=list(settings.candle_timeframes),
         candle_count=settings.candle_count,
@@ -123,15 +136,33 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None,
     )
 
 
+def _symbols_of(settings: Settings, asset: str, pids: list[str]) -> dict[str, str]:
+    """provider id -> the asset's symbol there, for the providers in ``pids`` that have one."""
+    out = {}
+    for pid in pids:
+        symbols = {**PROVIDERS[pid].INFO.symbols, **{k.upper(): v for k, v in settings.symbols.get(pid, {}).items()}}
+        if (symbol := symbols.get(asset, symbols.get("*"))) is not None:
+            out[pid] = symbol
+    return out
+
+
 def build_plans(settings: Settings, assets: list[str], now: datetime | None = None,
                 metrics: Collection[str] | None = None) -> dict[str, FetchPlan]:
     """The plans of one run for several assets, at one moment. Providers that answer for several symbols
-    in one request (``batch_size``) get the run's symbols in groups, so one request serves the group."""
+    in one request (``batch_size``) get the run's symbols in groups, so one request serves the group.
+
+    Each asset's peers are the market_peers setting and the run's other assets; the peers' symbols join the
+    batch, so the one ticker request that prices the run's assets also gives every peer's move."""
     moment = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
-    plans = {p.asset: p for p in (build_plan(settings, a, moment, metrics) for a in assets)}
+    run = [a.strip().upper() for a in assets]
+    peers = list(dict.fromkeys([*settings.market_peers, *run])) if len(run) > 1 else None
+    plans = {p.asset: p for p in (build_plan(settings, a, moment, metrics, peers) for a in assets)}
     for pid, module in PROVIDERS.items():
         size = module.INFO.batch_size
         symbols = list(dict.fromkeys(s for p in plans.values() if (s := p.providers[pid].symbol) is not None))
+        if len(symbols) > 1:  # the peers' symbols join a batch the run makes anyway
+            symbols = list(dict.fromkeys([*symbols, *(s for p in plans.values() for by in p.peers.values()
+                                                      if (s := by.get(pid)) is not None)]))
         if not size or len(symbols) < 2:
             continue
         groups = [sorted(symbols[i:i + size]) for i in range(0, len(symbols), size)]

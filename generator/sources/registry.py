@@ -35,6 +35,8 @@ DEFAULT_ORDER: dict[str, list[str]] = {
     "fear_greed": ["alternative_me"],
     "options": ["deribit"],
     "market": ["coingecko"],
+    # The peers' 24h moves: Binance's ticker for all of them in one request, else CoinGecko's simple price.
+    "peers": ["binance", "coingecko"],
 }
 
 

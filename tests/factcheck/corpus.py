@@ -83,6 +83,10 @@ def facts_for_snapshot(snapshot: str, derivatives: bool) -> FactSet:
         from tests.sources.deribit_book import with_options
 
         snap = with_options(load_snapshot(EXAMPLE))
+    elif snapshot == "example_peers":  # the example with illustrative peers and /global (tests/factcheck/peer_market.py)
+        from tests.factcheck.peer_market import with_peers
+
+        snap = with_peers(load_snapshot(EXAMPLE))
     else:
         snap = load_snapshot(EXAMPLE) if snapshot == "example" else make_snapshot(snapshot, with_derivatives=derivatives)
     return facts_for(snap, Settings())[1]

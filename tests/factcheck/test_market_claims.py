@@ -49,7 +49,9 @@ def test_the_template_wording_verifies(change: float | None) -> None:
     ("Down 11.84% in 24h", "Up 11.84% in 24h"),
     ("fell 11.84%", "fell 14.72%"),          # Bitcoin's own change given as the market's
     ("$293 billion", "$2.93 trillion"),      # the scale
-    ("dominance stands at 40.1%", "dominance stands at 45.1%"),
+    ("percentage points to 40.1%", "percentage points to 45.1%"),
+    ("dominance fell 1.35", "dominance rose 1.35"),  # dominance's derived change (peer_facts.py): its way
+    ("fell 1.35 percentage", "fell 2.35 percentage"),
     ("| 40.1% |", "| 46% |"),
 ])
 def test_every_perturbation_is_flagged(old: str, new: str) -> None:
@@ -67,4 +69,5 @@ def test_without_market_data_the_paragraph_is_left_out_and_its_words_are_unsuppo
     assert "CoinGecko" not in draft_article(plain, analysis, facts, Settings()).body.split("## Sources")[0]
     report = check_article(_market_text(body), facts)
     figures = [m for m in report.mentions if m.kind in ("money", "percent")]
-    assert len(figures) == 6 and all(m.verdict == "unsupported" for m in figures), [(m.text, m.verdict) for m in figures]
+    # (with dominance's derived change: "fell 1.35 percentage points to 40.1%")
+    assert len(figures) == 7 and all(m.verdict == "unsupported" for m in figures), [(m.text, m.verdict) for m in figures]

@@ -29,11 +29,12 @@ def fetch_all(batch: FetchBatch, assets: list[str]) -> dict:
 def test_assets_of_one_run_share_the_calls_the_apis_allow(venues: Venues) -> None:
     with FetchBatch(ASSETS, settings_for(venues), now=venues.now) as batch:
         results = fetch_all(batch, ASSETS)
-    # One 24h ticker request for the three symbols, one CoinGecko price request, one Fear & Greed request ...
+    # One 24h ticker request for the three symbols and the peer XRP (it prices the assets and gives every article
+    # its peers' moves), one CoinGecko price request, one Fear & Greed request ...
     assert venues.hits("binance", "/api/v3/ticker/24hr") == 1
-    assert venues.hits("binance", "/api/v3/ticker/24hr", symbols='["BTCUSDT","ETHUSDT","SOLUSDT"]') == 1
+    assert venues.hits("binance", "/api/v3/ticker/24hr", symbols='["BTCUSDT","ETHUSDT","SOLUSDT","XRPUSDT"]') == 1
     assert venues.hits("coingecko", "/simple/price") == 1
-    assert venues.hits("coingecko", "/simple/price", ids="bitcoin,ethereum,solana") == 1
+    assert venues.hits("coingecko", "/simple/price", ids="bitcoin,ethereum,ripple,solana") == 1
     assert venues.hits("alternative_me") == 1
     assert venues.hits("binance_futures", "/fapi/v1/fundingInfo") == 1  # symbol-less: the same URL for all
     # ... while what is per symbol stays per symbol.
@@ -46,6 +47,9 @@ def test_assets_of_one_run_share_the_calls_the_apis_allow(venues: Venues) -> Non
         assert snap.asset == asset and snap.missing == no_options and snap.disagreements == []
         assert snap.price.source.provider == "binance" and "symbols=" in snap.price.source.url
         assert snap.fear_greed is not None and snap.liquidations is not None
+        # Its peers: the other assets of the run and the market_peers setting, never itself.
+        assert snap.peers is not None and [m.asset for m in snap.peers.moves] == [
+            a for a in ["BTC", "ETH", "SOL", "XRP"] if a != asset]
 
 
 def test_each_asset_gets_its_own_recording_that_replays_offline(venues: Venues, tmp_path: Path) -> None:
@@ -68,7 +72,7 @@ def test_each_asset_gets_its_own_recording_that_replays_offline(venues: Venues, 
 def test_a_symbol_binance_does_not_list_makes_the_others_ask_alone(venues: Venues) -> None:
     # Binance refuses a whole symbols=[...] list when one symbol is unknown (HTTP 400, -1121).
     venues.unlisted = {"FOOUSDT"}
-    settings = settings_for(venues, symbols={"binance": {"FOO": "FOOUSDT"}})
+    settings = settings_for(venues, symbols={"binance": {"FOO": "FOOUSDT"}}, market_peers=[])
     with FetchBatch(["BTC", "FOO", "ETH"], settings, now=venues.now) as batch:
         btc, eth = batch.fetch("BTC"), batch.fetch("ETH")
         with pytest.raises(DataUnavailable, match="no provider could give the FOO price"):
@@ -83,7 +87,7 @@ def test_plans_group_symbols_by_the_providers_batch_size(venues: Venues, monkeyp
     from generator.sources import binance
 
     monkeypatch.setattr(binance, "INFO", dataclasses.replace(binance.INFO, batch_size=2))
-    plans = build_plans(settings_for(venues), ["BTC", "ETH", "SOL"], venues.now)
+    plans = build_plans(settings_for(venues, market_peers=[]), ["BTC", "ETH", "SOL"], venues.now)
     assert plans["BTC"].providers["binance"].batch == ["BTCUSDT", "ETHUSDT"]
     assert plans["SOL"].providers["binance"].batch is None  # alone in its group: the single-symbol request
     assert plans["SOL"].providers["coingecko"].batch == ["bitcoin", "ethereum", "solana"]
@@ -91,6 +95,13 @@ def test_plans_group_symbols_by_the_providers_batch_size(venues: Venues, monkeyp
     # A run for one asset plans (and records) exactly what it did before batches existed.
     single = build_plans(settings_for(venues), ["BTC"], venues.now)["BTC"]
     assert "batch" not in single.model_dump(mode="json")["providers"]["binance"]
+    # (its peers are asked in a request of their own: market_peers, the asset left out)
+    assert list(single.peers) == ["ETH", "SOL", "XRP"]
+    # The peers of a run's assets join the batch: the one request that prices the assets gives the peers' moves.
+    joined = build_plans(settings_for(venues), ["BTC", "ETH"], venues.now)
+    assert joined["BTC"].providers["binance"].batch == ["BTCUSDT", "ETHUSDT"]
+    assert joined["ETH"].providers["binance"].batch == ["BTCUSDT", "ETHUSDT"]
+    assert list(joined["ETH"].peers) == ["BTC", "SOL", "XRP"]
 
 
 def test_a_providers_rate_limit_holds_across_the_assets_of_a_run(venues: Venues,

@@ -93,7 +93,8 @@ def test_a_user_symbol_is_asked_for(venues: Venues) -> None:
 
 def test_provider_order_is_configurable(venues: Venues) -> None:
     snapshot = fetch(venues, provider_order={"price": ["kraken", "binance"]}).snapshot
-    assert snapshot.price.source.provider == "kraken" and venues.hits("binance", "/api/v3/ticker/24hr") == 0
+    # (Binance is still asked for the peers' moves, not for the price)
+    assert snapshot.price.source.provider == "kraken" and venues.hits("binance", "/api/v3/ticker/24hr", symbol="BTCUSDT") == 0
 
 
 @pytest.mark.parametrize(("order", "message"), [

@@ -37,9 +37,14 @@ SCENARIOS: dict[str, tuple[str, str, list[tuple[str, str]], str | None, dict[str
     "alternative_me": ("fear_greed", "/fng/", [], None, {}),
     "deribit": ("options", "/public/get_book_summary_by_currency", [], None, {}),
     "coingecko-global": ("market", "/global", [], None, {}),
+    # The peers' one ticker request (the price falls back on its own), then CoinGecko's several-id simple price.
+    "binance-peers": ("peers", "/api/v3/ticker/24hr", [], "coingecko", {}),
+    "coingecko-peers": ("peers", "/simple/price", [("binance", "/api/v3/ticker/24hr")], None, {}),
 }
 # Endpoints shared by two metrics: count only the requests of the metric under test.
-ONLY = {"binance-klines": {"interval": "4h"}, "kraken-ohlc": {"interval": "240"}, "coinglass": {"range": "1h"}}
+PEER_SYMBOLS = '["BTCUSDT","ETHUSDT","SOLUSDT","XRPUSDT"]'
+ONLY = {"binance-klines": {"interval": "4h"}, "kraken-ohlc": {"interval": "240"}, "coinglass": {"range": "1h"},
+        "binance-peers": {"symbols": PEER_SYMBOLS}, "coingecko-peers": {"ids": "bitcoin,ethereum,ripple,solana"}}
 FAULTS = ("timeout", "429", "500", "502", "503", "451", "malformed", "empty", "stale", "absurd")
 REASONS = {
     "timeout": "timed out", "429": "HTTP 429", "500": "HTTP 500", "502": "HTTP 502", "503": "HTTP 503",
@@ -48,7 +53,7 @@ REASONS = {
 }
 GROUP = {"price": "price", "price_check": None, "funding": "funding", "open_interest": "open_interest",
          "liquidations": "liquidations", "fear_greed": "fear_greed",
-         "options": "options", "market": "market"}
+         "options": "options", "market": "market", "peers": "peers"}
 
 
 def run(venues: Venues, metric: str, **overrides: Any) -> MarketSnapshot:
@@ -116,7 +121,7 @@ def test_fault_falls_back_or_is_missing(venues: Venues, case: str, fault: str) -
 
 @pytest.mark.parametrize("kind", ["503", "429", "timeout"])
 @pytest.mark.parametrize("case", ["binance", "coinbase", "kraken", "binance_futures", "bybit", "coinglass", "okx",
-                                  "alternative_me", "coingecko", "deribit", "coingecko-global"])
+                                  "alternative_me", "coingecko", "deribit", "coingecko-global", "binance-peers"])
 def test_transient_fault_is_retried_on_the_same_provider(venues: Venues, case: str, kind: str) -> None:
     metric, endpoint, before, _, overrides = SCENARIOS[case]
     provider = case.split("-")[0]

@@ -1,4 +1,5 @@
-"""Deribit options and CoinGecko /global against their cassettes (illustrative values in the documented shape)."""
+"""Deribit options, CoinGecko /global and the peers' moves against their cassettes (illustrative values in the
+documented shape)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,62 @@ def test_coingecko_global_bad_answers(tmp_path: Path, body: object, message: str
     c = adhoc("coingecko", tmp_path, {"/global": body}, "Mon, 25 Mar 2024 08:45:30 GMT")
     with pytest.raises(ProviderError, match=message):
         coingecko.fetch_market(c, FetchContext("BTC", "bitcoin", utc("2024-03-25T08:45:30")))
+
+
+# --- the peers' moves: Binance's ticker list, CoinGecko's several-id simple price (cassettes binance, coingecko) ---
+PEERS = (("ETH", "ETHUSDT"), ("SOL", "SOLUSDT"), ("XRP", "XRPUSDT"))
+GECKO_PEERS = (("ETH", "ethereum"), ("SOL", "solana"), ("XRP", "ripple"))
+PEERS_NOW = utc("2024-03-25T08:45:30")
+
+
+def test_binance_peers_from_one_ticker_request() -> None:
+    from generator.sources import binance
+
+    peers = binance.fetch_peers(client("binance"), FetchContext("BTC", "BTCUSDT", PEERS_NOW, peers=PEERS)).value
+    assert [(m.asset, m.price, m.change_24h_pct) for m in peers.moves] == [
+        ("ETH", 3466.21, 2.41), ("SOL", 183.4, 6.12), ("XRP", 0.629, -1.05)]
+    assert peers.source.provider == "binance" and "symbols=" in (peers.source.url or "")
+    assert peers.source.as_of == utc("2024-03-25T08:45:26")  # the oldest row's closeTime
+
+
+def test_coingecko_peers_from_one_simple_price_request() -> None:
+    from generator.sources import coingecko
+
+    ctx = FetchContext("BTC", "bitcoin", PEERS_NOW, peers=GECKO_PEERS)
+    peers = coingecko.fetch_peers(client("coingecko"), ctx).value
+    assert [(m.asset, m.change_24h_pct) for m in peers.moves] == [("ETH", 2.41), ("SOL", 6.12), ("XRP", -1.05)]
+    assert peers.source.as_of == utc("2024-03-25T08:44:30")  # solana's last_updated_at, the oldest
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ([], "empty"),
+    ([{"symbol": "DOGEUSDT", "lastPrice": "0.1", "priceChangePercent": "1", "closeTime": 1711356326000}],
+     "no peer's ticker"),
+    ([{"symbol": "ETHUSDT", "lastPrice": "0", "priceChangePercent": "1", "closeTime": 1711356326000}], "absurd value"),
+    ([{"symbol": "ETHUSDT", "lastPrice": "3466", "priceChangePercent": "lots", "closeTime": 1711356326000}],
+     "not a number"),
+])
+def test_binance_peers_bad_answers(tmp_path: Path, body: object, message: str) -> None:
+    from urllib.parse import urlencode
+
+    from generator.sources import binance
+
+    path = "/api/v3/ticker/24hr?" + urlencode({"symbols": '["BTCUSDT","ETHUSDT"]'})
+    c = adhoc("binance", tmp_path, {path: body}, "Mon, 25 Mar 2024 08:45:30 GMT")
+    with pytest.raises(ProviderError, match=message) as err:
+        binance.fetch_peers(c, FetchContext("BTC", "BTCUSDT", PEERS_NOW, peers=(("ETH", "ETHUSDT"),)))
+    assert "\n" not in str(err.value)
+
+
+def test_a_peer_missing_from_the_answer_is_left_out(tmp_path: Path) -> None:
+    from generator.sources import coingecko
+
+    c = adhoc("coingecko", tmp_path, {
+        "/simple/price?ids=bitcoin%2Cethereum%2Csolana&vs_currencies=usd&include_24hr_change=true"
+        "&include_last_updated_at=true": {"ethereum": {"usd": 3466.2, "usd_24h_change": 2.4,
+                                                       "last_updated_at": 1711356290},
+                                          "solana": {"usd": 183.4, "last_updated_at": 1711356270}}},
+        "Mon, 25 Mar 2024 08:45:30 GMT")
+    ctx = FetchContext("BTC", "bitcoin", PEERS_NOW, peers=(("ETH", "ethereum"), ("SOL", "solana")))
+    peers = coingecko.fetch_peers(c, ctx).value
+    assert [m.asset for m in peers.moves] == ["ETH"]  # Solana without its 24h change: left out, not made up

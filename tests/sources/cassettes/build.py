@@ -18,6 +18,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
@@ -34,12 +35,29 @@ def _json(body: Any) -> bytes:
     return json.dumps(body).encode()
 
 
+def _ticker_row(symbol: str, last: str, change_pct: str, close_ms: int) -> dict[str, Any]:
+    """A 24h ticker row in the documented shape (illustrative values: the peers' shared request)."""
+    return {"symbol": symbol, "priceChange": "0", "priceChangePercent": change_pct, "weightedAvgPrice": last,
+            "prevClosePrice": last, "lastPrice": last, "lastQty": "1.0", "bidPrice": last, "bidQty": "1.0",
+            "askPrice": last, "askQty": "1.0", "openPrice": last, "highPrice": last, "lowPrice": last,
+            "volume": "1000.0", "quoteVolume": "1000.0", "openTime": close_ms - 86_400_000, "closeTime": close_ms,
+            "firstId": 1, "lastId": 2, "count": 2}
+
+
+# The peers' one request (a BTC article's: its own symbol and ETH, SOL, XRP), illustrative values.
+PEERS_TICKER = "https://data-api.binance.vision/api/v3/ticker/24hr?" + urlencode(
+    {"symbols": json.dumps(["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"], separators=(",", ":"))})
+PEERS_PRICE = ("https://api.coingecko.com/api/v3/simple/price?ids=bitcoin%2Cethereum%2Cripple%2Csolana"
+               "&vs_currencies=usd&include_24hr_change=true&include_last_updated_at=true")
+
+
 # provider -> (documentation, notes, [(url, date header, body)])
 CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
     "binance": (
         "https://developers.binance.com/docs/binance-spot-api-docs/rest-api/market-data-endpoints",
         "ticker: the documented example (BNBBTC, a -95.96% day: the validation rejects it as absurd); "
-        "klines: a real capture of BTCUSDT 1m klines (nautilus_trader test data, LGPL-3.0)",
+        "klines: a real capture of BTCUSDT 1m klines (nautilus_trader test data, LGPL-3.0); "
+        "ticker symbols=[BTCUSDT,ETHUSDT,SOLUSDT,XRPUSDT]: the documented list shape, values illustrative",
         [
             ("https://data-api.binance.vision/api/v3/ticker/24hr?symbol=BNBBTC", "Wed, 12 Jul 2017 14:31:40 GMT", {
                 "symbol": "BNBBTC", "priceChange": "-94.99999800", "priceChangePercent": "-95.960",
@@ -52,6 +70,12 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
             ("https://data-api.binance.vision/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=11",
              "Fri, 22 Oct 2021 23:12:31 GMT",
              json.loads((ROOT / "tests/fixtures/nautilus_binance_spot_klines_btcusdt_1m.json").read_text())),
+            # ticker symbols=[...]: the documented list shape; illustrative values (the peers' shared request).
+            (PEERS_TICKER, "Mon, 25 Mar 2024 08:45:30 GMT", [
+                _ticker_row("BTCUSDT", "67187.34", "3.637", 1711356329000),
+                _ticker_row("ETHUSDT", "3466.21", "2.410", 1711356328000),
+                _ticker_row("SOLUSDT", "183.40", "6.120", 1711356327000),
+                _ticker_row("XRPUSDT", "0.6290", "-1.050", 1711356326000)]),
         ],
     ),
     "coinbase": (
@@ -106,7 +130,7 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
     "coingecko": (
         "https://docs.coingecko.com/reference/simple-price",
         "the documented example for bitcoin (market cap and volume fields as documented); ethereum: same shape, "
-        "values illustrative; /global: the documented shape (https://docs.coingecko.com/reference/crypto-global), "
+        "values illustrative; ids=bitcoin,ethereum,ripple,solana: the same shape, values illustrative; /global: the documented shape (https://docs.coingecko.com/reference/crypto-global), "
         "values illustrative",
         [
             ("https://api.coingecko.com/api/v3/simple/price?ids=bitcoin&vs_currencies=usd&include_24hr_change=true"
@@ -117,6 +141,12 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
             ("https://api.coingecko.com/api/v3/simple/price?ids=ethereum&vs_currencies=usd&include_24hr_change=true"
              "&include_last_updated_at=true", "Mon, 25 Mar 2024 08:45:30 GMT", {
                 "ethereum": {"usd": 3466.21, "usd_24h_change": 2.41, "last_updated_at": 1711356290}}),
+            # ids=...: several coins in one object (the peers' fallback); illustrative values.
+            (PEERS_PRICE, "Mon, 25 Mar 2024 08:45:30 GMT", {
+                "bitcoin": {"usd": 67187.34, "usd_24h_change": 3.637, "last_updated_at": 1711356300},
+                "ethereum": {"usd": 3466.21, "usd_24h_change": 2.41, "last_updated_at": 1711356290},
+                "ripple": {"usd": 0.629, "usd_24h_change": -1.05, "last_updated_at": 1711356280},
+                "solana": {"usd": 183.4, "usd_24h_change": 6.12, "last_updated_at": 1711356270}}),
             # /global: the documented example's shape; values illustrative (about the same day).
             ("https://api.coingecko.com/api/v3/global", "Mon, 25 Mar 2024 08:45:30 GMT", {"data": {
                 "active_cryptocurrencies": 13690, "upcoming_icos": 0, "ongoing_icos": 49, "ended_icos": 3376,
