@@ -214,10 +214,26 @@ FAMILIES: tuple[Family, ...] = (
            {"window": _WINDOWS}),
     Family("windows.average_move_{window}", {"metric": "volatility", "aspect": "baseline", "window": "{window}"},
            {"window": _WINDOWS}),
-    Family("funding.rate_pct", {"metric": "funding"}, sign="written"),
+    # The chain's funding (the first venue that answered) is venue "chain": a sentence naming a venue binds to that
+    # venue's own rate (below), and one naming none to this one (cues.yaml defaults: funding).
+    Family("funding.rate_pct", {"metric": "funding", "venue": "chain"}, sign="written"),
     Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
     Family("open_interest.usd", {"metric": "open_interest"}, amount="open_interest"),
     Family("sentiment.fear_greed", {"metric": "fear_greed"}),
+    # --- funding across venues (generator/funding_facts.py): venue is the prose name in lower case ---
+    Family("funding.venue_{venue}_rate_pct", {"metric": "funding", "venue": "{venue}"}, {"venue": None},
+           sign="written"),
+    Family("funding.venue_{venue}_interval_hours", {"metric": "funding", "venue": "{venue}", "aspect": "interval"},
+           {"venue": None}),
+    Family("funding.venue_{venue}_name", {"metric": "funding", "venue": "{venue}", "aspect": "name"},
+           {"venue": None}),
+    Family("funding.average_pct", {"metric": "funding", "venue": "all", "aspect": "average"}, sign="written"),
+    Family("windows.funding_average", {"metric": "funding", "venue": "all", "aspect": "interval"}),
+    Family("funding.venues_count", {"metric": ("funding", "venues"), "venue": "all", "aspect": "count"}),
+    Family("funding.venues_{sign}", {"metric": ("funding", "venues"), "venue": "all", "aspect": "{sign}"},
+           {"sign": ("positive", "negative")}),
+    Family("funding.{rank}_venue", {"metric": "funding", "venue": "all", "aspect": "{rank}"},
+           {"rank": ("highest", "lowest", "outlier")}),
     # --- the whole crypto market (CoinGecko /global) ---
     # (aspect market: a bare "fell 2%" is the asset's own change; only words naming the market cap reach this one)
     Family("market.total_cap_usd", {"metric": "market_cap"}),

@@ -510,9 +510,11 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add_date("levels.fvg_date", gap.time, "Date of the fair value gap", src)
         b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap", src)
 
-    from generator.magnitude_facts import add_magnitude  # (it builds on this module)
+    from generator.funding_facts import add_funding_venues  # (it builds on this module)
+    from generator.magnitude_facts import add_magnitude
 
     add_magnitude(b, snapshot, analysis)
+    add_funding_venues(b, snapshot, analysis.funding_venues)
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)
     facts = FactSet(facts=even_amounts(b.facts))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from generator.factcheck.claim import Claim, Predicate
+from generator.factcheck.funding_predicates import venue_rank, venues_sign
 from generator.factcheck.history_predicates import record, streak_way
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
@@ -411,7 +412,7 @@ PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
     "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
-    "magnitude": magnitude,
+    "magnitude": magnitude, "venues_sign": venues_sign, "venue_rank": venue_rank,
 }
 
 __all__ = ["PREDICATES", "Claim", "Predicate"]
