@@ -83,6 +83,10 @@ def facts_for_snapshot(snapshot: str, derivatives: bool) -> FactSet:
         from tests.sources.deribit_book import with_options
 
         snap = with_options(load_snapshot(EXAMPLE))
+    elif snapshot == "example_funding":  # the example with illustrative funding on three venues (MIXED)
+        from tests.sources.funding_venues import with_funding_venues
+
+        snap = with_funding_venues(load_snapshot(EXAMPLE))
     else:
         snap = load_snapshot(EXAMPLE) if snapshot == "example" else make_snapshot(snapshot, with_derivatives=derivatives)
     return facts_for(snap, Settings())[1]
