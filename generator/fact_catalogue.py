@@ -218,6 +218,7 @@ FAMILIES: tuple[Family, ...] = (
     # venue's own rate (below), and one naming none to this one (cues.yaml defaults: funding).
     Family("funding.rate_pct", {"metric": "funding", "venue": "chain"}, sign="written"),
     Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
+    Family("funding.chain_venue", {"metric": "funding", "venue": "chain", "aspect": "name"}),
     Family("open_interest.usd", {"metric": "open_interest"}, amount="open_interest"),
     Family("sentiment.fear_greed", {"metric": "fear_greed"}),
     # --- funding across venues (generator/funding_facts.py): venue is the prose name in lower case ---

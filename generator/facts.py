@@ -421,6 +421,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("funding.rate_pct", fund.rate * 100, "percent", f"Funding rate ({fund.venue})", fund.source,
               context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=FUNDING_DECIMALS)
         b.add("funding.interval_hours", fund.interval_hours, "count", "Funding interval (hours)", fund.source)
+        b.add_text("funding.chain_venue", fund.venue, fund.venue, "Venue of the funding rate", fund.source)
         b.add("windows.funding_interval", fund.interval_hours, "hours", "Funding interval", fund.source)
     if (oi := snapshot.open_interest) is not None:
         b.add("open_interest.usd", oi.usd, "usd", f"Open interest ({oi.venue})", oi.source)

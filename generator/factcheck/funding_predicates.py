@@ -9,9 +9,18 @@ from generator.factcheck.index import FactIndex
 from generator.factcheck.judge import Judgement
 from generator.factcheck.markdown import Layout
 from generator.factcheck.rulebook import RULES
+from generator.facts import Fact
 from generator.funding_facts import venue_slug
 
 OUTLIER_PP = float(RULES.setting("funding_venues")["outlier_pp"])
+
+
+def shown_sign(fact: Fact) -> int:
+    """The sign of a rate as printed: one that prints as 0.0000% has none."""
+    text = fact.display.replace(",", "")
+    if not "".join(ch for ch in text if ch.isdigit()).strip("0"):
+        return 0
+    return -1 if text.lstrip().startswith(("-", "−")) else 1
 
 
 def _none(why: str) -> Judgement:
@@ -31,6 +40,21 @@ def venues_sign(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | N
         return None
     why = f"funding is {word} on {have} of the {n} venues (positive {pos}, negative {neg})"
     return Judgement("verified" if have == n else "direction", count, f"{have} of {n}", why)
+
+
+def venue_sign(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
+    """'funding is positive on Bybit': the sign, as printed, of the rate of the venue the words name (the chain's
+    own rate when that venue is the chain's; unsupported for a venue the data has no funding from)."""
+    word, venue = claim.args.get("sign_word"), claim.args.get("futures_venue")
+    fact = index.facts.get(f"funding.venue_{venue}_rate_pct")
+    chain = index.facts.get("funding.chain_venue")
+    if fact is None and chain is not None and venue_slug(str(chain.value)) == venue:
+        fact = index.facts.get("funding.rate_pct")
+    if fact is None:
+        return _none(f"the data has no funding rate from {venue}")
+    actual = {1: "positive", -1: "negative", 0: "zero"}[shown_sign(fact)]
+    why = f"{fact.label} is {fact.display}, {actual}"
+    return Judgement("verified" if word == actual else "direction", fact, fact.display, why)
 
 
 def venue_rank(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
