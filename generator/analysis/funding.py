@@ -50,7 +50,7 @@ def funding_across(venues: Sequence[VenueFunding], outlier_pp: float, per_hours:
     farthest = gap = None
     if average is not None:
         mean = round(average, decimals)
-        far = sorted(((-round(abs(shown[r.venue] - mean), decimals), r.venue) for r in rates))
+        far = sorted((-round(abs(shown[r.venue] - mean), decimals), r.venue) for r in rates)
         farthest = _unique(far)
         gap = -far[0][0] if farthest is not None else None
     return FundingAcross(

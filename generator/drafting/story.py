@@ -12,10 +12,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
+from generator.drafting.funding_story import FundingVenuesStory, read_funding_venues
 from generator.drafting.history_story import HistoryStory, read_history
 from generator.fact_catalogue import meaning_of
 from generator.fact_invariants import check_story
-from generator.drafting.funding_story import FundingVenuesStory, read_funding_venues
 from generator.factcheck.magnitude_predicates import threshold
 from generator.facts import FUNDING_DECIMALS, Fact, FactSet, fear_greed_band, rsi_band
 from generator.snapshot import MarketSnapshot
