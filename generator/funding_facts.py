@@ -37,7 +37,11 @@ def add_funding_venues(b: _Builder, snapshot: MarketSnapshot, across: FundingAcr
               context=f"per {hours}-hour interval", decimals=FUNDING_DECIMALS)
         b.add(f"funding.venue_{slug}_interval_hours", v.interval_hours, "count",
               f"Funding interval on {v.venue} (hours)", src)
+        b.add(f"windows.funding_venue_{slug}_interval", v.interval_hours, "hours", f"Funding interval on {v.venue}", src)
         b.add_text(f"funding.venue_{slug}_name", v.venue, v.venue, "Futures venue with funding", src)
+    if len({v.interval_hours for v in across.venues}) == 1:  # "each per 8-hour interval"
+        b.add("windows.funding_venues_interval", across.venues[0].interval_hours, "hours",
+              "Funding interval of every venue", first)
     b.add("funding.venues_count", len(across.venues), "count", "Futures venues with funding", first)
     b.add("funding.venues_positive", across.positive, "count", "Venues with positive funding", first)
     b.add("funding.venues_negative", across.negative, "count", "Venues with negative funding", first)

@@ -121,7 +121,12 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
         snapshot["options"] = _options(ro, as_of, price["current"])
     rf = random.Random(f"{seed}|funding_venues")  # its own stream too
     if rf.random() < 0.5:
-        snapshot["funding_venues"] = _funding_venues(rf, as_of)
+        venues = _funding_venues(rf, as_of)
+        chain = snapshot.get("funding")
+        for v in venues:  # the chain's funding is its venue's own answer (one request in a fetch): they agree
+            if chain is not None and v["venue"] == chain["venue"]:
+                v["rate"], v["interval_hours"] = chain["rate"], chain["interval_hours"]
+        snapshot["funding_venues"] = venues
     rm = random.Random(f"{seed}|market")
     if rm.random() < 0.5:  # the whole market: any size, any change (a flat one too), dominance or not
         snapshot["market"] = {"total_market_cap_usd": 10 ** rm.uniform(8, 12.5),

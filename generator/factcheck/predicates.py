@@ -149,6 +149,8 @@ def sign(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
     of that venue's rate, funding_predicates.venue_sign)."""
     if claim.args.get("futures_venue"):
         return venue_sign(claim, index, layout)
+    if claim.args.get("across") == "venues":
+        return venues_sign(claim, index, layout)
     word = claim.args.get("sign_word")
     fact = next(iter(claim.subject), None)
     if fact is None:
@@ -415,7 +417,7 @@ PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
     "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
-    "magnitude": magnitude, "venues_sign": venues_sign, "venue_rank": venue_rank,
+    "magnitude": magnitude, "venue_rank": venue_rank,
 
 }
 
