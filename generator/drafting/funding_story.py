@@ -11,7 +11,6 @@ from generator.facts import FactSet
 from generator.funding_facts import venue_slug
 
 SignWord = Literal["positive", "negative", "zero"]
-COUNT_WORDS = {2: "both", 3: "all three", 4: "all four", 5: "all five"}
 
 
 class VenueLine(BaseModel):
@@ -24,7 +23,6 @@ class VenueLine(BaseModel):
 class FundingVenuesStory(BaseModel):
     venues: list[VenueLine]
     all_sign: SignWord | None  # the sign every venue shares, as printed; None when they differ
-    count_words: str  # "both", "all three"
     same_interval: bool  # every venue settles on the same interval (said once)
     groups: list[tuple[SignWord, list[VenueLine]]]  # venues by sign, in the order of the first of each
     outlier: str | None
@@ -56,9 +54,11 @@ def read_funding_venues(facts: FactSet, venue_names: list[str], chain_venue: str
             groups.append((v.sign, [v]))
     intervals = {facts[v.interval_key].display for v in lines}
     highest, outlier = facts.get("funding.highest_venue"), facts.get("funding.outlier_venue")
+    if signs == {"zero"}:  # every rate prints 0.0000%: "highest" would rest on digits the article does not show
+        highest = outlier = None
     return FundingVenuesStory(
         venues=lines, all_sign=next(iter(signs)) if len(signs) == 1 else None,
-        count_words=COUNT_WORDS.get(len(lines), f"all {len(lines)}"), same_interval=len(intervals) == 1,
+        same_interval=len(intervals) == 1,
         groups=groups, outlier=str(outlier.value) if outlier else None, highest=str(highest.value) if highest else None,
         average="funding.average_pct" in facts, table=[v for v in lines if v.name != chain_venue],
     )

@@ -55,18 +55,17 @@ def _flips(case: str, text: str, facts: FactSet) -> list[tuple[str, str]]:
     for word, other in (("negative on", "positive on"), ("positive on", "negative on")):
         if word in text:
             out.append((text.replace(word, other, 1), f"the sign word {word!r}"))
-    if "Longs pay shorts on" in text:
-        out.append((text.replace("Longs pay shorts on", "Shorts pay longs on"), "who pays on the positive venues"))
-    if "shorts pay longs on" in text:
-        out.append((text.replace("shorts pay longs on", "longs pay shorts on"), "who pays on the negative venues"))
+    if "venues tracked" in text:
+        count = facts["funding.venues_count"].display
+        out.append((text.replace(f"all {count} venues", f"all {int(count) + 1} venues"), "the count of venues"))
     for name in ("Binance", "Bybit", "OKX"):
         if f"{name} is the outlier" in text:
             other = "Bybit" if name != "Bybit" else "Binance"
             out.append((text.replace(f"{name} is the outlier", f"{other} is the outlier"), "the outlier venue"))
-        if f"highest on {name}" in text:
+        if f"{name} has the highest funding" in text:
             other = "OKX" if name != "OKX" else "Binance"
-            out.append((text.replace(f"highest on {name}", f"highest on {other}"), "the highest venue"))
-            out.append((text.replace(f"highest on {name}", f"lowest on {name}"), "highest turned lowest"))
+            out.append((text.replace(f"{name} has the highest", f"{other} has the highest"), "the highest venue"))
+            out.append((text.replace(f"{name} has the highest", f"{name} has the lowest"), "highest turned lowest"))
     for key in ("funding.venue_binance_rate_pct", "funding.venue_bybit_rate_pct", "funding.venue_okx_rate_pct",
                 "funding.average_pct"):
         shown = facts[key].display
@@ -126,7 +125,7 @@ def test_one_venue_writes_nothing_about_venues() -> None:
 def test_without_every_venue_open_interest_no_average_is_written() -> None:
     body, facts = _article((("Binance", -0.00015, 500e6), ("Bybit", 0.0001, None), ("OKX", 0.0004, 200e6)))
     assert "funding.average_pct" not in facts and "weighted average" not in body and "outlier" not in body
-    assert "Funding is highest on OKX." in body
+    assert "OKX has the highest funding of them." in body
     assert check_article(body, facts).passed
     # The outlier cannot be said without an average to measure it against.
     report = check_article("OKX is the outlier.", facts)

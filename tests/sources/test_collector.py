@@ -158,7 +158,7 @@ def test_the_venues_paragraph_and_rows_come_with_two_venues_or_more(venues: Venu
     snapshot = fetch(venues).snapshot
     assert [v.venue for v in snapshot.funding_venues or []] == ["Binance", "Bybit", "OKX"]
     article = _article(venues, snapshot, tmp_path)
-    assert "Funding is negative on all three venues tracked" in article and "OKX is the outlier" in article
+    assert "Funding is negative on all 3 venues tracked" in article and "OKX is the outlier" in article
     assert "| Funding rate, Bybit |" in article and "| Funding, weighted average |" in article
     assert "status: draft" in article  # every figure and claim of it verified
     # One venue left: no comparison, no paragraph, no rows; the chain's own funding sentence stays.
