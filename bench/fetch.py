@@ -8,6 +8,8 @@ several latencies), then times the whole fetch. Target: whole fetch <= 1.15 x
 the slowest provider alone. Two configurations: the first choices (Binance,
 CoinGecko, Binance futures, OKX, alternative.me, Deribit) and the fallbacks (first
 choices skipped: Coinbase, Kraken for 4h candles, Bybit, CoinGlass with a key).
+Funding on every venue asks every venue not skipped (Binance futures, Bybit and
+OKX; Bybit and OKX in the fallbacks), each as part of its provider's time.
 
 Usage: python bench/fetch.py [--runs 5]
 """
@@ -30,6 +32,7 @@ from generator.settings import load_settings  # noqa: E402
 from generator.sources.collector import collect  # noqa: E402
 from generator.sources.http import live_adapter, make_session  # noqa: E402
 from generator.sources.plan import FetchPlan, build_plan  # noqa: E402
+from generator.sources.registry import EVERY  # noqa: E402
 from generator.sources.registry import PROVIDERS as MODULES  # noqa: E402
 from tests.sources.venues import NOW, PROVIDERS, Venues  # noqa: E402
 
@@ -51,8 +54,10 @@ def timed(plan: FetchPlan) -> float:
 
 
 def only(plan: FetchPlan, provider: str) -> FetchPlan:
-    """The plan with only the chains ``provider`` serves."""
-    return plan.model_copy(update={"chains": {m: c for m, c in plan.chains.items() if c == [provider]}})
+    """The plan with only the chains ``provider`` serves (and its own part of funding on every venue)."""
+    chains = {m: c for m, c in plan.chains.items() if c == [provider] and m not in EVERY}
+    chains |= {m: [provider] for m, c in plan.chains.items() if m in EVERY and provider in c}
+    return plan.model_copy(update={"chains": chains})
 
 
 def serves(provider: str, metric: str) -> bool:
@@ -64,9 +69,12 @@ def measure(venues: Venues, skipped: list[str], runs: int) -> None:
     settings = load_settings(**venues.settings(), coinglass_api_key=KEY if skipped else None)
     plan = build_plan(settings, "BTC", NOW)
     # Which provider serves each metric in this configuration: the first one not skipped that can.
-    serving = {m: next(p for p in c if p not in skipped and serves(p, m)) for m, c in plan.chains.items()}
-    plan = plan.model_copy(update={"chains": {m: [p] for m, p in serving.items()}})
-    used = sorted(set(serving.values()), key=list(PROVIDERS).index)
+    serving = {m: next(p for p in c if p not in skipped and serves(p, m)) for m, c in plan.chains.items()
+               if m not in EVERY}
+    # Funding on every venue is no chain: every venue not skipped is asked, at once.
+    every = {m: [p for p in c if p not in skipped] for m, c in plan.chains.items() if m in EVERY}
+    plan = plan.model_copy(update={"chains": {**{m: [p] for m, p in serving.items()}, **every}})
+    used = sorted(set(serving.values()) | {p for c in every.values() for p in c}, key=list(PROVIDERS).index)
     timed(plan)  # warm-up: imports, first connections
     alone = {p: statistics.median(timed(only(plan, p)) for _ in range(runs)) for p in used}
     whole = [timed(plan) for _ in range(runs)]

@@ -4,7 +4,7 @@ Run from the repository root: ``python examples/build_live_replay.py``. The
 replicas (tests/sources/venues.py) serve each provider's documented response
 format on 127.0.0.1, so the recording holds 127.0.0.1 URLs. Their daily candles
 are real (Bittrex BTC-USDT to 2018-06-17, finta test data, LGPL-3.0); the 4h
-candles, tickers' 24h figures, funding, open interest, liquidations, the
+candles, tickers' 24h figures, funding (on each venue too), open interest, liquidations, the
 Fear & Greed value, the Deribit options book and the CoinGecko /global figures are
 illustrative. See examples/NOTICE.
 """

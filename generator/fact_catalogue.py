@@ -178,7 +178,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("windows.change_{n}d", {"metric": ("change", "price"), "window": "{window}"}, {"n": ("7", "30")},
            derived={"window": ("n", {"7": "1w", "30": "1mo"})}),
     Family("windows.liquidations_{window}", {"metric": "liquidations", "window": "{window}"}, {"window": _WINDOWS}),
-    Family("windows.funding_interval", {"metric": "funding", "aspect": "interval"}),
+    Family("windows.funding_interval", {"metric": "funding", "venue": "chain", "aspect": "interval"}),
     Family("windows.{what}", {"metric": "level", "aspect": "period"}, {"what": ("fib", "levels")}),
     # frame: the length of a chart's candles ("the 4-hour chart", "a 1-hour close"), not a window of figures. The
     # levels are analysis.timeframe's ("a 4-hour close beyond either level"), whatever other candles the data has.
@@ -214,10 +214,30 @@ FAMILIES: tuple[Family, ...] = (
            {"window": _WINDOWS}),
     Family("windows.average_move_{window}", {"metric": "volatility", "aspect": "baseline", "window": "{window}"},
            {"window": _WINDOWS}),
-    Family("funding.rate_pct", {"metric": "funding"}, sign="written"),
-    Family("funding.interval_hours", {"metric": "funding", "aspect": "interval"}),
+    # The chain's funding (the first venue that answered) is venue "chain": a sentence naming a venue binds to that
+    # venue's own rate (below), and one naming none to this one (cues.yaml defaults: funding).
+    Family("funding.rate_pct", {"metric": "funding", "venue": "chain"}, sign="written"),
+    Family("funding.interval_hours", {"metric": "funding", "venue": "chain", "aspect": "interval"}),
+    Family("funding.chain_venue", {"metric": "funding", "venue": "chain", "aspect": "name"}),
     Family("open_interest.usd", {"metric": "open_interest"}, amount="open_interest"),
     Family("sentiment.fear_greed", {"metric": "fear_greed"}),
+    # --- funding across venues (generator/funding_facts.py): venue is the prose name in lower case ---
+    Family("funding.venue_{venue}_rate_pct", {"metric": "funding", "venue": "{venue}"}, {"venue": None},
+           sign="written"),
+    Family("funding.venue_{venue}_interval_hours", {"metric": "funding", "venue": "{venue}", "aspect": "interval"},
+           {"venue": None}),
+    Family("windows.funding_venue_{venue}_interval", {"metric": "funding", "venue": "{venue}", "aspect": "interval"},
+           {"venue": None}),
+    Family("funding.venue_{venue}_name", {"metric": "funding", "venue": "{venue}", "aspect": "name"},
+           {"venue": None}),
+    Family("funding.average_pct", {"metric": "funding", "venue": "all", "aspect": "average"}, sign="written"),
+    Family("windows.funding_average", {"metric": "funding", "venue": "all", "aspect": "average"}),
+    Family("windows.funding_venues_interval", {"metric": "funding", "venue": "all", "aspect": "interval"}),
+    Family("funding.venues_count", {"metric": ("funding", "venues"), "venue": "all", "aspect": "count"}),
+    Family("funding.venues_{sign}", {"metric": ("funding", "venues"), "venue": "all", "aspect": "{sign}"},
+           {"sign": ("positive", "negative")}),
+    Family("funding.{rank}_venue", {"metric": "funding", "venue": "all", "aspect": "{rank}"},
+           {"rank": ("highest", "lowest", "outlier")}),
     # --- the whole crypto market (CoinGecko /global) ---
     # (aspect market: a bare "fell 2%" is the asset's own change; only words naming the market cap reach this one)
     Family("market.total_cap_usd", {"metric": "market_cap"}),

@@ -421,6 +421,7 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add("funding.rate_pct", fund.rate * 100, "percent", f"Funding rate ({fund.venue})", fund.source,
               context=f"per {format_number(fund.interval_hours)}-hour interval", decimals=FUNDING_DECIMALS)
         b.add("funding.interval_hours", fund.interval_hours, "count", "Funding interval (hours)", fund.source)
+        b.add_text("funding.chain_venue", fund.venue, fund.venue, "Venue of the funding rate", fund.source)
         b.add("windows.funding_interval", fund.interval_hours, "hours", "Funding interval", fund.source)
     if (oi := snapshot.open_interest) is not None:
         b.add("open_interest.usd", oi.usd, "usd", f"Open interest ({oi.venue})", oi.source)
@@ -510,11 +511,13 @@ def build_facts(snapshot: MarketSnapshot, analysis: Analysis) -> FactSet:
         b.add_date("levels.fvg_date", gap.time, "Date of the fair value gap", src)
         b.add_text("levels.fvg_direction", gap.direction, gap.direction, "Kind of the fair value gap", src)
 
-    from generator.magnitude_facts import add_magnitude  # (it builds on this module)
+    from generator.funding_facts import add_funding_venues  # (they build on this module)
+    from generator.magnitude_facts import add_magnitude
     from generator.peer_facts import add_peers
 
     add_peers(b, snapshot)
     add_magnitude(b, snapshot, analysis)
+    add_funding_venues(b, snapshot, analysis.funding_venues)
     for what, prov in snapshot.sources():
         b.add_date(source_fact_key(what), prov.as_of, f"{what} as of", prov, with_time=True)
     facts = FactSet(facts=even_amounts(b.facts))

@@ -262,6 +262,17 @@ class Funding(_Model):
     source: Provenance
 
 
+class VenueFunding(_Model):
+    """One futures venue's perpetual funding (every venue that answered: MarketSnapshot.funding_venues)."""
+
+    venue: str = Field(min_length=1, description="Exchange as prose names it, e.g. 'Binance'.")
+    rate: Number = Field(ge=-MAX_FUNDING_RATE, le=MAX_FUNDING_RATE, description="Fraction per interval.")
+    interval_hours: Number = Field(gt=0, le=MAX_FUNDING_INTERVAL_HOURS)
+    next_funding_time: AwareDatetime | None = Field(default=None, description="The next settlement, if given.")
+    open_interest_usd: Amount | None = Field(default=None, gt=0, description="The venue's perpetual OI, if given.")
+    source: Provenance
+
+
 class OpenInterest(_Model):
     """Open interest of the perpetual contract, in USD."""
 
@@ -363,6 +374,8 @@ class MarketSnapshot(_Model):
     options: OptionsBook | None = None
     market: GlobalMarket | None = None
     peers: Peers | None = None  # the 24h moves of the assets the article compares its own with
+    # Funding on every futures venue that answered (funding above is the first of the chain); None: not fetched.
+    funding_venues: list[VenueFunding] | None = Field(default=None, min_length=1)
     alert_baseline: AlertBaseline | None = None  # set by the alert watcher: what the alert fired on
     missing: dict[str, str] = Field(default_factory=dict, description="Metric -> why no provider gave it.")
     disagreements: list[PriceDisagreement] = Field(default_factory=list)
@@ -370,7 +383,7 @@ class MarketSnapshot(_Model):
     @model_serializer(mode="wrap")
     def _without_absent_groups(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        for key in ("options", "market", "peers", "alert_baseline"):  # without them a snapshot reads as before they existed
+        for key in ("options", "market", "peers", "funding_venues", "alert_baseline"):  # without them a snapshot reads as before they existed
             if data.get(key) is None:
                 data.pop(key, None)
         return data
@@ -390,6 +403,12 @@ class MarketSnapshot(_Model):
                 raise FieldProblem(
                     f"{name}.source.as_of", f"{name} is dated {group.source.as_of.isoformat()}, after the snapshot's as_of"
                 )
+        for i, v in enumerate(self.funding_venues or []):
+            if v.source.as_of > self.as_of + CLOCK_SKEW:
+                raise FieldProblem(f"funding_venues.{i}.source.as_of", f"{v.venue} funding is dated after the snapshot")
+        names = [v.venue for v in self.funding_venues or []]
+        if len(set(names)) != len(names):
+            raise FieldProblem("funding_venues", f"venue {next(n for n in names if names.count(n) > 1)} is listed twice")
         _near_the_candles(self.price.current, self.candles)
         return self
 
@@ -412,6 +431,7 @@ class MarketSnapshot(_Model):
             group = getattr(self, name)
             if group is not None:
                 out.append((label, group.source))
+        out += [(f"funding rate on {v.venue}", v.source) for v in self.funding_venues or []]
         return out
 
 

@@ -3,7 +3,7 @@
 Each seed gives one snapshot: a random walk of candles of one timeframe (1 to 300 of them, prices
 from a millionth of a dollar to a few hundred thousand), sometimes an hourly series ending at the
 price, and each derivatives group present or not, with random values (zero totals, tiny funding
-rates, any Fear & Greed reading, an options book of one to four expiries). Provenance says "illustrative" and the note says it is random.
+rates, any Fear & Greed reading, an options book of one to four expiries, funding on one to three venues). Provenance says "illustrative" and the note says it is random.
 
 ``intraday=True`` takes the same market at a random moment inside the candle that is still forming
 (any hour, any minute after the last close): the current price has moved on from the last close,
@@ -119,6 +119,14 @@ def market(seed: int, timeframe: str = "1d", intraday: bool = False) -> MarketSn
     ro = random.Random(f"{seed}|options")  # its own stream: the other groups of a seed stay as they were
     if ro.random() < 0.4:
         snapshot["options"] = _options(ro, as_of, price["current"])
+    rf = random.Random(f"{seed}|funding_venues")  # its own stream too
+    if rf.random() < 0.5:
+        venues = _funding_venues(rf, as_of)
+        chain = snapshot.get("funding")
+        for v in venues:  # the chain's funding is its venue's own answer (one request in a fetch): they agree
+            if chain is not None and v["venue"] == chain["venue"]:
+                v["rate"], v["interval_hours"] = chain["rate"], chain["interval_hours"]
+        snapshot["funding_venues"] = venues
     rm = random.Random(f"{seed}|market")
     if rm.random() < 0.5:  # the whole market: any size, any change (a flat one too), dominance or not
         snapshot["market"] = {"total_market_cap_usd": 10 ** rm.uniform(8, 12.5),
@@ -150,6 +158,24 @@ def _options(r: random.Random, as_of: datetime, price: float) -> dict[str, Any]:
                                   "kind": kind, "open_interest": oi})
     return {"venue": r.choice(["Deribit", "OKX"]), "index_price": price * r.uniform(0.99, 1.01),
             "contracts": contracts, "source": _source(as_of)}
+
+
+def _funding_venues(r: random.Random, as_of: datetime) -> list[dict[str, Any]]:
+    """Funding on one to three venues: any sign, rates from zero (as printed) to large, intervals of 1 to 8 hours
+    (not always the same), open interest sometimes missing, sometimes two rates alike."""
+    names = r.sample(["Binance", "Bybit", "OKX"], r.randint(1, 3))
+    shared = r.uniform(-0.001, 0.001)
+    out = []
+    for name in names:
+        rate = r.choice([0.0, shared, r.uniform(-0.003, 0.003), r.uniform(-0.0001, 0.0001), r.uniform(-2e-7, 2e-7)])
+        venue: dict[str, Any] = {"venue": name, "rate": rate, "interval_hours": r.choice([8, 8, 8, 4, 1]),
+                                 "source": _source(as_of)}
+        if r.random() < 0.8:
+            venue["open_interest_usd"] = 10 ** r.uniform(5, 11)
+        if r.random() < 0.7:
+            venue["next_funding_time"] = (as_of + timedelta(hours=r.randint(1, 8))).isoformat()
+        out.append(venue)
+    return out
 
 
 def _rolling_day(r: random.Random, rows: list[tuple[float, ...]], step: timedelta, vol: float,

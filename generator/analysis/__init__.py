@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator.analysis.change import DAY, HOUR, average_move, change_1h, change_24h
+from generator.analysis.funding import funding_across
 from generator.analysis.fvg import fair_value_gaps
 from generator.analysis.history import history
 from generator.analysis.levels import support_resistance
@@ -35,6 +36,7 @@ def analyze(
     level_tolerance_pct: float = 1.0,
     fvg_min_size_pct: float = 0.0,
     options_min_expiry_share_pct: float = MIN_EXPIRY_SHARE_PCT,
+    funding_outlier_pp: float | None = None,
 ) -> Analysis:
     """Run every analysis on the snapshot; levels, Fibonacci and gaps use ``timeframe``."""
     tf = pick_timeframe(snapshot, timeframe)
@@ -61,7 +63,18 @@ def analyze(
         if snapshot.options is not None else None,
         average_move_24h=average_move(snapshot.candles["1d"], DAY, AVERAGE_DAYS) if "1d" in snapshot.candles else None,
         average_move_1h=_hourly_average(snapshot),
+        funding_venues=funding_across(snapshot.funding_venues, _outlier_pp(funding_outlier_pp))
+        if snapshot.funding_venues else None,
     )
+
+
+def _outlier_pp(given: float | None) -> float:
+    """The outlier threshold: given, else the rule book's (the one the fact-check holds "the outlier" to)."""
+    if given is not None:
+        return given
+    from generator.factcheck.rulebook import RULES  # here: the rule book's package imports the facts, which import us
+
+    return float(RULES.setting("funding_venues")["outlier_pp"])
 
 
 def _hourly_average(snapshot: MarketSnapshot) -> AverageMove | None:

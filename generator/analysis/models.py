@@ -237,6 +237,35 @@ class OptionsExpiry(_Result):
     index_price: float
 
 
+class VenueRate(_Result):
+    """One venue's funding, also per the common interval (analysis/funding.py)."""
+
+    venue: str
+    rate_pct: float  # per the venue's own interval, percent
+    interval_hours: float
+    rate_per_common_pct: float  # per FundingAcross.per_hours, percent
+    open_interest_usd: float | None
+
+
+class FundingAcross(_Result):
+    """Funding across the venues that answered: their rates per one interval, the open-interest-weighted average
+    (None unless every venue gave its open interest), who is highest, lowest and the outlier, and the signs."""
+
+    per_hours: float  # the interval every rate is normalised to
+    venues: list[VenueRate]
+    average_pct: float | None  # open-interest-weighted, per per_hours; None: average_left_out says why
+    average_left_out: str | None = None
+    highest: str | None  # None on a tie (as printed) or with one venue
+    lowest: str | None
+    farthest: str | None  # the venue farthest from the average (None without an average, or on a tie)
+    farthest_gap_pct: float | None  # its distance from the average, percentage points per per_hours
+    outlier: str | None  # the farthest venue when its gap exceeds outlier_pp; None otherwise
+    outlier_pp: float  # the threshold it was judged by
+    positive: int
+    negative: int
+    zero: int
+
+
 class Analysis(_Result):
     """Everything the analysis stage found for one snapshot."""
 
@@ -249,6 +278,7 @@ class Analysis(_Result):
     change_1h: ChangeResult | None = None  # from the finest candles that divide an hour (alerts fetch 5m ones)
     history: History | None = None  # from the daily candles (analysis/history.py); None without them
     options: OptionsExpiry | None = None  # from the options book (analysis/options.py); None without one
+    funding_venues: FundingAcross | None = None  # from funding on every venue (analysis/funding.py); None without
 
     # The baselines of the 24h and the 1h move (change.average_move); None when the candles do not reach back.
     average_move_24h: AverageMove | None = None

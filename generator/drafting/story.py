@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from generator.analysis.models import Analysis
+from generator.drafting.funding_story import FundingVenuesStory, read_funding_venues
 from generator.drafting.history_story import HistoryStory, read_history
 from generator.drafting.peer_story import PeerStory, printed_way, read_peers
 from generator.fact_catalogue import meaning_of
@@ -108,6 +109,7 @@ class Story(BaseModel):
     options_venue: str | None = None  # the venue of the options book ("on Deribit": one venue's options only)
     # Where the price is against the expiry's max pain strike, as printed ("at": the same figure shown).
     max_pain_side: Literal["above", "below", "at"] | None = None
+    funding_venues: FundingVenuesStory | None = None  # funding on two or more venues (funding_story.py)
     # The whole market's 24h change as printed: "down" / "up"; None without one, or when it prints as 0.00%.
     market_direction: Literal["up", "down"] | None = None
     # Bitcoin dominance's 24h change as printed (derived: generator/peer_facts.py); None when it prints as zero.
@@ -256,6 +258,8 @@ def _read_story(snapshot: MarketSnapshot, analysis: Analysis, facts: FactSet) ->
         and facts["levels.crossed"].value == facts["levels.broken"].value,
         options_venue=snapshot.options.venue if pain is not None and snapshot.options is not None else None,
         max_pain_side=max_pain_side,
+        funding_venues=read_funding_venues(facts, [v.venue for v in snapshot.funding_venues or []],
+                                           snapshot.funding.venue if snapshot.funding else None),
         market_direction=_printed_way(facts.get("market.cap_change_24h_pct")),
         dominance_direction=printed_way(facts.get("market.btc_dominance_change_24h_pp")),
         peers=read_peers(facts, snapshot.asset, {**ASSET_NAMES, snapshot.asset: snapshot.asset_name

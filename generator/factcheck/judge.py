@@ -476,10 +476,17 @@ def _sign_words(layout: Layout, m: Mention) -> int:
     a, b = clause(layout, m.start, m.end)
     sent = layout.sentence_at(m.start)
     text = layout.masked[sent.start : b]
-    if NEGATIVE_WORDS.search(text):
+    # The sign word nearest before the figure speaks for it ("negative on Binance at -0.0150% and positive on
+    # Bybit at 0.0100%": the second is positive); one after it in its clause counts only when none is before.
+    upto = m.start - sent.start
+    neg = [x.end() for x in NEGATIVE_WORDS.finditer(text)]
+    pos = [x.end() for x in POSITIVE_WORDS.finditer(text)]
+    last_neg = max((e for e in neg if e <= upto), default=-1)
+    last_pos = max((e for e in pos if e <= upto), default=-1)
+    if last_neg >= 0 or last_pos >= 0:
+        return -1 if last_neg > last_pos else 1
+    if neg:
         return -1
-    if POSITIVE_WORDS.search(text):
-        return 1
     return 1
 
 

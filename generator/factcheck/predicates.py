@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 
 from generator.factcheck.claim import Claim, Predicate
+from generator.factcheck.funding_predicates import venue_rank, venue_sign, venues_sign
 from generator.factcheck.history_predicates import record, streak_way
 from generator.factcheck.index import FactIndex, moment
 from generator.factcheck.judge import Judgement
@@ -42,7 +43,7 @@ def _number(fact: Fact) -> float:
     return float(fact.value)
 
 
-def _shown_sign(fact: Fact) -> int:
+def _shown_sign(fact: Fact) -> int:  # (funding_predicates.shown_sign)
     """The sign of a fact as printed: a funding rate that prints as 0.0000% has none."""
     text = fact.display.replace(",", "")
     digits = "".join(ch for ch in text if ch.isdigit())
@@ -145,7 +146,12 @@ def payer(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
 
 
 def sign(claim: Claim, index: FactIndex, layout: Layout) -> Judgement | None:
-    """'funding is negative', 'positive funding': the sign of the rate as printed."""
+    """'funding is negative', 'positive funding': the sign of the rate as printed ('funding is positive on Bybit':
+    of that venue's rate, funding_predicates.venue_sign)."""
+    if claim.args.get("futures_venue"):
+        return venue_sign(claim, index, layout)
+    if claim.args.get("across") == "venues":
+        return venues_sign(claim, index, layout)
     word = claim.args.get("sign_word")
     fact = next(iter(claim.subject), None)
     if fact is None:
@@ -412,7 +418,7 @@ PREDICATES: Mapping[str, Predicate] = {
     "majority": majority, "squeeze": squeeze, "payer": payer, "sign": sign, "position": position, "inside": inside,
     "gap_type": gap_type, "move_type": move_type, "order": order, "crossed": crossed, "direction": direction,
     "rsi_band": rsi_band, "fear_greed_band": fear_greed_band_claim, "record": record, "streak_way": streak_way,
-    "magnitude": magnitude, "peer_rank": peer_rank, "compare_moves": compare_moves,
+    "magnitude": magnitude, "peer_rank": peer_rank, "compare_moves": compare_moves, "venue_rank": venue_rank,
 }
 
 __all__ = ["PREDICATES", "Claim", "Predicate"]

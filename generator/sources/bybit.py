@@ -3,9 +3,9 @@
 Docs: GET /v5/market/tickers?category=spot|linear&symbol= ->
 {"retCode": 0, "result": {"list": [{lastPrice, price24hPcnt, highPrice24h,
 lowPrice24h, volume24h, fundingRate, openInterest, openInterestValue,
-markPrice, fundingIntervalHour}]}, "time": ms}. price24hPcnt is a fraction
+markPrice, fundingIntervalHour, nextFundingTime}]}, "time": ms}. price24hPcnt is a fraction
 (-0.0079 = -0.79%), fundingRate a fraction per interval, openInterestValue in
-USD. Errors come back with HTTP 200 and a non-zero retCode.
+USD, nextFundingTime the next settlement in ms. Errors come back with HTTP 200 and a non-zero retCode.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.errors import ProviderError
-from generator.snapshot import Funding, OpenInterest, Price
+from generator.snapshot import Funding, OpenInterest, Price, VenueFunding
 from generator.sources.base import (
     FetchContext,
     Fetched,
@@ -30,7 +30,7 @@ from generator.sources.http import Client, Reply
 INFO = ProviderInfo(
     id="bybit",
     name="Bybit",
-    metrics=("price", "price_check", "funding", "open_interest"),
+    metrics=("price", "price_check", "funding", "open_interest", "funding_venues"),
     docs="https://bybit-exchange.github.io/docs/v5/market/tickers",
     symbols={"BTC": "BTCUSDT", "ETH": "ETHUSDT", "SOL": "SOLUSDT", "XRP": "XRPUSDT", "DOGE": "DOGEUSDT"},
     quote="USDT",
@@ -92,4 +92,20 @@ def fetch_open_interest(client: Client, ctx: FetchContext) -> Fetched:
     return Fetched(build(
         OpenInterest, "linear ticker", usd=usd, venue=VENUE,
         source=provenance(INFO.id, reply.url, reply.date or ctx.now, _as_of(reply), note=note),
+    ))
+
+
+def fetch_funding_venues(client: Client, ctx: FetchContext) -> Fetched:
+    """Bybit's funding, next settlement and open interest: one linear ticker (the memo's, shared with funding)."""
+    reply, t = _ticker(client, ctx, "linear")
+    hours, nxt = t.get("fundingIntervalHour"), t.get("nextFundingTime")
+    oi = t.get("openInterestValue")
+    return Fetched(build(
+        VenueFunding, "linear ticker",
+        venue=VENUE,
+        rate=number(field_of(t, "fundingRate", "ticker"), "fundingRate"),
+        interval_hours=number(hours, "fundingIntervalHour") if hours not in (None, "") else DEFAULT_FUNDING_HOURS,
+        next_funding_time=from_ms(nxt, "nextFundingTime") if nxt not in (None, "", "0") else None,
+        open_interest_usd=number(oi, "openInterestValue") if oi not in (None, "") else None,
+        source=provenance(INFO.id, reply.url, reply.date or ctx.now, _as_of(reply)),
     ))

@@ -9,6 +9,11 @@ sends the chain to the next provider; a chain that runs out records why in
 ``snapshot.missing``. Nothing is ever filled in. The fetch deadline
 (``generator.sources.deadline``) bounds the whole fetch: once it has passed,
 requests in flight give up and no chain asks another provider.
+
+A metric of ``registry.EVERY`` (funding on every venue) is no chain: each of
+its providers is asked at once in its own thread, and every answer is kept,
+in the plan's order; a venue that fails is missing as
+``<metric>.<provider>`` with its reason, the others stay.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from generator.sources.base import FetchContext, Fetched
 from generator.sources.deadline import Deadline
 from generator.sources.http import Client
 from generator.sources.plan import FetchPlan
-from generator.sources.registry import PROVIDERS, chain_metric
+from generator.sources.registry import EVERY, PROVIDERS, chain_metric
 from generator.sources.validation import problem
 
 log = logging.getLogger("marketnews.sources")
@@ -102,14 +107,17 @@ class Collector:
 
     def run(self) -> MarketSnapshot:
         metrics = list(dict.fromkeys(["price", *self.plan.chains]))  # price first: the cross-check waits for it
-        with ThreadPoolExecutor(max_workers=len(metrics), thread_name_prefix="fetch") as pool:
+        venues = [(m, pid) for m in metrics if m in EVERY for pid in self.plan.chains[m]]
+        with ThreadPoolExecutor(max_workers=len(metrics) + len(venues), thread_name_prefix="fetch") as pool:
             futures: dict[str, Future[Outcome]] = {}
             futures["price"] = pool.submit(self._chain, "price")
             for metric in metrics:
                 if metric == "price_check":
                     futures[metric] = pool.submit(self._check, futures["price"])
-                elif metric != "price":
+                elif metric not in ("price", *EVERY):
                     futures[metric] = pool.submit(self._chain, metric)
+            for metric, pid in venues:
+                futures[f"{metric}.{pid}"] = pool.submit(self._venue, metric, pid)
             outcomes = {m: f.result() for m, f in futures.items()}
         if self.owns_sessions:
             for session in {id(c.session): c.session for c in self.clients.values()}.values():
@@ -127,6 +135,14 @@ class Collector:
             if fetched is not None:
                 outcome.value, outcome.provider, outcome.missing = fetched.value, pid, fetched.missing
                 return outcome
+        return outcome
+
+    def _venue(self, metric: str, pid: str) -> Outcome:
+        """One provider of an EVERY metric: its answer, or why it has none."""
+        outcome = Outcome(f"{metric}.{pid}")
+        fetched = self._attempt(metric, metric, pid, None, outcome)
+        if fetched is not None:
+            outcome.value, outcome.provider, outcome.missing = fetched.value, pid, fetched.missing
         return outcome
 
     def _attempt(self, metric: str, base: str, pid: str, timeframe: str | None, outcome: Outcome) -> Fetched | None:
@@ -217,6 +233,9 @@ class Collector:
         for group in GROUPS:
             got = outcomes.get(group)
             values[group] = _noted(got) if got is not None and got.value is not None else None
+        for metric in EVERY & set(plan.chains):
+            answers = [o.value for pid in plan.chains[metric] if (o := outcomes[f"{metric}.{pid}"]).value is not None]
+            values[metric] = answers or None
         try:
             return MarketSnapshot(**values)
         except ValidationError as err:

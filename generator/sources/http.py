@@ -255,6 +255,19 @@ class Client:
             futures = [pool.submit(self.get_json, path, params) for path, params in requests_]
             return [f.result() for f in futures]
 
+    def get_settled(self, *requests_: tuple[str, dict[str, Any] | None]) -> list[Reply | ProviderError]:
+        """Like get_many, but each failed request gives its ProviderError in its place (optional parts of an
+        answer: a venue's open interest beside its funding)."""
+        def one(path: str, params: dict[str, Any] | None) -> Reply | ProviderError:
+            try:
+                return self.get_json(path, params)
+            except ProviderError as err:
+                return err
+
+        with ThreadPoolExecutor(max_workers=len(requests_), thread_name_prefix=f"{self.provider}-get") as pool:
+            futures = [pool.submit(one, path, params) for path, params in requests_]
+            return [f.result() for f in futures]
+
     def _limited(self, path: str, url: str) -> Reply:
         if self.limiter is None:
             return self._get(url)

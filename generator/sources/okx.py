@@ -1,4 +1,4 @@
-"""OKX public liquidation orders (keyless): liquidations of the OKX perpetual only.
+"""OKX public data (keyless): liquidations of the OKX perpetual only, and its funding.
 
 Docs: GET /api/v5/public/liquidation-orders?instType=SWAP&uly=BTC-USDT
 &state=filled&limit=100[&after=ts] -> {"code": "0", "data": [{"instId":
@@ -8,6 +8,14 @@ newest first, 100 per page, one day kept; ``after`` pages to older orders.
 gives the contract value ``ctVal`` in ``ctValCcy`` (0.01 BTC for BTC-USDT-SWAP;
 USD for inverse contracts). A long position is closed by a sell: posSide
 "long", or side "sell" in net mode.
+
+Funding (fetch_funding_venues): GET /api/v5/public/funding-rate?instId=
+BTC-USDT-SWAP -> {"code": "0", "data": [{"fundingRate", "fundingTime",
+"nextFundingTime", "ts", ...}]}: fundingRate is the fraction due at the
+upcoming settlement fundingTime (ms); the interval is nextFundingTime -
+fundingTime (OKX's documented way to learn it). GET /api/v5/public/open-
+interest?instType=SWAP&instId= -> data [{"oi", "oiCcy", "oiUsd", "ts"}]:
+oiUsd in USD (left out when OKX does not give it or the request fails).
 
 Only whole windows are reported: when the pages read do not reach back 24
 hours, the 24h totals are left out with the reason, never extrapolated.
@@ -19,7 +27,7 @@ from datetime import timedelta
 from typing import Any
 
 from generator.errors import ProviderError
-from generator.snapshot import Liquidations, LiquidationScope
+from generator.snapshot import Liquidations, LiquidationScope, VenueFunding
 from generator.sources.base import (
     FetchContext,
     Fetched,
@@ -36,14 +44,17 @@ from generator.sources.http import Client, Reply
 INFO = ProviderInfo(
     id="okx",
     name="OKX",
-    metrics=("liquidations",),
+    metrics=("liquidations", "funding_venues"),
     docs="https://www.okx.com/docs-v5/en/#public-data-rest-api-get-liquidation-orders",
     # The underlying; the perpetual is "<underlying>-SWAP".
     symbols={"BTC": "BTC-USDT", "ETH": "ETH-USDT", "SOL": "SOL-USDT", "XRP": "XRP-USDT", "DOGE": "DOGE-USDT"},
     quote="USDT",
     # Public data endpoints are limited per endpoint: 20 requests per 2 seconds per IP each.
-    rate_limits=(RateLimit(20, 2, "/api/v5/public/liquidation-orders"), RateLimit(20, 2, "/api/v5/public/instruments")),
+    # funding-rate: 10 requests per 2 seconds (IP + instrument); open-interest: 20 per 2 seconds.
+    rate_limits=(RateLimit(20, 2, "/api/v5/public/liquidation-orders"), RateLimit(20, 2, "/api/v5/public/instruments"),
+                 RateLimit(10, 2, "/api/v5/public/funding-rate"), RateLimit(20, 2, "/api/v5/public/open-interest")),
 )
+VENUE = "OKX"
 PAGE = 100
 USD_LIKE = frozenset({"USD", "USDT", "USDC"})
 
@@ -152,3 +163,40 @@ def fetch_liquidations(client: Client, ctx: FetchContext) -> Fetched:
 def _hours(delta: timedelta) -> str:
     hours = delta.total_seconds() / 3600
     return f"{hours:.1f} hours" if hours >= 1 else f"{delta.total_seconds() / 60:.0f} minutes"
+
+
+def fetch_funding_venues(client: Client, ctx: FetchContext) -> Fetched:
+    """OKX's perpetual funding, its next settlement and open interest in USD (both asked at once)."""
+    inst = f"{ctx.symbol}-SWAP"
+    funding, oi = client.get_settled(("/api/v5/public/funding-rate", {"instId": inst}),
+                                     ("/api/v5/public/open-interest", {"instType": "SWAP", "instId": inst}))
+    if isinstance(funding, ProviderError):
+        raise funding
+    rows = _data(funding, "funding rate")
+    if not rows:
+        raise ProviderError(f"empty data: OKX gives no funding rate for {inst}")
+    row = rows[0]
+    settles = from_ms(field_of(row, "fundingTime", "funding rate"), "fundingTime")
+    after = from_ms(field_of(row, "nextFundingTime", "funding rate"), "nextFundingTime")
+    hours = (after - settles).total_seconds() / 3600
+    usd, note = None, None
+    try:
+        if isinstance(oi, ProviderError):
+            raise oi
+        oi_rows = _data(oi, "open interest")
+        if oi_rows and isinstance(oi_rows[0], dict) and oi_rows[0].get("oiUsd") not in (None, ""):
+            usd = number(oi_rows[0]["oiUsd"], "oiUsd")
+        else:
+            note = "open interest left out: OKX gave no oiUsd"
+    except ProviderError as err:
+        note = f"open interest left out: {err}"
+    return Fetched(build(
+        VenueFunding, "funding rate",
+        venue=VENUE,
+        rate=number(field_of(row, "fundingRate", "funding rate"), "fundingRate"),
+        interval_hours=hours,
+        next_funding_time=settles,
+        open_interest_usd=usd,
+        source=provenance(INFO.id, funding.url, funding.date or ctx.now,
+                          from_ms(field_of(row, "ts", "funding rate"), "funding rate ts"), note=note),
+    ))

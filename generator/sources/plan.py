@@ -96,7 +96,7 @@ def build_plan(settings: Settings, asset: str, now: datetime | None = None,
         providers[pid] = ProviderPlan(base_url=getattr(settings, f"{pid}_url"), symbol=symbols.get(asset, symbols.get("*")), keyed=keyed)
     chains = {}
     for metric in ["price", *(f"candles.{tf}" for tf in settings.candle_timeframes), "price_check", "funding",
-                   "open_interest", "liquidations", "fear_greed", "options", "market", "peers"]:
+                   "open_interest", "liquidations", "fear_greed", "options", "market", "peers", "funding_venues"]:
         base = chain_metric(metric)
         if metrics is not None and base not in (*metrics, *ESSENTIAL):
             continue

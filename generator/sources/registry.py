@@ -37,7 +37,11 @@ DEFAULT_ORDER: dict[str, list[str]] = {
     "market": ["coingecko"],
     # The peers' 24h moves: Binance's ticker for all of them in one request, else CoinGecko's simple price.
     "peers": ["binance", "coingecko"],
+    # Not a fallback chain: every one of these venues is asked, and each that answers is kept (EVERY).
+    "funding_venues": ["binance_futures", "bybit", "okx"],
 }
+# Metrics whose providers are all asked at once, each answer kept (one per venue), instead of the first that answers.
+EVERY = frozenset({"funding_venues"})
 
 
 def chain_metric(metric: str) -> str:

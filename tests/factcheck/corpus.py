@@ -87,6 +87,10 @@ def facts_for_snapshot(snapshot: str, derivatives: bool) -> FactSet:
         from tests.factcheck.peer_market import with_peers
 
         snap = with_peers(load_snapshot(EXAMPLE))
+    elif snapshot == "example_funding":  # the example with illustrative funding on three venues (MIXED)
+        from tests.sources.funding_venues import with_funding_venues
+
+        snap = with_funding_venues(load_snapshot(EXAMPLE))
     else:
         snap = load_snapshot(EXAMPLE) if snapshot == "example" else make_snapshot(snapshot, with_derivatives=derivatives)
     return facts_for(snap, Settings())[1]

@@ -116,9 +116,10 @@ def test_liquidations_on_okx_are_worded_as_okx_only(venues: Venues, tmp_path: Pa
 
 def test_liquidations_from_coinglass_are_worded_as_market_wide(venues: Venues, tmp_path: Path) -> None:
     snapshot = fetch(venues, coinglass_api_key="cg-key").snapshot
-    assert snapshot.liquidations.source.provider == "coinglass" and venues.hits("okx") == 0
+    # (OKX is still asked for its funding, not for liquidations)
+    assert snapshot.liquidations.source.provider == "coinglass" and venues.hits("okx", "/api/v5/public/liquidation-orders") == 0
     article = _article(venues, snapshot, tmp_path)
-    assert "liquidated across major exchanges in 24 hours" in article and "on OKX" not in article
+    assert "liquidated across major exchanges in 24 hours" in article and "liquidated on OKX" not in article
 
 
 def test_okx_pages_short_of_a_day_leave_the_24h_figures_out(venues: Venues, tmp_path: Path) -> None:
@@ -136,10 +137,12 @@ def test_missing_metrics_are_left_out_of_the_article(venues: Venues, tmp_path: P
         venues.fault(provider, "*", "503")
     venues.fault("coingecko", "/global", "503")
     snapshot = fetch(venues).snapshot
-    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed", "options", "market"}
+    assert set(snapshot.missing) == {"funding", "open_interest", "liquidations", "fear_greed", "options", "market",
+                                     "funding_venues.binance_futures", "funding_venues.bybit", "funding_venues.okx"}
+    assert snapshot.funding_venues is None and "funding_venues" not in snapshot.model_dump(mode="json")
     article = _article(venues, snapshot, tmp_path)
     for words in ("Funding rate", "Open interest", "open interest", "liquidat", "Fear & Greed", "ption", "max pain",
-                  "Max pain", "Deribit", "expir", "market cap", "capitalisation", "dominance"):
+                  "Max pain", "Deribit", "expir", "market cap", "capitalisation", "dominance", "venues", "Funding"):
         assert words not in article
 
 
@@ -150,6 +153,23 @@ def test_the_options_paragraph_and_rows_come_with_the_options_book(venues: Venue
     assert "On Deribit, Bitcoin options with" in article and "max pain" in article
     assert "| Max pain strike |" in article and "| Options open interest |" in article
     assert "status: draft" in article  # every figure and claim of it verified
+
+
+def test_the_venues_paragraph_and_rows_come_with_two_venues_or_more(venues: Venues, tmp_path: Path) -> None:
+    snapshot = fetch(venues).snapshot
+    assert [v.venue for v in snapshot.funding_venues or []] == ["Binance", "Bybit", "OKX"]
+    article = _article(venues, snapshot, tmp_path)
+    assert "Funding is negative on all 3 venues tracked" in article and "OKX is the outlier" in article
+    assert "| Funding rate, Bybit |" in article and "| Funding, weighted average |" in article
+    assert "status: draft" in article  # every figure and claim of it verified
+    # One venue left: no comparison, no paragraph, no rows; the chain's own funding sentence stays.
+    venues.fault("bybit", "/v5/market/tickers", "451")
+    venues.fault("okx", "/api/v5/public/funding-rate", "451")
+    snapshot = fetch(venues).snapshot
+    assert [v.venue for v in snapshot.funding_venues or []] == ["Binance"]
+    article = _article(venues, snapshot, tmp_path / "one")
+    assert "venues" not in article and "| Funding rate, " not in article and "weighted average" not in article
+    assert "Funding on Binance perpetual swaps is negative" in article
 
 
 def _article(venues: Venues, snapshot, tmp_path: Path) -> str:  # noqa: ANN001

@@ -163,6 +163,28 @@ def test_binance_futures_funding_and_open_interest() -> None:
     assert "mark price" in (oi.source.note or "")
 
 
+def test_binance_futures_funding_of_the_venue() -> None:
+    """The venue's funding with its next settlement and open interest, from the same three documented answers."""
+    v = binance_futures.fetch_funding_venues(client("binance_futures"), ctx("BTCUSDT", "2020-08-14T02:01:36")).value
+    assert (v.venue, v.rate, v.interval_hours) == ("Binance", 0.00038246, 8)
+    assert v.next_funding_time == datetime.fromtimestamp(1597392000, tz=timezone.utc)  # 08:00 UTC
+    assert v.open_interest_usd == pytest.approx(10659.509 * 11793.63104562)
+    assert v.source.as_of == datetime.fromtimestamp(1597370495.002, tz=timezone.utc) and v.source.note is None
+
+
+def test_binance_futures_venue_keeps_funding_without_open_interest(tmp_path: Path) -> None:
+    """An open-interest answer that fails leaves the open interest out, with the reason; the funding stays."""
+    premium = {"symbol": "BTCUSDT", "markPrice": "11793.6", "lastFundingRate": "-0.0001", "nextFundingTime": 0,
+               "time": 1597370495002}
+    c = adhoc("binance_futures", tmp_path, {"/fapi/v1/premiumIndex?symbol=BTCUSDT": premium,
+                                            "/fapi/v1/fundingInfo": [],
+                                            "/fapi/v1/openInterest?symbol=BTCUSDT": b'{"openInterest": "'},
+              "Fri, 14 Aug 2020 02:01:36 GMT")
+    v = binance_futures.fetch_funding_venues(c, ctx("BTCUSDT", "2020-08-14T02:01:36")).value
+    assert v.rate == -0.0001 and v.open_interest_usd is None and v.next_funding_time is None
+    assert "open interest left out: malformed JSON" in (v.source.note or "")
+
+
 # --- Bybit --------------------------------------------------------------------------
 
 
@@ -179,6 +201,13 @@ def test_bybit_linear_funding_and_open_interest() -> None:
     assert funding.rate == 0.0001 and funding.interval_hours == 8 and funding.venue == "Bybit"
     oi = bybit.fetch_open_interest(c, at).value
     assert oi.usd == 1068298159.43  # openInterestValue is already in USD
+
+
+def test_bybit_funding_of_the_venue() -> None:
+    v = bybit.fetch_funding_venues(client("bybit"), ctx("BTCUSDT", "2023-01-16T08:51:28")).value
+    assert (v.venue, v.rate, v.interval_hours) == ("Bybit", 0.0001, 8)
+    assert v.open_interest_usd == 1068298159.43
+    assert v.next_funding_time == utc("2023-01-16T16:00:00")
 
 
 # --- CoinGlass ----------------------------------------------------------------------
@@ -204,6 +233,26 @@ def test_okx_converts_contracts_with_the_contract_value() -> None:
     assert liq.long_24h_usd == pytest.approx((120 * 26500.5 + 50 * 26400.0) * 0.01)
     assert liq.scope.venues == ["OKX"] and not liq.scope.aggregated
     assert fetched.missing == {}  # one short page: OKX had nothing older, the day is covered
+
+
+def test_okx_funding_from_the_documented_examples() -> None:
+    """fundingRate is due at fundingTime (16:00 UTC); the interval is nextFundingTime - fundingTime (8 hours)."""
+    v = okx.fetch_funding_venues(client("okx"), ctx("BTC-USDT", "2025-04-02T10:11:26")).value
+    assert v.venue == "OKX" and v.rate == pytest.approx(0.0000182221218054) and v.interval_hours == 8
+    assert v.next_funding_time == utc("2025-04-02T16:00:00") and v.open_interest_usd == 50000
+    assert v.source.as_of == datetime.fromtimestamp(1743588686.291, tz=timezone.utc)
+
+
+def test_okx_funding_without_open_interest(tmp_path: Path) -> None:
+    funding = {"code": "0", "msg": "", "data": [{"fundingRate": "-0.0001", "fundingTime": "1743609600000",
+                                                 "nextFundingTime": "1743624000000", "ts": "1743588686291"}]}
+    c = adhoc("okx", tmp_path, {"/api/v5/public/funding-rate?instId=BTC-USDT-SWAP": funding,
+                                "/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP":
+                                {"code": "51001", "msg": "Instrument ID does not exist", "data": []}},
+              "Wed, 02 Apr 2025 10:11:26 GMT")
+    v = okx.fetch_funding_venues(c, ctx("BTC-USDT", "2025-04-02T10:11:26")).value
+    assert v.rate == -0.0001 and v.interval_hours == 4 and v.open_interest_usd is None
+    assert "open interest left out: OKX error 51001" in (v.source.note or "")
 
 
 def _okx_page(now: datetime, minutes: range) -> dict[str, object]:

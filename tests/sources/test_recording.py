@@ -28,6 +28,23 @@ def test_replay_rebuilds_the_same_snapshot(venues: Venues, tmp_path: Path) -> No
     replayed = fetch_replay(path)
     assert dump_snapshot(replayed.snapshot) == dump_snapshot(live.snapshot)
     assert replayed.recording == live.recording
+    # Funding on every venue is recorded (OKX's two requests with it) and replayed, venue by venue.
+    assert [v.venue for v in replayed.snapshot.funding_venues or []] == ["Binance", "Bybit", "OKX"]
+    uris = {i["request"]["uri"].split("/okx", 1)[-1] for i in yaml.safe_load(live.recording)["interactions"]}
+    assert {"/api/v5/public/funding-rate?instId=BTC-USDT-SWAP",
+            "/api/v5/public/open-interest?instId=BTC-USDT-SWAP&instType=SWAP"} <= uris
+
+
+def test_a_venue_that_failed_live_is_missing_in_the_replay_too(venues: Venues, tmp_path: Path) -> None:
+    venues.fault("okx", "/api/v5/public/funding-rate", "timeout")
+    live = fetch(venues, http_timeout_seconds=0.25)
+    assert "timed out" in live.snapshot.missing["funding_venues.okx"]
+    path = tmp_path / "sources.yaml"
+    path.write_bytes(live.recording)
+    venues.stop()
+    replayed = fetch_replay(path).snapshot
+    assert replayed.missing == live.snapshot.missing
+    assert [v.venue for v in replayed.funding_venues or []] == ["Binance", "Bybit"]
 
 
 def test_keys_go_to_their_provider_only_and_never_into_the_recording(venues: Venues, tmp_path: Path) -> None:

@@ -169,6 +169,8 @@ class Venues:
             ("coinglass", "/api/futures/liquidation/exchange-list"): self.coinglass_exchange_list,
             ("okx", "/api/v5/public/instruments"): self.okx_instruments,
             ("okx", "/api/v5/public/liquidation-orders"): self.okx_liquidation_orders,
+            ("okx", "/api/v5/public/funding-rate"): self.okx_funding_rate,
+            ("okx", "/api/v5/public/open-interest"): self.okx_open_interest,
             ("alternative_me", "/fng/"): self.fear_greed,
             ("deribit", "/public/get_book_summary_by_currency"): self.deribit_book_summary,
         }
@@ -557,7 +559,8 @@ class Venues:
         if q.get("category") == "linear":
             row |= {"indexPrice": f"{t['price']:.2f}", "markPrice": f"{t['price']:.2f}",
                     "fundingRate": "0.75" if mode == "absurd" else "-0.00025", "openInterest": "52011.125",
-                    "openInterestValue": "-1.00" if mode == "absurd" else f"{52011.125 * t['price']:.2f}", "nextFundingTime": "1517904000000",
+                    "openInterestValue": "-1.00" if mode == "absurd" else f"{52011.125 * t['price']:.2f}",
+                    "nextFundingTime": str(self._next_funding_ms(8)),
                     "fundingIntervalHour": "8"}
         else:
             row["usdIndexPrice"] = f"{t['price']:.2f}"
@@ -617,6 +620,32 @@ class Venues:
         return Answer(200, {"code": "0", "msg": "", "data": [{
             "details": page, "instFamily": uly, "instId": f"{uly}-SWAP", "instType": "SWAP", "totalLoss": "",
             "uly": uly}]}, date=self._stale(mode))
+
+    def _next_funding_ms(self, hours: int) -> int:
+        """The next settlement after now on a grid of ``hours`` from midnight UTC, in ms."""
+        return int((_floor(self.now, timedelta(hours=hours)) + timedelta(hours=hours)).timestamp() * 1000)
+
+    def okx_funding_rate(self, q: dict[str, str], mode: str) -> Answer:
+        """The documented shape of GET /api/v5/public/funding-rate (illustrative values)."""
+        if mode == "empty":
+            return Answer(200, {"code": "0", "msg": "", "data": []})
+        settles = self._next_funding_ms(8)
+        return Answer(200, {"code": "0", "msg": "", "data": [{
+            "formulaType": "noRate", "fundingRate": "0.75" if mode == "absurd" else "-0.0000610000000000",
+            "fundingTime": str(settles), "impactValue": "", "instId": q.get("instId"), "instType": "SWAP",
+            "interestRate": "", "maxFundingRate": "0.00375", "method": "current_period", "minFundingRate": "-0.00375",
+            "nextFundingRate": "", "nextFundingTime": str(settles + 8 * 3_600_000), "premium": "-0.0000412",
+            "settFundingRate": "-0.0000550000000000", "settState": "settled",
+            "ts": str(int(self._stale(mode).timestamp() * 1000))}]})
+
+    def okx_open_interest(self, q: dict[str, str], mode: str) -> Answer:
+        """GET /api/v5/public/open-interest (illustrative: 3,100,000 contracts of 0.01 coin)."""
+        if mode == "empty":
+            return Answer(200, {"code": "0", "msg": "", "data": []})
+        coins = 31_000.0
+        return Answer(200, {"code": "0", "msg": "", "data": [{
+            "instType": "SWAP", "instId": q.get("instId"), "oi": f"{coins * 100:.0f}", "oiCcy": f"{coins:.2f}",
+            "oiUsd": f"{coins * self.price:.2f}", "ts": str(int(self._stale(mode).timestamp() * 1000))}]})
 
     # --- alternative.me ------------------------------------------------------------------
 

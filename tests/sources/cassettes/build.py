@@ -227,9 +227,11 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
     ),
     "okx": (
         "https://www.okx.com/docs-v5/en/#public-data-rest-api-get-liquidation-orders, "
-        "#public-data-rest-api-get-instruments",
+        "#public-data-rest-api-get-instruments, #public-data-rest-api-get-funding-rate, "
+        "#public-data-rest-api-get-open-interest",
         "the documented response shapes; values illustrative: instrument BTC-USDT-SWAP with ctVal 0.01 BTC; "
-        "one page of 3 orders (a long in long/short mode, a short, and a long closed by a sell in net mode)",
+        "one page of 3 orders (a long in long/short mode, a short, and a long closed by a sell in net mode); "
+        "funding-rate and open-interest: the documented examples (BTC-USDT-SWAP), unchanged",
         [
             ("https://www.okx.com/api/v5/public/instruments?instType=SWAP&instId=BTC-USDT-SWAP",
              "Thu, 17 Aug 2023 10:05:00 GMT", {"code": "0", "msg": "", "data": [{
@@ -247,6 +249,18 @@ CASSETTES: dict[str, tuple[str, str, list[tuple[str, str, Any]]]] = {
                      "sz": "50", "ts": "1692200000000"}],
                 "instFamily": "BTC-USDT", "instId": "BTC-USDT-SWAP", "instType": "SWAP", "totalLoss": "",
                 "uly": "BTC-USDT"}]}),
+            ("https://www.okx.com/api/v5/public/funding-rate?instId=BTC-USDT-SWAP", "Wed, 02 Apr 2025 10:11:26 GMT",
+             {"code": "0", "data": [{
+                 "formulaType": "noRate", "fundingRate": "0.0000182221218054", "fundingTime": "1743609600000",
+                 "impactValue": "", "instId": "BTC-USDT-SWAP", "instType": "SWAP", "interestRate": "",
+                 "maxFundingRate": "0.00375", "method": "current_period", "minFundingRate": "-0.00375",
+                 "nextFundingRate": "", "nextFundingTime": "1743638400000", "premium": "0.0000910113652644",
+                 "settFundingRate": "0.0000145824401745", "settState": "settled", "ts": "1743588686291"}],
+              "msg": ""}),
+            ("https://www.okx.com/api/v5/public/open-interest?instType=SWAP&instId=BTC-USDT-SWAP",
+             "Wed, 02 Apr 2025 10:11:26 GMT", {"code": "0", "msg": "", "data": [{
+                 "instType": "SWAP", "instId": "BTC-USDT-SWAP", "oi": "5000", "oiCcy": "555.55", "oiUsd": "50000",
+                 "ts": "1597026383085"}]}),
         ],
     ),
     "alternative_me": (
